@@ -1,0 +1,196 @@
+#include "zonal/peer.hpp"
+
+#include <algorithm>
+
+#include "zonal/hash.hpp"
+#include "zonal/strategy.hpp"
+
+namespace zonal {
+
+Peer::Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed)
+    : m_id(id), m_config(config), m_rng(rng_seed) {
+  if (m_config.seen_capacity == 0) m_config.seen_capacity = 1;
+}
+
+void Peer::set_overlay_neighbours(std::vector<PeerId> neighbours) { m_overlay = std::move(neighbours); }
+
+void Peer::set_zone_neighbours(std::vector<PeerId> neighbours) { m_zone_links = std::move(neighbours); }
+
+void Peer::connect_tracker(TimeUs now, PeerId tracker) {
+  m_tracker = tracker;
+  send(tracker, Register{});
+  if (m_config.heartbeat_interval_us > 0) m_next_heartbeat_us = now + m_config.heartbeat_interval_us;
+}
+
+void Peer::handle_zone_directory(TimeUs /*now*/, std::shared_ptr<const ZoneDirectory> directory) {
+  const std::uint32_t old_count = m_directory ? m_directory->zone_count() : 0;
+  m_directory = std::move(directory);
+  if (!m_directory || m_directory->zone_count() == old_count) return;
+  for (FileKey key : m_index.local()) publish(key);
+}
+
+Arrival Peer::handle_message(TimeUs now, PeerId from, const Message& msg) {
+  if (const auto* q = std::get_if<Query>(&msg)) return handle_query(now, from, *q);
+  if (const auto* h = std::get_if<QueryHit>(&msg)) return handle_hit(now, *h);
+  if (const auto* p = std::get_if<Publish>(&msg)) {
+    m_index.add_record(p->key, p->holder);
+    return Arrival::accepted;
+  }
+  if (const auto* a = std::get_if<ZoneAssignment>(&msg)) {
+    handle_assignment(*a);
+    return Arrival::accepted;
+  }
+  return Arrival::dropped;  // Register/Heartbeat/Leave are for trackers
+}
+
+Arrival Peer::handle_query(TimeUs now, PeerId from, const Query& q) {
+  if (m_seen.find(q.query_id) != nullptr) return Arrival::duplicate;
+  m_seen.insert(q.query_id, from, m_config.seen_capacity);
+  Query capped = q;
+  capped.ttl_hops = std::min(q.ttl_hops, ttl_hops_max);
+  strategy_handler(q.strategy).on_query(*this, now, from, capped);
+  return Arrival::fresh;
+}
+
+Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
+  if (Outstanding* o = outstanding(hit.query_id)) {
+    m_events.emplace_back(HitEvent{hit.query_id, hit.key, hit.holder, hit.responder, hit.hops,
+                                   now - o->started_us, o->hits});
+    ++o->hits;
+    return Arrival::accepted;
+  }
+  const SeenTable::Entry* e = m_seen.find(hit.query_id);
+  if (e == nullptr || e->prev_hop == no_peer) return Arrival::dropped;  // path forgotten or query finished
+  send(e->prev_hop, hit);
+  return Arrival::accepted;
+}
+
+void Peer::handle_assignment(const ZoneAssignment& a) {
+  if (a.zone == m_zone) return;
+  m_zone = a.zone;
+  m_events.emplace_back(ZoneChangedEvent{a.zone, a.zone_count});
+}
+
+void Peer::handle_timeout(TimeUs now) {
+  auto done = std::stable_partition(m_outstanding.begin(), m_outstanding.end(),
+                                    [now](const Outstanding& o) { return o.deadline_us > now; });
+  for (auto it = done; it != m_outstanding.end(); ++it) m_events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
+  m_outstanding.erase(done, m_outstanding.end());
+  if (m_config.heartbeat_interval_us > 0 && m_tracker != no_peer && now >= m_next_heartbeat_us) {
+    send(m_tracker, Heartbeat{});
+    m_next_heartbeat_us = now + m_config.heartbeat_interval_us;
+  }
+}
+
+void Peer::share(TimeUs /*now*/, FileKey key) {
+  if (m_index.has_local(key)) return;
+  m_index.add_local(key);
+  if (m_directory) publish(key);
+}
+
+QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams params) {
+  const QueryId id = (static_cast<QueryId>(m_id) << 32) | ++m_query_counter;
+  m_seen.insert(id, no_peer, m_config.seen_capacity);
+  m_outstanding.push_back(Outstanding{id, key, now, now + m_config.query_timeout_us, 0});
+  Query q{id, key, m_id, std::min(params.ttl_hops, ttl_hops_max), 1, strategy, Scope::overlay};
+  strategy_handler(strategy).start(*this, now, q);
+  return id;
+}
+
+std::optional<TimeUs> Peer::poll_timeout() const noexcept {
+  std::optional<TimeUs> t;
+  for (const auto& o : m_outstanding) t = t ? std::min(*t, o.deadline_us) : o.deadline_us;
+  if (m_config.heartbeat_interval_us > 0 && m_tracker != no_peer)
+    t = t ? std::min(*t, m_next_heartbeat_us) : m_next_heartbeat_us;
+  return t;
+}
+
+std::optional<PeerEvent> Peer::poll_event() {
+  if (m_events_head == m_events.size()) {
+    m_events.clear();
+    m_events_head = 0;
+    return std::nullopt;
+  }
+  return m_events[m_events_head++];
+}
+
+bool Peer::answer(PeerId from, const Query& q) {
+  PeerId holder = no_peer;
+  if (m_index.has_local(q.key)) {
+    holder = m_id;
+  } else if (auto h = m_index.record_holder(q.key)) {
+    holder = *h;
+  }
+  if (holder == no_peer) return false;
+  send(from, QueryHit{q.query_id, q.key, holder, m_id, q.hops});
+  return true;
+}
+
+void Peer::forward(PeerId from, const Query& q) {
+  if (q.ttl_hops <= 1) return;
+  Query next = q;
+  next.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops - 1);
+  next.hops = static_cast<std::uint8_t>(q.hops + 1);
+  const std::span<const PeerId> links = q.scope == Scope::overlay ? std::span<const PeerId>(m_overlay)
+                                                                  : std::span<const PeerId>(m_zone_links);
+  m_sends.push_broadcast(links, from, next);
+}
+
+void Peer::local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder) {
+  if (Outstanding* o = outstanding(id)) {
+    m_events.emplace_back(HitEvent{id, key, holder, m_id, 0, now - o->started_us, o->hits});
+    ++o->hits;
+  }
+}
+
+void Peer::fail_search(QueryId id, const char* reason) {
+  m_events.emplace_back(SearchFailedEvent{id, reason});
+  std::erase_if(m_outstanding, [id](const Outstanding& o) { return o.query_id == id; });
+}
+
+PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
+  if (!m_directory) return no_peer;
+  const auto members = m_directory->members(zone);
+  if (members.empty()) return no_peer;
+  if (m_config.zone_placement == ZonePlacement::rendezvous) {
+    PeerId best = no_peer;
+    std::uint64_t best_score = 0;
+    for (PeerId m : members) {
+      const std::uint64_t s = rendezvous_score(key, m);
+      if (best == no_peer || s > best_score) best = m, best_score = s;
+    }
+    return best;
+  }
+  return members[m_rng.below(static_cast<std::uint32_t>(members.size()))];
+}
+
+void Peer::publish(FileKey key) {
+  const ZoneId home = home_zone(key, m_directory->zone_count());
+  const auto members = m_directory->members(home);
+  if (members.empty()) return;
+  const std::uint32_t replicas = std::min<std::uint32_t>(m_config.publish_replicas, static_cast<std::uint32_t>(members.size()));
+  std::vector<PeerId> chosen(members.begin(), members.end());
+  if (m_config.zone_placement == ZonePlacement::rendezvous) {
+    std::partial_sort(chosen.begin(), chosen.begin() + replicas, chosen.end(), [key](PeerId a, PeerId b) {
+      return rendezvous_score(key, a) > rendezvous_score(key, b);
+    });
+  } else {
+    for (std::uint32_t i = 0; i < replicas; ++i)  // partial Fisher-Yates with this peer's stream
+      std::swap(chosen[i], chosen[i + m_rng.below(static_cast<std::uint32_t>(chosen.size() - i))]);
+  }
+  for (std::uint32_t i = 0; i < replicas; ++i) {
+    if (chosen[i] == m_id) {
+      m_index.add_record(key, m_id);
+    } else {
+      send(chosen[i], Publish{key, m_id});
+    }
+  }
+}
+
+Peer::Outstanding* Peer::outstanding(QueryId id) noexcept {
+  for (auto& o : m_outstanding)
+    if (o.query_id == id) return &o;
+  return nullptr;
+}
+
+}  // namespace zonal

@@ -1,0 +1,29 @@
+#include "zonal/send_queue.hpp"
+
+namespace zonal {
+
+void SendQueue::push_unicast(PeerId to, const Message& msg) {
+  m_items.push_back(Item{msg, nullptr, to, no_peer, 1, 0});
+}
+
+void SendQueue::push_broadcast(std::span<const PeerId> neighbours, PeerId except, const Message& msg) {
+  if (neighbours.empty()) return;
+  m_items.push_back(Item{msg, neighbours.data(), no_peer, except, static_cast<std::uint32_t>(neighbours.size()), 0});
+}
+
+std::optional<Transmit> SendQueue::pop() {
+  while (m_head < m_items.size()) {
+    Item& item = m_items[m_head];
+    while (item.cursor < item.count) {
+      const PeerId to = item.targets == nullptr ? item.to : item.targets[item.cursor];
+      ++item.cursor;
+      if (to != item.except) return Transmit{to, item.msg};
+    }
+    ++m_head;
+  }
+  m_items.clear();
+  m_head = 0;
+  return std::nullopt;
+}
+
+}  // namespace zonal

@@ -1,0 +1,73 @@
+#include "zonal/strategy.hpp"
+
+#include "zonal/hash.hpp"
+#include "zonal/peer.hpp"
+
+namespace zonal {
+namespace {
+
+// ---- flood: Gnutella 0.6 TTL flooding over the whole overlay ---------------------------
+void flood_start(Peer& peer, TimeUs /*now*/, const Query& q) {
+  Query first = q;
+  first.scope = Scope::overlay;
+  first.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops + 1);  // forward() spends one: origin sends TTL q.ttl_hops
+  first.hops = 0;
+  peer.forward(no_peer, first);
+}
+
+void flood_on_query(Peer& peer, TimeUs /*now*/, PeerId from, const Query& q) {
+  peer.answer(from, q);
+  peer.forward(from, q);
+}
+
+// ---- zone-flood: one hop to a home-zone member, then a flood inside the zone -------------
+void zone_flood_start(Peer& peer, TimeUs now, const Query& q) {
+  const ZoneDirectory* dir = peer.directory();
+  if (dir == nullptr || dir->zone_count() == 0) return peer.fail_search(q.query_id, "zone directory not known yet");
+  const ZoneId home = home_zone(q.key, dir->zone_count());
+  if (home == peer.zone()) {  // the searcher is itself a home-zone member: it is the entry
+    if (peer.index().has_local(q.key)) return peer.local_hit(now, q.query_id, q.key, peer.id());
+    if (auto h = peer.index().record_holder(q.key)) return peer.local_hit(now, q.query_id, q.key, *h);
+    Query first = q;
+    first.scope = Scope::zone;
+    first.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops + 1);
+    first.hops = 0;
+    return peer.forward(no_peer, first);
+  }
+  const PeerId entry = peer.pick_zone_member(home, q.key);
+  if (entry == no_peer) return peer.fail_search(q.query_id, "home zone has no members");
+  Query first = q;
+  first.scope = Scope::zone_entry;
+  peer.send(entry, first);
+}
+
+void zone_flood_on_query(Peer& peer, TimeUs /*now*/, PeerId from, const Query& q) {
+  const bool hit = peer.answer(from, q);
+  if (q.scope != Scope::zone_entry) return peer.forward(from, q);
+  if (hit) return;  // best case: the one contacted member knew a holder
+  Query flood = q;  // the entry hop does not spend the zone flood's TTL
+  flood.scope = Scope::zone;
+  flood.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops + 1);
+  peer.forward(from, flood);
+}
+
+constexpr StrategyHandler handlers[] = {
+    {flood_start, flood_on_query},
+    {zone_flood_start, zone_flood_on_query},
+};
+
+}  // namespace
+
+const StrategyHandler& strategy_handler(Strategy strategy) noexcept {
+  return handlers[static_cast<std::uint8_t>(strategy)];
+}
+
+const char* strategy_name(Strategy strategy) noexcept {
+  switch (strategy) {
+    case Strategy::flood: return "flood";
+    case Strategy::zone_flood: return "zone-flood";
+  }
+  return "unknown";
+}
+
+}  // namespace zonal

@@ -1,0 +1,174 @@
+#include "zonal/tracker.hpp"
+
+#include <algorithm>
+
+namespace zonal {
+
+Tracker::Tracker(PeerId self, const TrackerConfig& config) : m_self(self), m_config(config) {
+  if (m_config.zone_size_min == 0) m_config.zone_size_min = 1;
+  if (m_config.zone_count_target == 0) m_config.zone_count_target = 1;
+}
+
+Arrival Tracker::handle_message(TimeUs now, PeerId from, const Message& msg) {
+  if (std::holds_alternative<Register>(msg)) {
+    register_peer(now, from);
+  } else if (std::holds_alternative<Heartbeat>(msg)) {
+    if (!heartbeat(now, from)) register_peer(now, from);  // forgotten (e.g. tracker restart): re-admit
+  } else if (std::holds_alternative<Leave>(msg)) {
+    leave(from);
+  } else {
+    return Arrival::dropped;
+  }
+  return Arrival::accepted;
+}
+
+ZoneId Tracker::register_peer(TimeUs now, PeerId peer) {
+  if (auto it = m_peers.find(peer); it != m_peers.end()) {
+    heartbeat(now, peer);
+    notify(peer);
+    return it->second.zone;
+  }
+  m_peers.emplace(peer, Record{no_zone, 0, now});
+  if (m_config.expiry_us > 0) m_expiry.emplace_back(now + m_config.expiry_us, peer);
+  if (m_zones.empty()) {
+    m_zones.emplace_back();
+    m_by_size.emplace(0, 0);
+  }
+  place(peer, smallest_zone());
+  ++m_epoch;
+  notify(peer);
+  rebalance();
+  return m_peers.at(peer).zone;
+}
+
+bool Tracker::heartbeat(TimeUs now, PeerId peer) {
+  auto it = m_peers.find(peer);
+  if (it == m_peers.end()) return false;
+  it->second.last_seen_us = now;
+  if (m_config.expiry_us > 0) m_expiry.emplace_back(now + m_config.expiry_us, peer);
+  return true;
+}
+
+bool Tracker::leave(PeerId peer) {
+  if (!m_peers.contains(peer)) return false;
+  unplace(peer);
+  m_peers.erase(peer);
+  ++m_epoch;
+  rebalance();
+  return true;
+}
+
+void Tracker::handle_timeout(TimeUs now) {
+  while (!m_expiry.empty() && m_expiry.front().first <= now) {
+    const auto [deadline, peer] = m_expiry.front();
+    m_expiry.pop_front();
+    auto it = m_peers.find(peer);
+    if (it != m_peers.end() && it->second.last_seen_us + m_config.expiry_us == deadline) leave(peer);
+  }
+}
+
+std::optional<Transmit> Tracker::poll_transmit() {
+  if (m_out_head == m_out.size()) {
+    m_out.clear();
+    m_out_head = 0;
+    return std::nullopt;
+  }
+  return m_out[m_out_head++];
+}
+
+std::optional<TimeUs> Tracker::poll_timeout() const {
+  if (m_expiry.empty()) return std::nullopt;
+  return m_expiry.front().first;
+}
+
+ZoneId Tracker::zone_of(PeerId peer) const noexcept {
+  auto it = m_peers.find(peer);
+  return it == m_peers.end() ? no_zone : it->second.zone;
+}
+
+std::span<const PeerId> Tracker::members(ZoneId zone) const noexcept {
+  if (zone >= m_zones.size()) return {};
+  return m_zones[zone];
+}
+
+std::shared_ptr<const ZoneDirectory> Tracker::directory() const {
+  std::vector<std::vector<PeerId>> sorted = m_zones;
+  for (auto& z : sorted) std::sort(z.begin(), z.end());
+  return std::make_shared<const ZoneDirectory>(std::move(sorted), m_epoch);
+}
+
+std::uint32_t Tracker::zone_count_wanted(std::size_t peers) const noexcept {
+  const std::size_t fit = peers / m_config.zone_size_min;
+  return static_cast<std::uint32_t>(std::clamp<std::size_t>(fit, 1, m_config.zone_count_target));
+}
+
+void Tracker::place(PeerId peer, ZoneId zone) {
+  auto& members = m_zones[zone];
+  m_by_size.erase({members.size(), zone});
+  members.push_back(peer);
+  m_by_size.emplace(members.size(), zone);
+  Record& r = m_peers.at(peer);
+  r.zone = zone;
+  r.slot = static_cast<std::uint32_t>(members.size() - 1);
+}
+
+void Tracker::unplace(PeerId peer) {
+  Record& r = m_peers.at(peer);
+  auto& members = m_zones[r.zone];
+  m_by_size.erase({members.size(), r.zone});
+  const PeerId last = members.back();
+  members[r.slot] = last;
+  m_peers.at(last).slot = r.slot;
+  members.pop_back();
+  m_by_size.emplace(members.size(), r.zone);
+  r.zone = no_zone;
+}
+
+void Tracker::move(PeerId peer, ZoneId zone) {
+  unplace(peer);
+  place(peer, zone);
+  notify(peer);
+}
+
+// Restores the invariants after any join or departure:
+//  * zone count == clamp(peers / zone_size_min, 1, target), zones numbered 0..count-1
+//    (jump consistent hashing then moves only the files of an added or removed last zone);
+//  * every zone has >= zone_size_min members whenever there are >= zone_size_min peers.
+void Tracker::rebalance() {
+  if (m_peers.empty()) return;
+  const std::uint32_t wanted = zone_count_wanted(m_peers.size());
+  while (m_zones.size() > wanted) {  // dissolve the last zone into the smallest others
+    const ZoneId last = static_cast<ZoneId>(m_zones.size() - 1);
+    std::vector<PeerId> evicted = m_zones[last];
+    m_by_size.erase({evicted.size(), last});
+    m_zones.pop_back();
+    for (PeerId p : evicted) {
+      m_peers.at(p).zone = no_zone;
+      place(p, smallest_zone());
+      notify(p);
+    }
+  }
+  while (m_zones.size() < wanted) {  // open a zone and fill it from the largest ones
+    const ZoneId fresh = static_cast<ZoneId>(m_zones.size());
+    m_zones.emplace_back();
+    m_by_size.emplace(0, fresh);
+    while (m_zones[fresh].size() < m_config.zone_size_min) move(m_zones[largest_zone()].back(), fresh);
+  }
+  for (;;) {  // top up any zone that fell under the minimum from the largest zone
+    const ZoneId small = smallest_zone();
+    const ZoneId large = largest_zone();
+    if (m_zones[small].size() >= m_config.zone_size_min || m_zones[large].size() <= m_config.zone_size_min) break;
+    move(m_zones[large].back(), small);
+  }
+  ++m_epoch;
+}
+
+ZoneId Tracker::smallest_zone() const { return m_by_size.begin()->second; }
+
+ZoneId Tracker::largest_zone() const { return m_by_size.rbegin()->second; }
+
+void Tracker::notify(PeerId peer) {
+  m_out.push_back(Transmit{peer, ZoneAssignment{m_peers.at(peer).zone, zone_count(), m_epoch}});
+}
+
+}  // namespace zonal

@@ -1,0 +1,38 @@
+#pragma once
+/// A peer's local file index: files it holds and index records published to it.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "zonal/types.hpp"
+
+namespace zonal {
+
+/// Sorted vectors: small per peer, cache-friendly, and deterministic to iterate.
+class FileIndex {
+ public:
+  /// Record that this peer holds `key`; call when a file is shared.
+  void add_local(FileKey key);
+  /// True when this peer holds `key` itself.
+  bool has_local(FileKey key) const noexcept;
+  /// Store an index record "holder has key"; call on Publish.
+  void add_record(FileKey key, PeerId holder);
+  /// Lowest-id holder recorded for `key`, if any.
+  std::optional<PeerId> record_holder(FileKey key) const noexcept;
+  /// Files held locally, sorted by key.
+  std::span<const FileKey> local() const noexcept { return m_local; }
+  /// Number of index records kept for others.
+  std::size_t record_count() const noexcept { return m_records.size(); }
+
+ private:
+  struct Record {
+    FileKey key;
+    PeerId holder;
+    auto operator<=>(const Record&) const = default;
+  };
+  std::vector<FileKey> m_local;
+  std::vector<Record> m_records;
+};
+
+}  // namespace zonal

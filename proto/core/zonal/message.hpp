@@ -1,0 +1,76 @@
+#pragma once
+/// Protocol messages as plain value types. proto/wire/zonal.proto mirrors them for the wire.
+#include <cstdint>
+#include <variant>
+
+#include "zonal/types.hpp"
+
+namespace zonal {
+
+/// Search strategies a query can carry. New strategies add a value here and a handler file.
+enum class Strategy : std::uint8_t { flood = 0, zone_flood = 1 };
+
+/// Which neighbour table a query copy travels on.
+enum class Scope : std::uint8_t {
+  overlay = 0,     ///< whole-network overlay (Gnutella flooding)
+  zone = 1,        ///< only the zone's own links (zone flood)
+  zone_entry = 2,  ///< the single hop from the searcher to one member of the home zone
+};
+
+/// A search request copy. `hops` counts links travelled so far (1 on the first link).
+struct Query {
+  QueryId query_id = 0;
+  FileKey key = 0;
+  PeerId origin = no_peer;
+  std::uint8_t ttl_hops = ttl_hops_default;
+  std::uint8_t hops = 1;
+  Strategy strategy = Strategy::flood;
+  Scope scope = Scope::overlay;
+};
+
+/// An answer, routed back to the origin along the query's reverse path.
+struct QueryHit {
+  QueryId query_id = 0;
+  FileKey key = 0;
+  PeerId holder = no_peer;     ///< a peer that has the file
+  PeerId responder = no_peer;  ///< the peer that answered (holder itself, or an index record keeper)
+  std::uint8_t hops = 0;       ///< hops of the query copy that reached the responder
+};
+
+/// Index publication: `holder` has the file `key`; sent to members of the file's home zone.
+struct Publish {
+  FileKey key = 0;
+  PeerId holder = no_peer;
+};
+
+/// Peer -> tracker: join (the sender's id is the registrant).
+struct Register {};
+/// Peer -> tracker: still alive.
+struct Heartbeat {};
+/// Peer -> tracker: graceful departure.
+struct Leave {};
+
+/// Tracker -> peer: your zone (sent on registration and whenever the tracker moves you).
+struct ZoneAssignment {
+  ZoneId zone = no_zone;
+  std::uint32_t zone_count = 0;
+  std::uint64_t epoch = 0;
+};
+
+using Message = std::variant<Query, QueryHit, Publish, Register, Heartbeat, Leave, ZoneAssignment>;
+
+/// One outgoing message produced by poll_transmit(): the driver delivers `msg` to `to`.
+struct Transmit {
+  PeerId to = no_peer;
+  Message msg;
+};
+
+/// What handle_message() made of an incoming message; lets drivers count duplicates cheaply.
+enum class Arrival : std::uint8_t {
+  fresh,      ///< a query copy seen for the first time
+  duplicate,  ///< a query copy whose id was already seen; dropped
+  accepted,   ///< any other message that was processed
+  dropped,    ///< a message that could not be used (e.g. a hit whose reverse path was forgotten)
+};
+
+}  // namespace zonal

@@ -1,0 +1,111 @@
+#pragma once
+/// The sans-IO peer: feed it inputs with handle_*() and commands, then drain poll_*().
+/// No clock, no sockets, no global state: the simulator and real nodes drive the same class.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "zonal/file_index.hpp"
+#include "zonal/message.hpp"
+#include "zonal/peer_config.hpp"
+#include "zonal/peer_event.hpp"
+#include "zonal/rng.hpp"
+#include "zonal/seen_table.hpp"
+#include "zonal/send_queue.hpp"
+#include "zonal/zone_directory.hpp"
+
+namespace zonal {
+
+class Peer {
+ public:
+  /// Create a peer; `rng_seed` should be derived from the run seed and the peer id.
+  Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed);
+
+  // ---- setup and inputs -------------------------------------------------------------
+  /// Replace the whole-network overlay neighbours; call at setup or when links change.
+  void set_overlay_neighbours(std::vector<PeerId> neighbours);
+  /// Replace the intra-zone neighbours used by zone floods.
+  void set_zone_neighbours(std::vector<PeerId> neighbours);
+  /// Queue a Register to `tracker`; call once when the peer starts.
+  void connect_tracker(TimeUs now, PeerId tracker);
+  /// Install the tracker's zone directory; republishes shared files when zones changed.
+  void handle_zone_directory(TimeUs now, std::shared_ptr<const ZoneDirectory> directory);
+  /// Process one message from `from`; call for every delivered message.
+  Arrival handle_message(TimeUs now, PeerId from, const Message& msg);
+  /// Fire due timers; call when the time from poll_timeout() is reached.
+  void handle_timeout(TimeUs now);
+
+  // ---- commands ---------------------------------------------------------------------
+  /// Share a file: index it locally and publish its record to its home zone when zones are known.
+  void share(TimeUs now, FileKey key);
+  /// Start a search for `key` with `strategy`; returns the new query's id.
+  QueryId search(TimeUs now, FileKey key, Strategy strategy, SearchParams params);
+
+  // ---- outputs ------------------------------------------------------------------------
+  /// Next message to send, or nullopt; drain after every handle_*() or command.
+  std::optional<Transmit> poll_transmit() { return m_sends.pop(); }
+  /// Earliest time handle_timeout() must be called, if any timer is armed.
+  std::optional<TimeUs> poll_timeout() const noexcept;
+  /// Next event for the application or driver, or nullopt.
+  std::optional<PeerEvent> poll_event();
+
+  // ---- state ------------------------------------------------------------------------
+  PeerId id() const noexcept { return m_id; }
+  ZoneId zone() const noexcept { return m_zone; }
+  std::span<const PeerId> overlay_neighbours() const noexcept { return m_overlay; }
+  std::span<const PeerId> zone_neighbours() const noexcept { return m_zone_links; }
+  const FileIndex& index() const noexcept { return m_index; }
+  const ZoneDirectory* directory() const noexcept { return m_directory.get(); }
+
+  // ---- used by strategy handlers (strategy_*.cpp) -----------------------------------
+  /// Reply with a QueryHit along the reverse path when this peer knows a holder of q.key.
+  bool answer(PeerId from, const Query& q);
+  /// Forward `q` with one less TTL to the neighbours of `scope`, except `from`, if TTL remains.
+  void forward(PeerId from, const Query& q);
+  /// Record a hit found locally by the origin itself (hops 0).
+  void local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder);
+  /// Queue one message.
+  void send(PeerId to, const Message& msg) { m_sends.push_unicast(to, msg); }
+  /// Report that a search could not start.
+  void fail_search(QueryId id, const char* reason);
+  /// This peer's random stream.
+  Rng& rng() noexcept { return m_rng; }
+  /// Pick the home-zone member to contact for `key` (excluding self); no_peer if none.
+  PeerId pick_zone_member(ZoneId zone, FileKey key);
+
+ private:
+  struct Outstanding {
+    QueryId query_id;
+    FileKey key;
+    TimeUs started_us;
+    TimeUs deadline_us;
+    std::uint32_t hits;
+  };
+
+  Arrival handle_query(TimeUs now, PeerId from, const Query& q);
+  Arrival handle_hit(TimeUs now, const QueryHit& hit);
+  void handle_assignment(const ZoneAssignment& a);
+  void publish(FileKey key);
+  Outstanding* outstanding(QueryId id) noexcept;
+
+  PeerId m_id;
+  ZoneId m_zone = no_zone;
+  PeerId m_tracker = no_peer;
+  std::uint32_t m_query_counter = 0;
+  TimeUs m_next_heartbeat_us = 0;
+  PeerConfig m_config;
+  Rng m_rng;
+  std::vector<PeerId> m_overlay;
+  std::vector<PeerId> m_zone_links;
+  SeenTable m_seen;
+  FileIndex m_index;
+  SendQueue m_sends;
+  std::vector<Outstanding> m_outstanding;
+  std::vector<PeerEvent> m_events;
+  std::size_t m_events_head = 0;
+  std::shared_ptr<const ZoneDirectory> m_directory;
+};
+
+}  // namespace zonal

@@ -1,0 +1,84 @@
+#pragma once
+/// The registry's state machine: registers peers, expires silent ones, assigns zones.
+/// It never indexes or searches files. Sans-IO like Peer: handle_*() in, poll_*() out.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "zonal/message.hpp"
+#include "zonal/zone_directory.hpp"
+
+namespace zonal {
+
+struct TrackerConfig {
+  std::uint32_t zone_count_target = 1;                  ///< zones wanted once there are enough peers
+  std::uint32_t zone_size_min = zone_size_min_default;  ///< every zone keeps at least this many members
+  TimeUs expiry_us = 0;                                 ///< drop peers silent this long; 0 = never
+};
+
+class Tracker {
+ public:
+  /// Create the registry; `self` is its own address in the driver's id space.
+  Tracker(PeerId self, const TrackerConfig& config);
+
+  /// Process Register / Heartbeat / Leave from `from`; call for every delivered message.
+  Arrival handle_message(TimeUs now, PeerId from, const Message& msg);
+  /// Expire peers whose heartbeat is overdue; call when poll_timeout() is reached.
+  void handle_timeout(TimeUs now);
+
+  /// Register `peer` (idempotent: a known peer is refreshed); returns its zone. Used by handle_message and gRPC.
+  ZoneId register_peer(TimeUs now, PeerId peer);
+  /// Refresh `peer`'s liveness; false when the peer is unknown (it must register again).
+  bool heartbeat(TimeUs now, PeerId peer);
+  /// Remove `peer` (graceful leave or expiry); false when unknown.
+  bool leave(PeerId peer);
+
+  /// Next ZoneAssignment to deliver, or nullopt; drain after every handle_*() call.
+  std::optional<Transmit> poll_transmit();
+  /// Earliest expiry deadline, if expiry is enabled and peers are registered.
+  std::optional<TimeUs> poll_timeout() const;
+
+  std::size_t peer_count() const noexcept { return m_peers.size(); }
+  std::uint32_t zone_count() const noexcept { return static_cast<std::uint32_t>(m_zones.size()); }
+  /// Zone of `peer`, or no_zone when unknown.
+  ZoneId zone_of(PeerId peer) const noexcept;
+  /// Current members of `zone` (unordered).
+  std::span<const PeerId> members(ZoneId zone) const noexcept;
+  /// Bumped whenever any peer's zone or the zone count changes.
+  std::uint64_t epoch() const noexcept { return m_epoch; }
+  /// Immutable snapshot of the current membership; call to hand peers a directory.
+  std::shared_ptr<const ZoneDirectory> directory() const;
+
+ private:
+  struct Record {
+    ZoneId zone;
+    std::uint32_t slot;  // position in m_zones[zone]
+    TimeUs last_seen_us;
+  };
+
+  std::uint32_t zone_count_wanted(std::size_t peers) const noexcept;
+  void place(PeerId peer, ZoneId zone);
+  void unplace(PeerId peer);
+  void move(PeerId peer, ZoneId zone);
+  void rebalance();
+  ZoneId smallest_zone() const;
+  ZoneId largest_zone() const;
+  void notify(PeerId peer);
+
+  PeerId m_self;
+  TrackerConfig m_config;
+  std::uint64_t m_epoch = 0;
+  std::unordered_map<PeerId, Record> m_peers;
+  std::vector<std::vector<PeerId>> m_zones;
+  std::set<std::pair<std::size_t, ZoneId>> m_by_size;  // (members, zone)
+  std::deque<std::pair<TimeUs, PeerId>> m_expiry;      // (deadline, peer); stale entries skipped lazily
+  std::vector<Transmit> m_out;
+  std::size_t m_out_head = 0;
+};
+
+}  // namespace zonal
