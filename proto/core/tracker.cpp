@@ -68,12 +68,16 @@ void Tracker::handle_timeout(TimeUs now) {
 }
 
 std::optional<Transmit> Tracker::poll_transmit() {
-  if (m_out_head == m_out.size()) {
-    m_out.clear();
-    m_out_head = 0;
-    return std::nullopt;
+  while (m_notify_head < m_notify.size()) {
+    const PeerId peer = m_notify[m_notify_head++];
+    auto it = m_peers.find(peer);
+    if (it == m_peers.end() || !it->second.notify_pending) continue;  // left meanwhile
+    it->second.notify_pending = false;
+    return Transmit{peer, ZoneAssignment{it->second.zone, zone_count(), m_epoch}};
   }
-  return m_out[m_out_head++];
+  m_notify.clear();
+  m_notify_head = 0;
+  return std::nullopt;
 }
 
 std::optional<TimeUs> Tracker::poll_timeout() const {
@@ -168,7 +172,10 @@ ZoneId Tracker::smallest_zone() const { return m_by_size.begin()->second; }
 ZoneId Tracker::largest_zone() const { return m_by_size.rbegin()->second; }
 
 void Tracker::notify(PeerId peer) {
-  m_out.push_back(Transmit{peer, ZoneAssignment{m_peers.at(peer).zone, zone_count(), m_epoch}});
+  Record& r = m_peers.at(peer);
+  if (r.notify_pending) return;
+  r.notify_pending = true;
+  m_notify.push_back(peer);
 }
 
 }  // namespace zonal

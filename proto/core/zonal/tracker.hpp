@@ -38,7 +38,8 @@ class Tracker {
   /// Remove `peer` (graceful leave or expiry); false when unknown.
   bool leave(PeerId peer);
 
-  /// Next ZoneAssignment to deliver, or nullopt; drain after every handle_*() call.
+  /// Next ZoneAssignment to deliver (one per moved or registered peer, with its current zone), or nullopt.
+  /// Drain after every handle_*() call.
   std::optional<Transmit> poll_transmit();
   /// Earliest expiry deadline, if expiry is enabled and peers are registered.
   std::optional<TimeUs> poll_timeout() const;
@@ -59,6 +60,7 @@ class Tracker {
     ZoneId zone;
     std::uint32_t slot;  // position in m_zones[zone]
     TimeUs last_seen_us;
+    bool notify_pending = false;
   };
 
   std::uint32_t zone_count_wanted(std::size_t peers) const noexcept;
@@ -77,8 +79,8 @@ class Tracker {
   std::vector<std::vector<PeerId>> m_zones;
   std::set<std::pair<std::size_t, ZoneId>> m_by_size;  // (members, zone)
   std::deque<std::pair<TimeUs, PeerId>> m_expiry;      // (deadline, peer); stale entries skipped lazily
-  std::vector<Transmit> m_out;
-  std::size_t m_out_head = 0;
+  std::vector<PeerId> m_notify;  // peers owed a ZoneAssignment; built with the zone current at poll time
+  std::size_t m_notify_head = 0;
 };
 
 }  // namespace zonal
