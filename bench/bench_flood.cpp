@@ -1,0 +1,22 @@
+// Flood cost per query at 10,000 peers and the simulator's delivered-message rate.
+#include <benchmark/benchmark.h>
+
+#include "bench_common.hpp"
+
+using namespace zonal;
+
+static void BM_Flood10k(benchmark::State& state) {
+  const sim::Scenario sc = bench::network_10k(Strategy::flood, static_cast<std::uint32_t>(state.range(0)));
+  const sim::Topology topo = sim::build_topology(sc, 1);
+  double messages = 0, queries = 0, delivered = 0;
+  for (auto _ : state) {
+    const sim::RunResult r = sim::run_on_topology(sc, 1, topo);
+    for (const auto& q : r.queries) messages += q.messages;
+    queries += static_cast<double>(r.queries.size());
+    delivered += bench::delivered(r);
+  }
+  state.counters["messages_per_query"] = messages / queries;
+  state.counters["delivered_per_s"] = benchmark::Counter(delivered, benchmark::Counter::kIsRate);
+  state.SetItemsProcessed(static_cast<std::int64_t>(delivered));
+}
+BENCHMARK(BM_Flood10k)->Arg(200)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -1,0 +1,27 @@
+// "Search hop counts": hops to first hit and messages per query, per strategy, on the same
+// 10,000 peers and workload. The numbers of interest are the counters, not the time.
+#include <benchmark/benchmark.h>
+
+#include "bench_common.hpp"
+#include "summary.hpp"
+#include "zonal/strategy.hpp"
+
+using namespace zonal;
+
+static void BM_SearchHops(benchmark::State& state) {
+  const auto strategy = static_cast<Strategy>(state.range(0));
+  const sim::Scenario sc = bench::network_10k(strategy, 500);
+  const sim::Topology topo = sim::build_topology(sc, 1);
+  sim::RunMetrics m;
+  for (auto _ : state) m = sim::compute_metrics(sim::run_on_topology(sc, 1, topo));
+  state.SetLabel(strategy_name(strategy));
+  state.counters["hops"] = m.get("first_hit_hops_mean");
+  state.counters["messages_per_query"] = m.get("messages_per_query");
+  state.counters["success_rate"] = m.get("success_rate");
+  state.counters["busiest_peer"] = m.get("busiest_peer_messages");
+}
+BENCHMARK(BM_SearchHops)
+    ->Arg(static_cast<int>(Strategy::flood))
+    ->Arg(static_cast<int>(Strategy::zone_flood))
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);

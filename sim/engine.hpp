@@ -1,0 +1,35 @@
+#pragma once
+/// The simulation driver: runs one scenario run on a virtual clock, every peer (and the
+/// tracker) being the proto/ core, and returns what it measured.
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+#include "run_result.hpp"
+#include "scenario.hpp"
+#include "topology.hpp"
+
+namespace zonal::sim {
+
+/// Snapshot passed to the progress callback (roughly every 65,536 events).
+struct Progress {
+  std::string_view phase;  ///< "topology", "register", "publish", "queries"
+  std::uint64_t events = 0;
+  std::uint32_t queries_started = 0;
+  std::uint32_t queries_total = 0;
+  TimeUs now_us = 0;
+};
+
+using ProgressFn = std::function<void(const Progress&)>;
+
+/// Build the scenario's topology for `seed`; call once per run (edge lists are loaded from file).
+Topology build_topology(const Scenario& scenario, std::uint64_t seed);
+
+/// Run one replication of `scenario` with `seed` to completion; deterministic for equal inputs.
+RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {});
+
+/// Same, on an already built topology (tests use this to compare against graph algorithms).
+RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
+                          const ProgressFn& progress = {});
+
+}  // namespace zonal::sim

@@ -1,0 +1,29 @@
+#pragma once
+/// Simulator events, ordered by (time, sequence) as in ns-3: equal times run in insertion order.
+#include <cstdint>
+
+#include "zonal/message.hpp"
+
+namespace zonal::sim {
+
+enum class EventKind : std::uint8_t {
+  deliver,        ///< msg from `from` arrives at `to`
+  timer,          ///< `to`'s poll_timeout() deadline
+  query_arrival,  ///< the workload starts its next query
+};
+
+struct Event {
+  TimeUs time_us = 0;
+  std::uint64_t seq = 0;  ///< assigned by EventQueue::push
+  PeerId to = no_peer;
+  PeerId from = no_peer;
+  EventKind kind = EventKind::deliver;
+  Message msg;
+};
+
+/// Strict (time, seq) order.
+inline bool earlier(const Event& a, const Event& b) noexcept {
+  return a.time_us != b.time_us ? a.time_us < b.time_us : a.seq < b.seq;
+}
+
+}  // namespace zonal::sim

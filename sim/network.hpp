@@ -1,0 +1,34 @@
+#pragma once
+/// Link model: per-message latency drawn from the scenario's distribution, and loss.
+#include <cstdint>
+#include <optional>
+
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_01.hpp>
+
+#include "scenario.hpp"
+
+namespace zonal::sim {
+
+class Network {
+ public:
+  /// One network stream per run, seeded from the run seed.
+  Network(const LatencySpec& latency, const FaultSpec& faults, std::uint64_t seed);
+  /// Delay for the next transmission, or nullopt when the message is lost. Call once per transmit.
+  std::optional<TimeUs> transit_us();
+  /// Smallest positive delay this model produces, used to size the event queue's buckets.
+  TimeUs typical_delay_us() const noexcept;
+
+ private:
+  TimeUs draw_us();
+
+  LatencySpec m_latency;
+  double m_loss;
+  double m_log_mu = 0.0;
+  boost::random::mt19937_64 m_engine;
+  boost::random::normal_distribution<double> m_normal;
+  boost::random::uniform_01<double> m_unit;
+};
+
+}  // namespace zonal::sim

@@ -1,0 +1,84 @@
+#include "plot_svg.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+namespace zonal::sim {
+namespace {
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string num(double v) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(v >= 100 ? 0 : 1) << v;
+  return s.str();
+}
+
+const char* colour(const std::string& strategy) {
+  if (strategy == "flood") return "#d95f02";
+  if (strategy == "zone-flood") return "#1b9e77";
+  return "#7570b3";
+}
+
+}  // namespace
+
+std::string messages_svg(const nlohmann::ordered_json& summary) {
+  const auto& runs = summary["runs"];
+  const double row_h = 34, left = 300, width = 900, top = 60;
+  const double plot_w = width - left - 140;
+  double max_v = 1;
+  for (const auto& r : runs) {
+    const auto& m = r["metrics"]["messages_per_query"];
+    max_v = std::max(max_v, m["mean"].get<double>() + m["ci95"].get<double>());
+  }
+  const double height = top + row_h * static_cast<double>(runs.size()) + 50;
+  std::ostringstream svg;
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" font-family=\"sans-serif\" font-size=\"13\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      << "<text x=\"20\" y=\"28\" font-size=\"17\" font-weight=\"bold\">" << escape(summary["scenario"].get<std::string>())
+      << ": messages per query (mean, 95% CI)</text>\n"
+      << "<text x=\"20\" y=\"46\" fill=\"#555\">bar label: success rate; orange = flood, green = zone-flood</text>\n";
+  double y = top;
+  for (const auto& r : runs) {
+    const auto& m = r["metrics"]["messages_per_query"];
+    const double mean = m["mean"].get<double>(), ci = m["ci95"].get<double>();
+    const double w = plot_w * mean / max_v;
+    const std::string strategy = r["strategy"].get<std::string>();
+    const double success = 100.0 * r["metrics"]["success_rate"]["mean"].get<double>();
+    svg << "<text x=\"" << left - 10 << "\" y=\"" << y + 21 << "\" text-anchor=\"end\">" << escape(r["label"].get<std::string>())
+        << "</text>\n"
+        << "<rect x=\"" << left << "\" y=\"" << y + 6 << "\" width=\"" << std::max(1.0, w) << "\" height=\"" << row_h - 12
+        << "\" fill=\"" << colour(strategy) << "\"/>\n";
+    if (ci > 0) {
+      const double x0 = left + plot_w * (mean - ci) / max_v, x1 = left + plot_w * (mean + ci) / max_v;
+      svg << "<line x1=\"" << x0 << "\" x2=\"" << x1 << "\" y1=\"" << y + 17 << "\" y2=\"" << y + 17
+          << "\" stroke=\"black\"/>\n";
+    }
+    svg << "<text x=\"" << left + std::max(1.0, w) + 8 << "\" y=\"" << y + 21 << "\">" << num(mean) << " msgs, "
+        << num(success) << "% found</text>\n";
+    y += row_h;
+  }
+  svg << "<line x1=\"" << left << "\" x2=\"" << left << "\" y1=\"" << top << "\" y2=\"" << y << "\" stroke=\"#333\"/>\n"
+      << "<text x=\"" << left << "\" y=\"" << y + 24 << "\" fill=\"#555\">0</text>\n"
+      << "<text x=\"" << left + plot_w << "\" y=\"" << y + 24 << "\" fill=\"#555\" text-anchor=\"end\">" << num(max_v)
+      << " messages per query</text>\n"
+      << "</svg>\n";
+  return svg.str();
+}
+
+}  // namespace zonal::sim

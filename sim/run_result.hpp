@@ -1,0 +1,57 @@
+#pragma once
+/// What one simulation run measured; written out by output.cpp and aggregated by summary.cpp.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "zonal/message.hpp"
+
+namespace zonal::sim {
+
+/// One row of queries.csv.
+struct QueryRecord {
+  std::uint32_t ordinal = 0;   ///< 1-based number of the query in its run
+  std::uint64_t origin = 0;    ///< origin's label (edge-list node id or dense id)
+  Strategy strategy = Strategy::flood;
+  ZoneId zone = no_zone;       ///< home zone of the queried name
+  bool exists = true;          ///< false for names nobody holds
+  std::uint32_t messages = 0;      ///< query transmissions, duplicates and lost ones included
+  std::uint32_t duplicates = 0;    ///< copies that reached a peer that had already seen the query
+  std::uint32_t reached = 0;       ///< distinct peers other than the origin that received it
+  std::uint32_t hits = 0;          ///< hits that arrived at the origin
+  std::uint32_t hit_messages = 0;  ///< transmissions of hits along reverse paths
+  std::int32_t first_hit_hops = -1;
+  TimeUs first_hit_us = -1;
+  TimeUs started_us = 0;
+};
+
+/// Per-peer load of the query phase (one row of peers.csv).
+struct PeerLoad {
+  std::uint64_t label = 0;
+  ZoneId zone = no_zone;
+  std::uint32_t degree = 0;
+  std::uint32_t zone_degree = 0;
+  std::uint32_t files = 0;     ///< files the peer holds
+  std::uint32_t records = 0;   ///< index records kept for its zone
+  std::uint32_t received = 0;  ///< query and hit messages delivered to the peer
+  std::uint32_t sent = 0;      ///< query and hit messages the peer transmitted
+};
+
+struct RunResult {
+  std::string label;
+  std::uint32_t replication = 0;
+  std::uint64_t seed = 0;
+  Strategy strategy = Strategy::flood;
+  std::uint32_t peers = 0;
+  std::uint64_t edges = 0;
+  std::uint32_t zone_count = 0;
+  std::uint64_t registration_messages = 0;  ///< Register + ZoneAssignment traffic
+  std::uint64_t publish_messages = 0;       ///< index publication traffic
+  std::uint64_t lost_messages = 0;
+  std::uint64_t events = 0;
+  TimeUs end_us = 0;
+  std::vector<QueryRecord> queries;
+  std::vector<PeerLoad> peers_load;
+};
+
+}  // namespace zonal::sim

@@ -1,0 +1,111 @@
+#pragma once
+/// Scenario files: parsing, validation (every error names its JSON path) and sweep expansion.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zonal/message.hpp"
+#include "zonal/peer_config.hpp"
+
+namespace zonal::sim {
+
+enum class TopologyKind { random_regular, erdos_renyi, barabasi_albert, watts_strogatz, edge_list };
+enum class LatencyKind { constant, uniform, lognormal };
+
+struct TopologySpec {
+  TopologyKind kind = TopologyKind::random_regular;
+  std::uint32_t degree = 8;         ///< random-regular degree; watts-strogatz lattice degree (even)
+  double degree_mean = 8.0;         ///< erdos-renyi mean degree
+  std::uint32_t attach = 4;         ///< barabasi-albert links per new node
+  double rewire = 0.1;              ///< watts-strogatz rewiring probability
+  std::filesystem::path file;       ///< edge-list file, resolved relative to the scenario file
+};
+
+struct LatencySpec {
+  LatencyKind kind = LatencyKind::constant;
+  double mean_ms = 50.0;  ///< constant value; lognormal mean
+  double min_ms = 10.0;   ///< uniform lower bound
+  double max_ms = 100.0;  ///< uniform upper bound
+  double sigma = 0.5;     ///< lognormal shape (sigma of the underlying normal)
+};
+
+struct ZonesSpec {
+  std::uint32_t count = 8;             ///< zones wanted (tracker target)
+  std::uint32_t min_size = 6;          ///< minimum members per zone
+  std::uint32_t degree = 4;            ///< mean intra-zone link degree
+  ZonePlacement placement = ZonePlacement::random;
+  std::uint32_t publish_replicas = 2;  ///< members of the home zone that receive each index record
+};
+
+struct ContentSpec {
+  std::uint32_t files = 1000;   ///< distinct file names
+  std::uint32_t replicas = 3;   ///< peers holding each file
+};
+
+struct WorkloadSpec {
+  std::uint32_t queries = 1000;
+  double rate_per_s = 100.0;       ///< Poisson arrival rate of queries
+  double zipf_alpha = 0.8;         ///< popularity skew of queried names (0 = uniform)
+  double missing_fraction = 0.0;   ///< share of queries for names nobody holds
+};
+
+struct SearchSpec {
+  Strategy strategy = Strategy::zone_flood;
+  std::uint8_t ttl_hops = ttl_hops_default;
+  std::uint32_t seen_capacity = 256;
+  double timeout_ms = 10000.0;
+};
+
+struct FaultSpec {
+  double loss = 0.0;  ///< probability that any one message is lost
+};
+
+/// One fully specified, validated run.
+struct Scenario {
+  std::string name;
+  std::uint64_t seed = 1;
+  std::uint32_t peers = 1000;  ///< for edge-list topologies: taken from the file
+  TopologySpec topology;
+  ZonesSpec zones;
+  LatencySpec latency;
+  FaultSpec faults;
+  ContentSpec content;
+  WorkloadSpec workload;
+  SearchSpec search;
+};
+
+/// One point of the sweep's cross product.
+struct RunSpec {
+  std::string label;   ///< "search.strategy=flood,search.ttl=5" or "base" without a sweep
+  Scenario scenario;
+};
+
+/// A whole scenario file: its runs (sweep expanded) and replications per run.
+struct ScenarioPlan {
+  std::string name;
+  std::uint64_t seed = 1;
+  std::uint32_t replications = 1;
+  std::vector<RunSpec> runs;
+};
+
+/// A rejected scenario; what() reads "<json.path>: <problem>" (e.g. "zones.min_size: must be >= 1").
+struct ScenarioError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Parse and validate a scenario document; `base_dir` resolves relative file paths.
+/// Every sweep point is validated too, so nothing runs unless all runs are valid.
+ScenarioPlan parse_scenario(const nlohmann::json& doc, const std::filesystem::path& base_dir);
+
+/// Read, parse and validate a scenario file; throws ScenarioError (also for unreadable files / bad JSON).
+ScenarioPlan load_scenario(const std::filesystem::path& file);
+
+/// Seed of replication `r` of a plan seeded with `seed`: r == 0 uses `seed` itself.
+std::uint64_t replication_seed(std::uint64_t seed, std::uint32_t r) noexcept;
+
+}  // namespace zonal::sim

@@ -1,0 +1,141 @@
+#pragma once
+/// Internals of scenario parsing shared by scenario*.cpp: JSON field readers that name their
+/// path in every error, per-run parsing and sweep expansion. Not part of the public contract.
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scenario.hpp"
+
+namespace zonal::sim::detail {
+
+/// Scenario documents are read order-preserving so that sweep axes keep their file order.
+using Json = nlohmann::ordered_json;
+
+/// A ScenarioError that also keeps its path and problem apart (sweep errors re-prefix the path).
+class FieldError : public ScenarioError {
+ public:
+  /// what() becomes "<path>: <problem>".
+  FieldError(std::string path, std::string problem);
+  /// JSON path of the offending value, e.g. "search.ttl".
+  const std::string& path() const noexcept { return m_path; }
+  /// What is wrong with it, e.g. "must be between 1 and 10, got 12".
+  const std::string& problem() const noexcept { return m_problem; }
+
+ private:
+  std::string m_path;
+  std::string m_problem;
+};
+
+/// Throw a FieldError for `path`.
+[[noreturn]] void fail(std::string path, std::string problem);
+
+/// Shortest round-trip text of `value` ("0.5", "10", "1e-07"); use in error messages.
+std::string format_number(double value);
+
+/// One end of an allowed real interval.
+struct Bound {
+  double value;
+  bool inclusive = true;
+};
+
+/// One accepted spelling of an enum value.
+template <class E>
+struct Choice {
+  std::string_view name;
+  E value;
+};
+
+/// Check that `value` is one of `names` and return its enum value; errors list all names.
+template <class E>
+E to_choice(const Json& value, const std::string& path, std::span<const Choice<E>> names);
+
+/// Check the spelling only; returns the index into `names`.
+std::size_t choice_index(const Json& value, const std::string& path, std::span<const std::string_view> names);
+
+template <class E>
+E to_choice(const Json& value, const std::string& path, std::span<const Choice<E>> names) {
+  std::vector<std::string_view> spelled;
+  for (const auto& c : names) spelled.push_back(c.name);
+  return names[choice_index(value, path, spelled)].value;
+}
+
+/// Integer in [lo, hi]; `bounded` says whether hi is a documented limit (or just the type's).
+std::uint64_t to_uint(const Json& value, const std::string& path, std::uint64_t lo, std::uint64_t hi, bool bounded);
+
+/// Finite real number within the given bounds (integers are accepted too).
+double to_number(const Json& value, const std::string& path, std::optional<Bound> lo, std::optional<Bound> hi);
+
+/// A JSON string.
+std::string to_string(const Json& value, const std::string& path);
+
+/// Read-only view of one JSON object of the document (a missing section reads as empty).
+class Section {
+ public:
+  /// `node` may be null (section absent); `path` is "" for the top level.
+  Section(const Json* node, std::string path);
+
+  /// The sub-object `key`; throws if present but not an object.
+  Section sub(std::string_view key) const;
+  /// The value at `key`, or null if absent.
+  const Json* find(std::string_view key) const;
+  /// True if `key` is present.
+  bool has(std::string_view key) const { return find(key) != nullptr; }
+  /// Dotted path of `key` inside this section.
+  std::string path_of(std::string_view key) const;
+  /// Throw "<path>.<key>: unknown key<note>" for the first key not in `allowed`.
+  void reject_unknown(std::span<const std::string_view> allowed, std::string_view note = {}) const;
+
+  /// Unsigned integer field; `fallback` if absent; checked against [lo, hi] when `hi` is given.
+  template <class T>
+  T get_uint(std::string_view key, T fallback, T lo, std::optional<T> hi = {}) const {
+    const Json* v = find(key);
+    if (v == nullptr) return fallback;
+    return static_cast<T>(to_uint(*v, path_of(key), lo, hi.value_or(std::numeric_limits<T>::max()), hi.has_value()));
+  }
+  /// Real field; `fallback` if absent.
+  double get_number(std::string_view key, double fallback, std::optional<Bound> lo, std::optional<Bound> hi = {}) const;
+  /// Enum field spelled as a string; `fallback` if absent.
+  template <class E>
+  E get_choice(std::string_view key, E fallback, std::span<const Choice<E>> names) const {
+    const Json* v = find(key);
+    return v == nullptr ? fallback : to_choice(*v, path_of(key), names);
+  }
+
+ private:
+  const Json* m_node;
+  std::string m_path;
+};
+
+/// Keys of the top-level object.
+std::span<const std::string_view> top_level_keys() noexcept;
+/// Keys a section may contain (union over kinds); empty if `section` is not a section name.
+std::span<const std::string_view> section_keys(std::string_view section) noexcept;
+
+/// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
+Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir);
+
+/// One sweep dimension: a parameter path and the values it takes, in file order.
+struct SweepAxis {
+  std::string path;
+  std::vector<Json> values;
+};
+
+/// Validate the "sweep" object's shape and paths (values are checked when runs are built).
+std::vector<SweepAxis> parse_sweep(const Section& root);
+
+/// Build and validate every run of the cross product of `axes` over `base` (a document without "sweep").
+std::vector<RunSpec> expand_sweep(const Json& base, std::span<const SweepAxis> axes,
+                                  const std::filesystem::path& base_dir);
+
+/// parse_scenario on an order-preserving document (sweep axes keep the document's order).
+ScenarioPlan parse_scenario_ordered(const Json& doc, const std::filesystem::path& base_dir);
+
+}  // namespace zonal::sim::detail

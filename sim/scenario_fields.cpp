@@ -1,0 +1,140 @@
+/// JSON field readers for scenario files: type and range checks whose errors name the JSON path.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include "scenario_detail.hpp"
+
+namespace zonal::sim::detail {
+
+FieldError::FieldError(std::string path, std::string problem)
+    : ScenarioError(path + ": " + problem), m_path(std::move(path)), m_problem(std::move(problem)) {}
+
+void fail(std::string path, std::string problem) { throw FieldError(std::move(path), std::move(problem)); }
+
+std::string format_number(double value) {
+  std::array<char, 64> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
+}
+
+namespace {
+
+/// "must be between 1 and 10", "must be >= 1" or "must be <= 4294967295" for an integer range.
+std::string uint_range_text(bool below, std::uint64_t lo, std::uint64_t hi, bool bounded) {
+  if (bounded) return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
+  if (below) return "must be >= " + std::to_string(lo);
+  return "must be <= " + std::to_string(hi);
+}
+
+/// "must be in [0, 1)", "must be > 0" or "must be <= 5" for a real range.
+std::string real_range_text(std::optional<Bound> lo, std::optional<Bound> hi) {
+  if (lo && hi) {
+    return std::string("must be in ") + (lo->inclusive ? "[" : "(") + format_number(lo->value) + ", " +
+           format_number(hi->value) + (hi->inclusive ? "]" : ")");
+  }
+  if (lo) return std::string("must be ") + (lo->inclusive ? ">= " : "> ") + format_number(lo->value);
+  return std::string("must be ") + (hi->inclusive ? "<= " : "< ") + format_number(hi->value);
+}
+
+bool within(double v, std::optional<Bound> lo, std::optional<Bound> hi) {
+  if (lo && (lo->inclusive ? v < lo->value : v <= lo->value)) return false;
+  if (hi && (hi->inclusive ? v > hi->value : v >= hi->value)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::uint64_t to_uint(const Json& value, const std::string& path, std::uint64_t lo, std::uint64_t hi, bool bounded) {
+  if (!value.is_number()) fail(path, std::string("expected an integer, got ") + value.type_name());
+  if (value.is_number_float()) fail(path, "expected an integer, got " + value.dump());
+  const bool negative = !value.is_number_unsigned() && value.get<std::int64_t>() < 0;
+  const std::uint64_t v = negative ? 0 : value.get<std::uint64_t>();
+  if (negative || v < lo || v > hi) fail(path, uint_range_text(negative || v < lo, lo, hi, bounded) + ", got " + value.dump());
+  return v;
+}
+
+double to_number(const Json& value, const std::string& path, std::optional<Bound> lo, std::optional<Bound> hi) {
+  if (!value.is_number()) fail(path, std::string("expected a number, got ") + value.type_name());
+  const double v = value.get<double>();
+  if (!std::isfinite(v)) fail(path, "must be a finite number");
+  if (!within(v, lo, hi)) fail(path, real_range_text(lo, hi) + ", got " + format_number(v));
+  return v;
+}
+
+std::string to_string(const Json& value, const std::string& path) {
+  if (!value.is_string()) fail(path, std::string("expected a string, got ") + value.type_name());
+  return value.get<std::string>();
+}
+
+std::size_t choice_index(const Json& value, const std::string& path, std::span<const std::string_view> names) {
+  const std::string text = to_string(value, path);
+  const auto it = std::find(names.begin(), names.end(), text);
+  if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
+  std::string expected;
+  for (const auto name : names) expected += (expected.empty() ? "" : ", ") + std::string(name);
+  fail(path, "unknown value " + value.dump() + " (expected one of: " + expected + ")");
+}
+
+Section::Section(const Json* node, std::string path) : m_node(node), m_path(std::move(path)) {}
+
+Section Section::sub(std::string_view key) const {
+  const Json* v = find(key);
+  if (v != nullptr && !v->is_object()) fail(path_of(key), std::string("expected an object, got ") + v->type_name());
+  return Section(v, path_of(key));
+}
+
+const Json* Section::find(std::string_view key) const {
+  if (m_node == nullptr) return nullptr;
+  const auto it = m_node->find(key);
+  return it == m_node->end() ? nullptr : &*it;
+}
+
+std::string Section::path_of(std::string_view key) const {
+  return m_path.empty() ? std::string(key) : m_path + "." + std::string(key);
+}
+
+void Section::reject_unknown(std::span<const std::string_view> allowed, std::string_view note) const {
+  if (m_node == nullptr) return;
+  for (const auto& [key, value] : m_node->items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      fail(path_of(key), "unknown key" + std::string(note));
+    }
+  }
+}
+
+double Section::get_number(std::string_view key, double fallback, std::optional<Bound> lo,
+                           std::optional<Bound> hi) const {
+  const Json* v = find(key);
+  return v == nullptr ? fallback : to_number(*v, path_of(key), lo, hi);
+}
+
+std::span<const std::string_view> top_level_keys() noexcept {
+  static constexpr std::array<std::string_view, 12> keys{"name",    "seed",     "peers",  "topology",
+                                                         "zones",   "latency",  "faults", "content",
+                                                         "workload", "search",  "sweep",  "replications"};
+  return keys;
+}
+
+std::span<const std::string_view> section_keys(std::string_view section) noexcept {
+  static constexpr std::array<std::string_view, 6> topology{"kind", "degree", "degree_mean", "attach", "rewire", "file"};
+  static constexpr std::array<std::string_view, 5> zones{"count", "min_size", "degree", "placement",
+                                                         "publish_replicas"};
+  static constexpr std::array<std::string_view, 5> latency{"kind", "mean_ms", "min_ms", "max_ms", "sigma"};
+  static constexpr std::array<std::string_view, 1> faults{"loss"};
+  static constexpr std::array<std::string_view, 2> content{"files", "replicas"};
+  static constexpr std::array<std::string_view, 4> workload{"queries", "rate_per_s", "zipf_alpha",
+                                                            "missing_fraction"};
+  static constexpr std::array<std::string_view, 4> search{"strategy", "ttl", "seen_capacity", "timeout_ms"};
+  if (section == "topology") return topology;
+  if (section == "zones") return zones;
+  if (section == "latency") return latency;
+  if (section == "faults") return faults;
+  if (section == "content") return content;
+  if (section == "workload") return workload;
+  if (section == "search") return search;
+  return {};
+}
+
+}  // namespace zonal::sim::detail

@@ -1,0 +1,224 @@
+/// Per-section parsing of one scenario run: every value is type- and range-checked.
+#include <array>
+#include <fstream>
+#include <system_error>
+
+#include "scenario_detail.hpp"
+#include "zonal/strategy.hpp"
+
+namespace zonal::sim::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint32_t peers_max = 10'000'000;
+constexpr std::uint32_t queries_max = 100'000'000;
+
+constexpr std::array<Choice<TopologyKind>, 5> topology_kinds{{{"random-regular", TopologyKind::random_regular},
+                                                              {"erdos-renyi", TopologyKind::erdos_renyi},
+                                                              {"barabasi-albert", TopologyKind::barabasi_albert},
+                                                              {"watts-strogatz", TopologyKind::watts_strogatz},
+                                                              {"edge-list", TopologyKind::edge_list}}};
+constexpr std::array<Choice<LatencyKind>, 3> latency_kinds{
+    {{"constant", LatencyKind::constant}, {"uniform", LatencyKind::uniform}, {"lognormal", LatencyKind::lognormal}}};
+constexpr std::array<Choice<ZonePlacement>, 2> placements{
+    {{"random", ZonePlacement::random}, {"rendezvous", ZonePlacement::rendezvous}}};
+
+/// Spelling of `value` in `choices` (for error messages).
+template <class E, std::size_t N>
+std::string_view name_of(const std::array<Choice<E>, N>& choices, E value) {
+  for (const auto& c : choices) {
+    if (c.value == value) return c.name;
+  }
+  return "?";
+}
+
+/// Keys a topology of `kind` accepts.
+std::span<const std::string_view> topology_kind_keys(TopologyKind kind) noexcept {
+  static constexpr std::array<std::string_view, 2> regular{"kind", "degree"};
+  static constexpr std::array<std::string_view, 2> erdos{"kind", "degree_mean"};
+  static constexpr std::array<std::string_view, 2> barabasi{"kind", "attach"};
+  static constexpr std::array<std::string_view, 3> watts{"kind", "degree", "rewire"};
+  static constexpr std::array<std::string_view, 2> edges{"kind", "file"};
+  switch (kind) {
+    case TopologyKind::random_regular: return regular;
+    case TopologyKind::erdos_renyi: return erdos;
+    case TopologyKind::barabasi_albert: return barabasi;
+    case TopologyKind::watts_strogatz: return watts;
+    case TopologyKind::edge_list: return edges;
+  }
+  return {};
+}
+
+/// Keys a latency model of `kind` accepts.
+std::span<const std::string_view> latency_kind_keys(LatencyKind kind) noexcept {
+  static constexpr std::array<std::string_view, 2> constant{"kind", "mean_ms"};
+  static constexpr std::array<std::string_view, 3> uniform{"kind", "min_ms", "max_ms"};
+  static constexpr std::array<std::string_view, 3> lognormal{"kind", "mean_ms", "sigma"};
+  switch (kind) {
+    case LatencyKind::constant: return constant;
+    case LatencyKind::uniform: return uniform;
+    case LatencyKind::lognormal: return lognormal;
+  }
+  return {};
+}
+
+/// Resolve and check the edge-list file named by topology.file.
+fs::path resolve_edge_list(const Section& s, const fs::path& base_dir) {
+  const std::string path = s.path_of("file");
+  const Json* v = s.find("file");
+  if (v == nullptr) fail(path, "missing required key for kind \"edge-list\"");
+  const std::string text = to_string(*v, path);
+  if (text.empty()) fail(path, "must not be empty");
+  std::error_code ec;
+  fs::path full = fs::absolute(base_dir / text, ec).lexically_normal();
+  const auto status = fs::status(full, ec);
+  const std::string where = " (resolved to " + full.string() + ")";
+  if (!fs::exists(status)) fail(path, "cannot open \"" + text + "\"" + where);
+  if (!fs::is_regular_file(status)) fail(path, "\"" + text + "\" is not a regular file" + where);
+  if (!std::ifstream(full)) fail(path, "cannot open \"" + text + "\"" + where);
+  return full;
+}
+
+/// Watts-Strogatz lattice degree: even and >= 2.
+std::uint32_t lattice_degree(const Section& s, std::uint32_t fallback) {
+  const std::uint32_t degree = s.get_uint<std::uint32_t>("degree", fallback, 2);
+  if (degree % 2 != 0) fail(s.path_of("degree"), "must be even, got " + std::to_string(degree));
+  return degree;
+}
+
+/// The topology section's own values (checks against peers come later).
+TopologySpec parse_topology(const Section& s, const fs::path& base_dir) {
+  s.reject_unknown(section_keys("topology"));
+  TopologySpec t;
+  t.kind = s.get_choice<TopologyKind>("kind", t.kind, topology_kinds);
+  s.reject_unknown(topology_kind_keys(t.kind), " for kind \"" + std::string(name_of(topology_kinds, t.kind)) + "\"");
+  switch (t.kind) {
+    case TopologyKind::random_regular: t.degree = s.get_uint<std::uint32_t>("degree", t.degree, 1); break;
+    case TopologyKind::erdos_renyi: t.degree_mean = s.get_number("degree_mean", t.degree_mean, Bound{0, false}); break;
+    case TopologyKind::barabasi_albert: t.attach = s.get_uint<std::uint32_t>("attach", t.attach, 1); break;
+    case TopologyKind::watts_strogatz:
+      t.degree = lattice_degree(s, t.degree);
+      t.rewire = s.get_number("rewire", t.rewire, Bound{0}, Bound{1});
+      break;
+    case TopologyKind::edge_list: t.file = resolve_edge_list(s, base_dir); break;
+  }
+  return t;
+}
+
+/// "must be < peers (N), got X" unless value < peers.
+void require_below_peers(double value, std::uint32_t peers, const std::string& path) {
+  if (value >= peers) fail(path, "must be < peers (" + std::to_string(peers) + "), got " + format_number(value));
+}
+
+/// Topology parameters that depend on the peer count.
+void check_topology_peers(const TopologySpec& t, std::uint32_t peers) {
+  switch (t.kind) {
+    case TopologyKind::random_regular:
+      require_below_peers(t.degree, peers, "topology.degree");
+      if ((std::uint64_t{peers} * t.degree) % 2 != 0) {
+        fail("topology.degree", "peers * degree must be even, got " + std::to_string(peers) + " * " +
+                                    std::to_string(t.degree));
+      }
+      break;
+    case TopologyKind::erdos_renyi: require_below_peers(t.degree_mean, peers, "topology.degree_mean"); break;
+    case TopologyKind::barabasi_albert: require_below_peers(t.attach, peers, "topology.attach"); break;
+    case TopologyKind::watts_strogatz: require_below_peers(t.degree, peers, "topology.degree"); break;
+    case TopologyKind::edge_list: break;
+  }
+}
+
+/// Peer count: required absent for edge lists (0 = taken from the file).
+std::uint32_t parse_peers(const Section& root, TopologyKind kind) {
+  if (kind != TopologyKind::edge_list) return root.get_uint<std::uint32_t>("peers", 1000, 1, peers_max);
+  if (root.has("peers")) fail("peers", "must be absent for edge-list topologies (the count comes from the file)");
+  return 0;
+}
+
+ZonesSpec parse_zones(const Section& s) {
+  s.reject_unknown(section_keys("zones"));
+  ZonesSpec z;
+  z.count = s.get_uint<std::uint32_t>("count", z.count, 1);
+  z.min_size = s.get_uint<std::uint32_t>("min_size", z.min_size, 1);
+  z.degree = s.get_uint<std::uint32_t>("degree", z.degree, 1);
+  z.placement = s.get_choice<ZonePlacement>("placement", z.placement, placements);
+  z.publish_replicas = s.get_uint<std::uint32_t>("publish_replicas", z.publish_replicas, 1);
+  return z;
+}
+
+LatencySpec parse_latency(const Section& s) {
+  s.reject_unknown(section_keys("latency"));
+  LatencySpec l;
+  l.kind = s.get_choice<LatencyKind>("kind", l.kind, latency_kinds);
+  s.reject_unknown(latency_kind_keys(l.kind), " for kind \"" + std::string(name_of(latency_kinds, l.kind)) + "\"");
+  l.mean_ms = s.get_number("mean_ms", l.mean_ms, Bound{0});
+  l.min_ms = s.get_number("min_ms", l.min_ms, Bound{0});
+  l.max_ms = s.get_number("max_ms", l.max_ms, Bound{0});
+  l.sigma = s.get_number("sigma", l.sigma, Bound{0, false}, Bound{5});
+  if (l.kind == LatencyKind::uniform && l.max_ms < l.min_ms) {
+    fail(s.path_of("max_ms"), "must be >= latency.min_ms (" + format_number(l.min_ms) + "), got " +
+                                  format_number(l.max_ms));
+  }
+  return l;
+}
+
+FaultSpec parse_faults(const Section& s) {
+  s.reject_unknown(section_keys("faults"));
+  FaultSpec f;
+  f.loss = s.get_number("loss", f.loss, Bound{0}, Bound{1, false});
+  return f;
+}
+
+/// Content; replicas are checked against `peers` unless it is 0 (edge list: unknown yet).
+ContentSpec parse_content(const Section& s, std::uint32_t peers) {
+  s.reject_unknown(section_keys("content"));
+  ContentSpec c;
+  c.files = s.get_uint<std::uint32_t>("files", c.files, 1);
+  c.replicas = s.get_uint<std::uint32_t>("replicas", c.replicas, 1);
+  if (peers != 0 && c.replicas > peers) {
+    fail(s.path_of("replicas"),
+         "must be <= peers (" + std::to_string(peers) + "), got " + std::to_string(c.replicas));
+  }
+  return c;
+}
+
+WorkloadSpec parse_workload(const Section& s) {
+  s.reject_unknown(section_keys("workload"));
+  WorkloadSpec w;
+  w.queries = s.get_uint<std::uint32_t>("queries", w.queries, 1, queries_max);
+  w.rate_per_s = s.get_number("rate_per_s", w.rate_per_s, Bound{0, false});
+  w.zipf_alpha = s.get_number("zipf_alpha", w.zipf_alpha, Bound{0});
+  w.missing_fraction = s.get_number("missing_fraction", w.missing_fraction, Bound{0}, Bound{1});
+  return w;
+}
+
+SearchSpec parse_search(const Section& s) {
+  s.reject_unknown(section_keys("search"));
+  const std::array<Choice<Strategy>, 2> strategies{{{strategy_name(Strategy::flood), Strategy::flood},
+                                                    {strategy_name(Strategy::zone_flood), Strategy::zone_flood}}};
+  SearchSpec q;
+  q.strategy = s.get_choice<Strategy>("strategy", q.strategy, strategies);
+  q.ttl_hops = s.get_uint<std::uint8_t>("ttl", q.ttl_hops, 1, ttl_hops_max);
+  q.seen_capacity = s.get_uint<std::uint32_t>("seen_capacity", q.seen_capacity, 1);
+  q.timeout_ms = s.get_number("timeout_ms", q.timeout_ms, Bound{0, false});
+  return q;
+}
+
+}  // namespace
+
+Scenario parse_run(const Json& doc, const fs::path& base_dir) {
+  const Section root(&doc, "");
+  Scenario s;
+  s.topology = parse_topology(root.sub("topology"), base_dir);
+  s.peers = parse_peers(root, s.topology.kind);
+  check_topology_peers(s.topology, s.peers);
+  s.zones = parse_zones(root.sub("zones"));
+  s.latency = parse_latency(root.sub("latency"));
+  s.faults = parse_faults(root.sub("faults"));
+  s.content = parse_content(root.sub("content"), s.peers);
+  s.workload = parse_workload(root.sub("workload"));
+  s.search = parse_search(root.sub("search"));
+  return s;
+}
+
+}  // namespace zonal::sim::detail

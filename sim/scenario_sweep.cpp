@@ -1,0 +1,153 @@
+/// Sweep expansion: the cross product of the "sweep" axes, each point parsed and validated
+/// by the same code as a plain scenario (values are written into a copy of the document).
+#include <algorithm>
+
+#include "scenario_detail.hpp"
+
+namespace zonal::sim::detail {
+namespace {
+
+constexpr std::size_t runs_max = 100'000;
+
+/// Split "search.ttl" into {"search", "ttl"}.
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', start);
+    parts.emplace_back(path.substr(start, dot - start));
+    if (dot == std::string_view::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+/// Throw unless `path` names a parameter that may be swept.
+void check_sweep_path(const std::string& path) {
+  const std::string where = "sweep." + path;
+  if (path == "name" || path == "sweep" || path == "replications") fail(where, "cannot be swept");
+  if (path == "seed") fail(where, "cannot be swept (use replications for independent seeds)");
+  const auto parts = split_path(path);
+  const auto keys = section_keys(parts[0]);
+  const bool ok = parts.size() == 1 ? (path == "peers" || !keys.empty())
+                                    : parts.size() == 2 && std::find(keys.begin(), keys.end(), parts[1]) != keys.end();
+  if (!ok) fail(where, "unknown key (expected a parameter path such as search.ttl)");
+}
+
+/// True if `inner` is `outer` or lies inside it ("topology.degree" inside "topology").
+bool path_within(std::string_view inner, std::string_view outer) {
+  return inner.substr(0, outer.size()) == outer && (inner.size() == outer.size() || inner[outer.size()] == '.');
+}
+
+/// True if `path` lies inside any axis (its value in the document is overridden by the sweep).
+bool swept(std::string_view path, std::span<const SweepAxis> axes) {
+  return std::any_of(axes.begin(), axes.end(), [&](const SweepAxis& axis) { return path_within(path, axis.path); });
+}
+
+/// Throw if two axes overlap (e.g. "topology" and "topology.degree").
+void check_overlaps(std::span<const SweepAxis> axes) {
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (path_within(axes[i].path, axes[j].path) || path_within(axes[j].path, axes[i].path)) {
+        fail("sweep." + axes[i].path, "overlaps sweep." + axes[j].path);
+      }
+    }
+  }
+}
+
+/// Write `value` at dotted `path` of `doc`, creating the section if absent.
+void apply(Json& doc, const std::string& path, const Json& value) {
+  const auto parts = split_path(path);
+  if (parts.size() == 1) {
+    doc[parts[0]] = value;
+    return;
+  }
+  Json& section = doc[parts[0]];
+  if (section.is_null()) section = Json::object();
+  if (section.is_object()) section[parts[1]] = value;  // otherwise parsing reports the bad section
+}
+
+/// "a=1,b=flood" for the chosen value index of every axis.
+std::string make_label(std::span<const SweepAxis> axes, std::span<const std::size_t> pick) {
+  if (axes.empty()) return "base";
+  std::string label;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    const Json& v = axes[a].values[pick[a]];
+    label += (a == 0 ? "" : ",") + axes[a].path + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return label;
+}
+
+/// Re-throw a run's error naming the sweep value responsible, if one is.
+[[noreturn]] void blame(const FieldError& e, const Json& base, std::span<const SweepAxis> axes,
+                        std::span<const std::size_t> pick, const std::filesystem::path& base_dir) {
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    if (path_within(e.path(), axes[a].path)) {
+      fail("sweep." + axes[a].path + "[" + std::to_string(pick[a]) + "]" + e.path().substr(axes[a].path.size()),
+           e.problem());
+    }
+  }
+  try {
+    parse_run(base, base_dir);
+  } catch (const FieldError& own) {  // an error of the document itself is reported as such
+    if (!swept(own.path(), axes)) throw;
+  }
+  fail("sweep[" + make_label(axes, pick) + "]", e.what());
+}
+
+/// Advance the odometer (last axis fastest); false once every combination was produced.
+bool next_pick(std::span<const SweepAxis> axes, std::vector<std::size_t>& pick) {
+  for (std::size_t a = axes.size(); a-- > 0;) {
+    if (++pick[a] < axes[a].values.size()) return true;
+    pick[a] = 0;
+  }
+  return false;
+}
+
+/// Number of runs of the cross product; throws past runs_max.
+std::size_t count_runs(std::span<const SweepAxis> axes) {
+  std::size_t runs = 1;
+  for (const auto& axis : axes) {
+    runs *= axis.values.size();
+    if (runs > runs_max) fail("sweep", "the cross product has more than " + std::to_string(runs_max) + " runs");
+  }
+  return runs;
+}
+
+}  // namespace
+
+std::vector<SweepAxis> parse_sweep(const Section& root) {
+  const Section sweep = root.sub("sweep");
+  const Json* node = root.find("sweep");
+  std::vector<SweepAxis> axes;
+  if (node == nullptr) return axes;
+  for (const auto& [path, values] : node->items()) {
+    check_sweep_path(path);
+    const std::string where = sweep.path_of(path);
+    if (!values.is_array()) fail(where, std::string("expected a non-empty array, got ") + values.type_name());
+    if (values.empty()) fail(where, "must be a non-empty array");
+    axes.push_back(SweepAxis{path, std::vector<Json>(values.begin(), values.end())});
+  }
+  check_overlaps(axes);
+  count_runs(axes);
+  return axes;
+}
+
+std::vector<RunSpec> expand_sweep(const Json& base, std::span<const SweepAxis> axes,
+                                  const std::filesystem::path& base_dir) {
+  std::vector<RunSpec> runs;
+  runs.reserve(count_runs(axes));
+  std::vector<std::size_t> pick(axes.size(), 0);
+  do {
+    Json doc = base;
+    for (std::size_t a = 0; a < axes.size(); ++a) apply(doc, axes[a].path, axes[a].values[pick[a]]);
+    try {
+      runs.push_back(RunSpec{make_label(axes, pick), parse_run(doc, base_dir)});
+    } catch (const FieldError& e) {
+      if (axes.empty()) throw;
+      blame(e, base, axes, pick, base_dir);
+    }
+  } while (next_pick(axes, pick));
+  return runs;
+}
+
+}  // namespace zonal::sim::detail

@@ -1,0 +1,137 @@
+#include "summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "zonal/strategy.hpp"
+
+namespace zonal::sim {
+namespace {
+
+double per_query(double total, std::size_t queries) { return queries == 0 ? 0.0 : total / static_cast<double>(queries); }
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const std::size_t at = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size()))) ;
+  return v[std::min(v.size() - 1, at == 0 ? 0 : at - 1)];
+}
+
+// Two-sided 95% Student t critical values for 1..30 degrees of freedom; 1.96 beyond.
+double t_critical(std::size_t dof) {
+  static constexpr double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                     2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                     2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  return dof >= 1 && dof <= 30 ? table[dof - 1] : 1.96;
+}
+
+}  // namespace
+
+double RunMetrics::get(const std::string& name) const {
+  for (const auto& [k, v] : values)
+    if (k == name) return v;
+  return 0.0;
+}
+
+RunMetrics compute_metrics(const RunResult& run) {
+  double messages = 0, duplicates = 0, reached = 0, hit_messages = 0, successes = 0, existing = 0, found = 0;
+  std::vector<double> hops, ms;
+  for (const QueryRecord& q : run.queries) {
+    messages += q.messages;
+    duplicates += q.duplicates;
+    reached += q.reached;
+    hit_messages += q.hit_messages;
+    existing += q.exists;
+    if (q.hits > 0) {
+      successes += 1;
+      found += q.exists;
+      hops.push_back(q.first_hit_hops);
+      ms.push_back(static_cast<double>(q.first_hit_us) / 1000.0);
+    }
+  }
+  std::uint32_t busiest = 0;
+  double load_total = 0;
+  for (const PeerLoad& p : run.peers_load) {
+    busiest = std::max(busiest, p.received);
+    load_total += p.received;
+  }
+  const std::size_t n = run.queries.size();
+  double hops_sum = 0, ms_sum = 0;
+  for (double h : hops) hops_sum += h;
+  for (double m : ms) ms_sum += m;
+  RunMetrics m;
+  m.values = {
+      {"queries", static_cast<double>(n)},
+      {"success_rate", per_query(successes, n)},
+      {"success_rate_existing", existing == 0 ? 0.0 : found / existing},
+      {"messages_per_query", per_query(messages, n)},
+      {"duplicates_per_query", per_query(duplicates, n)},
+      {"reached_per_query", per_query(reached, n)},
+      {"hit_messages_per_query", per_query(hit_messages, n)},
+      {"first_hit_hops_mean", hops.empty() ? 0.0 : hops_sum / static_cast<double>(hops.size())},
+      {"first_hit_ms_mean", ms.empty() ? 0.0 : ms_sum / static_cast<double>(ms.size())},
+      {"first_hit_ms_p50", percentile(ms, 0.50)},
+      {"first_hit_ms_p99", percentile(ms, 0.99)},
+      {"busiest_peer_messages", static_cast<double>(busiest)},
+      {"mean_peer_messages", run.peers_load.empty() ? 0.0 : load_total / static_cast<double>(run.peers_load.size())},
+      {"publish_messages", static_cast<double>(run.publish_messages)},
+      {"registration_messages", static_cast<double>(run.registration_messages)},
+      {"lost_messages", static_cast<double>(run.lost_messages)},
+      {"events", static_cast<double>(run.events)},
+      {"simulated_s", static_cast<double>(run.end_us) / 1e6},
+  };
+  return m;
+}
+
+Estimate estimate(const std::vector<double>& samples) {
+  Estimate e;
+  if (samples.empty()) return e;
+  double sum = 0;
+  for (double s : samples) sum += s;
+  e.mean = sum / static_cast<double>(samples.size());
+  if (samples.size() < 2) return e;
+  double sq = 0;
+  for (double s : samples) sq += (s - e.mean) * (s - e.mean);
+  const double sd = std::sqrt(sq / static_cast<double>(samples.size() - 1));
+  e.ci95 = t_critical(samples.size() - 1) * sd / std::sqrt(static_cast<double>(samples.size()));
+  return e;
+}
+
+nlohmann::ordered_json summary_json(const std::string& scenario, std::uint64_t seed,
+                                    const std::vector<std::vector<RunResult>>& runs) {
+  nlohmann::ordered_json doc;
+  doc["scenario"] = scenario;
+  doc["seed"] = seed;
+  doc["runs"] = nlohmann::ordered_json::array();
+  for (const auto& reps : runs) {
+    if (reps.empty()) continue;
+    const RunResult& first = reps.front();
+    nlohmann::ordered_json run;
+    run["label"] = first.label;
+    run["strategy"] = strategy_name(first.strategy);
+    run["peers"] = first.peers;
+    run["edges"] = first.edges;
+    run["zones"] = first.zone_count;
+    std::vector<RunMetrics> metrics;
+    for (const RunResult& r : reps) metrics.push_back(compute_metrics(r));
+    nlohmann::ordered_json aggregate;
+    for (const auto& [name, value] : metrics.front().values) {
+      std::vector<double> samples;
+      for (const RunMetrics& m : metrics) samples.push_back(m.get(name));
+      const Estimate e = estimate(samples);
+      aggregate[name] = {{"mean", e.mean}, {"ci95", e.ci95}};
+    }
+    run["metrics"] = aggregate;
+    run["replications"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < reps.size(); ++i) {
+      nlohmann::ordered_json rep;
+      rep["seed"] = reps[i].seed;
+      for (const auto& [name, value] : metrics[i].values) rep[name] = value;
+      run["replications"].push_back(rep);
+    }
+    doc["runs"].push_back(run);
+  }
+  return doc;
+}
+
+}  // namespace zonal::sim

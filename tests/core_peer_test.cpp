@@ -1,0 +1,243 @@
+// Peer state machine: dedup, TTL, reverse-path hits, zone search, publication, timeouts.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "zonal/hash.hpp"
+#include "zonal/peer.hpp"
+
+using namespace zonal;
+
+namespace {
+
+// Collects everything a peer wants to send: the "mock that collects packets".
+std::vector<Transmit> drain(Peer& p) {
+  std::vector<Transmit> out;
+  while (auto t = p.poll_transmit()) out.push_back(*t);
+  return out;
+}
+
+std::vector<PeerEvent> events(Peer& p) {
+  std::vector<PeerEvent> out;
+  while (auto e = p.poll_event()) out.push_back(*e);
+  return out;
+}
+
+Query query(QueryId id, FileKey key, std::uint8_t ttl, std::uint8_t hops = 1) {
+  return Query{id, key, 99, ttl, hops, Strategy::flood, Scope::overlay};
+}
+
+}  // namespace
+
+TEST(Peer, FloodForwardsToAllButSenderWithTtlDecremented) {
+  Peer p(1, PeerConfig{}, 7);
+  p.set_overlay_neighbours({2, 3, 4});
+  EXPECT_EQ(p.handle_message(0, 2, query(500, 1, 7)), Arrival::fresh);
+  const auto out = drain(p);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].to, 3u);
+  EXPECT_EQ(out[1].to, 4u);
+  const auto& q = std::get<Query>(out[0].msg);
+  EXPECT_EQ(q.ttl_hops, 6);
+  EXPECT_EQ(q.hops, 2);
+}
+
+TEST(Peer, DuplicateIsDroppedAndNotForwarded) {
+  Peer p(1, PeerConfig{}, 7);
+  p.set_overlay_neighbours({2, 3});
+  p.handle_message(0, 2, query(500, 1, 7));
+  drain(p);
+  EXPECT_EQ(p.handle_message(0, 3, query(500, 1, 7)), Arrival::duplicate);
+  EXPECT_TRUE(drain(p).empty());
+}
+
+TEST(Peer, TtlOneIsAnsweredButNotForwarded) {
+  Peer p(1, PeerConfig{}, 7);
+  p.set_overlay_neighbours({2, 3});
+  p.share(0, 77);
+  p.handle_message(0, 2, query(500, 77, 1, 4));
+  const auto out = drain(p);
+  ASSERT_EQ(out.size(), 1u);
+  const auto& hit = std::get<QueryHit>(out[0].msg);
+  EXPECT_EQ(out[0].to, 2u);
+  EXPECT_EQ(hit.holder, 1u);
+  EXPECT_EQ(hit.hops, 4);
+}
+
+TEST(Peer, TtlAboveMaximumIsCapped) {
+  Peer p(1, PeerConfig{}, 7);
+  p.set_overlay_neighbours({2, 3});
+  p.handle_message(0, 2, query(500, 1, 200));
+  const auto out = drain(p);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<Query>(out[0].msg).ttl_hops, ttl_hops_max - 1);
+}
+
+TEST(Peer, DuplicateMemoryIsBounded) {
+  PeerConfig c;
+  c.seen_capacity = 4;
+  Peer p(1, c, 7);
+  for (QueryId id = 1; id <= 10; ++id) p.handle_message(0, 2, query(id, 1, 3));
+  EXPECT_EQ(p.handle_message(0, 2, query(10, 1, 3)), Arrival::duplicate);
+  EXPECT_EQ(p.handle_message(0, 2, query(1, 1, 3)), Arrival::fresh);  // forgotten: oldest evicted
+}
+
+TEST(Peer, HitTravelsBackAlongReversePathToOrigin) {
+  Peer origin(1, PeerConfig{}, 1), relay(2, PeerConfig{}, 2);
+  origin.set_overlay_neighbours({2});
+  relay.set_overlay_neighbours({1, 3});
+  const QueryId id = origin.search(1000, 77, Strategy::flood, SearchParams{3});
+  auto sent = drain(origin);
+  ASSERT_EQ(sent.size(), 1u);
+  relay.handle_message(1100, 1, sent[0].msg);
+  auto forwarded = drain(relay);
+  ASSERT_EQ(forwarded.size(), 1u);
+  EXPECT_EQ(forwarded[0].to, 3u);
+  // Peer 3 answers to the relay; the relay routes it back to the origin.
+  relay.handle_message(1200, 3, QueryHit{id, 77, 3, 3, 2});
+  auto back = drain(relay);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].to, 1u);
+  origin.handle_message(1300, 2, back[0].msg);
+  const auto evs = events(origin);
+  ASSERT_EQ(evs.size(), 1u);
+  const auto& hit = std::get<HitEvent>(evs[0]);
+  EXPECT_EQ(hit.holder, 3u);
+  EXPECT_EQ(hit.hops, 2);
+  EXPECT_EQ(hit.elapsed_us, 300);
+}
+
+TEST(Peer, HitWithUnknownQueryIsDropped) {
+  Peer p(1, PeerConfig{}, 1);
+  EXPECT_EQ(p.handle_message(0, 2, QueryHit{12345, 1, 3, 3, 1}), Arrival::dropped);
+  EXPECT_TRUE(drain(p).empty());
+}
+
+TEST(Peer, QueryTimesOutWithDoneEvent) {
+  PeerConfig c;
+  c.query_timeout_us = 500;
+  Peer p(1, c, 1);
+  p.set_overlay_neighbours({2});
+  const QueryId id = p.search(100, 5, Strategy::flood, SearchParams{});
+  ASSERT_TRUE(p.poll_timeout().has_value());
+  EXPECT_EQ(*p.poll_timeout(), 600);
+  p.handle_timeout(599);
+  EXPECT_TRUE(events(p).empty());
+  p.handle_timeout(600);
+  const auto evs = events(p);
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(std::get<QueryDoneEvent>(evs[0]).query_id, id);
+  EXPECT_FALSE(p.poll_timeout().has_value());
+}
+
+namespace {
+std::shared_ptr<const ZoneDirectory> two_zones() {
+  return std::make_shared<const ZoneDirectory>(
+      std::vector<std::vector<PeerId>>{{0, 1, 2, 3, 4, 5}, {6, 7, 8, 9, 10, 11}}, 1);
+}
+FileKey key_in_zone(ZoneId zone) {
+  for (int i = 0;; ++i)
+    if (home_zone(file_key("f" + std::to_string(i)), 2) == zone) return file_key("f" + std::to_string(i));
+}
+}  // namespace
+
+TEST(Peer, ShareThenDirectoryPublishesToHomeZoneMembers) {
+  PeerConfig c;
+  c.publish_replicas = 3;
+  Peer p(0, c, 1);
+  const FileKey key = key_in_zone(1);
+  p.share(0, key);
+  EXPECT_TRUE(drain(p).empty());  // no directory yet: nothing to publish to
+  p.handle_zone_directory(0, two_zones());
+  const auto out = drain(p);
+  ASSERT_EQ(out.size(), 3u);
+  for (const auto& t : out) {
+    EXPECT_GE(t.to, 6u);
+    EXPECT_EQ(std::get<Publish>(t.msg).holder, 0u);
+  }
+}
+
+TEST(Peer, ZoneSearchContactsExactlyOneMemberOfTheHomeZone) {
+  Peer p(0, PeerConfig{}, 1);
+  p.handle_zone_directory(0, two_zones());
+  p.search(0, key_in_zone(1), Strategy::zone_flood, SearchParams{7});
+  const auto out = drain(p);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_GE(out[0].to, 6u);
+  EXPECT_EQ(std::get<Query>(out[0].msg).scope, Scope::zone_entry);
+}
+
+TEST(Peer, ZoneEntryWithRecordAnswersAndDoesNotFlood) {
+  Peer entry(6, PeerConfig{}, 1);
+  entry.set_zone_neighbours({7, 8});
+  const FileKey key = key_in_zone(1);
+  entry.handle_message(0, 3, Publish{key, 3});
+  entry.handle_message(0, 0, Query{42, key, 0, 7, 1, Strategy::zone_flood, Scope::zone_entry});
+  const auto out = drain(entry);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].to, 0u);
+  EXPECT_EQ(std::get<QueryHit>(out[0].msg).holder, 3u);
+}
+
+TEST(Peer, ZoneEntryWithoutRecordFloodsOnlyZoneLinksWithFullTtl) {
+  Peer entry(6, PeerConfig{}, 1);
+  entry.set_overlay_neighbours({1, 2, 3});
+  entry.set_zone_neighbours({7, 8});
+  entry.handle_message(0, 0, Query{42, 5, 0, 7, 1, Strategy::zone_flood, Scope::zone_entry});
+  const auto out = drain(entry);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].to, 7u);
+  EXPECT_EQ(out[1].to, 8u);
+  const auto& q = std::get<Query>(out[0].msg);
+  EXPECT_EQ(q.scope, Scope::zone);
+  EXPECT_EQ(q.ttl_hops, 7);
+  EXPECT_EQ(q.hops, 2);
+}
+
+TEST(Peer, ZoneSearchWithoutDirectoryFails) {
+  Peer p(0, PeerConfig{}, 1);
+  p.search(0, 5, Strategy::zone_flood, SearchParams{});
+  EXPECT_TRUE(drain(p).empty());
+  const auto evs = events(p);
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<SearchFailedEvent>(evs[0]));
+}
+
+TEST(Peer, RendezvousPlacementSendsSearchToARecordKeeper) {
+  PeerConfig c;
+  c.zone_placement = ZonePlacement::rendezvous;
+  c.publish_replicas = 2;
+  Peer holder(0, c, 1), searcher(1, c, 2);
+  const FileKey key = key_in_zone(1);
+  holder.handle_zone_directory(0, two_zones());
+  searcher.handle_zone_directory(0, two_zones());
+  holder.share(0, key);
+  const auto published = drain(holder);
+  ASSERT_EQ(published.size(), 2u);
+  searcher.search(0, key, Strategy::zone_flood, SearchParams{});
+  const auto out = drain(searcher);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].to == published[0].to || out[0].to == published[1].to);
+}
+
+TEST(Peer, AssignmentChangesZoneAndReportsIt) {
+  Peer p(0, PeerConfig{}, 1);
+  p.handle_message(0, 100, ZoneAssignment{3, 4, 9});
+  EXPECT_EQ(p.zone(), 3u);
+  const auto evs = events(p);
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(std::get<ZoneChangedEvent>(evs[0]).zone, 3u);
+}
+
+TEST(SeenTable, EvictsOldestAndKeepsTheRestFindable) {
+  SeenTable t;
+  for (QueryId id = 1; id <= 1000; ++id) t.insert(id * 7919, static_cast<PeerId>(id), 100);
+  EXPECT_EQ(t.size(), 100u);
+  for (QueryId id = 1; id <= 900; ++id) EXPECT_EQ(t.find(id * 7919), nullptr) << id;
+  for (QueryId id = 901; id <= 1000; ++id) {
+    const auto* e = t.find(id * 7919);
+    ASSERT_NE(e, nullptr) << id;
+    EXPECT_EQ(e->prev_hop, id);
+  }
+}

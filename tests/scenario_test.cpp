@@ -1,0 +1,371 @@
+// Scenario files: parsing, defaults, sweep expansion and one test per kind of rejected input.
+#include "scenario.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "zonal/hash.hpp"
+
+namespace zonal::sim {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const fs::path source_dir{ZONAL_SOURCE_DIR};
+
+/// Parse JSON text as a scenario (relative files resolve against the repo's scenarios/ folder).
+ScenarioPlan parse_text(std::string_view text) {
+  return parse_scenario(nlohmann::json::parse(text), source_dir / "scenarios");
+}
+
+/// what() of the ScenarioError that parsing `text` throws ("" if it parses).
+std::string error_of(std::string_view text) {
+  try {
+    parse_text(text);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+/// Write `text` to a fresh file in the test temp directory and return its path.
+fs::path write_temp(const std::string& name, std::string_view text) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "zonal_scenario_test";
+  fs::create_directories(dir);
+  const fs::path file = dir / name;
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
+}
+
+/// what() of the ScenarioError that load_scenario(file) throws ("" if it loads).
+std::string load_error_of(const fs::path& file) {
+  try {
+    load_scenario(file);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Scenario, FullDocumentParsesEveryValue) {
+  const auto plan = parse_text(R"({
+    "name": "full", "seed": 18446744073709551615, "peers": 2000,
+    "topology": {"kind": "watts-strogatz", "degree": 6, "rewire": 0.25},
+    "zones": {"count": 16, "min_size": 5, "degree": 3, "placement": "rendezvous", "publish_replicas": 3},
+    "latency": {"kind": "lognormal", "mean_ms": 40, "sigma": 0.75},
+    "faults": {"loss": 0.05},
+    "content": {"files": 500, "replicas": 4},
+    "workload": {"queries": 300, "rate_per_s": 20.5, "zipf_alpha": 1.1, "missing_fraction": 0.2},
+    "search": {"strategy": "flood", "ttl": 5, "seen_capacity": 128, "timeout_ms": 2500},
+    "replications": 3
+  })");
+  EXPECT_EQ(plan.name, "full");
+  EXPECT_EQ(plan.seed, 18446744073709551615ull);
+  EXPECT_EQ(plan.replications, 3u);
+  ASSERT_EQ(plan.runs.size(), 1u);
+  EXPECT_EQ(plan.runs[0].label, "base");
+  const Scenario& s = plan.runs[0].scenario;
+  EXPECT_EQ(s.name, "full");
+  EXPECT_EQ(s.seed, 18446744073709551615ull);
+  EXPECT_EQ(s.peers, 2000u);
+  EXPECT_EQ(s.topology.kind, TopologyKind::watts_strogatz);
+  EXPECT_EQ(s.topology.degree, 6u);
+  EXPECT_DOUBLE_EQ(s.topology.rewire, 0.25);
+  EXPECT_EQ(s.zones.count, 16u);
+  EXPECT_EQ(s.zones.min_size, 5u);
+  EXPECT_EQ(s.zones.degree, 3u);
+  EXPECT_EQ(s.zones.placement, ZonePlacement::rendezvous);
+  EXPECT_EQ(s.zones.publish_replicas, 3u);
+  EXPECT_EQ(s.latency.kind, LatencyKind::lognormal);
+  EXPECT_DOUBLE_EQ(s.latency.mean_ms, 40.0);
+  EXPECT_DOUBLE_EQ(s.latency.sigma, 0.75);
+  EXPECT_DOUBLE_EQ(s.faults.loss, 0.05);
+  EXPECT_EQ(s.content.files, 500u);
+  EXPECT_EQ(s.content.replicas, 4u);
+  EXPECT_EQ(s.workload.queries, 300u);
+  EXPECT_DOUBLE_EQ(s.workload.rate_per_s, 20.5);
+  EXPECT_DOUBLE_EQ(s.workload.zipf_alpha, 1.1);
+  EXPECT_DOUBLE_EQ(s.workload.missing_fraction, 0.2);
+  EXPECT_EQ(s.search.strategy, Strategy::flood);
+  EXPECT_EQ(s.search.ttl_hops, 5);
+  EXPECT_EQ(s.search.seen_capacity, 128u);
+  EXPECT_DOUBLE_EQ(s.search.timeout_ms, 2500.0);
+}
+
+TEST(Scenario, OtherKindsParse) {
+  const auto uniform = parse_text(R"({"name": "u", "latency": {"kind": "uniform", "min_ms": 5, "max_ms": 5},
+                                      "topology": {"kind": "erdos-renyi", "degree_mean": 3.5}})");
+  EXPECT_EQ(uniform.runs[0].scenario.latency.kind, LatencyKind::uniform);
+  EXPECT_DOUBLE_EQ(uniform.runs[0].scenario.latency.max_ms, 5.0);
+  EXPECT_EQ(uniform.runs[0].scenario.topology.kind, TopologyKind::erdos_renyi);
+  EXPECT_DOUBLE_EQ(uniform.runs[0].scenario.topology.degree_mean, 3.5);
+  const auto ba = parse_text(R"({"name": "b", "topology": {"kind": "barabasi-albert", "attach": 2}})");
+  EXPECT_EQ(ba.runs[0].scenario.topology.kind, TopologyKind::barabasi_albert);
+  EXPECT_EQ(ba.runs[0].scenario.topology.attach, 2u);
+}
+
+TEST(Scenario, EdgeListPathIsAbsoluteAndPeersZero) {
+  const auto plan = parse_text(R"({"name": "g", "topology": {"kind": "edge-list", "file": "topologies/p2p-Gnutella04.txt"},
+                                   "content": {"replicas": 50}})");
+  const Scenario& s = plan.runs[0].scenario;
+  EXPECT_EQ(s.topology.kind, TopologyKind::edge_list);
+  EXPECT_TRUE(s.topology.file.is_absolute());
+  EXPECT_TRUE(fs::equivalent(s.topology.file, source_dir / "scenarios/topologies/p2p-Gnutella04.txt"));
+  EXPECT_EQ(s.peers, 0u);
+  EXPECT_EQ(s.content.replicas, 50u);
+}
+
+TEST(Scenario, DefaultsMatchTheStructs) {
+  const auto plan = parse_text(R"({"name": "d"})");
+  EXPECT_EQ(plan.seed, 1u);
+  EXPECT_EQ(plan.replications, 1u);
+  ASSERT_EQ(plan.runs.size(), 1u);
+  EXPECT_EQ(plan.runs[0].label, "base");
+  const Scenario& s = plan.runs[0].scenario;
+  const Scenario d;
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_EQ(s.peers, d.peers);
+  EXPECT_EQ(s.topology.kind, d.topology.kind);
+  EXPECT_EQ(s.topology.degree, d.topology.degree);
+  EXPECT_EQ(s.zones.count, d.zones.count);
+  EXPECT_EQ(s.zones.min_size, d.zones.min_size);
+  EXPECT_EQ(s.zones.degree, d.zones.degree);
+  EXPECT_EQ(s.zones.placement, d.zones.placement);
+  EXPECT_EQ(s.zones.publish_replicas, d.zones.publish_replicas);
+  EXPECT_EQ(s.latency.kind, d.latency.kind);
+  EXPECT_DOUBLE_EQ(s.latency.mean_ms, d.latency.mean_ms);
+  EXPECT_DOUBLE_EQ(s.faults.loss, d.faults.loss);
+  EXPECT_EQ(s.content.files, d.content.files);
+  EXPECT_EQ(s.content.replicas, d.content.replicas);
+  EXPECT_EQ(s.workload.queries, d.workload.queries);
+  EXPECT_DOUBLE_EQ(s.workload.rate_per_s, d.workload.rate_per_s);
+  EXPECT_DOUBLE_EQ(s.workload.zipf_alpha, d.workload.zipf_alpha);
+  EXPECT_DOUBLE_EQ(s.workload.missing_fraction, d.workload.missing_fraction);
+  EXPECT_EQ(s.search.strategy, d.search.strategy);
+  EXPECT_EQ(s.search.ttl_hops, ttl_hops_default);
+  EXPECT_EQ(s.search.seen_capacity, d.search.seen_capacity);
+  EXPECT_DOUBLE_EQ(s.search.timeout_ms, d.search.timeout_ms);
+}
+
+TEST(Scenario, SweepIsCrossProductInFileOrder) {
+  // Axes deliberately not in alphabetical order: load_scenario keeps the file's order.
+  const auto file = write_temp("sweep.json", R"({"name": "sw", "seed": 9, "search": {"timeout_ms": 500},
+    "sweep": {"search.ttl": [3, 5, 7], "search.strategy": ["flood", "zone-flood"]}, "replications": 2})");
+  const auto plan = load_scenario(file);
+  EXPECT_EQ(plan.replications, 2u);
+  const std::vector<std::string> labels{
+      "search.ttl=3,search.strategy=flood", "search.ttl=3,search.strategy=zone-flood",
+      "search.ttl=5,search.strategy=flood", "search.ttl=5,search.strategy=zone-flood",
+      "search.ttl=7,search.strategy=flood", "search.ttl=7,search.strategy=zone-flood"};
+  ASSERT_EQ(plan.runs.size(), labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const Scenario& s = plan.runs[i].scenario;
+    EXPECT_EQ(plan.runs[i].label, labels[i]);
+    EXPECT_EQ(s.name, "sw");
+    EXPECT_EQ(s.seed, 9u);
+    EXPECT_EQ(s.search.ttl_hops, 3 + 2 * (i / 2));
+    EXPECT_EQ(s.search.strategy, i % 2 == 0 ? Strategy::flood : Strategy::zone_flood);
+    EXPECT_DOUBLE_EQ(s.search.timeout_ms, 500.0);
+  }
+}
+
+TEST(Scenario, SweepCreatesMissingSectionsAndReplacesWholeSections) {
+  const auto plan = parse_text(R"({"name": "s", "sweep": {"faults.loss": [0, 0.5],
+    "latency": [{"kind": "constant", "mean_ms": 1}, {"kind": "uniform", "min_ms": 1, "max_ms": 2}]}})");
+  ASSERT_EQ(plan.runs.size(), 4u);
+  EXPECT_EQ(plan.runs[3].label, R"(faults.loss=0.5,latency={"kind":"uniform","max_ms":2,"min_ms":1})");
+  EXPECT_DOUBLE_EQ(plan.runs[3].scenario.faults.loss, 0.5);
+  EXPECT_EQ(plan.runs[3].scenario.latency.kind, LatencyKind::uniform);
+  EXPECT_DOUBLE_EQ(plan.runs[0].scenario.latency.mean_ms, 1.0);
+}
+
+TEST(Scenario, ReplicationSeed) {
+  EXPECT_EQ(replication_seed(42, 0), 42u);
+  EXPECT_EQ(replication_seed(42, 1), mix64(43));
+  EXPECT_EQ(replication_seed(42, 7), mix64(49));
+  EXPECT_NE(replication_seed(42, 1), replication_seed(42, 2));
+}
+
+TEST(ScenarioErrors, UnknownTopLevelKey) {
+  EXPECT_EQ(error_of(R"({"name": "x", "bogus": 1})"), "bogus: unknown key");
+}
+
+TEST(ScenarioErrors, UnknownNestedKey) {
+  EXPECT_EQ(error_of(R"({"name": "x", "zones": {"count": 2, "bogus": 1}})"), "zones.bogus: unknown key");
+  EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "uniform", "sigma": 1}})"),
+            R"(latency.sigma: unknown key for kind "uniform")");
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"degree_mean": 3}})"),
+            R"(topology.degree_mean: unknown key for kind "random-regular")");
+}
+
+TEST(ScenarioErrors, UnknownSweepPath) {
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.bogus": [1]}})"),
+            "sweep.search.bogus: unknown key (expected a parameter path such as search.ttl)");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl.x": [1]}})"),
+            "sweep.search.ttl.x: unknown key (expected a parameter path such as search.ttl)");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"name": ["a"]}})"), "sweep.name: cannot be swept");
+  EXPECT_THAT(error_of(R"({"name": "x", "sweep": {"seed": [1, 2]}})"), StartsWith("sweep.seed: cannot be swept"));
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search": [{}], "search.ttl": [1]}})"),
+            "sweep.search.ttl: overlaps sweep.search");
+}
+
+TEST(ScenarioErrors, WrongType) {
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"ttl": "7"}})"), "search.ttl: expected an integer, got string");
+  EXPECT_EQ(error_of(R"({"name": "x", "faults": {"loss": true}})"), "faults.loss: expected a number, got boolean");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"strategy": 1}})"), "search.strategy: expected a string, got number");
+  EXPECT_EQ(error_of(R"({"name": "x", "zones": [1]})"), "zones: expected an object, got array");
+  EXPECT_EQ(error_of(R"({"name": 5})"), "name: expected a string, got number");
+  EXPECT_EQ(error_of(R"([1, 2])"), "(root): expected an object, got array");
+}
+
+TEST(ScenarioErrors, FloatForInteger) {
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10.5})"), "peers: expected an integer, got 10.5");
+  EXPECT_EQ(error_of(R"({"name": "x", "content": {"files": 8.0}})"), "content.files: expected an integer, got 8.0");
+}
+
+TEST(ScenarioErrors, NegativeUnsigned) {
+  EXPECT_EQ(error_of(R"({"name": "x", "seed": -1})"), "seed: must be >= 0, got -1");
+  EXPECT_EQ(error_of(R"({"name": "x", "zones": {"count": -2}})"), "zones.count: must be >= 1, got -2");
+}
+
+TEST(ScenarioErrors, OutOfRange) {
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"ttl": 12}})"), "search.ttl: must be between 1 and 10, got 12");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"ttl": 0}})"), "search.ttl: must be between 1 and 10, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "faults": {"loss": 1}})"), "faults.loss: must be in [0, 1), got 1");
+  EXPECT_EQ(error_of(R"({"name": "x", "zones": {"min_size": 0}})"), "zones.min_size: must be >= 1, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"zipf_alpha": -0.5}})"),
+            "workload.zipf_alpha: must be >= 0, got -0.5");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"rate_per_s": 0}})"), "workload.rate_per_s: must be > 0, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"queries": 100000001}})"),
+            "workload.queries: must be between 1 and 100000000, got 100000001");
+  EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "lognormal", "sigma": 0}})"),
+            "latency.sigma: must be in (0, 5], got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000001})"), "peers: must be between 1 and 10000000, got 10000001");
+  EXPECT_EQ(error_of(R"({"name": "x", "replications": 1001})"), "replications: must be between 1 and 1000, got 1001");
+  EXPECT_EQ(error_of(R"({"name": "x", "zones": {"count": 4294967296}})"),
+            "zones.count: must be <= 4294967295, got 4294967296");
+}
+
+TEST(ScenarioErrors, OutOfRangeAgainstPeers) {
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 8})"), "topology.degree: must be < peers (8), got 8");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 9, "topology": {"degree": 3}})"),
+            "topology.degree: peers * degree must be even, got 9 * 3");
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "watts-strogatz", "degree": 3}})"),
+            "topology.degree: must be even, got 3");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10, "topology": {"kind": "erdos-renyi", "degree_mean": 10}})"),
+            "topology.degree_mean: must be < peers (10), got 10");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 20, "topology": {"degree": 4}, "content": {"replicas": 21}})"),
+            "content.replicas: must be <= peers (20), got 21");
+}
+
+TEST(ScenarioErrors, LatencyMinAboveMax) {
+  EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "uniform", "min_ms": 100, "max_ms": 10}})"),
+            "latency.max_ms: must be >= latency.min_ms (100), got 10");
+}
+
+TEST(ScenarioErrors, UnknownEnumValue) {
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "ring"}})"),
+            R"(topology.kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, edge-list))");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"strategy": "dht"}})"),
+            R"(search.strategy: unknown value "dht" (expected one of: flood, zone-flood))");
+  EXPECT_EQ(error_of(R"({"name": "x", "zones": {"placement": "near"}})"),
+            R"(zones.placement: unknown value "near" (expected one of: random, rendezvous))");
+}
+
+TEST(ScenarioErrors, MissingOrBadName) {
+  EXPECT_EQ(error_of(R"({"peers": 10, "topology": {"degree": 2}})"), "name: missing required key");
+  EXPECT_EQ(error_of(R"({"name": "a b"})"), R"(name: must match [A-Za-z0-9._-]+, got "a b")");
+  EXPECT_EQ(error_of(R"({"name": ".."})"), "name: must not consist of dots only");
+}
+
+TEST(ScenarioErrors, PeersGivenWithEdgeList) {
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 100,
+                         "topology": {"kind": "edge-list", "file": "topologies/p2p-Gnutella04.txt"}})"),
+            "peers: must be absent for edge-list topologies (the count comes from the file)");
+}
+
+TEST(ScenarioErrors, MissingEdgeListFile) {
+  EXPECT_THAT(error_of(R"({"name": "x", "topology": {"kind": "edge-list", "file": "x.txt"}})"),
+              StartsWith(R"(topology.file: cannot open "x.txt")"));
+  EXPECT_THAT(error_of(R"({"name": "x", "topology": {"kind": "edge-list", "file": "topologies"}})"),
+              StartsWith(R"(topology.file: "topologies" is not a regular file)"));
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "edge-list"}})"),
+            R"(topology.file: missing required key for kind "edge-list")");
+}
+
+TEST(ScenarioErrors, BadJson) {
+  const auto file = write_temp("bad.json", "{\"name\": \"x\",\n \"peers\": }");
+  const std::string error = load_error_of(file);
+  EXPECT_THAT(error, StartsWith(file.string() + ": invalid JSON: parse error at line 2"));
+  EXPECT_THAT(error, HasSubstr("(byte "));
+}
+
+TEST(ScenarioErrors, DuplicateKey) {
+  const auto file = write_temp("dup.json", R"({"name": "x", "search": {"ttl": 3, "ttl": 4}})");
+  EXPECT_EQ(load_error_of(file), "search.ttl: duplicate key");
+  const auto nested = write_temp("dup2.json", R"({"name": "x", "sweep": {"latency": [{"kind": "uniform"},
+    {"min_ms": 1, "min_ms": 2}]}})");
+  EXPECT_EQ(load_error_of(nested), "sweep.latency[1].min_ms: duplicate key");
+}
+
+TEST(ScenarioErrors, TopLevelNotAnObjectInFile) {
+  const auto file = write_temp("array.json", "[1]");
+  EXPECT_EQ(load_error_of(file), file.string() + ": expected a JSON object at the top level, got array");
+}
+
+TEST(ScenarioErrors, UnreadableFile) {
+  const fs::path missing = fs::path(::testing::TempDir()) / "no-such-scenario.json";
+  EXPECT_EQ(load_error_of(missing), missing.string() + ": cannot read");
+  const fs::path dir = write_temp("x", "").parent_path();
+  EXPECT_EQ(load_error_of(dir), dir.string() + ": cannot read");
+}
+
+TEST(ScenarioErrors, BadSweepValue) {
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": [1]})"), "sweep: expected an object, got array");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl": 5}})"),
+            "sweep.search.ttl: expected a non-empty array, got number");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl": []}})"), "sweep.search.ttl: must be a non-empty array");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl": [3, 5, 11]}})"),
+            "sweep.search.ttl[2]: must be between 1 and 10, got 11");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"topology": [{"kind": "random-regular"}, {"kind": "ring"}]}})"),
+            R"(sweep.topology[1].kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, edge-list))");
+}
+
+TEST(ScenarioErrors, SweepPointInvalidOnlyInCombination) {
+  // Each value is fine alone; peers=9 with the base degree 3 makes peers * degree odd.
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"degree": 3}, "sweep": {"peers": [10, 9], "zones.count": [1, 2]}})"),
+            "sweep[peers=9,zones.count=1]: topology.degree: peers * degree must be even, got 9 * 3");
+  // An error inside a swept path is blamed on that axis' value.
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"peers": [10, 9], "topology.degree": [2, 3]}})"),
+            "sweep.topology.degree[1]: peers * degree must be even, got 9 * 3");
+  // An error of the document itself is reported plainly, even with a sweep present.
+  EXPECT_EQ(error_of(R"({"name": "x", "zones": {"min_size": 0}, "sweep": {"search.ttl": [3]}})"),
+            "zones.min_size: must be >= 1, got 0");
+  // ... but a base value that every run overrides is not an error.
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"ttl": 12}, "sweep": {"search.ttl": [3, 5]}})"), "");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 0, "topology": {"degree": 3}, "sweep": {"peers": [10, 9]}})"),
+            "sweep[peers=9]: topology.degree: peers * degree must be even, got 9 * 3");
+}
+
+TEST(ScenarioErrors, SweepTooLarge) {
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"seed": [1]}})").rfind("sweep.seed", 0), 0u);
+  std::string values = "[";
+  for (int i = 1; i <= 400; ++i) {
+    if (i > 1) values += ",";
+    values += std::to_string(i);
+  }
+  values += "]";
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"content.files": )" + values + R"(, "workload.queries": )" + values +
+                     "}}"),
+            "sweep: the cross product has more than 100000 runs");
+}
+
+}  // namespace
+}  // namespace zonal::sim
