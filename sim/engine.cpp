@@ -42,18 +42,22 @@ class Simulation {
   Simulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress)
       : m_sc(sc),
         m_seed(seed),
-        m_topo(topo),
+        m_labels(topo.labels),
         m_progress(progress),
         m_tracker_id(static_cast<PeerId>(topo.peer_count())),
         m_tracker(m_tracker_id, tracker_config(sc)),
         m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
-        m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096) {}
+        m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096) {
+    create_peers(topo);  // after this the topology is no longer needed: callers may free it
+  }
 
   RunResult run();
 
  private:
-  void create_peers();
+  void create_peers(const Topology& topo);
+  std::uint64_t label(PeerId p) const noexcept { return m_labels.empty() ? p : m_labels[p]; }
   void register_all();
+  void join(PeerId id);
   void install_zones();
   void share_content();
   void run_queries();
@@ -73,7 +77,7 @@ class Simulation {
 
   const Scenario& m_sc;
   std::uint64_t m_seed;
-  const Topology& m_topo;
+  std::vector<std::uint64_t> m_labels;  // edge-list node ids; empty = dense ids
   const ProgressFn& m_progress;
   PeerId m_tracker_id;
   Tracker m_tracker;
@@ -88,6 +92,7 @@ class Simulation {
   QueryRecord* m_cached = nullptr;
   bool m_measuring = false;
   std::uint32_t m_queries_started = 0;
+  TimeUs m_join_gap_us = 1;
   TimeUs m_now = 0;
   RunResult m_result;
 };
@@ -95,10 +100,7 @@ class Simulation {
 RunResult Simulation::run() {
   m_result.seed = m_seed;
   m_result.strategy = m_sc.search.strategy;
-  m_result.peers = static_cast<std::uint32_t>(m_topo.peer_count());
-  m_result.edges = m_topo.edge_count();
   m_result.queries.reserve(m_sc.workload.queries);
-  create_peers();
   register_all();
   m_result.zone_count = m_tracker.zone_count();
   install_zones();
@@ -110,26 +112,35 @@ RunResult Simulation::run() {
   return std::move(m_result);
 }
 
-void Simulation::create_peers() {
+void Simulation::create_peers(const Topology& topo) {
   const PeerConfig config = peer_config(m_sc);
   const std::uint64_t base = stream_seed(m_seed, Stream::peers);
-  const std::size_t n = m_topo.peer_count();
+  const std::size_t n = topo.peer_count();
+  m_result.peers = static_cast<std::uint32_t>(n);
+  m_result.edges = topo.edge_count();
   m_peers.reserve(n);
   for (PeerId p = 0; p < n; ++p) {
     m_peers.emplace_back(p, config, mix64(base ^ p));
-    const auto nb = m_topo.neighbours(p);
+    const auto nb = topo.neighbours(p);
     m_peers.back().set_overlay_neighbours({nb.begin(), nb.end()});
   }
   m_timer_at.assign(n, no_timer);
   m_result.peers_load.resize(n);
 }
 
+// Peers join one after another, evenly over the first simulated second; each join event
+// schedules the next, so the queue never holds a million pending registrations.
 void Simulation::register_all() {
-  for (PeerId p = 0; p < m_peers.size(); ++p) {
-    m_peers[p].connect_tracker(m_now, m_tracker_id);
-    drain_peer(p);
-  }
+  if (m_peers.empty()) return;
+  m_join_gap_us = std::max<TimeUs>(1, 1'000'000 / static_cast<TimeUs>(m_peers.size()));
+  m_queue.push(Event{m_now, 0, 0, no_peer, EventKind::join, {}});
   run_until_idle("register");
+}
+
+void Simulation::join(PeerId id) {
+  m_peers[id].connect_tracker(m_now, m_tracker_id);
+  drain_peer(id);
+  if (id + 1 < m_peers.size()) m_queue.push(Event{m_now + m_join_gap_us, 0, id + 1, no_peer, EventKind::join, {}});
 }
 
 void Simulation::install_zones() {
@@ -180,6 +191,7 @@ void Simulation::dispatch(Event& e) {
     case EventKind::deliver: return deliver(e);
     case EventKind::timer: return fire_timer(e.to);
     case EventKind::query_arrival: return start_query();
+    case EventKind::join: return join(e.to);
   }
 }
 
@@ -250,7 +262,7 @@ void Simulation::start_query() {
   const QueryId id = origin.search(m_now, req.key, m_sc.search.strategy, SearchParams{m_sc.search.ttl_hops});
   QueryRecord rec;
   rec.ordinal = ++m_queries_started;
-  rec.origin = m_topo.label(req.origin);
+  rec.origin = label(req.origin);
   rec.strategy = m_sc.search.strategy;
   rec.zone = home_zone(req.key, m_tracker.zone_count());
   rec.exists = req.file >= 0;
@@ -292,7 +304,7 @@ void Simulation::collect_peer_loads() {
   for (PeerId p = 0; p < m_peers.size(); ++p) {
     PeerLoad& load = m_result.peers_load[p];
     const Peer& peer = m_peers[p];
-    load.label = m_topo.label(p);
+    load.label = label(p);
     load.zone = m_tracker.zone_of(p);
     load.degree = static_cast<std::uint32_t>(peer.overlay_neighbours().size());
     load.zone_degree = static_cast<std::uint32_t>(peer.zone_neighbours().size());
@@ -324,8 +336,10 @@ RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const To
 
 RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress) {
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
-  const Topology topology = build_topology(scenario, seed);
-  return run_on_topology(scenario, seed, topology, progress);
+  auto topology = std::make_unique<Topology>(build_topology(scenario, seed));
+  Simulation sim(scenario, seed, *topology, progress);
+  topology.reset();  // peers hold their own neighbour lists now
+  return sim.run();
 }
 
 }  // namespace zonal::sim

@@ -10,6 +10,7 @@ enum class EventKind : std::uint8_t {
   deliver,        ///< msg from `from` arrives at `to`
   timer,          ///< `to`'s poll_timeout() deadline
   query_arrival,  ///< the workload starts its next query
+  join,           ///< peer `to` registers with the tracker (joins are spread over the first second)
 };
 
 struct Event {

@@ -232,7 +232,7 @@ TEST(Peer, AssignmentChangesZoneAndReportsIt) {
 
 TEST(SeenTable, EvictsOldestAndKeepsTheRestFindable) {
   SeenTable t;
-  for (QueryId id = 1; id <= 1000; ++id) t.insert(id * 7919, static_cast<PeerId>(id), 100);
+  for (QueryId id = 1; id <= 1000; ++id) t.insert(id * 7919, static_cast<PeerId>(id), 0, 100, 0);
   EXPECT_EQ(t.size(), 100u);
   for (QueryId id = 1; id <= 900; ++id) EXPECT_EQ(t.find(id * 7919), nullptr) << id;
   for (QueryId id = 901; id <= 1000; ++id) {
@@ -240,4 +240,14 @@ TEST(SeenTable, EvictsOldestAndKeepsTheRestFindable) {
     ASSERT_NE(e, nullptr) << id;
     EXPECT_EQ(e->prev_hop, id);
   }
+}
+
+TEST(SeenTable, StaleIdsArePurgedInsteadOfGrowing) {
+  SeenTable t;
+  for (QueryId id = 1; id <= 3; ++id) t.insert(id, 5, 0, 100, 1'000'000);
+  for (QueryId id = 4; id <= 10; ++id) t.insert(id, 5, 2'000'000, 100, 1'000'000);  // 2 s later, 1 s expiry
+  EXPECT_EQ(t.find(1), nullptr);
+  EXPECT_EQ(t.find(3), nullptr);
+  for (QueryId id = 4; id <= 10; ++id) EXPECT_NE(t.find(id), nullptr) << id;
+  EXPECT_EQ(t.size(), 7u);
 }

@@ -12,9 +12,24 @@ Peer::Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed)
   if (m_config.seen_capacity == 0) m_config.seen_capacity = 1;
 }
 
-void Peer::set_overlay_neighbours(std::vector<PeerId> neighbours) { m_overlay = std::move(neighbours); }
+void Peer::set_overlay_neighbours(std::vector<PeerId> neighbours) {
+  const auto zone = zone_neighbours();
+  neighbours.insert(neighbours.end(), zone.begin(), zone.end());
+  m_overlay_count = static_cast<std::uint32_t>(neighbours.size() - zone.size());
+  m_links = std::move(neighbours);
+  m_links.shrink_to_fit();
+}
 
-void Peer::set_zone_neighbours(std::vector<PeerId> neighbours) { m_zone_links = std::move(neighbours); }
+void Peer::set_zone_neighbours(std::vector<PeerId> neighbours) {
+  m_links.resize(m_overlay_count);
+  m_links.insert(m_links.end(), neighbours.begin(), neighbours.end());
+  m_links.shrink_to_fit();
+}
+
+Peer::OriginState& Peer::origin_state() {
+  if (!m_origin) m_origin = std::make_unique<OriginState>();
+  return *m_origin;
+}
 
 void Peer::connect_tracker(TimeUs now, PeerId tracker) {
   m_tracker = tracker;
@@ -45,7 +60,7 @@ Arrival Peer::handle_message(TimeUs now, PeerId from, const Message& msg) {
 
 Arrival Peer::handle_query(TimeUs now, PeerId from, const Query& q) {
   if (m_seen.find(q.query_id) != nullptr) return Arrival::duplicate;
-  m_seen.insert(q.query_id, from, m_config.seen_capacity);
+  m_seen.insert(q.query_id, from, now, m_config.seen_capacity, m_config.query_timeout_us);
   Query capped = q;
   capped.ttl_hops = std::min(q.ttl_hops, ttl_hops_max);
   strategy_handler(q.strategy).on_query(*this, now, from, capped);
@@ -54,7 +69,7 @@ Arrival Peer::handle_query(TimeUs now, PeerId from, const Query& q) {
 
 Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
   if (Outstanding* o = outstanding(hit.query_id)) {
-    m_events.emplace_back(HitEvent{hit.query_id, hit.key, hit.holder, hit.responder, hit.hops,
+    origin_state().events.emplace_back(HitEvent{hit.query_id, hit.key, hit.holder, hit.responder, hit.hops,
                                    now - o->started_us, o->hits});
     ++o->hits;
     return Arrival::accepted;
@@ -68,14 +83,17 @@ Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
 void Peer::handle_assignment(const ZoneAssignment& a) {
   if (a.zone == m_zone) return;
   m_zone = a.zone;
-  m_events.emplace_back(ZoneChangedEvent{a.zone, a.zone_count});
+  origin_state().events.emplace_back(ZoneChangedEvent{a.zone, a.zone_count});
 }
 
 void Peer::handle_timeout(TimeUs now) {
-  auto done = std::stable_partition(m_outstanding.begin(), m_outstanding.end(),
-                                    [now](const Outstanding& o) { return o.deadline_us > now; });
-  for (auto it = done; it != m_outstanding.end(); ++it) m_events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
-  m_outstanding.erase(done, m_outstanding.end());
+  if (m_origin) {
+    auto& pending = m_origin->outstanding;
+    auto done = std::stable_partition(pending.begin(), pending.end(),
+                                      [now](const Outstanding& o) { return o.deadline_us > now; });
+    for (auto it = done; it != pending.end(); ++it) m_origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
+    pending.erase(done, pending.end());
+  }
   if (m_config.heartbeat_interval_us > 0 && m_tracker != no_peer && now >= m_next_heartbeat_us) {
     send(m_tracker, Heartbeat{});
     m_next_heartbeat_us = now + m_config.heartbeat_interval_us;
@@ -90,8 +108,8 @@ void Peer::share(TimeUs /*now*/, FileKey key) {
 
 QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams params) {
   const QueryId id = (static_cast<QueryId>(m_id) << 32) | ++m_query_counter;
-  m_seen.insert(id, no_peer, m_config.seen_capacity);
-  m_outstanding.push_back(Outstanding{id, key, now, now + m_config.query_timeout_us, 0});
+  m_seen.insert(id, no_peer, now, m_config.seen_capacity, m_config.query_timeout_us);
+  origin_state().outstanding.push_back(Outstanding{id, key, now, now + m_config.query_timeout_us, 0});
   Query q{id, key, m_id, std::min(params.ttl_hops, ttl_hops_max), 1, strategy, Scope::overlay};
   strategy_handler(strategy).start(*this, now, q);
   return id;
@@ -99,19 +117,21 @@ QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams pa
 
 std::optional<TimeUs> Peer::poll_timeout() const noexcept {
   std::optional<TimeUs> t;
-  for (const auto& o : m_outstanding) t = t ? std::min(*t, o.deadline_us) : o.deadline_us;
+  if (m_origin)
+    for (const auto& o : m_origin->outstanding) t = t ? std::min(*t, o.deadline_us) : o.deadline_us;
   if (m_config.heartbeat_interval_us > 0 && m_tracker != no_peer)
     t = t ? std::min(*t, m_next_heartbeat_us) : m_next_heartbeat_us;
   return t;
 }
 
 std::optional<PeerEvent> Peer::poll_event() {
-  if (m_events_head == m_events.size()) {
-    m_events.clear();
-    m_events_head = 0;
+  if (!m_origin) return std::nullopt;
+  if (m_origin->events_head == m_origin->events.size()) {
+    m_origin->events.clear();
+    m_origin->events_head = 0;
     return std::nullopt;
   }
-  return m_events[m_events_head++];
+  return m_origin->events[m_origin->events_head++];
 }
 
 bool Peer::answer(PeerId from, const Query& q) {
@@ -131,21 +151,20 @@ void Peer::forward(PeerId from, const Query& q) {
   Query next = q;
   next.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops - 1);
   next.hops = static_cast<std::uint8_t>(q.hops + 1);
-  const std::span<const PeerId> links = q.scope == Scope::overlay ? std::span<const PeerId>(m_overlay)
-                                                                  : std::span<const PeerId>(m_zone_links);
+  const std::span<const PeerId> links = q.scope == Scope::overlay ? overlay_neighbours() : zone_neighbours();
   m_sends.push_broadcast(links, from, next);
 }
 
 void Peer::local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder) {
   if (Outstanding* o = outstanding(id)) {
-    m_events.emplace_back(HitEvent{id, key, holder, m_id, 0, now - o->started_us, o->hits});
+    origin_state().events.emplace_back(HitEvent{id, key, holder, m_id, 0, now - o->started_us, o->hits});
     ++o->hits;
   }
 }
 
 void Peer::fail_search(QueryId id, const char* reason) {
-  m_events.emplace_back(SearchFailedEvent{id, reason});
-  std::erase_if(m_outstanding, [id](const Outstanding& o) { return o.query_id == id; });
+  origin_state().events.emplace_back(SearchFailedEvent{id, reason});
+  std::erase_if(origin_state().outstanding, [id](const Outstanding& o) { return o.query_id == id; });
 }
 
 PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
@@ -188,7 +207,8 @@ void Peer::publish(FileKey key) {
 }
 
 Peer::Outstanding* Peer::outstanding(QueryId id) noexcept {
-  for (auto& o : m_outstanding)
+  if (!m_origin) return nullptr;
+  for (auto& o : m_origin->outstanding)
     if (o.query_id == id) return &o;
   return nullptr;
 }

@@ -1,5 +1,7 @@
 #include "zonal/seen_table.hpp"
 
+#include <algorithm>
+
 #include "zonal/hash.hpp"
 
 namespace zonal {
@@ -14,19 +16,43 @@ const SeenTable::Entry* SeenTable::find(QueryId id) const noexcept {
   }
 }
 
-void SeenTable::insert(QueryId id, PeerId prev_hop, std::uint32_t capacity) {
-  if (id == empty_id) return;
-  if (m_order.size() < capacity) {
-    m_order.push_back(id);
-    if (m_order.size() * 2 > m_slots.size()) rehash(m_slots.empty() ? 8 : m_slots.size() * 2);
-    place({id, prev_hop});
-    m_next = static_cast<std::uint32_t>(m_order.size() % capacity);
+void SeenTable::insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t capacity, TimeUs expiry_us) {
+  if (id == empty_id || capacity == 0) return;
+  const auto now_ms = static_cast<std::uint32_t>(now / 1000);
+  const Entry entry{id, prev_hop, now_ms};
+  if (m_size < capacity) {
+    if ((m_size + 1) * 4 > m_slots.size() * 3 && expiry_us > 0)  // about to grow: drop stale ids first
+      purge_older_than(now_ms, static_cast<std::uint32_t>(expiry_us / 1000));
+    ++m_size;
+    if (m_size * 4 > m_slots.size() * 3) rehash(m_slots.empty() ? 4 : m_slots.size() * 2);
+    place(entry);
     return;
   }
+  if (m_order.empty()) build_order();
   erase(m_order[m_next]);  // forget the oldest
   m_order[m_next] = id;
-  place({id, prev_hop});
   m_next = (m_next + 1) % static_cast<std::uint32_t>(m_order.size());
+  place(entry);
+}
+
+void SeenTable::build_order() {
+  std::vector<Entry> live;
+  live.reserve(m_size);
+  for (const Entry& e : m_slots)
+    if (e.query_id != empty_id) live.push_back(e);
+  std::stable_sort(live.begin(), live.end(), [](const Entry& a, const Entry& b) { return a.stamp_ms < b.stamp_ms; });
+  m_order.reserve(live.size());
+  for (const Entry& e : live) m_order.push_back(e.query_id);
+  m_next = 0;
+}
+
+void SeenTable::purge_older_than(std::uint32_t now_ms, std::uint32_t age_ms) {
+  if (!m_order.empty()) return;  // a full table evicts in FIFO order instead
+  std::vector<QueryId> stale;
+  for (const Entry& e : m_slots)
+    if (e.query_id != empty_id && now_ms - e.stamp_ms >= age_ms) stale.push_back(e.query_id);
+  for (QueryId id : stale) erase(id);
+  m_size -= static_cast<std::uint32_t>(stale.size());
 }
 
 void SeenTable::place(const Entry& e) {
@@ -55,7 +81,7 @@ void SeenTable::erase(QueryId id) {
 }
 
 void SeenTable::rehash(std::size_t slots) {
-  std::vector<Entry> old(slots, Entry{empty_id, no_peer});
+  std::vector<Entry> old(slots, Entry{empty_id, no_peer, 0});
   old.swap(m_slots);
   for (const Entry& e : old)
     if (e.query_id != empty_id) place(e);

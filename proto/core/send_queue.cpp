@@ -21,7 +21,9 @@ std::optional<Transmit> SendQueue::pop() {
     }
     ++m_head;
   }
-  m_items.clear();
+  // Drained: give the buffer back. Peers send in short bursts and a million idle peers
+  // holding last burst's capacity would cost more memory than the reallocation costs time.
+  std::vector<Item>().swap(m_items);
   m_head = 0;
   return std::nullopt;
 }

@@ -54,8 +54,10 @@ class Peer {
   // ---- state ------------------------------------------------------------------------
   PeerId id() const noexcept { return m_id; }
   ZoneId zone() const noexcept { return m_zone; }
-  std::span<const PeerId> overlay_neighbours() const noexcept { return m_overlay; }
-  std::span<const PeerId> zone_neighbours() const noexcept { return m_zone_links; }
+  std::span<const PeerId> overlay_neighbours() const noexcept { return {m_links.data(), m_overlay_count}; }
+  std::span<const PeerId> zone_neighbours() const noexcept {
+    return {m_links.data() + m_overlay_count, m_links.size() - m_overlay_count};
+  }
   const FileIndex& index() const noexcept { return m_index; }
   const ZoneDirectory* directory() const noexcept { return m_directory.get(); }
 
@@ -83,12 +85,20 @@ class Peer {
     TimeUs deadline_us;
     std::uint32_t hits;
   };
+  /// State only searching peers need; allocated on first search or event, so the many
+  /// peers that only relay stay small.
+  struct OriginState {
+    std::vector<Outstanding> outstanding;
+    std::vector<PeerEvent> events;
+    std::size_t events_head = 0;
+  };
 
   Arrival handle_query(TimeUs now, PeerId from, const Query& q);
   Arrival handle_hit(TimeUs now, const QueryHit& hit);
   void handle_assignment(const ZoneAssignment& a);
   void publish(FileKey key);
   Outstanding* outstanding(QueryId id) noexcept;
+  OriginState& origin_state();
 
   PeerId m_id;
   ZoneId m_zone = no_zone;
@@ -97,14 +107,12 @@ class Peer {
   TimeUs m_next_heartbeat_us = 0;
   PeerConfig m_config;
   Rng m_rng;
-  std::vector<PeerId> m_overlay;
-  std::vector<PeerId> m_zone_links;
+  std::vector<PeerId> m_links;  // overlay neighbours, then zone neighbours (one allocation per peer)
+  std::uint32_t m_overlay_count = 0;
   SeenTable m_seen;
   FileIndex m_index;
   SendQueue m_sends;
-  std::vector<Outstanding> m_outstanding;
-  std::vector<PeerEvent> m_events;
-  std::size_t m_events_head = 0;
+  std::unique_ptr<OriginState> m_origin;
   std::shared_ptr<const ZoneDirectory> m_directory;
 };
 

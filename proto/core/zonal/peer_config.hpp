@@ -13,7 +13,8 @@ enum class ZonePlacement : std::uint8_t {
 };
 
 struct PeerConfig {
-  std::uint32_t seen_capacity = 256;      ///< query ids remembered for duplicate detection
+  std::uint32_t seen_capacity = 256;      ///< query ids remembered for duplicate detection (they also
+                                          ///< expire after query_timeout_us)
   std::uint32_t publish_replicas = 1;     ///< home-zone members that receive each index record
   ZonePlacement zone_placement = ZonePlacement::random;
   TimeUs query_timeout_us = 10'000'000;   ///< origin stops collecting hits after this
