@@ -42,7 +42,9 @@ void write_stream_file(const std::filesystem::path& path, Writer writer) {
 
 void replace_dir(const std::filesystem::path& tmp, const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
-  const fs::path old = dir.parent_path() / ("." + dir.filename().string() + ".old");
+  fs::path old = dir.parent_path();
+  old /= dir.filename();
+  old += ".old";
   fs::remove_all(old);
   if (fs::exists(dir)) fs::rename(dir, old);
   fs::rename(tmp, dir);
@@ -87,7 +89,9 @@ void write_results(const std::filesystem::path& dir, const nlohmann::ordered_jso
   namespace fs = std::filesystem;
   const fs::path target = fs::absolute(dir).lexically_normal();
   fs::create_directories(target.parent_path());
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp");
+  fs::path tmp = target.parent_path();
+  tmp /= target.filename();
+  tmp += ".tmp";
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   try {
