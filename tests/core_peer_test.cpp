@@ -95,7 +95,7 @@ TEST(Peer, HitTravelsBackAlongReversePathToOrigin) {
   ASSERT_EQ(forwarded.size(), 1u);
   EXPECT_EQ(forwarded[0].to, 3u);
   // Peer 3 answers to the relay; the relay routes it back to the origin.
-  relay.handle_message(1200, 3, QueryHit{id, 77, 3, 3, 2});
+  relay.handle_message(1200, 3, QueryHit{id, 3, 3, 2});
   auto back = drain(relay);
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].to, 1u);
@@ -110,7 +110,7 @@ TEST(Peer, HitTravelsBackAlongReversePathToOrigin) {
 
 TEST(Peer, HitWithUnknownQueryIsDropped) {
   Peer p(1, PeerConfig{}, 1);
-  EXPECT_EQ(p.handle_message(0, 2, QueryHit{12345, 1, 3, 3, 1}), Arrival::dropped);
+  EXPECT_EQ(p.handle_message(0, 2, QueryHit{12345, 3, 3, 1}), Arrival::dropped);
   EXPECT_TRUE(drain(p).empty());
 }
 

@@ -38,6 +38,7 @@ TEST(EventQueue, MatchesAReferenceSortUnderInterleavedPushAndPop) {
     if (rng() % 3 != 0 || q.empty()) {
       const zonal::TimeUs t = now + static_cast<zonal::TimeUs>(rng() % (rng() % 2 ? 20 : 2000));
       Event e = at(t, static_cast<zonal::PeerId>(seq));
+      if (rng() % 5 == 0) e.kind = zonal::sim::EventKind::timer;  // control heap
       q.push(e);
       e.seq = seq++;
       reference.push_back(e);
@@ -56,6 +57,20 @@ TEST(EventQueue, MatchesAReferenceSortUnderInterleavedPushAndPop) {
     reference.erase(it);
   }
   EXPECT_TRUE(reference.empty());
+}
+
+TEST(EventQueue, ControlEventsInterleaveWithDeliveriesByTime) {
+  EventQueue q(10, 4);
+  Event timer = at(25, 1);
+  timer.kind = zonal::sim::EventKind::timer;
+  q.push(at(30, 2));
+  q.push(timer);
+  q.push(at(5, 0));
+  Event late_timer = at(500, 3);
+  late_timer.kind = zonal::sim::EventKind::query_arrival;
+  q.push(late_timer);
+  for (zonal::PeerId want = 0; want < 4; ++want) EXPECT_EQ(q.pop().to, want);
+  EXPECT_TRUE(q.empty());
 }
 
 TEST(EventQueue, FarFutureEventsComeBackFromOverflow) {

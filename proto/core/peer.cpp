@@ -69,7 +69,7 @@ Arrival Peer::handle_query(TimeUs now, PeerId from, const Query& q) {
 
 Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
   if (Outstanding* o = outstanding(hit.query_id)) {
-    origin_state().events.emplace_back(HitEvent{hit.query_id, hit.key, hit.holder, hit.responder, hit.hops,
+    origin_state().events.emplace_back(HitEvent{hit.query_id, o->key, hit.holder, hit.responder, hit.hops,
                                    now - o->started_us, o->hits});
     ++o->hits;
     return Arrival::accepted;
@@ -142,7 +142,7 @@ bool Peer::answer(PeerId from, const Query& q) {
     holder = *h;
   }
   if (holder == no_peer) return false;
-  send(from, QueryHit{q.query_id, q.key, holder, m_id, q.hops});
+  send(from, QueryHit{q.query_id, holder, m_id, q.hops});
   return true;
 }
 

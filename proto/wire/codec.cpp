@@ -52,7 +52,6 @@ void fill(Envelope& env, const zonal::Query& q) {
 void fill(Envelope& env, const zonal::QueryHit& h) {
   auto* w = env.mutable_query_hit();
   w->set_query_id(h.query_id);
-  w->set_key(h.key);
   w->set_holder(h.holder);
   w->set_responder(h.responder);
   w->set_hops(h.hops);
@@ -152,7 +151,7 @@ Problem read_message(const wire::QueryHit& w, Decoded& out) {
   if (auto p = check_peer_id(w.holder(), "query_hit.holder")) return p;
   if (auto p = check_peer_id(w.responder(), "query_hit.responder")) return p;
   if (auto p = check_hops(w.hops(), "query_hit.hops")) return p;
-  out.msg = zonal::QueryHit{w.query_id(), w.key(), static_cast<PeerId>(w.holder()),
+  out.msg = zonal::QueryHit{w.query_id(), static_cast<PeerId>(w.holder()),
                             static_cast<PeerId>(w.responder()), static_cast<std::uint8_t>(w.hops())};
   return std::nullopt;
 }

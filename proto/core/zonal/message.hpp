@@ -30,8 +30,7 @@ struct Query {
 
 /// An answer, routed back to the origin along the query's reverse path.
 struct QueryHit {
-  QueryId query_id = 0;
-  FileKey key = 0;
+  QueryId query_id = 0;        ///< the origin maps it back to the key it searched for
   PeerId holder = no_peer;     ///< a peer that has the file
   PeerId responder = no_peer;  ///< the peer that answered (holder itself, or an index record keeper)
   std::uint8_t hops = 0;       ///< hops of the query copy that reached the responder
@@ -66,6 +65,8 @@ struct Transmit {
 };
 
 /// What handle_message() made of an incoming message; lets drivers count duplicates cheaply.
+/// A `duplicate` or `dropped` arrival changes nothing and queues no transmit, event or timer,
+/// so drivers may skip polling after it.
 enum class Arrival : std::uint8_t {
   fresh,      ///< a query copy seen for the first time
   duplicate,  ///< a query copy whose id was already seen; dropped

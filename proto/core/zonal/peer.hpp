@@ -51,6 +51,11 @@ class Peer {
   /// Next event for the application or driver, or nullopt.
   std::optional<PeerEvent> poll_event();
 
+  /// Performance hint for drivers that know the next message: prefetch what handling it reads.
+  void prefetch(const Message& next) const noexcept {
+    if (const auto* q = std::get_if<Query>(&next)) m_seen.prefetch(q->query_id);
+  }
+
   // ---- state ------------------------------------------------------------------------
   PeerId id() const noexcept { return m_id; }
   ZoneId zone() const noexcept { return m_zone; }

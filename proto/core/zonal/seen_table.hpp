@@ -28,6 +28,15 @@ class SeenTable {
   /// `capacity` >= 1 bounds the count; `expiry_us` > 0 lets older ids be purged.
   void insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t capacity, TimeUs expiry_us);
 
+  /// Hint the CPU to load the slot `id` would occupy; call shortly before find(id). No effect on state.
+  void prefetch(QueryId id) const noexcept {
+#if defined(__GNUC__)
+    if (!m_slots.empty()) __builtin_prefetch(&m_slots[slot_of(id)]);
+#else
+    (void)id;
+#endif
+  }
+
   /// Number of remembered ids.
   std::size_t size() const noexcept { return m_size; }
 
