@@ -19,4 +19,4 @@ static void BM_Flood10k(benchmark::State& state) {
   state.counters["delivered_per_s"] = benchmark::Counter(delivered, benchmark::Counter::kIsRate);
   state.SetItemsProcessed(static_cast<std::int64_t>(delivered));
 }
-BENCHMARK(BM_Flood10k)->Arg(200)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Flood10k)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -86,6 +86,7 @@ class Simulation {
   EventQueue m_queue;
   std::vector<Peer> m_peers;
   std::vector<TimeUs> m_timer_at;
+  std::vector<std::uint32_t> m_received;  // compact per-peer counter: hot on every delivery
   std::unique_ptr<Content> m_content;
   std::unique_ptr<QueryStream> m_stream;
   std::unordered_map<QueryId, std::uint32_t> m_query_index;
@@ -126,6 +127,7 @@ void Simulation::create_peers(const Topology& topo) {
     m_peers.back().set_overlay_neighbours({nb.begin(), nb.end()});
   }
   m_timer_at.assign(n, no_timer);
+  m_received.assign(n, 0);
   m_result.peers_load.resize(n);
 }
 
@@ -192,7 +194,7 @@ void Simulation::run_until_idle(std::string_view phase) {
 // peer three events ahead and, once that is cached, its seen-table slot one event ahead.
 void Simulation::prefetch_ahead() {
   if (const Event* far = m_queue.peek(3); far != nullptr && far->to < m_peers.size())
-    __builtin_prefetch(&m_peers[far->to]);
+    m_peers[far->to].prefetch_state();
   if (const Event* near = m_queue.peek(1); near != nullptr && near->to < m_peers.size())
     m_peers[near->to].prefetch(near->msg);
 }
@@ -213,7 +215,7 @@ void Simulation::deliver(Event& e) {
   }
   const Arrival arrival = m_peers[e.to].handle_message(m_now, e.from, e.msg);
   if (m_measuring) {
-    ++m_result.peers_load[e.to].received;
+    ++m_received[e.to];
     if (const auto* q = std::get_if<Query>(&e.msg)) {
       if (QueryRecord* r = record_of(q->query_id)) {
         r->reached += arrival == Arrival::fresh;
@@ -317,6 +319,7 @@ void Simulation::collect_peer_loads() {
     PeerLoad& load = m_result.peers_load[p];
     const Peer& peer = m_peers[p];
     load.label = label(p);
+    load.received = m_received[p];
     load.zone = m_tracker.zone_of(p);
     load.degree = static_cast<std::uint32_t>(peer.overlay_neighbours().size());
     load.zone_degree = static_cast<std::uint32_t>(peer.zone_neighbours().size());

@@ -1,10 +1,14 @@
 #pragma once
-/// Calendar queue of simulator events: a ring of time buckets, each drained in (time, seq)
-/// order, plus a heap for events beyond the ring's horizon. Amortised O(1) for the
-/// near-future traffic that dominates flooding. Message deliveries go to the buckets;
-/// the rare control events (timers, query arrivals, joins) live in a small heap of their
-/// own, so with constant latency every bucket is filled already sorted.
+/// Calendar queue of simulator events (ns-3 order: time, then insertion sequence).
+///
+/// A ring of time buckets, each a chain of fixed-size chunks drawn from a shared free list,
+/// holds the near future; a heap holds events beyond the ring's horizon. A bucket filled in
+/// order (always the case under constant latency) is consumed in place; otherwise it is
+/// gathered and sorted once when its time comes. Memory follows the events in flight: no
+/// vector doubling, no per-bucket peaks kept. The rare control events (timers, query
+/// arrivals, joins) live in a small heap of their own so they never unsort a bucket.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "event.hpp"
@@ -14,7 +18,11 @@ namespace zonal::sim {
 class EventQueue {
  public:
   /// `bucket_width_us` should be a fraction of typical latency; `bucket_count` * width = horizon.
-  explicit EventQueue(TimeUs bucket_width_us = 1000, std::uint32_t bucket_count = 4096);
+  /// Both are rounded down to powers of two so that bucket arithmetic is shifts and masks.
+  explicit EventQueue(TimeUs bucket_width_us = 1024, std::uint32_t bucket_count = 4096);
+  ~EventQueue();
+  EventQueue(const EventQueue&) = delete;
+  EventQueue& operator=(const EventQueue&) = delete;
 
   /// Schedule `e` (its seq is assigned here). e.time_us must be >= the last popped time.
   void push(Event e);
@@ -22,10 +30,7 @@ class EventQueue {
   Event pop();
   /// The delivery `ahead` positions after the next one in the current bucket, or nullptr.
   /// Only a hint for prefetching: control and late events may come first.
-  const Event* peek(std::size_t ahead) const noexcept {
-    const std::size_t at = m_active_head + ahead;
-    return at < m_active.size() ? &m_active[at] : nullptr;
-  }
+  const Event* peek(std::size_t ahead) const noexcept;
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
   /// Pending events.
@@ -34,25 +39,52 @@ class EventQueue {
   std::uint64_t pushed() const noexcept { return m_seq; }
 
  private:
-  std::int64_t epoch_of(TimeUs t) const noexcept { return t / m_width_us; }
+  static constexpr std::uint32_t chunk_events = 256;  // 16 KiB of 64-byte events
+  static constexpr std::uint32_t no_chunk = 0xFFFFFFFFu;
+
+  struct Chunk {
+    Event events[chunk_events];
+    std::uint32_t count = 0;
+    std::uint32_t next = no_chunk;
+  };
+  struct Bucket {
+    std::uint32_t head = no_chunk;
+    std::uint32_t tail = no_chunk;
+    std::size_t count = 0;
+    bool sorted = true;      // pushes so far arrived in (time, seq) order
+    TimeUs last_time_us = 0; // time of the last pushed event (seq only grows)
+  };
+
+  std::int64_t epoch_of(TimeUs t) const noexcept { return t >> m_width_shift; }
+  std::size_t slot_of(std::int64_t epoch) const noexcept { return static_cast<std::size_t>(epoch) & m_bucket_mask; }
+  void append(Bucket& bucket, Event&& e);
+  std::uint32_t take_chunk();
+  void release_chunk(std::uint32_t index);
   void open_next_bucket();
   void migrate_overflow();
-  bool active_empty() const noexcept { return m_active_head == m_active.size() && m_late.empty(); }
+  bool active_empty() const noexcept;
+  const Event* active_front() const noexcept;
+  Event take_active();
   Event pop_heap_top(std::vector<Event>& heap);
-  std::vector<Event> spare_buffer();
 
-  TimeUs m_width_us;
-  std::uint32_t m_bucket_count;
-  std::vector<std::vector<Event>> m_buckets;
-  std::int64_t m_epoch = 0;      // epoch of the bucket being drained (m_active)
-  bool m_active_open = false;    // m_active holds the bucket of m_epoch
-  std::vector<Event> m_active;   // sorted events of the current epoch
+  int m_width_shift;             // bucket width = 2^m_width_shift microseconds
+  std::uint32_t m_bucket_count;  // a power of two
+  std::size_t m_bucket_mask;
+  std::vector<Bucket> m_buckets;
+  std::vector<std::unique_ptr<Chunk>> m_chunks;
+  std::vector<std::uint32_t> m_free_chunks;
+  std::int64_t m_epoch = 0;       // epoch of the bucket being drained
+  bool m_active_open = false;
+  // The bucket being drained: either a chain of chunks consumed in place (sorted fill) ...
+  std::uint32_t m_active_chunk = no_chunk;
+  std::uint32_t m_active_pos = 0;
+  // ... or a gathered and sorted vector.
+  std::vector<Event> m_active;
   std::size_t m_active_head = 0;
-  std::vector<Event> m_late;     // heap: events pushed into the current epoch while draining it
-  std::vector<Event> m_overflow; // heap: events beyond the ring's horizon
-  std::vector<Event> m_control;  // heap: timers, query arrivals, joins
-  std::vector<std::vector<Event>> m_spares;  // drained bucket buffers kept for reuse (bounded)
-  std::size_t m_ring_size = 0;   // events in m_buckets
+  std::vector<Event> m_late;      // heap: events pushed into the current epoch while draining it
+  std::vector<Event> m_overflow;  // heap: events beyond the ring's horizon
+  std::vector<Event> m_control;   // heap: timers, query arrivals, joins
+  std::size_t m_ring_size = 0;
   std::size_t m_size = 0;
   std::uint64_t m_seq = 0;
 };

@@ -115,7 +115,7 @@ QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams pa
   return id;
 }
 
-std::optional<TimeUs> Peer::poll_timeout() const noexcept {
+std::optional<TimeUs> Peer::next_timeout() const noexcept {
   std::optional<TimeUs> t;
   if (m_origin)
     for (const auto& o : m_origin->outstanding) t = t ? std::min(*t, o.deadline_us) : o.deadline_us;
@@ -124,8 +124,7 @@ std::optional<TimeUs> Peer::poll_timeout() const noexcept {
   return t;
 }
 
-std::optional<PeerEvent> Peer::poll_event() {
-  if (!m_origin) return std::nullopt;
+std::optional<PeerEvent> Peer::next_event() {
   if (m_origin->events_head == m_origin->events.size()) {
     m_origin->events.clear();
     m_origin->events_head = 0;

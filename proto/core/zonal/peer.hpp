@@ -47,11 +47,24 @@ class Peer {
   /// Next message to send, or nullopt; drain after every handle_*() or command.
   std::optional<Transmit> poll_transmit() { return m_sends.pop(); }
   /// Earliest time handle_timeout() must be called, if any timer is armed.
-  std::optional<TimeUs> poll_timeout() const noexcept;
+  std::optional<TimeUs> poll_timeout() const noexcept {
+    if (!m_origin && m_config.heartbeat_interval_us == 0) return std::nullopt;  // relay-only peer
+    return next_timeout();
+  }
   /// Next event for the application or driver, or nullopt.
-  std::optional<PeerEvent> poll_event();
+  std::optional<PeerEvent> poll_event() {
+    if (!m_origin) return std::nullopt;  // only searching peers produce events
+    return next_event();
+  }
 
-  /// Performance hint for drivers that know the next message: prefetch what handling it reads.
+  /// Performance hint, a few messages ahead: start loading this peer's hot fields.
+  void prefetch_state() const noexcept {
+#if defined(__GNUC__)
+    __builtin_prefetch(&m_seen);
+    __builtin_prefetch(reinterpret_cast<const char*>(&m_seen) + 64);
+#endif
+  }
+  /// Performance hint for the next message (after prefetch_state): load what handling it reads.
   void prefetch(const Message& next) const noexcept {
     if (const auto* q = std::get_if<Query>(&next)) m_seen.prefetch(q->query_id);
   }
@@ -98,6 +111,8 @@ class Peer {
     std::size_t events_head = 0;
   };
 
+  std::optional<TimeUs> next_timeout() const noexcept;
+  std::optional<PeerEvent> next_event();
   Arrival handle_query(TimeUs now, PeerId from, const Query& q);
   Arrival handle_hit(TimeUs now, const QueryHit& hit);
   void handle_assignment(const ZoneAssignment& a);
@@ -105,18 +120,20 @@ class Peer {
   Outstanding* outstanding(QueryId id) noexcept;
   OriginState& origin_state();
 
+  // Hot fields first: every delivered query reads the seen table; fresh ones also the links,
+  // the config and the send queue. They share the object's first cache lines.
+  SeenTable m_seen;
+  std::vector<PeerId> m_links;  // overlay neighbours, then zone neighbours (one allocation per peer)
+  std::uint32_t m_overlay_count = 0;
   PeerId m_id;
+  PeerConfig m_config;
+  SendQueue m_sends;
+  FileIndex m_index;
   ZoneId m_zone = no_zone;
   PeerId m_tracker = no_peer;
   std::uint32_t m_query_counter = 0;
   TimeUs m_next_heartbeat_us = 0;
-  PeerConfig m_config;
   Rng m_rng;
-  std::vector<PeerId> m_links;  // overlay neighbours, then zone neighbours (one allocation per peer)
-  std::uint32_t m_overlay_count = 0;
-  SeenTable m_seen;
-  FileIndex m_index;
-  SendQueue m_sends;
   std::unique_ptr<OriginState> m_origin;
   std::shared_ptr<const ZoneDirectory> m_directory;
 };
