@@ -1,4 +1,5 @@
 // zonal-sim: run a scenario file on the deterministic simulator and write its results.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -49,6 +50,20 @@ class ProgressPrinter {
   std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
 };
 
+/// Parse a seed strictly: decimal digits only, within 0 .. 2^64-1.
+std::optional<std::uint64_t> parse_seed(const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+/// "zonal-sim: FILE: problem", without repeating FILE when the problem already starts with it.
+std::string scenario_error(const std::string& file, const std::string& what) {
+  return what.rfind(file, 0) == 0 ? what : file + ": " + what;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,19 +71,31 @@ int main(int argc, char** argv) {
   CLI::App app{"zonal-sim: deterministic discrete-event simulator of zone-based and flooding P2P search"};
   std::string scenario_file;
   std::string out_dir;
-  std::optional<std::uint64_t> seed;
+  std::string seed_text;
   bool quiet = false;
   app.add_option("scenario", scenario_file, "Scenario JSON file (see docs/scenarios.md)")->required();
-  app.add_option("--out", out_dir, "Directory for results (default: results/<scenario name>)");
-  app.add_option("--seed", seed, "Override the scenario's seed (replications derive from it)");
-  app.add_flag("-q,--quiet", quiet, "No progress on stderr");
-  CLI11_PARSE(app, argc, argv);
+  app.add_option("--out", out_dir,
+                 "Directory for results (default: results/<scenario name>, relative to the current directory); "
+                 "must be new, empty, or a previous result");
+  app.add_option("--seed", seed_text, "Override the scenario's seed, 0 .. 2^64-1 (replications derive from it)");
+  app.add_flag("-q,--quiet", quiet, "No progress lines on stderr (the seed line is still printed)");
+  app.footer("Exit status: 0 success, 1 run failure (e.g. cannot write results), 2 invalid scenario or usage.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? exit_ok : exit_bad_scenario;
+  }
+  std::optional<std::uint64_t> seed;
+  if (!seed_text.empty() && !(seed = parse_seed(seed_text))) {
+    std::cerr << "zonal-sim: --seed: expected an integer between 0 and 18446744073709551615, got " << seed_text << "\n";
+    return exit_bad_scenario;
+  }
 
   zonal::sim::ScenarioPlan plan;
   try {
     plan = zonal::sim::load_scenario(scenario_file);
   } catch (const zonal::sim::ScenarioError& e) {
-    std::cerr << "zonal-sim: invalid scenario " << scenario_file << ": " << e.what() << "\n";
+    std::cerr << "zonal-sim: invalid scenario: " << scenario_error(scenario_file, e.what()) << "\n";
     return exit_bad_scenario;
   }
   if (seed) {
@@ -76,9 +103,13 @@ int main(int argc, char** argv) {
     for (auto& run : plan.runs) run.scenario.seed = *seed;
   }
   const std::string out = out_dir.empty() ? "results/" + plan.name : out_dir;
+  if (const std::string problem = zonal::sim::output_dir_problem(out); !problem.empty()) {
+    std::cerr << "zonal-sim: --out: " << problem << "\n";
+    return exit_bad_scenario;
+  }
   std::cerr << "zonal-sim: scenario " << plan.name << ", seed " << plan.seed << ", " << plan.runs.size()
             << " run(s) x " << plan.replications << " replication(s); replay with: zonal-sim " << scenario_file
-            << " --seed " << plan.seed << "\n";
+            << " --seed " << plan.seed << (out_dir.empty() ? "" : " --out " + out_dir) << "\n";
 
   ProgressPrinter printer(!quiet);
   try {

@@ -1,5 +1,8 @@
 #include "output.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -40,15 +43,33 @@ void write_stream_file(const std::filesystem::path& path, Writer writer) {
   if (!out) throw std::runtime_error(path.string() + ": cannot write");
 }
 
+// A sibling of `dir` that only this process uses: ".<name>.zonal-<what>-<pid>".
+std::filesystem::path private_sibling(const std::filesystem::path& dir, const char* what) {
+  std::string name = ".";
+  name += dir.filename().string();
+  name += ".zonal-";
+  name += what;
+  name += "-";
+  name += std::to_string(::getpid());
+  return dir.parent_path() / name;
+}
+
+std::filesystem::path normalised(const std::filesystem::path& dir) {
+  std::filesystem::path p = std::filesystem::absolute(dir).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();  // "out/" and "." name the directory itself
+  return p;
+}
+
+// `dir` holds a previous result (checked by output_dir_problem), so removing it loses nothing else.
 void replace_dir(const std::filesystem::path& tmp, const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
-  fs::path old = dir.parent_path();
-  old /= dir.filename();
-  old += ".old";
-  fs::remove_all(old);
+  const fs::path old = private_sibling(dir, "old");
   if (fs::exists(dir)) fs::rename(dir, old);
   fs::rename(tmp, dir);
-  fs::remove_all(old);
+  if (fs::exists(old)) {
+    for (const char* f : result_files) fs::remove(old / f);
+    fs::remove(old);
+  }
 }
 
 }  // namespace
@@ -84,15 +105,32 @@ void write_peers_csv(std::ostream& out, const std::vector<std::vector<RunResult>
   }
 }
 
+std::string output_dir_problem(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  const fs::path target = normalised(dir);
+  std::error_code ec;
+  const auto status = fs::status(target, ec);
+  if (!fs::exists(status)) return {};
+  if (!fs::is_directory(status)) return target.string() + ": exists and is not a directory";
+  for (const auto& entry : fs::directory_iterator(target, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = std::find(std::begin(result_files), std::end(result_files), name) != std::end(result_files);
+    if (!ours || !entry.is_regular_file())
+      return target.string() + ": not empty and not a zonal result (it holds \"" + name +
+             "\"); choose an empty or new directory";
+  }
+  if (ec) return target.string() + ": cannot list: " + ec.message();
+  return {};
+}
+
 void write_results(const std::filesystem::path& dir, const nlohmann::ordered_json& summary,
                    const std::vector<std::vector<RunResult>>& runs) {
   namespace fs = std::filesystem;
-  const fs::path target = fs::absolute(dir).lexically_normal();
+  if (const std::string problem = output_dir_problem(dir); !problem.empty()) throw std::runtime_error(problem);
+  const fs::path target = normalised(dir);
   fs::create_directories(target.parent_path());
-  fs::path tmp = target.parent_path();
-  tmp /= target.filename();
-  tmp += ".tmp";
-  fs::remove_all(tmp);
+  const fs::path tmp = private_sibling(target, "tmp");
+  fs::remove_all(tmp);  // only ever a leftover of a crashed process with our pid
   fs::create_directories(tmp);
   try {
     write_file(tmp / "summary.json", summary.dump(2) + "\n");
@@ -110,13 +148,16 @@ void print_table(std::ostream& out, const nlohmann::ordered_json& summary) {
   const auto metric = [](const nlohmann::ordered_json& run, const char* name) {
     return run["metrics"][name]["mean"].get<double>();
   };
-  out << std::left << std::setw(34) << "run" << std::setw(12) << "strategy" << std::right << std::setw(9) << "queries"
+  std::size_t width = 4;
+  for (const auto& run : summary["runs"]) width = std::max(width, run["label"].get<std::string>().size());
+  const int label_w = static_cast<int>(std::min<std::size_t>(width, 100) + 2);
+  out << std::left << std::setw(label_w) << "run" << std::setw(12) << "strategy" << std::right << std::setw(9) << "queries"
       << std::setw(9) << "success" << std::setw(12) << "msgs/query" << std::setw(11) << "dups/query" << std::setw(10)
       << "reached" << std::setw(7) << "hops" << std::setw(11) << "hit ms" << std::setw(10) << "busiest" << "\n";
   for (const auto& run : summary["runs"]) {
     std::string label = run["label"].get<std::string>();
-    if (label.size() > 33) label = label.substr(0, 30) + "...";
-    out << std::left << std::setw(34) << label << std::setw(12) << run["strategy"].get<std::string>() << std::right
+    if (label.size() > 100) label = label.substr(0, 97) + "...";
+    out << std::left << std::setw(label_w) << label << std::setw(12) << run["strategy"].get<std::string>() << std::right
         << std::setw(9) << fixed(metric(run, "queries"), 0) << std::setw(8)
         << fixed(100.0 * metric(run, "success_rate"), 1) << '%' << std::setw(12)
         << fixed(metric(run, "messages_per_query"), 1) << std::setw(11) << fixed(metric(run, "duplicates_per_query"), 1)

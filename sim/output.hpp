@@ -12,7 +12,15 @@
 
 namespace zonal::sim {
 
+/// Names of the files a result directory holds.
+inline constexpr const char* result_files[] = {"summary.json", "queries.csv", "peers.csv", "messages.svg"};
+
+/// Why `dir` cannot receive results, or an empty string when it can: it must be absent, an
+/// empty directory, or a previous result (nothing but result_files). Call before running.
+std::string output_dir_problem(const std::filesystem::path& dir);
+
 /// Write every file for `runs` (sweep points x replications) into `dir`, replacing it atomically.
+/// Throws std::runtime_error when output_dir_problem(dir) is not empty; never deletes other files.
 void write_results(const std::filesystem::path& dir, const nlohmann::ordered_json& summary,
                    const std::vector<std::vector<RunResult>>& runs);
 

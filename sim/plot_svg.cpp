@@ -38,8 +38,11 @@ const char* colour(const std::string& strategy) {
 
 std::string messages_svg(const nlohmann::ordered_json& summary) {
   const auto& runs = summary["runs"];
-  const double row_h = 34, left = 300, width = 900, top = 60;
-  const double plot_w = width - left - 140;
+  std::size_t longest = 0;
+  for (const auto& r : runs) longest = std::max(longest, r["label"].get<std::string>().size());
+  const double row_h = 34, top = 60, plot_w = 520;
+  const double left = std::max(120.0, 30.0 + 7.5 * static_cast<double>(longest));  // room for the labels
+  const double width = left + plot_w + 170;
   double max_v = 1;
   for (const auto& r : runs) {
     const auto& m = r["metrics"]["messages_per_query"];

@@ -87,6 +87,54 @@ TEST_F(Cli, ExistingResultsSurviveARejectedRun) {
   EXPECT_EQ(kept, "{\"keep\": true}");
 }
 
+namespace {
+const char* const tiny_scenario = R"({"name": "tiny", "seed": 3, "peers": 60, "topology": {"kind": "random-regular", "degree": 4},
+    "zones": {"count": 2}, "content": {"files": 20, "replicas": 2}, "workload": {"queries": 30, "rate_per_s": 10}})";
+}  // namespace
+
+TEST_F(Cli, OutRefusesADirectoryWithOtherFilesAndKeepsThem) {
+  const fs::path out = m_dir / "out";
+  fs::create_directories(out / "sub");
+  std::ofstream(out / "important.txt") << "precious";
+  const Outcome o = run(write(tiny_scenario) + " --out " + out.string() + " --quiet");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("not empty and not a zonal result"), std::string::npos) << o.output;
+  EXPECT_TRUE(fs::exists(out / "important.txt"));
+  EXPECT_TRUE(fs::exists(out / "sub"));
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+}
+
+TEST_F(Cli, OutRefusesARegularFile) {
+  const fs::path out = m_dir / "afile";
+  std::ofstream(out) << "data";
+  const Outcome o = run(write(tiny_scenario) + " --out " + out.string() + " --quiet");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("exists and is not a directory"), std::string::npos) << o.output;
+  EXPECT_TRUE(fs::is_regular_file(out));
+}
+
+TEST_F(Cli, RerunReplacesAPreviousResult) {
+  const fs::path out = m_dir / "out";
+  const std::string file = write(tiny_scenario);
+  ASSERT_EQ(run(file + " --out " + out.string() + " --quiet").status, 0);
+  const Outcome o = run(file + " --out " + out.string() + " --quiet --seed 4");
+  EXPECT_EQ(o.status, 0) << o.output;
+  std::ifstream in(out / "summary.json");
+  std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(summary.find("\"seed\": 4"), std::string::npos);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(m_dir)) ++entries;
+  EXPECT_EQ(entries, 2u) << "only scenario.json and out/: no temporary directories left";
+}
+
+TEST_F(Cli, BadSeedAndUsageErrorsExitTwo) {
+  const std::string file = write(tiny_scenario);
+  EXPECT_EQ(run(file + " --seed -1").status, 2);
+  EXPECT_EQ(run(file + " --seed 18446744073709551616").status, 2);
+  EXPECT_EQ(run(file + " --no-such-flag").status, 2);
+  EXPECT_EQ(run("").status, 2);
+}
+
 TEST_F(Cli, GoodScenarioWritesAllResultsAndATable) {
   const auto file = write(R"({"name": "tiny", "seed": 3, "peers": 60, "topology": {"kind": "random-regular", "degree": 4},
     "zones": {"count": 2}, "content": {"files": 20, "replicas": 2}, "workload": {"queries": 30, "rate_per_s": 10},
