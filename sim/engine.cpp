@@ -68,6 +68,8 @@ class Simulation {
   void drain_peer(PeerId id);
   void drain_tracker();
   void transmit(PeerId from, Transmit&& t);
+  void transmit_batched(PeerId from, Peer& peer);
+  std::optional<TimeUs> account(PeerId from, const Message& msg);
   void arm_timer(PeerId id, std::optional<TimeUs> deadline);
   void fire_timer(PeerId id);
   void start_query();
@@ -87,6 +89,7 @@ class Simulation {
   std::vector<Peer> m_peers;
   std::vector<TimeUs> m_timer_at;
   std::vector<std::uint32_t> m_received;  // compact per-peer counter: hot on every delivery
+  std::vector<PeerId> m_batch_to;         // destinations of the broadcast being batched
   std::unique_ptr<Content> m_content;
   std::unique_ptr<QueryStream> m_stream;
   std::unordered_map<QueryId, std::uint32_t> m_query_index;
@@ -136,14 +139,14 @@ void Simulation::create_peers(const Topology& topo) {
 void Simulation::register_all() {
   if (m_peers.empty()) return;
   m_join_gap_us = std::max<TimeUs>(1, 1'000'000 / static_cast<TimeUs>(m_peers.size()));
-  m_queue.push(Event{m_now, 0, 0, no_peer, EventKind::join, {}});
+  m_queue.push(Event{m_now, 0, 0, no_peer, EventKind::join, 0, {}});
   run_until_idle("register");
 }
 
 void Simulation::join(PeerId id) {
   m_peers[id].connect_tracker(m_now, m_tracker_id);
   drain_peer(id);
-  if (id + 1 < m_peers.size()) m_queue.push(Event{m_now + m_join_gap_us, 0, id + 1, no_peer, EventKind::join, {}});
+  if (id + 1 < m_peers.size()) m_queue.push(Event{m_now + m_join_gap_us, 0, id + 1, no_peer, EventKind::join, 0, {}});
 }
 
 void Simulation::install_zones() {
@@ -174,7 +177,7 @@ void Simulation::run_queries() {
   m_measuring = true;
   m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_peers.size()),
                                            stream_seed(m_seed, Stream::workload));
-  m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, {}});
+  m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
   run_until_idle("queries");
 }
 
@@ -193,10 +196,8 @@ void Simulation::run_until_idle(std::string_view phase) {
 // Deliveries are memory-bound (a random peer and its seen table each): start loading the
 // peer three events ahead and, once that is cached, its seen-table slot one event ahead.
 void Simulation::prefetch_ahead() {
-  if (const Event* far = m_queue.peek(3); far != nullptr && far->to < m_peers.size())
-    m_peers[far->to].prefetch_state();
-  if (const Event* near = m_queue.peek(1); near != nullptr && near->to < m_peers.size())
-    m_peers[near->to].prefetch(near->msg);
+  if (const auto far = m_queue.peek(3); far && far->to < m_peers.size()) m_peers[far->to].prefetch_state();
+  if (const auto near = m_queue.peek(1); near && near->to < m_peers.size()) m_peers[near->to].prefetch(*near->msg);
 }
 
 void Simulation::dispatch(Event& e) {
@@ -205,6 +206,7 @@ void Simulation::dispatch(Event& e) {
     case EventKind::timer: return fire_timer(e.to);
     case EventKind::query_arrival: return start_query();
     case EventKind::join: return join(e.to);
+    case EventKind::deliver_batch: return;  // internal to EventQueue: never popped
   }
 }
 
@@ -229,7 +231,11 @@ void Simulation::deliver(Event& e) {
 
 void Simulation::drain_peer(PeerId id) {
   Peer& peer = m_peers[id];
-  while (auto t = peer.poll_transmit()) transmit(id, std::move(*t));
+  if (m_network.constant_delay()) {
+    transmit_batched(id, peer);
+  } else {
+    while (auto t = peer.poll_transmit()) transmit(id, std::move(*t));
+  }
   while (auto ev = peer.poll_event()) on_event(*ev);
   arm_timer(id, peer.poll_timeout());
 }
@@ -239,28 +245,50 @@ void Simulation::drain_tracker() {
 }
 
 void Simulation::transmit(PeerId from, Transmit&& t) {
-  if (const auto* q = std::get_if<Query>(&t.msg)) {
+  if (const auto delay = account(from, t.msg))
+    m_queue.push(Event{m_now + *delay, 0, t.to, from, EventKind::deliver, 0, std::move(t.msg)});
+}
+
+// Under constant latency a broadcast's copies all arrive together: consecutive transmissions
+// of the same message become one queue entry (same order, same random draws, less memory).
+void Simulation::transmit_batched(PeerId from, Peer& peer) {
+  std::optional<Message> message;
+  TimeUs delay_us = 0;
+  const auto flush = [&] {
+    if (!m_batch_to.empty()) m_queue.push_batch(m_now + delay_us, from, *message, m_batch_to);
+    m_batch_to.clear();
+  };
+  while (auto t = peer.poll_transmit()) {
+    if (message && !(t->msg == *message)) flush();
+    const auto delay = account(from, t->msg);
+    if (!delay) continue;
+    if (m_batch_to.empty()) message = t->msg, delay_us = *delay;
+    m_batch_to.push_back(t->to);
+  }
+  flush();
+}
+
+// Count one transmission; returns its delay, or nullopt when the network loses it.
+std::optional<TimeUs> Simulation::account(PeerId from, const Message& msg) {
+  if (const auto* q = std::get_if<Query>(&msg)) {
     if (QueryRecord* r = record_of(q->query_id)) ++r->messages;
-  } else if (const auto* h = std::get_if<QueryHit>(&t.msg)) {
+  } else if (const auto* h = std::get_if<QueryHit>(&msg)) {
     if (QueryRecord* r = record_of(h->query_id)) ++r->hit_messages;
-  } else if (std::holds_alternative<Publish>(t.msg)) {
+  } else if (std::holds_alternative<Publish>(msg)) {
     ++m_result.publish_messages;
   } else {
     ++m_result.registration_messages;
   }
   if (m_measuring && from != m_tracker_id) ++m_result.peers_load[from].sent;
   const auto delay = m_network.transit_us();
-  if (!delay) {
-    ++m_result.lost_messages;
-    return;
-  }
-  m_queue.push(Event{m_now + *delay, 0, t.to, from, EventKind::deliver, std::move(t.msg)});
+  if (!delay) ++m_result.lost_messages;
+  return delay;
 }
 
 void Simulation::arm_timer(PeerId id, std::optional<TimeUs> deadline) {
   if (!deadline || *deadline >= m_timer_at[id]) return;
   m_timer_at[id] = *deadline;
-  m_queue.push(Event{std::max(m_now, *deadline), 0, id, id, EventKind::timer, {}});
+  m_queue.push(Event{std::max(m_now, *deadline), 0, id, id, EventKind::timer, 0, {}});
 }
 
 void Simulation::fire_timer(PeerId id) {
@@ -286,7 +314,7 @@ void Simulation::start_query() {
   m_cached = nullptr;  // the vector may have moved
   drain_peer(req.origin);
   if (m_queries_started < m_sc.workload.queries)
-    m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, {}});
+    m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
 }
 
 void Simulation::on_event(const PeerEvent& ev) {

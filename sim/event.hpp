@@ -11,6 +11,7 @@ enum class EventKind : std::uint8_t {
   timer,          ///< `to`'s poll_timeout() deadline
   query_arrival,  ///< the workload starts its next query
   join,           ///< peer `to` registers with the tracker (joins are spread over the first second)
+  deliver_batch,  ///< EventQueue-internal: one message to `to` destinations stored beside it
 };
 
 struct Event {
@@ -19,6 +20,7 @@ struct Event {
   PeerId to = no_peer;
   PeerId from = no_peer;
   EventKind kind = EventKind::deliver;
+  std::uint32_t aux = 0;  ///< EventQueue-internal (a batch's first destination); fits the padding
   Message msg;
 };
 

@@ -34,25 +34,45 @@ void EventQueue::push(Event e) {
   if (epoch < m_epoch || (epoch == m_epoch && m_active_open)) {
     heap_push(m_late, std::move(e));  // the bucket being drained (the past is clamped to it)
   } else if (epoch < m_epoch + m_bucket_count) {
-    append(m_buckets[slot_of(epoch)], std::move(e));
+    append(m_buckets[slot_of(epoch)], std::move(e), 1);
     ++m_ring_size;
   } else {
     heap_push(m_overflow, std::move(e));
   }
 }
 
-void EventQueue::append(Bucket& bucket, Event&& e) {
+void EventQueue::push_batch(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to) {
+  if (to.size() < 2 || !in_ring(epoch_of(time_us))) {  // nothing to gain, or not bucketed: one by one
+    for (PeerId dest : to) push(Event{time_us, 0, dest, from, EventKind::deliver, 0, msg});
+    return;
+  }
+  Bucket& bucket = m_buckets[slot_of(epoch_of(time_us))];
+  Chunk& chunk = tail_chunk(bucket);
+  Event entry{time_us, m_seq, static_cast<PeerId>(to.size()), from, EventKind::deliver_batch,
+              static_cast<std::uint32_t>(chunk.batch_to.size()), msg};
+  chunk.batch_to.insert(chunk.batch_to.end(), to.begin(), to.end());
+  m_seq += to.size();
+  m_size += to.size();
+  m_ring_size += to.size();
+  append(bucket, std::move(entry), to.size());
+}
+
+EventQueue::Chunk& EventQueue::tail_chunk(Bucket& bucket) {
   if (bucket.tail == no_chunk || m_chunks[bucket.tail]->count == chunk_events) {
     const std::uint32_t fresh = take_chunk();
     if (bucket.tail == no_chunk) bucket.head = fresh;
     else m_chunks[bucket.tail]->next = fresh;
     bucket.tail = fresh;
   }
+  return *m_chunks[bucket.tail];
+}
+
+void EventQueue::append(Bucket& bucket, Event&& e, std::size_t logical) {
+  Chunk& chunk = tail_chunk(bucket);
   if (bucket.count > 0 && e.time_us < bucket.last_time_us) bucket.sorted = false;
   bucket.last_time_us = e.time_us;
-  Chunk& chunk = *m_chunks[bucket.tail];
   chunk.events[chunk.count++] = std::move(e);
-  ++bucket.count;
+  bucket.count += logical;
 }
 
 std::uint32_t EventQueue::take_chunk() {
@@ -62,39 +82,58 @@ std::uint32_t EventQueue::take_chunk() {
   }
   const std::uint32_t index = m_free_chunks.back();
   m_free_chunks.pop_back();
-  m_chunks[index]->count = 0;
-  m_chunks[index]->next = no_chunk;
+  Chunk& chunk = *m_chunks[index];
+  chunk.count = 0;
+  chunk.next = no_chunk;
+  chunk.batch_to.clear();
   return index;
 }
 
-void EventQueue::release_chunk(std::uint32_t index) { m_free_chunks.push_back(index); }
-
-bool EventQueue::active_empty() const noexcept { return active_front() == nullptr && m_late.empty(); }
-
-const Event* EventQueue::active_front() const noexcept {
-  if (m_active_chunk != no_chunk) return &m_chunks[m_active_chunk]->events[m_active_pos];
-  return m_active_head < m_active.size() ? &m_active[m_active_head] : nullptr;
+const Event* EventQueue::active_front() noexcept {
+  if (m_active_chunk == no_chunk) return m_active_head < m_active.size() ? &m_active[m_active_head] : nullptr;
+  const Chunk& chunk = *m_chunks[m_active_chunk];
+  const Event& e = chunk.events[m_active_pos];
+  if (e.kind != EventKind::deliver_batch) return &e;
+  m_batch_copy = Event{e.time_us, e.seq + m_batch_pos, chunk.batch_to[e.aux + m_batch_pos], e.from,
+                       EventKind::deliver, 0, e.msg};
+  return &m_batch_copy;
 }
 
-const Event* EventQueue::peek(std::size_t ahead) const noexcept {
-  if (m_active_chunk != no_chunk) {
-    const Chunk& chunk = *m_chunks[m_active_chunk];
-    const std::size_t at = m_active_pos + ahead;
-    return at < chunk.count ? &chunk.events[at] : nullptr;
+std::optional<EventQueue::Upcoming> EventQueue::peek(std::size_t ahead) const noexcept {
+  if (m_active_chunk == no_chunk) {
+    const std::size_t at = m_active_head + ahead;
+    if (at >= m_active.size()) return std::nullopt;
+    return Upcoming{m_active[at].to, &m_active[at].msg};
   }
-  const std::size_t at = m_active_head + ahead;
-  return at < m_active.size() ? &m_active[at] : nullptr;
+  const Chunk& chunk = *m_chunks[m_active_chunk];
+  const Event& e = chunk.events[m_active_pos];
+  if (e.kind == EventKind::deliver_batch) {
+    const std::size_t copy = m_batch_pos + ahead;
+    if (copy >= e.to) return std::nullopt;
+    return Upcoming{chunk.batch_to[e.aux + copy], &e.msg};
+  }
+  const std::size_t at = m_active_pos + ahead;
+  if (at >= chunk.count || chunk.events[at].kind == EventKind::deliver_batch) return std::nullopt;
+  return Upcoming{chunk.events[at].to, &chunk.events[at].msg};
 }
 
 Event EventQueue::take_active() {
   if (m_active_chunk == no_chunk) return std::move(m_active[m_active_head++]);
   Chunk& chunk = *m_chunks[m_active_chunk];
-  Event e = std::move(chunk.events[m_active_pos++]);
-  if (m_active_pos == chunk.count) {  // chunk consumed: back to the free list
+  Event& slot = chunk.events[m_active_pos];
+  Event e;
+  if (slot.kind == EventKind::deliver_batch) {
+    e = m_batch_copy;  // materialised by active_front()
+    if (++m_batch_pos < slot.to) return e;
+    m_batch_pos = 0;
+  } else {
+    e = std::move(slot);
+  }
+  if (++m_active_pos == chunk.count) {  // chunk consumed: back to the free list
     const std::uint32_t done = m_active_chunk;
     m_active_chunk = chunk.next;
     m_active_pos = 0;
-    release_chunk(done);
+    m_free_chunks.push_back(done);
   }
   return e;
 }
@@ -103,8 +142,8 @@ Event EventQueue::pop() {
   if (m_size == 0) throw std::logic_error("EventQueue::pop on empty queue");
   --m_size;
   for (;;) {
-    if (!active_empty()) {
-      const Event* front = active_front();
+    const Event* front = active_front();
+    if (front != nullptr || !m_late.empty()) {
       const bool take_late = front == nullptr || (!m_late.empty() && earlier(m_late.front(), *front));
       const Event& next = take_late ? m_late.front() : *front;
       if (!m_control.empty() && earlier(m_control.front(), next)) return pop_heap_top(m_control);
@@ -135,7 +174,7 @@ void EventQueue::open_next_bucket() {
     m_epoch = std::max(m_epoch, next);
   }
   migrate_overflow();
-  Bucket bucket = m_buckets[slot_of(m_epoch)];
+  const Bucket bucket = m_buckets[slot_of(m_epoch)];
   m_buckets[slot_of(m_epoch)] = Bucket{};
   m_ring_size -= bucket.count;
   m_active_open = true;
@@ -143,14 +182,28 @@ void EventQueue::open_next_bucket() {
   if (bucket.sorted) {  // consume the chunks in place
     m_active_chunk = bucket.head;
     m_active_pos = 0;
+    m_batch_pos = 0;
     return;
   }
+  gather(bucket);
+}
+
+// Move an out-of-order bucket into m_active (batches expanded) and sort it.
+void EventQueue::gather(const Bucket& bucket) {
   m_active.reserve(bucket.count);
   for (std::uint32_t c = bucket.head; c != no_chunk;) {
     Chunk& chunk = *m_chunks[c];
-    for (std::uint32_t i = 0; i < chunk.count; ++i) m_active.push_back(std::move(chunk.events[i]));
+    for (std::uint32_t i = 0; i < chunk.count; ++i) {
+      Event& e = chunk.events[i];
+      if (e.kind != EventKind::deliver_batch) {
+        m_active.push_back(std::move(e));
+        continue;
+      }
+      for (std::uint32_t k = 0; k < e.to; ++k)
+        m_active.push_back(Event{e.time_us, e.seq + k, chunk.batch_to[e.aux + k], e.from, EventKind::deliver, 0, e.msg});
+    }
     const std::uint32_t next = chunk.next;
-    release_chunk(c);
+    m_free_chunks.push_back(c);
     c = next;
   }
   std::sort(m_active.begin(), m_active.end(), earlier);
@@ -159,7 +212,7 @@ void EventQueue::open_next_bucket() {
 void EventQueue::migrate_overflow() {
   while (!m_overflow.empty() && epoch_of(m_overflow.front().time_us) < m_epoch + m_bucket_count) {
     Event e = pop_heap_top(m_overflow);
-    append(m_buckets[slot_of(epoch_of(e.time_us))], std::move(e));
+    append(m_buckets[slot_of(epoch_of(e.time_us))], std::move(e), 1);
     ++m_ring_size;
   }
 }

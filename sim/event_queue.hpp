@@ -7,8 +7,14 @@
 /// gathered and sorted once when its time comes. Memory follows the events in flight: no
 /// vector doubling, no per-bucket peaks kept. The rare control events (timers, query
 /// arrivals, joins) live in a small heap of their own so they never unsort a bucket.
+///
+/// push_batch() stores one message for many destinations delivered at the same time as a
+/// single entry plus 4 bytes per destination; its copies take consecutive sequence numbers
+/// and pop exactly as if pushed one by one.
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "event.hpp"
@@ -26,11 +32,20 @@ class EventQueue {
 
   /// Schedule `e` (its seq is assigned here). e.time_us must be >= the last popped time.
   void push(Event e);
+  /// Schedule delivery of `msg` from `from` to each of `to`, all at `time_us`; equivalent to
+  /// one push() per destination in order. Call when a broadcast's copies share their delay.
+  void push_batch(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to);
   /// Remove and return the earliest event; call only when !empty().
   Event pop();
-  /// The delivery `ahead` positions after the next one in the current bucket, or nullptr.
-  /// Only a hint for prefetching: control and late events may come first.
-  const Event* peek(std::size_t ahead) const noexcept;
+
+  /// Destination and message of an upcoming delivery, for prefetching.
+  struct Upcoming {
+    PeerId to;
+    const Message* msg;
+  };
+  /// The delivery `ahead` positions after the next one in the current bucket, if known cheaply.
+  /// Only a hint: control and late events may come first.
+  std::optional<Upcoming> peek(std::size_t ahead) const noexcept;
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
   /// Pending events.
@@ -44,26 +59,30 @@ class EventQueue {
 
   struct Chunk {
     Event events[chunk_events];
+    std::vector<PeerId> batch_to;  // destinations of this chunk's batch entries
     std::uint32_t count = 0;
     std::uint32_t next = no_chunk;
   };
   struct Bucket {
     std::uint32_t head = no_chunk;
     std::uint32_t tail = no_chunk;
-    std::size_t count = 0;
-    bool sorted = true;      // pushes so far arrived in (time, seq) order
-    TimeUs last_time_us = 0; // time of the last pushed event (seq only grows)
+    std::size_t count = 0;    // logical events (a batch counts each destination)
+    bool sorted = true;       // pushes so far arrived in time order (seq only grows)
+    TimeUs last_time_us = 0;
   };
 
   std::int64_t epoch_of(TimeUs t) const noexcept { return t >> m_width_shift; }
   std::size_t slot_of(std::int64_t epoch) const noexcept { return static_cast<std::size_t>(epoch) & m_bucket_mask; }
-  void append(Bucket& bucket, Event&& e);
+  bool in_ring(std::int64_t epoch) const noexcept {
+    return epoch >= m_epoch + (m_active_open ? 1 : 0) && epoch < m_epoch + m_bucket_count;
+  }
+  Chunk& tail_chunk(Bucket& bucket);
+  void append(Bucket& bucket, Event&& e, std::size_t logical);
   std::uint32_t take_chunk();
-  void release_chunk(std::uint32_t index);
   void open_next_bucket();
+  void gather(const Bucket& bucket);
   void migrate_overflow();
-  bool active_empty() const noexcept;
-  const Event* active_front() const noexcept;
+  const Event* active_front() noexcept;
   Event take_active();
   Event pop_heap_top(std::vector<Event>& heap);
 
@@ -73,11 +92,13 @@ class EventQueue {
   std::vector<Bucket> m_buckets;
   std::vector<std::unique_ptr<Chunk>> m_chunks;
   std::vector<std::uint32_t> m_free_chunks;
-  std::int64_t m_epoch = 0;       // epoch of the bucket being drained
+  std::int64_t m_epoch = 0;  // epoch of the bucket being drained
   bool m_active_open = false;
   // The bucket being drained: either a chain of chunks consumed in place (sorted fill) ...
   std::uint32_t m_active_chunk = no_chunk;
   std::uint32_t m_active_pos = 0;
+  std::uint32_t m_batch_pos = 0;  // next copy of the batch entry at m_active_pos
+  Event m_batch_copy;             // that copy, materialised
   // ... or a gathered and sorted vector.
   std::vector<Event> m_active;
   std::size_t m_active_head = 0;

@@ -9,6 +9,7 @@ Network::Network(const LatencySpec& latency, const FaultSpec& faults, std::uint6
     : m_latency(latency), m_loss(faults.loss), m_engine(seed) {
   if (m_latency.kind == LatencyKind::lognormal && m_latency.mean_ms > 0)  // E[exp(N(mu, s))] = mean_ms
     m_log_mu = std::log(m_latency.mean_ms) - m_latency.sigma * m_latency.sigma / 2.0;
+  m_constant_us = static_cast<TimeUs>(std::llround(m_latency.mean_ms * 1000.0));
 }
 
 std::optional<TimeUs> Network::transit_us() {
@@ -19,7 +20,7 @@ std::optional<TimeUs> Network::transit_us() {
 TimeUs Network::draw_us() {
   double ms = m_latency.mean_ms;
   switch (m_latency.kind) {
-    case LatencyKind::constant: break;
+    case LatencyKind::constant: return m_constant_us;
     case LatencyKind::uniform: ms = m_latency.min_ms + (m_latency.max_ms - m_latency.min_ms) * m_unit(m_engine); break;
     case LatencyKind::lognormal:
       ms = m_latency.mean_ms > 0 ? std::exp(m_log_mu + m_latency.sigma * m_normal(m_engine)) : 0.0;

@@ -17,6 +17,8 @@ class Network {
   Network(const LatencySpec& latency, const FaultSpec& faults, std::uint64_t seed);
   /// Delay for the next transmission, or nullopt when the message is lost. Call once per transmit.
   std::optional<TimeUs> transit_us();
+  /// True when every message takes the same time (constant latency): copies can share an event.
+  bool constant_delay() const noexcept { return m_latency.kind == LatencyKind::constant; }
   /// Smallest positive delay this model produces, used to size the event queue's buckets.
   TimeUs typical_delay_us() const noexcept;
 
@@ -26,6 +28,7 @@ class Network {
   LatencySpec m_latency;
   double m_loss;
   double m_log_mu = 0.0;
+  TimeUs m_constant_us = 0;  // the delay of a constant-latency model, rounded once
   boost::random::mt19937_64 m_engine;
   boost::random::normal_distribution<double> m_normal;
   boost::random::uniform_01<double> m_unit;

@@ -81,3 +81,44 @@ TEST(EventQueue, FarFutureEventsComeBackFromOverflow) {
   EXPECT_EQ(q.pop().to, 2u);
   EXPECT_TRUE(q.empty());
 }
+
+TEST(EventQueue, BatchesPopExactlyLikeSeparatePushes) {
+  // Two queues fed the same random traffic: one with batches, one with single pushes.
+  EventQueue batched(8, 16), single(8, 16);
+  std::mt19937_64 rng(5);
+  zonal::TimeUs now = 0;
+  std::size_t popped = 0;
+  for (int step = 0; step < 5000; ++step) {
+    if (rng() % 2 == 0 || batched.empty()) {
+      const zonal::TimeUs t = now + static_cast<zonal::TimeUs>(rng() % (rng() % 4 == 0 ? 5000 : 60));
+      std::vector<zonal::PeerId> to(rng() % 9);
+      for (auto& d : to) d = static_cast<zonal::PeerId>(rng() % 1000);
+      const zonal::sim::Event tmpl = at(t, 0);
+      batched.push_batch(t, 7, tmpl.msg, to);
+      for (zonal::PeerId d : to) single.push(at(t, d));
+      if (rng() % 7 == 0) {  // a control event in between
+        Event timer = at(now + static_cast<zonal::TimeUs>(rng() % 100), 4242);
+        timer.kind = zonal::sim::EventKind::timer;
+        batched.push(timer);
+        single.push(timer);
+      }
+    } else {
+      ASSERT_EQ(batched.size(), single.size());
+      const Event a = batched.pop(), b = single.pop();
+      EXPECT_EQ(a.time_us, b.time_us);
+      EXPECT_EQ(a.seq, b.seq);
+      EXPECT_EQ(a.to, b.to);
+      EXPECT_EQ(a.kind, b.kind);
+      now = a.time_us;
+      ++popped;
+    }
+  }
+  while (!single.empty()) {
+    ASSERT_FALSE(batched.empty());
+    const Event a = batched.pop(), b = single.pop();
+    EXPECT_EQ(a.seq, b.seq);
+    EXPECT_EQ(a.to, b.to);
+  }
+  EXPECT_TRUE(batched.empty());
+  EXPECT_GT(popped, 1000u);
+}

@@ -26,6 +26,7 @@ struct Query {
   std::uint8_t hops = 1;
   Strategy strategy = Strategy::flood;
   Scope scope = Scope::overlay;
+  bool operator==(const Query&) const = default;
 };
 
 /// An answer, routed back to the origin along the query's reverse path.
@@ -34,26 +35,35 @@ struct QueryHit {
   PeerId holder = no_peer;     ///< a peer that has the file
   PeerId responder = no_peer;  ///< the peer that answered (holder itself, or an index record keeper)
   std::uint8_t hops = 0;       ///< hops of the query copy that reached the responder
+  bool operator==(const QueryHit&) const = default;
 };
 
 /// Index publication: `holder` has the file `key`; sent to members of the file's home zone.
 struct Publish {
   FileKey key = 0;
   PeerId holder = no_peer;
+  bool operator==(const Publish&) const = default;
 };
 
 /// Peer -> tracker: join (the sender's id is the registrant).
-struct Register {};
+struct Register {
+  bool operator==(const Register&) const = default;
+};
 /// Peer -> tracker: still alive.
-struct Heartbeat {};
+struct Heartbeat {
+  bool operator==(const Heartbeat&) const = default;
+};
 /// Peer -> tracker: graceful departure.
-struct Leave {};
+struct Leave {
+  bool operator==(const Leave&) const = default;
+};
 
 /// Tracker -> peer: your zone (sent on registration and whenever the tracker moves you).
 struct ZoneAssignment {
   ZoneId zone = no_zone;
   std::uint32_t zone_count = 0;
   std::uint64_t epoch = 0;
+  bool operator==(const ZoneAssignment&) const = default;
 };
 
 using Message = std::variant<Query, QueryHit, Publish, Register, Heartbeat, Leave, ZoneAssignment>;

@@ -29,10 +29,11 @@ class SeenTable {
   /// `capacity` >= 1 bounds the count; `expiry_us` > 0 also forgets ids by age.
   void insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t capacity, TimeUs expiry_us);
 
-  /// Hint the CPU to load the slot `id` would occupy in the current generation; call shortly before find(id).
+  /// Hint the CPU to load the slots `id` would occupy in both generations; call shortly before find(id).
   void prefetch(QueryId id) const noexcept {
 #if defined(__GNUC__)
     if (!m_current.slots.empty()) __builtin_prefetch(&m_current.slots[m_current.slot_of(id)]);
+    if (!m_previous.slots.empty()) __builtin_prefetch(&m_previous.slots[m_previous.slot_of(id)]);
 #else
     (void)id;
 #endif
