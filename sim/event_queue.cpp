@@ -106,15 +106,15 @@ std::optional<EventQueue::Upcoming> EventQueue::peek(std::size_t ahead) const no
     return Upcoming{m_active[at].to, &m_active[at].msg};
   }
   const Chunk& chunk = *m_chunks[m_active_chunk];
-  const Event& e = chunk.events[m_active_pos];
-  if (e.kind == EventKind::deliver_batch) {
-    const std::size_t copy = m_batch_pos + ahead;
-    if (copy >= e.to) return std::nullopt;
-    return Upcoming{chunk.batch_to[e.aux + copy], &e.msg};
+  std::size_t skip = m_batch_pos + ahead;  // copies to skip from the start of the entry at `pos`
+  for (std::uint32_t pos = m_active_pos; pos < chunk.count; ++pos) {
+    const Event& e = chunk.events[pos];
+    const bool batch = e.kind == EventKind::deliver_batch;
+    const std::size_t copies = batch ? e.to : 1;
+    if (skip < copies) return Upcoming{batch ? chunk.batch_to[e.aux + skip] : e.to, &e.msg};
+    skip -= copies;
   }
-  const std::size_t at = m_active_pos + ahead;
-  if (at >= chunk.count || chunk.events[at].kind == EventKind::deliver_batch) return std::nullopt;
-  return Upcoming{chunk.events[at].to, &chunk.events[at].msg};
+  return std::nullopt;
 }
 
 Event EventQueue::take_active() {

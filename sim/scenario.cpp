@@ -93,18 +93,23 @@ std::string read_text(const fs::path& file) {
   return text.str();
 }
 
-/// The parser's message without its "[json.exception.parse_error.101] " prefix, plus the byte offset.
-std::string parse_error_text(const nlohmann::json::parse_error& e) {
+/// The parser's message without its "[json.exception.parse_error.101] " prefix, plus the byte
+/// offset for syntax errors (others, e.g. out_of_range.406 "number overflow", name the number).
+std::string parse_error_text(const nlohmann::json::exception& e) {
   std::string text = e.what();
   const std::size_t close = text.find("] ");
   if (text.starts_with("[json.exception") && close != std::string::npos) text.erase(0, close + 2);
-  return text + " (byte " + std::to_string(e.byte) + ")";
+  if (const auto* syntax = dynamic_cast<const nlohmann::json::parse_error*>(&e)) {
+    text += " (byte " + std::to_string(syntax->byte) + ")";
+  }
+  return text;
 }
 
 }  // namespace
 
 ScenarioPlan parse_scenario_ordered(const Json& doc, const std::filesystem::path& base_dir) {
   if (!doc.is_object()) fail("(root)", std::string("expected an object, got ") + doc.type_name());
+  check_finite(doc);
   const Section root(&doc, "");
   root.reject_unknown(top_level_keys());
   ScenarioPlan plan;
@@ -114,7 +119,8 @@ ScenarioPlan parse_scenario_ordered(const Json& doc, const std::filesystem::path
   const auto axes = parse_sweep(root);
   Json base = doc;
   base.erase("sweep");
-  plan.runs = expand_sweep(base, axes, base_dir);
+  EdgeListCache edge_lists;  // each edge-list file is loaded once for all sweep points
+  plan.runs = expand_sweep(base, axes, base_dir, edge_lists);
   for (auto& run : plan.runs) {
     run.scenario.name = plan.name;
     run.scenario.seed = plan.seed;
@@ -133,7 +139,7 @@ ScenarioPlan load_scenario(const std::filesystem::path& file) {
   detail::Json doc;
   try {
     doc = detail::Json::parse(text, detail::DuplicateKeyCheck{});
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (number overflow), ...
     throw ScenarioError(file.string() + ": invalid JSON: " + detail::parse_error_text(e));
   }
   if (!doc.is_object()) {

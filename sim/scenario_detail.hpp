@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,8 +38,16 @@ class FieldError : public ScenarioError {
 /// Throw a FieldError for `path`.
 [[noreturn]] void fail(std::string path, std::string problem);
 
-/// Shortest round-trip text of `value` ("0.5", "10", "1e-07"); use in error messages.
+/// Shortest round-trip text of `value` ("0.5", "10", "1e-07", "1e+300"); integral values below
+/// 1e15 are written out in full ("3600000", not "3.6e+06"). Use in error messages.
 std::string format_number(double value);
+
+/// `value` if it is <= `max`, else throw "<path>: must be <= <max>, got <value>" (sanity caps).
+double at_most(double value, double max, const std::string& path);
+
+/// Throw "<path>: must be a finite number, got inf" for the first NaN or infinity anywhere in
+/// `doc` (only documents built in code can hold one: the JSON text parser rejects them).
+void check_finite(const Json& doc);
 
 /// One end of an allowed real interval.
 struct Bound {
@@ -119,8 +128,23 @@ std::span<const std::string_view> top_level_keys() noexcept;
 /// Keys a section may contain (union over kinds); empty if `section` is not a section name.
 std::span<const std::string_view> section_keys(std::string_view section) noexcept;
 
+/// Edge-list files loaded while validating, keyed by resolved path: one parse (with all its
+/// sweep points) loads each file once.
+class EdgeListCache {
+ public:
+  /// Node count of `file`; throws FieldError "<path>: <TopologyError::what()>" if it does not load.
+  std::uint32_t peers(const std::filesystem::path& file, const std::string& path);
+
+ private:
+  struct Entry {
+    std::uint32_t peers = 0;
+    std::string error;  ///< non-empty: the file did not load
+  };
+  std::map<std::filesystem::path, Entry> m_entries;
+};
+
 /// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
-Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir);
+Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 
 /// One sweep dimension: a parameter path and the values it takes, in file order.
 struct SweepAxis {
@@ -128,12 +152,12 @@ struct SweepAxis {
   std::vector<Json> values;
 };
 
-/// Validate the "sweep" object's shape and paths (values are checked when runs are built).
+/// Validate the "sweep" object's shape, paths and duplicate values (values are checked when runs are built).
 std::vector<SweepAxis> parse_sweep(const Section& root);
 
 /// Build and validate every run of the cross product of `axes` over `base` (a document without "sweep").
 std::vector<RunSpec> expand_sweep(const Json& base, std::span<const SweepAxis> axes,
-                                  const std::filesystem::path& base_dir);
+                                  const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 
 /// parse_scenario on an order-preserving document (sweep axes keep the document's order).
 ScenarioPlan parse_scenario_ordered(const Json& doc, const std::filesystem::path& base_dir);

@@ -3,6 +3,9 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "scenario_detail.hpp"
 
@@ -15,8 +18,35 @@ void fail(std::string path, std::string problem) { throw FieldError(std::move(pa
 
 std::string format_number(double value) {
   std::array<char, 64> buf{};
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  auto [end, ec] = std::abs(value) < 1e15 && value == std::trunc(value)
+                       ? std::to_chars(buf.data(), buf.data() + buf.size(), static_cast<std::int64_t>(value))
+                       : std::to_chars(buf.data(), buf.data() + buf.size(), value);
   return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
+}
+
+double at_most(double value, double max, const std::string& path) {
+  if (value > max) fail(path, "must be <= " + format_number(max) + ", got " + format_number(value));
+  return value;
+}
+
+void check_finite(const Json& doc) {
+  // Iterative walk: a deeply nested document must not exhaust the stack.
+  std::vector<std::pair<const Json*, std::string>> pending{{&doc, ""}};
+  while (!pending.empty()) {
+    auto [node, path] = std::move(pending.back());
+    pending.pop_back();
+    if (node->is_number_float() && !std::isfinite(node->get<double>())) {
+      fail(path.empty() ? "(root)" : path, "must be a finite number, got " + format_number(node->get<double>()));
+    }
+    if (node->is_object()) {
+      // Reverse order so that the first offending value in document order is reported.
+      for (auto it = node->rbegin(); it != node->rend(); ++it) {
+        pending.emplace_back(&*it, path.empty() ? it.key() : path + "." + it.key());
+      }
+    } else if (node->is_array()) {
+      for (std::size_t i = node->size(); i-- > 0;) pending.emplace_back(&(*node)[i], path + "[" + std::to_string(i) + "]");
+    }
+  }
 }
 
 namespace {
@@ -48,6 +78,9 @@ bool within(double v, std::optional<Bound> lo, std::optional<Bound> hi) {
 
 std::uint64_t to_uint(const Json& value, const std::string& path, std::uint64_t lo, std::uint64_t hi, bool bounded) {
   if (!value.is_number()) fail(path, std::string("expected an integer, got ") + value.type_name());
+  if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+    fail(path, "must be a finite number, got " + format_number(value.get<double>()));
+  }
   if (value.is_number_float()) fail(path, "expected an integer, got " + value.dump());
   const bool negative = !value.is_number_unsigned() && value.get<std::int64_t>() < 0;
   const std::uint64_t v = negative ? 0 : value.get<std::uint64_t>();
@@ -58,7 +91,7 @@ std::uint64_t to_uint(const Json& value, const std::string& path, std::uint64_t 
 double to_number(const Json& value, const std::string& path, std::optional<Bound> lo, std::optional<Bound> hi) {
   if (!value.is_number()) fail(path, std::string("expected a number, got ") + value.type_name());
   const double v = value.get<double>();
-  if (!std::isfinite(v)) fail(path, "must be a finite number");
+  if (!std::isfinite(v)) fail(path, "must be a finite number, got " + format_number(v));
   if (!within(v, lo, hi)) fail(path, real_range_text(lo, hi) + ", got " + format_number(v));
   return v;
 }

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "scenario_detail.hpp"
+#include "topology.hpp"
 #include "zonal/strategy.hpp"
 
 namespace zonal::sim::detail {
@@ -13,6 +14,14 @@ namespace fs = std::filesystem;
 
 constexpr std::uint32_t peers_max = 10'000'000;
 constexpr std::uint32_t queries_max = 100'000'000;
+constexpr std::uint32_t files_max = 10'000'000;
+constexpr std::uint32_t replicas_max = 1000;
+/// Links a generated topology may have: keeps every generator below its own limit (2^31 - 1 links).
+constexpr std::uint64_t links_max = 1'000'000'000;
+constexpr double latency_ms_max = 3'600'000;   ///< 1 hour: keeps microsecond clocks far from overflow
+constexpr double timeout_ms_max = 86'400'000;  ///< 1 day
+constexpr double rate_per_s_min = 0.001;
+constexpr double rate_per_s_max = 1'000'000;
 
 constexpr std::array<Choice<TopologyKind>, 5> topology_kinds{{{"random-regular", TopologyKind::random_regular},
                                                               {"erdos-renyi", TopologyKind::erdos_renyi},
@@ -111,19 +120,60 @@ void require_below_peers(double value, std::uint32_t peers, const std::string& p
   if (value >= peers) fail(path, "must be < peers (" + std::to_string(peers) + "), got " + format_number(value));
 }
 
-/// Topology parameters that depend on the peer count.
+/// "must be <= M for N peers (at most 1000000000 links), got X": the link cap of generated topologies.
+[[noreturn]] void fail_links(const std::string& path, double max, std::uint32_t peers, double value) {
+  fail(path, "must be <= " + format_number(max) + " for " + std::to_string(peers) + " peers (at most " +
+                 std::to_string(links_max) + " links), got " + format_number(value));
+}
+
+/// Links of a Barabasi-Albert graph: a clique of attach + 1 peers, then attach links per further peer.
+std::uint64_t barabasi_links(std::uint64_t peers, std::uint64_t attach) {
+  return attach * (attach + 1) / 2 + (peers - attach - 1) * attach;
+}
+
+/// Topology parameters that depend on the peer count: exactly the generators' preconditions
+/// (sim/topology_generators.cpp) plus the link cap, so a validated scenario always generates.
 void check_topology_peers(const TopologySpec& t, std::uint32_t peers) {
+  const std::uint64_t n = peers;
   switch (t.kind) {
-    case TopologyKind::random_regular:
+    case TopologyKind::random_regular:  // degree < peers, peers * degree even
+    case TopologyKind::watts_strogatz:  // degree even (checked when parsed), < peers; < peers - 1 if rewiring
       require_below_peers(t.degree, peers, "topology.degree");
-      if ((std::uint64_t{peers} * t.degree) % 2 != 0) {
+      if (t.kind == TopologyKind::random_regular && (n * t.degree) % 2 != 0) {
         fail("topology.degree", "peers * degree must be even, got " + std::to_string(peers) + " * " +
                                     std::to_string(t.degree));
       }
+      // Rewiring draws a target outside the lattice neighbourhood: a complete ring has none.
+      if (t.kind == TopologyKind::watts_strogatz && t.rewire > 0 && t.degree + std::uint64_t{1} >= n) {
+        fail("topology.degree", "must be < peers - 1 (" + std::to_string(n - 1) + ") when topology.rewire > 0, got " +
+                                    std::to_string(t.degree));
+      }
+      if (n * t.degree / 2 > links_max) {
+        std::uint64_t max = 2 * links_max / n;
+        if (t.kind == TopologyKind::watts_strogatz) max -= max % 2;
+        fail_links("topology.degree", static_cast<double>(max), peers, t.degree);
+      }
       break;
-    case TopologyKind::erdos_renyi: require_below_peers(t.degree_mean, peers, "topology.degree_mean"); break;
-    case TopologyKind::barabasi_albert: require_below_peers(t.attach, peers, "topology.attach"); break;
-    case TopologyKind::watts_strogatz: require_below_peers(t.degree, peers, "topology.degree"); break;
+    case TopologyKind::erdos_renyi:  // degree_mean <= peers - 1 (so peers >= 2, as degree_mean > 0)
+      if (t.degree_mean > peers - 1.0) {
+        fail("topology.degree_mean", "must be <= peers - 1 (" + std::to_string(n - 1) + "), got " +
+                                         format_number(t.degree_mean));
+      }
+      if (n * t.degree_mean / 2 > static_cast<double>(links_max)) {
+        fail_links("topology.degree_mean", 2.0 * static_cast<double>(links_max) / static_cast<double>(n), peers,
+                   t.degree_mean);
+      }
+      break;
+    case TopologyKind::barabasi_albert:  // attach < peers
+      require_below_peers(t.attach, peers, "topology.attach");
+      if (barabasi_links(n, t.attach) > links_max) {
+        std::uint64_t max = 1;  // largest attach within the cap (links grow with attach below peers)
+        for (std::uint64_t step = std::uint64_t{1} << 31; step > 0; step /= 2) {
+          if (max + step < n && barabasi_links(n, max + step) <= links_max) max += step;
+        }
+        fail_links("topology.attach", static_cast<double>(max), peers, t.attach);
+      }
+      break;
     case TopologyKind::edge_list: break;
   }
 }
@@ -151,9 +201,9 @@ LatencySpec parse_latency(const Section& s) {
   LatencySpec l;
   l.kind = s.get_choice<LatencyKind>("kind", l.kind, latency_kinds);
   s.reject_unknown(latency_kind_keys(l.kind), " for kind \"" + std::string(name_of(latency_kinds, l.kind)) + "\"");
-  l.mean_ms = s.get_number("mean_ms", l.mean_ms, Bound{0});
-  l.min_ms = s.get_number("min_ms", l.min_ms, Bound{0});
-  l.max_ms = s.get_number("max_ms", l.max_ms, Bound{0});
+  l.mean_ms = at_most(s.get_number("mean_ms", l.mean_ms, Bound{0}), latency_ms_max, s.path_of("mean_ms"));
+  l.min_ms = at_most(s.get_number("min_ms", l.min_ms, Bound{0}), latency_ms_max, s.path_of("min_ms"));
+  l.max_ms = at_most(s.get_number("max_ms", l.max_ms, Bound{0}), latency_ms_max, s.path_of("max_ms"));
   l.sigma = s.get_number("sigma", l.sigma, Bound{0, false}, Bound{5});
   if (l.kind == LatencyKind::uniform && l.max_ms < l.min_ms) {
     fail(s.path_of("max_ms"), "must be >= latency.min_ms (" + format_number(l.min_ms) + "), got " +
@@ -169,15 +219,15 @@ FaultSpec parse_faults(const Section& s) {
   return f;
 }
 
-/// Content; replicas are checked against `peers` unless it is 0 (edge list: unknown yet).
-ContentSpec parse_content(const Section& s, std::uint32_t peers) {
+/// Content; replicas are checked against `peers` (for edge lists: the file's node count).
+ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file) {
   s.reject_unknown(section_keys("content"));
   ContentSpec c;
-  c.files = s.get_uint<std::uint32_t>("files", c.files, 1);
-  c.replicas = s.get_uint<std::uint32_t>("replicas", c.replicas, 1);
-  if (peers != 0 && c.replicas > peers) {
-    fail(s.path_of("replicas"),
-         "must be <= peers (" + std::to_string(peers) + "), got " + std::to_string(c.replicas));
+  c.files = s.get_uint<std::uint32_t>("files", c.files, 1, files_max);
+  c.replicas = s.get_uint<std::uint32_t>("replicas", c.replicas, 1, replicas_max);
+  if (c.replicas > peers) {
+    fail(s.path_of("replicas"), "must be <= peers (" + std::to_string(peers) + (from_file ? ", from topology.file" : "") +
+                                    "), got " + std::to_string(c.replicas));
   }
   return c;
 }
@@ -186,7 +236,8 @@ WorkloadSpec parse_workload(const Section& s) {
   s.reject_unknown(section_keys("workload"));
   WorkloadSpec w;
   w.queries = s.get_uint<std::uint32_t>("queries", w.queries, 1, queries_max);
-  w.rate_per_s = s.get_number("rate_per_s", w.rate_per_s, Bound{0, false});
+  w.rate_per_s = at_most(s.get_number("rate_per_s", w.rate_per_s, Bound{rate_per_s_min}), rate_per_s_max,
+                         s.path_of("rate_per_s"));
   w.zipf_alpha = s.get_number("zipf_alpha", w.zipf_alpha, Bound{0});
   w.missing_fraction = s.get_number("missing_fraction", w.missing_fraction, Bound{0}, Bound{1});
   return w;
@@ -200,22 +251,40 @@ SearchSpec parse_search(const Section& s) {
   q.strategy = s.get_choice<Strategy>("strategy", q.strategy, strategies);
   q.ttl_hops = s.get_uint<std::uint8_t>("ttl", q.ttl_hops, 1, ttl_hops_max);
   q.seen_capacity = s.get_uint<std::uint32_t>("seen_capacity", q.seen_capacity, 1);
-  q.timeout_ms = s.get_number("timeout_ms", q.timeout_ms, Bound{0, false});
+  q.timeout_ms =
+      at_most(s.get_number("timeout_ms", q.timeout_ms, Bound{0, false}), timeout_ms_max, s.path_of("timeout_ms"));
   return q;
 }
 
 }  // namespace
 
-Scenario parse_run(const Json& doc, const fs::path& base_dir) {
+std::uint32_t EdgeListCache::peers(const fs::path& file, const std::string& path) {
+  auto [it, inserted] = m_entries.try_emplace(file);
+  Entry& entry = it->second;
+  if (inserted) {
+    try {
+      entry.peers = static_cast<std::uint32_t>(load_edge_list(file).peer_count());
+    } catch (const TopologyError& e) {
+      entry.error = e.what();
+    }
+  }
+  if (!entry.error.empty()) fail(path, entry.error);
+  return entry.peers;
+}
+
+Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edge_lists) {
   const Section root(&doc, "");
   Scenario s;
-  s.topology = parse_topology(root.sub("topology"), base_dir);
+  const Section topology = root.sub("topology");
+  s.topology = parse_topology(topology, base_dir);
   s.peers = parse_peers(root, s.topology.kind);
+  const bool from_file = s.topology.kind == TopologyKind::edge_list;
+  const std::uint32_t peers = from_file ? edge_lists.peers(s.topology.file, topology.path_of("file")) : s.peers;
   check_topology_peers(s.topology, s.peers);
   s.zones = parse_zones(root.sub("zones"));
   s.latency = parse_latency(root.sub("latency"));
   s.faults = parse_faults(root.sub("faults"));
-  s.content = parse_content(root.sub("content"), s.peers);
+  s.content = parse_content(root.sub("content"), peers, from_file);
   s.workload = parse_workload(root.sub("workload"));
   s.search = parse_search(root.sub("search"));
   return s;

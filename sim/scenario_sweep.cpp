@@ -1,6 +1,7 @@
 /// Sweep expansion: the cross product of the "sweep" axes, each point parsed and validated
 /// by the same code as a plain scenario (values are written into a copy of the document).
 #include <algorithm>
+#include <set>
 
 #include "scenario_detail.hpp"
 
@@ -79,7 +80,8 @@ std::string make_label(std::span<const SweepAxis> axes, std::span<const std::siz
 
 /// Re-throw a run's error naming the sweep value responsible, if one is.
 [[noreturn]] void blame(const FieldError& e, const Json& base, std::span<const SweepAxis> axes,
-                        std::span<const std::size_t> pick, const std::filesystem::path& base_dir) {
+                        std::span<const std::size_t> pick, const std::filesystem::path& base_dir,
+                        EdgeListCache& edge_lists) {
   for (std::size_t a = 0; a < axes.size(); ++a) {
     if (path_within(e.path(), axes[a].path)) {
       fail("sweep." + axes[a].path + "[" + std::to_string(pick[a]) + "]" + e.path().substr(axes[a].path.size()),
@@ -87,11 +89,22 @@ std::string make_label(std::span<const SweepAxis> axes, std::span<const std::siz
     }
   }
   try {
-    parse_run(base, base_dir);
+    parse_run(base, base_dir, edge_lists);
   } catch (const FieldError& own) {  // an error of the document itself is reported as such
     if (!swept(own.path(), axes)) throw;
   }
   fail("sweep[" + make_label(axes, pick) + "]", e.what());
+}
+
+/// Throw "sweep.<path>[i]: duplicate value V" for the first value equal to an earlier one of its
+/// axis (it would repeat a run under the same label). Numbers compare by value: 50 and 50.0 are equal.
+void check_duplicates(const SweepAxis& axis, const std::string& where) {
+  std::set<Json> seen;
+  for (std::size_t i = 0; i < axis.values.size(); ++i) {
+    if (!seen.insert(axis.values[i]).second) {
+      fail(where + "[" + std::to_string(i) + "]", "duplicate value " + axis.values[i].dump());
+    }
+  }
 }
 
 /// Advance the odometer (last axis fastest); false once every combination was produced.
@@ -126,6 +139,7 @@ std::vector<SweepAxis> parse_sweep(const Section& root) {
     if (!values.is_array()) fail(where, std::string("expected a non-empty array, got ") + values.type_name());
     if (values.empty()) fail(where, "must be a non-empty array");
     axes.push_back(SweepAxis{path, std::vector<Json>(values.begin(), values.end())});
+    check_duplicates(axes.back(), where);
   }
   check_overlaps(axes);
   count_runs(axes);
@@ -133,7 +147,7 @@ std::vector<SweepAxis> parse_sweep(const Section& root) {
 }
 
 std::vector<RunSpec> expand_sweep(const Json& base, std::span<const SweepAxis> axes,
-                                  const std::filesystem::path& base_dir) {
+                                  const std::filesystem::path& base_dir, EdgeListCache& edge_lists) {
   std::vector<RunSpec> runs;
   runs.reserve(count_runs(axes));
   std::vector<std::size_t> pick(axes.size(), 0);
@@ -141,10 +155,10 @@ std::vector<RunSpec> expand_sweep(const Json& base, std::span<const SweepAxis> a
     Json doc = base;
     for (std::size_t a = 0; a < axes.size(); ++a) apply(doc, axes[a].path, axes[a].values[pick[a]]);
     try {
-      runs.push_back(RunSpec{make_label(axes, pick), parse_run(doc, base_dir)});
+      runs.push_back(RunSpec{make_label(axes, pick), parse_run(doc, base_dir, edge_lists)});
     } catch (const FieldError& e) {
       if (axes.empty()) throw;
-      blame(e, base, axes, pick, base_dir);
+      blame(e, base, axes, pick, base_dir, edge_lists);
     }
   } while (next_pick(axes, pick));
   return runs;

@@ -213,6 +213,9 @@ Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double r
   if (degree % 2 != 0) throw TopologyError("watts_strogatz: degree must be even");
   if (degree >= peers) throw TopologyError("watts_strogatz: degree must be < peers");
   if (!(rewire >= 0.0 && rewire <= 1.0)) throw TopologyError("watts_strogatz: rewire must be in [0, 1]");
+  if (rewire > 0.0 && degree + 1 >= peers) {  // boost would search forever for a target outside the lattice
+    throw TopologyError("watts_strogatz: degree must be < peers - 1 when rewire > 0");
+  }
   if (degree == 0) return topology_from_edges(peers, {});
   Engine engine(seed);
   EngineRef engine_ref(engine);

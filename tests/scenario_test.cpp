@@ -3,12 +3,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <string_view>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine.hpp"
+#include "scenario_detail.hpp"
+#include "topology.hpp"
 #include "zonal/hash.hpp"
 
 namespace zonal::sim {
@@ -242,7 +246,8 @@ TEST(ScenarioErrors, OutOfRange) {
   EXPECT_EQ(error_of(R"({"name": "x", "zones": {"min_size": 0}})"), "zones.min_size: must be >= 1, got 0");
   EXPECT_EQ(error_of(R"({"name": "x", "workload": {"zipf_alpha": -0.5}})"),
             "workload.zipf_alpha: must be >= 0, got -0.5");
-  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"rate_per_s": 0}})"), "workload.rate_per_s: must be > 0, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"rate_per_s": 0}})"),
+            "workload.rate_per_s: must be >= 0.001, got 0");
   EXPECT_EQ(error_of(R"({"name": "x", "workload": {"queries": 100000001}})"),
             "workload.queries: must be between 1 and 100000000, got 100000001");
   EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "lognormal", "sigma": 0}})"),
@@ -260,7 +265,7 @@ TEST(ScenarioErrors, OutOfRangeAgainstPeers) {
   EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "watts-strogatz", "degree": 3}})"),
             "topology.degree: must be even, got 3");
   EXPECT_EQ(error_of(R"({"name": "x", "peers": 10, "topology": {"kind": "erdos-renyi", "degree_mean": 10}})"),
-            "topology.degree_mean: must be < peers (10), got 10");
+            "topology.degree_mean: must be <= peers - 1 (9), got 10");
   EXPECT_EQ(error_of(R"({"name": "x", "peers": 20, "topology": {"degree": 4}, "content": {"replicas": 21}})"),
             "content.replicas: must be <= peers (20), got 21");
 }
@@ -365,6 +370,166 @@ TEST(ScenarioErrors, SweepTooLarge) {
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"content.files": )" + values + R"(, "workload.queries": )" + values +
                      "}}"),
             "sweep: the cross product has more than 100000 runs");
+}
+
+TEST(ScenarioErrors, ValuesThatWouldOverflowTheClock) {
+  EXPECT_EQ(error_of(R"({"name": "x", "latency": {"mean_ms": 1e300}})"),
+            "latency.mean_ms: must be <= 3600000, got 1e+300");
+  EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "lognormal", "mean_ms": 3600001}})"),
+            "latency.mean_ms: must be <= 3600000, got 3600001");
+  EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "uniform", "min_ms": 1e10, "max_ms": 1e11}})"),
+            "latency.min_ms: must be <= 3600000, got 10000000000");
+  EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "uniform", "min_ms": 0, "max_ms": 3600000.5}})"),
+            "latency.max_ms: must be <= 3600000, got 3600000.5");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"timeout_ms": 1e300}})"),
+            "search.timeout_ms: must be <= 86400000, got 1e+300");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"rate_per_s": 1e-300}})"),
+            "workload.rate_per_s: must be >= 0.001, got 1e-300");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"rate_per_s": 2000000}})"),
+            "workload.rate_per_s: must be <= 1000000, got 2000000");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"latency.mean_ms": [1, 1e300]}})"),
+            "sweep.latency.mean_ms[1]: must be <= 3600000, got 1e+300");
+  // The limits themselves are accepted.
+  const auto plan = parse_text(R"({"name": "x", "latency": {"kind": "uniform", "min_ms": 3600000, "max_ms": 3600000},
+    "search": {"timeout_ms": 86400000}, "sweep": {"workload.rate_per_s": [0.001, 1000000]}})");
+  ASSERT_EQ(plan.runs.size(), 2u);
+  EXPECT_DOUBLE_EQ(plan.runs[0].scenario.latency.max_ms, 3600000.0);
+  EXPECT_DOUBLE_EQ(plan.runs[0].scenario.search.timeout_ms, 86400000.0);
+  EXPECT_DOUBLE_EQ(plan.runs[0].scenario.workload.rate_per_s, 0.001);
+  EXPECT_DOUBLE_EQ(plan.runs[1].scenario.workload.rate_per_s, 1000000.0);
+}
+
+TEST(ScenarioErrors, NonFiniteNumbers) {
+  // JSON text cannot hold them, but documents built in code can.
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto error = [](const nlohmann::json& doc) {
+    try {
+      parse_scenario(doc, source_dir / "scenarios");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error({{"name", "x"}, {"latency", {{"mean_ms", inf}}}}), "latency.mean_ms: must be a finite number, got inf");
+  EXPECT_EQ(error({{"name", "x"}, {"faults", {{"loss", -inf}}}}), "faults.loss: must be a finite number, got -inf");
+  EXPECT_EQ(error({{"name", "x"}, {"search", {{"ttl", nan}}}}), "search.ttl: must be a finite number, got nan");
+  // Anywhere: also a base value that the sweep overrides, and inside sweep arrays.
+  EXPECT_EQ(error({{"name", "x"}, {"search", {{"ttl", nan}}}, {"sweep", {{"search.ttl", {3, 5}}}}}),
+            "search.ttl: must be a finite number, got nan");
+  EXPECT_EQ(error({{"name", "x"}, {"sweep", {{"search.timeout_ms", {1, inf}}}}}),
+            "sweep.search.timeout_ms[1]: must be a finite number, got inf");
+}
+
+TEST(ScenarioErrors, NumberOverflowInFileIsInvalidJson) {
+  const auto file = write_temp("overflow.json", R"({"name":"t","latency":{"mean_ms":1e999}})");
+  EXPECT_EQ(load_error_of(file), file.string() + ": invalid JSON: number overflow parsing '1e999'");
+}
+
+TEST(ScenarioErrors, ContentAndWorkloadSizes) {
+  EXPECT_EQ(error_of(R"({"name": "x", "content": {"files": 4294967295}})"),
+            "content.files: must be between 1 and 10000000, got 4294967295");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 5000, "content": {"replicas": 1001}})"),
+            "content.replicas: must be between 1 and 1000, got 1001");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"queries": 4294967295}})"),
+            "workload.queries: must be between 1 and 100000000, got 4294967295");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 5000, "content": {"files": 10000000, "replicas": 1000},
+                         "workload": {"queries": 100000000}})"),
+            "");
+}
+
+TEST(ScenarioErrors, TopologyMatchesGeneratorPreconditions) {
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10, "topology": {"kind": "erdos-renyi", "degree_mean": 9.5}})"),
+            "topology.degree_mean: must be <= peers - 1 (9), got 9.5");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 1, "topology": {"kind": "erdos-renyi", "degree_mean": 0.5}})"),
+            "topology.degree_mean: must be <= peers - 1 (0), got 0.5");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 4, "topology": {"kind": "barabasi-albert", "attach": 4}})"),
+            "topology.attach: must be < peers (4), got 4");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 4, "topology": {"kind": "watts-strogatz", "degree": 4}})"),
+            "topology.degree: must be < peers (4), got 4");
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "watts-strogatz", "rewire": 1.5}})"),
+            "topology.rewire: must be in [0, 1], got 1.5");
+  // Rewiring needs a peer outside the lattice neighbourhood (boost's iterator would loop forever).
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 3, "topology": {"kind": "watts-strogatz", "degree": 2, "rewire": 0.5}})"),
+            "topology.degree: must be < peers - 1 (2) when topology.rewire > 0, got 2");
+  EXPECT_THROW(make_watts_strogatz(3, 2, 0.5, 1), TopologyError);
+  // Every boundary value that validation accepts generates without error.
+  const char* accepted[] = {
+      R"({"name": "x", "peers": 10, "topology": {"kind": "random-regular", "degree": 9}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 2, "topology": {"kind": "random-regular", "degree": 1}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 10, "topology": {"kind": "erdos-renyi", "degree_mean": 9}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 2, "topology": {"kind": "erdos-renyi", "degree_mean": 1}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 2, "topology": {"kind": "erdos-renyi", "degree_mean": 1e-9}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 2, "topology": {"kind": "barabasi-albert", "attach": 1}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 6, "topology": {"kind": "barabasi-albert", "attach": 5}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 4, "topology": {"kind": "watts-strogatz", "degree": 2, "rewire": 1}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 9, "topology": {"kind": "watts-strogatz", "degree": 6, "rewire": 1}, "content": {"replicas": 1}})",
+      R"({"name": "x", "peers": 9, "topology": {"kind": "watts-strogatz", "degree": 8, "rewire": 0}, "content": {"replicas": 1}})",
+  };
+  for (const char* text : accepted) {
+    const auto plan = parse_text(text);
+    EXPECT_NO_THROW(build_topology(plan.runs[0].scenario, 7)) << text;
+  }
+}
+
+TEST(ScenarioErrors, GeneratedTopologyLinkCap) {
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000000, "topology": {"degree": 202}})"),
+            "topology.degree: must be <= 200 for 10000000 peers (at most 1000000000 links), got 202");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000000, "topology": {"kind": "watts-strogatz", "degree": 202}})"),
+            "topology.degree: must be <= 200 for 10000000 peers (at most 1000000000 links), got 202");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 3000000, "topology": {"kind": "watts-strogatz", "degree": 668}})"),
+            "topology.degree: must be <= 666 for 3000000 peers (at most 1000000000 links), got 668");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000000, "topology": {"kind": "erdos-renyi", "degree_mean": 200.5}})"),
+            "topology.degree_mean: must be <= 200 for 10000000 peers (at most 1000000000 links), got 200.5");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000000, "topology": {"kind": "barabasi-albert", "attach": 101}})"),
+            "topology.attach: must be <= 100 for 10000000 peers (at most 1000000000 links), got 101");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000000, "topology": {"degree": 200}})"), "");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000000, "topology": {"kind": "barabasi-albert", "attach": 100}})"), "");
+}
+
+TEST(ScenarioErrors, EdgeListLoadedDuringValidation) {
+  const auto bad = write_temp("bad-edges.txt", "# comment\n1 2\na b\n");
+  const auto empty = write_temp("empty-edges.txt", "# nothing here\n\n");
+  const auto small = write_temp("small-edges.txt", "1 2\n2 3\n");
+  const auto where = [](const fs::path& f) { return fs::absolute(f).lexically_normal().string(); };
+  const auto scenario = [](std::string_view edges, std::string_view rest) {
+    return write_temp("edges.json", std::string(R"({"name": "x", "topology": {"kind": "edge-list", "file": ")") +
+                                        std::string(edges) + "\"}" + std::string(rest) + "}");
+  };
+  EXPECT_EQ(load_error_of(scenario("bad-edges.txt", "")),
+            "topology.file: " + where(bad) + R"(:3: expected two node ids, got "a b")");
+  EXPECT_EQ(load_error_of(scenario("empty-edges.txt", "")),
+            "topology.file: " + where(empty) + ": edge list contains no links");
+  EXPECT_EQ(load_error_of(scenario("small-edges.txt", R"(, "content": {"replicas": 4})")),
+            "content.replicas: must be <= peers (3, from topology.file), got 4");
+  EXPECT_EQ(load_error_of(scenario("small-edges.txt", R"(, "content": {"replicas": 3})")), "");
+  EXPECT_EQ(load_error_of(scenario("small-edges.txt", R"(, "sweep": {"content.replicas": [1, 2, 3, 4]})")),
+            "sweep.content.replicas[3]: must be <= peers (3, from topology.file), got 4");
+  EXPECT_EQ(load_error_of(scenario("small-edges.txt", R"(, "sweep": {"topology.file": ["small-edges.txt", "bad-edges.txt"]})")),
+            "sweep.topology.file[1]: " + where(bad) + R"(:3: expected two node ids, got "a b")");
+  // The plan still reports peers 0 for edge lists: the run takes the count from the file.
+  EXPECT_EQ(load_scenario(scenario("small-edges.txt", "")).runs[0].scenario.peers, 0u);
+}
+
+TEST(ScenarioErrors, EdgeListCacheLoadsEachFileOnce) {
+  const auto file = write_temp("cached-edges.txt", "1 2\n2 3\n3 4\n");
+  detail::EdgeListCache cache;
+  EXPECT_EQ(cache.peers(file, "topology.file"), 4u);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << "not an edge list\n";
+  EXPECT_EQ(cache.peers(file, "topology.file"), 4u);  // not re-read
+  detail::EdgeListCache fresh;
+  EXPECT_THROW(fresh.peers(file, "topology.file"), ScenarioError);
+}
+
+TEST(ScenarioErrors, DuplicateSweepValue) {
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl": [3, 3]}})"), "sweep.search.ttl[1]: duplicate value 3");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.strategy": ["flood", "zone-flood", "flood"]}})"),
+            R"(sweep.search.strategy[2]: duplicate value "flood")");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"latency.mean_ms": [50, 20, 50.0]}})"),
+            "sweep.latency.mean_ms[2]: duplicate value 50.0");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"faults": [{"loss": 0.1}, {"loss": 0.1}]}})"),
+            R"(sweep.faults[1]: duplicate value {"loss":0.1})");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl": [3, 4], "faults.loss": [0, 0.1]}})"), "");
 }
 
 }  // namespace

@@ -126,8 +126,12 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
 
 std::optional<PeerEvent> Peer::next_event() {
   if (m_origin->events_head == m_origin->events.size()) {
-    m_origin->events.clear();
-    m_origin->events_head = 0;
+    if (m_origin->outstanding.empty()) {
+      m_origin.reset();  // idle again: relay-only peers keep no origin state
+    } else {
+      m_origin->events.clear();
+      m_origin->events_head = 0;
+    }
     return std::nullopt;
   }
   return m_origin->events[m_origin->events_head++];

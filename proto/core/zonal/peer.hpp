@@ -67,6 +67,9 @@ class Peer {
   /// Performance hint for the next message (after prefetch_state): load what handling it reads.
   void prefetch(const Message& next) const noexcept {
     if (const auto* q = std::get_if<Query>(&next)) m_seen.prefetch(q->query_id);
+#if defined(__GNUC__)
+    __builtin_prefetch(m_links.data());  // read when the copy is fresh and gets forwarded
+#endif
   }
 
   // ---- state ------------------------------------------------------------------------
