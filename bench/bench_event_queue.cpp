@@ -16,7 +16,7 @@ static void BM_EventQueueHold(benchmark::State& state) {
     q.push(e);
   }
   for (auto _ : state) {
-    zonal::sim::Event e = q.pop();
+    zonal::sim::Event e = *q.pop().event;
     e.time_us += 10'000 + static_cast<zonal::TimeUs>(rng() % 90'000);
     q.push(e);
   }
@@ -32,7 +32,7 @@ static void BM_EventQueueConstantDelay(benchmark::State& state) {
     q.push(e);
   }
   for (auto _ : state) {
-    zonal::sim::Event e = q.pop();
+    zonal::sim::Event e = *q.pop().event;
     e.time_us += 50'000;
     q.push(e);
   }

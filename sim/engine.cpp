@@ -62,14 +62,13 @@ class Simulation {
   void share_content();
   void run_queries();
   void run_until_idle(std::string_view phase);
-  void dispatch(Event& e);
+  void dispatch(const Event& e);
   void prefetch_ahead();
-  void deliver(Event& e);
+  void deliver_run(const Event& e, std::span<const PeerId> to);
   void drain_peer(PeerId id);
   void drain_tracker();
-  void transmit(PeerId from, Transmit&& t);
-  void transmit_batched(PeerId from, Peer& peer);
-  std::optional<TimeUs> account(PeerId from, const Message& msg);
+  void send_batch(PeerId from, const TransmitBatch& batch);
+  void count_transmissions(PeerId from, const Message& msg, std::uint32_t copies);
   void arm_timer(PeerId id, std::optional<TimeUs> deadline);
   void fire_timer(PeerId id);
   void start_query();
@@ -182,107 +181,133 @@ void Simulation::run_queries() {
 }
 
 void Simulation::run_until_idle(std::string_view phase) {
+  std::uint64_t next_report = 0x10000;
   std::uint64_t handled = 0;
   while (!m_queue.empty()) {
-    Event e = m_queue.pop();
-    prefetch_ahead();
-    m_now = e.time_us;
-    dispatch(e);
-    if ((++handled & 0xFFFF) == 0) report(phase);
+    const EventQueue::Popped run = m_queue.pop();
+    m_now = run.event->time_us;
+    if (run.event->kind == EventKind::deliver || run.event->kind == EventKind::deliver_batch) {
+      prefetch_ahead();
+      deliver_run(*run.event, run.to);
+    } else {
+      dispatch(*run.event);
+    }
+    handled += run.to.size();
+    if (handled >= next_report) report(phase), next_report = handled + 0x10000;
   }
   report(phase);
 }
 
-// Deliveries are memory-bound (a random peer and its seen table each): start loading the
-// peer three events ahead and, once that is cached, its seen-table slot one event ahead.
+// Deliveries are memory-bound: each touches a random peer and a random slot of its seen
+// table. Pipeline over the queued runs: the peers of the deliveries 8 to 24 ahead are loaded,
+// and the seen-table slots of the next 8 (whose peers were loaded earlier) are requested,
+// so both misses are in flight long before the delivery needs them.
 void Simulation::prefetch_ahead() {
-  if (const auto far = m_queue.peek(3); far && far->to < m_peers.size()) m_peers[far->to].prefetch_state();
-  if (const auto near = m_queue.peek(1); near && near->to < m_peers.size()) m_peers[near->to].prefetch(*near->msg);
+  constexpr std::size_t slots_ahead = 8;
+  constexpr std::size_t peers_ahead = 24;
+  std::size_t seen = 0;  // deliveries covered so far
+  for (std::size_t ahead = 0; ahead < 12 && seen < peers_ahead; ++ahead) {
+    const auto next = m_queue.peek(ahead);
+    if (!next) break;
+    for (const PeerId to : next->to) {
+      if (to >= m_peers.size()) continue;
+      if (seen < slots_ahead) {
+        m_peers[to].prefetch(*next->msg);
+      } else {
+        m_peers[to].prefetch_state();
+      }
+      ++seen;
+    }
+  }
 }
 
-void Simulation::dispatch(Event& e) {
+void Simulation::dispatch(const Event& e) {
   switch (e.kind) {
-    case EventKind::deliver: return deliver(e);
     case EventKind::timer: return fire_timer(e.to);
     case EventKind::query_arrival: return start_query();
     case EventKind::join: return join(e.to);
-    case EventKind::deliver_batch: return;  // internal to EventQueue: never popped
+    case EventKind::deliver:
+    case EventKind::deliver_batch: return deliver_run(e, {&e.to, 1});
   }
 }
 
-void Simulation::deliver(Event& e) {
-  if (e.to == m_tracker_id) {
-    m_tracker.handle_message(m_now, e.from, e.msg);
-    return drain_tracker();
-  }
-  const Arrival arrival = m_peers[e.to].handle_message(m_now, e.from, e.msg);
-  if (m_measuring) {
-    ++m_received[e.to];
-    if (const auto* q = std::get_if<Query>(&e.msg)) {
-      if (QueryRecord* r = record_of(q->query_id)) {
-        r->reached += arrival == Arrival::fresh;
-        r->duplicates += arrival == Arrival::duplicate;
+// One message from e.from delivered to each peer of `to` in turn (one event per copy).
+void Simulation::deliver_run(const Event& e, std::span<const PeerId> to) {
+  const Query* query = m_measuring ? std::get_if<Query>(&e.msg) : nullptr;
+  QueryRecord* record = query != nullptr ? record_of(query->query_id) : nullptr;
+  for (const PeerId dest : to) {
+    if (dest == m_tracker_id) {
+      m_tracker.handle_message(m_now, e.from, e.msg);
+      drain_tracker();
+      continue;
+    }
+    const Arrival arrival = m_peers[dest].handle_message(m_now, e.from, e.msg);
+    if (m_measuring) {
+      ++m_received[dest];
+      if (record != nullptr) {
+        record->reached += arrival == Arrival::fresh;
+        record->duplicates += arrival == Arrival::duplicate;
       }
     }
+    if (arrival == Arrival::duplicate || arrival == Arrival::dropped) continue;  // no output by contract
+    drain_peer(dest);
   }
-  if (arrival == Arrival::duplicate || arrival == Arrival::dropped) return;  // no output by contract
-  drain_peer(e.to);
 }
 
 void Simulation::drain_peer(PeerId id) {
   Peer& peer = m_peers[id];
-  if (m_network.constant_delay()) {
-    transmit_batched(id, peer);
-  } else {
-    while (auto t = peer.poll_transmit()) transmit(id, std::move(*t));
-  }
+  while (const auto batch = peer.poll_transmit_batch()) send_batch(id, *batch);
   while (auto ev = peer.poll_event()) on_event(*ev);
   arm_timer(id, peer.poll_timeout());
 }
 
 void Simulation::drain_tracker() {
-  while (auto t = m_tracker.poll_transmit()) transmit(m_tracker_id, std::move(*t));
-}
-
-void Simulation::transmit(PeerId from, Transmit&& t) {
-  if (const auto delay = account(from, t.msg))
-    m_queue.push(Event{m_now + *delay, 0, t.to, from, EventKind::deliver, 0, std::move(t.msg)});
-}
-
-// Under constant latency a broadcast's copies all arrive together: consecutive transmissions
-// of the same message become one queue entry (same order, same random draws, less memory).
-void Simulation::transmit_batched(PeerId from, Peer& peer) {
-  std::optional<Message> message;
-  TimeUs delay_us = 0;
-  const auto flush = [&] {
-    if (!m_batch_to.empty()) m_queue.push_batch(m_now + delay_us, from, *message, m_batch_to);
-    m_batch_to.clear();
-  };
-  while (auto t = peer.poll_transmit()) {
-    if (message && !(t->msg == *message)) flush();
-    const auto delay = account(from, t->msg);
-    if (!delay) continue;
-    if (m_batch_to.empty()) message = t->msg, delay_us = *delay;
-    m_batch_to.push_back(t->to);
+  while (const auto batch = m_tracker.poll_transmit()) {
+    const PeerId to = batch->to;
+    send_batch(m_tracker_id, TransmitBatch{&batch->msg, {&to, 1}, no_peer});
   }
-  flush();
 }
 
-// Count one transmission; returns its delay, or nullopt when the network loses it.
-std::optional<TimeUs> Simulation::account(PeerId from, const Message& msg) {
+// Every copy is counted, then meets the network in order (loss draw, then delay draw). Under
+// constant latency a broadcast's surviving copies arrive together and share one queue entry.
+void Simulation::send_batch(PeerId from, const TransmitBatch& batch) {
+  m_batch_to.clear();
+  for (const PeerId to : batch.to) {
+    if (to != batch.except) m_batch_to.push_back(to);
+  }
+  count_transmissions(from, *batch.msg, static_cast<std::uint32_t>(m_batch_to.size()));
+  if (m_network.constant_delay()) {
+    if (m_network.lossy()) {  // draw loss per copy, in order; keep the survivors
+      std::size_t kept = 0;
+      for (const PeerId to : m_batch_to) {
+        if (m_network.transit_us()) m_batch_to[kept++] = to;
+      }
+      m_result.lost_messages += m_batch_to.size() - kept;
+      m_batch_to.resize(kept);
+    }
+    m_queue.push_batch(m_now + m_network.constant_delay_us(), from, *batch.msg, m_batch_to);
+    return;
+  }
+  for (const PeerId to : m_batch_to) {
+    if (const auto delay = m_network.transit_us()) {
+      m_queue.push(Event{m_now + *delay, 0, to, from, EventKind::deliver, 0, *batch.msg});
+    } else {
+      ++m_result.lost_messages;
+    }
+  }
+}
+
+void Simulation::count_transmissions(PeerId from, const Message& msg, std::uint32_t copies) {
   if (const auto* q = std::get_if<Query>(&msg)) {
-    if (QueryRecord* r = record_of(q->query_id)) ++r->messages;
+    if (QueryRecord* r = record_of(q->query_id)) r->messages += copies;
   } else if (const auto* h = std::get_if<QueryHit>(&msg)) {
-    if (QueryRecord* r = record_of(h->query_id)) ++r->hit_messages;
+    if (QueryRecord* r = record_of(h->query_id)) r->hit_messages += copies;
   } else if (std::holds_alternative<Publish>(msg)) {
-    ++m_result.publish_messages;
+    m_result.publish_messages += copies;
   } else {
-    ++m_result.registration_messages;
+    m_result.registration_messages += copies;
   }
-  if (m_measuring && from != m_tracker_id) ++m_result.peers_load[from].sent;
-  const auto delay = m_network.transit_us();
-  if (!delay) ++m_result.lost_messages;
-  return delay;
+  if (m_measuring && from != m_tracker_id) m_result.peers_load[from].sent += copies;
 }
 
 void Simulation::arm_timer(PeerId id, std::optional<TimeUs> deadline) {

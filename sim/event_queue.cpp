@@ -89,79 +89,81 @@ std::uint32_t EventQueue::take_chunk() {
   return index;
 }
 
-const Event* EventQueue::active_front() noexcept {
+const Event* EventQueue::active_front() const noexcept {
   if (m_active_chunk == no_chunk) return m_active_head < m_active.size() ? &m_active[m_active_head] : nullptr;
-  const Chunk& chunk = *m_chunks[m_active_chunk];
-  const Event& e = chunk.events[m_active_pos];
-  if (e.kind != EventKind::deliver_batch) return &e;
-  m_batch_copy = Event{e.time_us, e.seq + m_batch_pos, chunk.batch_to[e.aux + m_batch_pos], e.from,
-                       EventKind::deliver, 0, e.msg};
-  return &m_batch_copy;
+  return &m_chunks[m_active_chunk]->events[m_active_pos];
 }
 
 std::optional<EventQueue::Upcoming> EventQueue::peek(std::size_t ahead) const noexcept {
   if (m_active_chunk == no_chunk) {
     const std::size_t at = m_active_head + ahead;
     if (at >= m_active.size()) return std::nullopt;
-    return Upcoming{m_active[at].to, &m_active[at].msg};
+    return Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
   }
-  const Chunk& chunk = *m_chunks[m_active_chunk];
-  std::size_t skip = m_batch_pos + ahead;  // copies to skip from the start of the entry at `pos`
-  for (std::uint32_t pos = m_active_pos; pos < chunk.count; ++pos) {
-    const Event& e = chunk.events[pos];
-    const bool batch = e.kind == EventKind::deliver_batch;
-    const std::size_t copies = batch ? e.to : 1;
-    if (skip < copies) return Upcoming{batch ? chunk.batch_to[e.aux + skip] : e.to, &e.msg};
-    skip -= copies;
+  std::uint32_t chunk_index = m_active_chunk;
+  std::size_t pos = m_active_pos + ahead;
+  while (pos >= m_chunks[chunk_index]->count) {  // the bucket's chain continues in the next chunk
+    pos -= m_chunks[chunk_index]->count;
+    chunk_index = m_chunks[chunk_index]->next;
+    if (chunk_index == no_chunk) return std::nullopt;
   }
-  return std::nullopt;
+  const Chunk& chunk = *m_chunks[chunk_index];
+  const Event& e = chunk.events[pos];
+  if (e.kind == EventKind::deliver_batch) return Upcoming{{chunk.batch_to.data() + e.aux, e.to}, &e.msg};
+  return Upcoming{{&e.to, 1}, &e.msg};
 }
 
-Event EventQueue::take_active() {
-  if (m_active_chunk == no_chunk) return std::move(m_active[m_active_head++]);
-  Chunk& chunk = *m_chunks[m_active_chunk];
-  Event& slot = chunk.events[m_active_pos];
-  Event e;
-  if (slot.kind == EventKind::deliver_batch) {
-    e = m_batch_copy;  // materialised by active_front()
-    if (++m_batch_pos < slot.to) return e;
-    m_batch_pos = 0;
-  } else {
-    e = std::move(slot);
+EventQueue::Popped EventQueue::take_active() {
+  if (m_active_chunk == no_chunk) {
+    const Event& e = m_active[m_active_head++];
+    --m_size;
+    return Popped{&e, {&e.to, 1}};
   }
-  if (++m_active_pos == chunk.count) {  // chunk consumed: back to the free list
-    const std::uint32_t done = m_active_chunk;
+  Chunk& chunk = *m_chunks[m_active_chunk];
+  const Event& e = chunk.events[m_active_pos];
+  const bool batch = e.kind == EventKind::deliver_batch;
+  const Popped out{&e, batch ? std::span<const PeerId>(chunk.batch_to.data() + e.aux, e.to)
+                             : std::span<const PeerId>(&e.to, 1)};
+  m_size -= out.to.size();
+  if (++m_active_pos == chunk.count) {  // chunk consumed: freed on the next pop, once `out` is used
+    m_consumed_chunk = m_active_chunk;
     m_active_chunk = chunk.next;
     m_active_pos = 0;
-    m_free_chunks.push_back(done);
   }
-  return e;
+  return out;
 }
 
-Event EventQueue::pop() {
+void EventQueue::release_consumed_chunk() {
+  if (m_consumed_chunk == no_chunk) return;
+  m_free_chunks.push_back(m_consumed_chunk);
+  m_consumed_chunk = no_chunk;
+}
+
+EventQueue::Popped EventQueue::pop() {
   if (m_size == 0) throw std::logic_error("EventQueue::pop on empty queue");
-  --m_size;
+  release_consumed_chunk();
   for (;;) {
     const Event* front = active_front();
     if (front != nullptr || !m_late.empty()) {
       const bool take_late = front == nullptr || (!m_late.empty() && earlier(m_late.front(), *front));
       const Event& next = take_late ? m_late.front() : *front;
-      if (!m_control.empty() && earlier(m_control.front(), next)) return pop_heap_top(m_control);
-      if (take_late) return pop_heap_top(m_late);
+      if (!m_control.empty() && earlier(m_control.front(), next)) return take_heap_top(m_control);
+      if (take_late) return take_heap_top(m_late);
       return take_active();
     }
     const bool ring_idle = m_ring_size == 0 && m_overflow.empty();
     if (!m_control.empty() && (ring_idle || (m_active_open && epoch_of(m_control.front().time_us) <= m_epoch)))
-      return pop_heap_top(m_control);
+      return take_heap_top(m_control);
     open_next_bucket();
   }
 }
 
-Event EventQueue::pop_heap_top(std::vector<Event>& heap) {
+EventQueue::Popped EventQueue::take_heap_top(std::vector<Event>& heap) {
   std::pop_heap(heap.begin(), heap.end(), later);
-  Event e = std::move(heap.back());
+  m_popped = std::move(heap.back());
   heap.pop_back();
-  return e;
+  --m_size;
+  return Popped{&m_popped, {&m_popped.to, 1}};
 }
 
 void EventQueue::open_next_bucket() {
@@ -182,7 +184,6 @@ void EventQueue::open_next_bucket() {
   if (bucket.sorted) {  // consume the chunks in place
     m_active_chunk = bucket.head;
     m_active_pos = 0;
-    m_batch_pos = 0;
     return;
   }
   gather(bucket);
@@ -211,7 +212,9 @@ void EventQueue::gather(const Bucket& bucket) {
 
 void EventQueue::migrate_overflow() {
   while (!m_overflow.empty() && epoch_of(m_overflow.front().time_us) < m_epoch + m_bucket_count) {
-    Event e = pop_heap_top(m_overflow);
+    std::pop_heap(m_overflow.begin(), m_overflow.end(), later);
+    Event e = std::move(m_overflow.back());
+    m_overflow.pop_back();
     append(m_buckets[slot_of(epoch_of(e.time_us))], std::move(e), 1);
     ++m_ring_size;
   }

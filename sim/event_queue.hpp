@@ -10,7 +10,7 @@
 ///
 /// push_batch() stores one message for many destinations delivered at the same time as a
 /// single entry plus 4 bytes per destination; its copies take consecutive sequence numbers
-/// and pop exactly as if pushed one by one.
+/// and pop together, in the order separate pushes would have popped one by one.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -35,16 +35,23 @@ class EventQueue {
   /// Schedule delivery of `msg` from `from` to each of `to`, all at `time_us`; equivalent to
   /// one push() per destination in order. Call when a broadcast's copies share their delay.
   void push_batch(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to);
-  /// Remove and return the earliest event; call only when !empty().
-  Event pop();
+  /// What pop() returns: the earliest event and the destinations it is delivered to. A batch
+  /// (event->kind == deliver_batch) is popped whole: its copies take consecutive sequence
+  /// numbers, so delivering them one after another is exactly the (time, seq) order; anything
+  /// pushed meanwhile sorts after them. Valid until the next pop().
+  struct Popped {
+    const Event* event;          ///< time_us, seq (of the first copy), from, kind, msg
+    std::span<const PeerId> to;  ///< the single `event->to`, or the batch's destinations in order
+  };
+  /// Remove the earliest event (a whole batch at once); call only when !empty().
+  Popped pop();
 
-  /// Destination and message of an upcoming delivery, for prefetching.
+  /// Destinations and message of the run `ahead` runs after the last popped one in the
+  /// current bucket, for prefetching. Only a hint: control and late events may come first.
   struct Upcoming {
-    PeerId to;
+    std::span<const PeerId> to;
     const Message* msg;
   };
-  /// The delivery `ahead` positions after the next one in the current bucket, if known cheaply.
-  /// Only a hint: control and late events may come first.
   std::optional<Upcoming> peek(std::size_t ahead) const noexcept;
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
@@ -82,9 +89,10 @@ class EventQueue {
   void open_next_bucket();
   void gather(const Bucket& bucket);
   void migrate_overflow();
-  const Event* active_front() noexcept;
-  Event take_active();
-  Event pop_heap_top(std::vector<Event>& heap);
+  const Event* active_front() const noexcept;
+  Popped take_active();
+  Popped take_heap_top(std::vector<Event>& heap);
+  void release_consumed_chunk();
 
   int m_width_shift;             // bucket width = 2^m_width_shift microseconds
   std::uint32_t m_bucket_count;  // a power of two
@@ -97,14 +105,14 @@ class EventQueue {
   // The bucket being drained: either a chain of chunks consumed in place (sorted fill) ...
   std::uint32_t m_active_chunk = no_chunk;
   std::uint32_t m_active_pos = 0;
-  std::uint32_t m_batch_pos = 0;  // next copy of the batch entry at m_active_pos
-  Event m_batch_copy;             // that copy, materialised
+  std::uint32_t m_consumed_chunk = no_chunk;  // fully popped; freed on the next pop (its events are still read)
   // ... or a gathered and sorted vector.
   std::vector<Event> m_active;
   std::size_t m_active_head = 0;
   std::vector<Event> m_late;      // heap: events pushed into the current epoch while draining it
   std::vector<Event> m_overflow;  // heap: events beyond the ring's horizon
   std::vector<Event> m_control;   // heap: timers, query arrivals, joins
+  Event m_popped;                 // the last event popped from a heap
   std::size_t m_ring_size = 0;
   std::size_t m_size = 0;
   std::uint64_t m_seq = 0;

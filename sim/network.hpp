@@ -19,6 +19,10 @@ class Network {
   std::optional<TimeUs> transit_us();
   /// True when every message takes the same time (constant latency): copies can share an event.
   bool constant_delay() const noexcept { return m_latency.kind == LatencyKind::constant; }
+  /// The delay of a constant-latency model (what transit_us() returns for a kept message).
+  TimeUs constant_delay_us() const noexcept { return m_constant_us; }
+  /// True when messages can be lost (transit_us() may return nullopt).
+  bool lossy() const noexcept { return m_loss > 0.0; }
   /// Smallest positive delay this model produces, used to size the event queue's buckets.
   TimeUs typical_delay_us() const noexcept;
 

@@ -43,6 +43,35 @@ TEST(Peer, FloodForwardsToAllButSenderWithTtlDecremented) {
   EXPECT_EQ(q.hops, 2);
 }
 
+TEST(Peer, BatchedTransmitsEqualSingleTransmitsInOrder) {
+  // Same inputs to two peers; one drained by poll_transmit, the other by poll_transmit_batch.
+  auto feed = [](Peer& p) {
+    p.set_overlay_neighbours({2, 3, 4, 5});
+    p.handle_message(0, 3, query(500, 1, 7));            // broadcast to 2, 4, 5
+    p.handle_message(0, 2, QueryHit{500, 8, 8, 2});      // unicast back to 3
+    p.handle_message(0, 5, query(501, 1, 7));            // broadcast to 2, 3, 4
+  };
+  Peer single(1, PeerConfig{}, 7), batched(1, PeerConfig{}, 7);
+  feed(single);
+  feed(batched);
+  const auto expected = drain(single);
+  std::vector<Transmit> got;
+  std::size_t batches = 0;
+  while (const auto b = batched.poll_transmit_batch()) {
+    ++batches;
+    for (PeerId to : b->to)
+      if (to != b->except) got.push_back(Transmit{to, *b->msg});
+  }
+  EXPECT_EQ(batches, 3u);
+  ASSERT_EQ(got.size(), expected.size());
+  ASSERT_EQ(got.size(), 7u);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].to, expected[i].to);
+    EXPECT_EQ(got[i].msg, expected[i].msg);
+  }
+  EXPECT_FALSE(batched.poll_transmit_batch());
+}
+
 TEST(Peer, DuplicateIsDroppedAndNotForwarded) {
   Peer p(1, PeerConfig{}, 7);
   p.set_overlay_neighbours({2, 3});

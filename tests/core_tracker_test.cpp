@@ -15,7 +15,9 @@ void expect_zone_invariants(const Tracker& t, std::uint32_t min_size) {
   std::size_t total = 0;
   for (ZoneId z = 0; z < t.zone_count(); ++z) {
     const auto members = t.members(z);
-    if (t.peer_count() >= min_size) EXPECT_GE(members.size(), min_size) << "zone " << z;
+    if (t.peer_count() >= min_size) {
+      EXPECT_GE(members.size(), min_size) << "zone " << z;
+    }
     for (PeerId p : members) {
       EXPECT_TRUE(seen.insert(p).second) << "peer in two zones";
       EXPECT_EQ(t.zone_of(p), z);

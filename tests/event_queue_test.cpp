@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <deque>
 #include <random>
 #include <vector>
 
@@ -17,12 +18,47 @@ Event at(zonal::TimeUs t, zonal::PeerId tag) {
   e.to = tag;
   return e;
 }
+
+/// Pops one delivery at a time, expanding batches into the events separate pushes would have
+/// made (kind deliver, seq of the first copy + k, to = k-th destination).
+class OneByOne {
+ public:
+  explicit OneByOne(EventQueue& q) : m_q(q) {}
+  Event pop() {
+    if (m_pending.empty()) {
+      const EventQueue::Popped run = m_q.pop();
+      for (std::size_t k = 0; k < run.to.size(); ++k) {
+        Event e = *run.event;
+        e.seq += k;
+        e.to = run.to[k];
+        if (e.kind == zonal::sim::EventKind::deliver_batch) e.kind = zonal::sim::EventKind::deliver;
+        m_pending.push_back(e);
+      }
+    }
+    Event e = m_pending.front();
+    m_pending.pop_front();
+    return e;
+  }
+  std::size_t size() const { return m_q.size() + m_pending.size(); }
+  bool empty() const { return size() == 0; }
+
+ private:
+  EventQueue& m_q;
+  std::deque<Event> m_pending;
+};
+
+/// The next event of a queue that holds no batches.
+Event pop_one(EventQueue& q) {
+  const EventQueue::Popped run = q.pop();
+  EXPECT_EQ(run.to.size(), 1u);
+  return *run.event;
+}
 }  // namespace
 
 TEST(EventQueue, EqualTimesPopInInsertionOrder) {
   EventQueue q(10, 8);
   for (zonal::PeerId i = 0; i < 100; ++i) q.push(at(5, i));
-  for (zonal::PeerId i = 0; i < 100; ++i) EXPECT_EQ(q.pop().to, i);
+  for (zonal::PeerId i = 0; i < 100; ++i) EXPECT_EQ(pop_one(q).to, i);
   EXPECT_TRUE(q.empty());
 }
 
@@ -44,7 +80,7 @@ TEST(EventQueue, MatchesAReferenceSortUnderInterleavedPushAndPop) {
       reference.push_back(e);
     } else {
       auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier);
-      const Event got = q.pop();
+      const Event got = pop_one(q);
       EXPECT_EQ(got.time_us, it->time_us);
       EXPECT_EQ(got.seq, it->seq);
       now = got.time_us;
@@ -53,7 +89,7 @@ TEST(EventQueue, MatchesAReferenceSortUnderInterleavedPushAndPop) {
   }
   while (!q.empty()) {
     auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier);
-    EXPECT_EQ(q.pop().seq, it->seq);
+    EXPECT_EQ(pop_one(q).seq, it->seq);
     reference.erase(it);
   }
   EXPECT_TRUE(reference.empty());
@@ -69,7 +105,7 @@ TEST(EventQueue, ControlEventsInterleaveWithDeliveriesByTime) {
   Event late_timer = at(500, 3);
   late_timer.kind = zonal::sim::EventKind::query_arrival;
   q.push(late_timer);
-  for (zonal::PeerId want = 0; want < 4; ++want) EXPECT_EQ(q.pop().to, want);
+  for (zonal::PeerId want = 0; want < 4; ++want) EXPECT_EQ(pop_one(q).to, want);
   EXPECT_TRUE(q.empty());
 }
 
@@ -77,14 +113,15 @@ TEST(EventQueue, FarFutureEventsComeBackFromOverflow) {
   EventQueue q(1, 4);
   q.push(at(1'000'000, 2));
   q.push(at(3, 1));
-  EXPECT_EQ(q.pop().to, 1u);
-  EXPECT_EQ(q.pop().to, 2u);
+  EXPECT_EQ(pop_one(q).to, 1u);
+  EXPECT_EQ(pop_one(q).to, 2u);
   EXPECT_TRUE(q.empty());
 }
 
 TEST(EventQueue, BatchesPopExactlyLikeSeparatePushes) {
   // Two queues fed the same random traffic: one with batches, one with single pushes.
-  EventQueue batched(8, 16), single(8, 16);
+  EventQueue batched_queue(8, 16), single_queue(8, 16);
+  OneByOne batched(batched_queue), single(single_queue);
   std::mt19937_64 rng(5);
   zonal::TimeUs now = 0;
   std::size_t popped = 0;
@@ -94,13 +131,13 @@ TEST(EventQueue, BatchesPopExactlyLikeSeparatePushes) {
       std::vector<zonal::PeerId> to(rng() % 9);
       for (auto& d : to) d = static_cast<zonal::PeerId>(rng() % 1000);
       const zonal::sim::Event tmpl = at(t, 0);
-      batched.push_batch(t, 7, tmpl.msg, to);
-      for (zonal::PeerId d : to) single.push(at(t, d));
+      batched_queue.push_batch(t, 7, tmpl.msg, to);
+      for (zonal::PeerId d : to) single_queue.push(at(t, d));
       if (rng() % 7 == 0) {  // a control event in between
         Event timer = at(now + static_cast<zonal::TimeUs>(rng() % 100), 4242);
         timer.kind = zonal::sim::EventKind::timer;
-        batched.push(timer);
-        single.push(timer);
+        batched_queue.push(timer);
+        single_queue.push(timer);
       }
     } else {
       ASSERT_EQ(batched.size(), single.size());
@@ -121,4 +158,22 @@ TEST(EventQueue, BatchesPopExactlyLikeSeparatePushes) {
   }
   EXPECT_TRUE(batched.empty());
   EXPECT_GT(popped, 1000u);
+}
+
+TEST(EventQueue, BatchPopsWholeWithItsDestinationsInOrder) {
+  EventQueue q(8, 16);
+  q.push(at(20, 99));  // single delivery before the batch
+  const std::vector<zonal::PeerId> to{5, 3, 8, 1};
+  q.push_batch(20, 7, at(20, 0).msg, to);
+  q.push(at(20, 100));  // after the batch: higher sequence number
+  EXPECT_EQ(q.size(), 6u);
+  EXPECT_EQ(pop_one(q).to, 99u);
+  const EventQueue::Popped run = q.pop();
+  EXPECT_EQ(run.event->kind, zonal::sim::EventKind::deliver_batch);
+  EXPECT_EQ(run.event->from, 7u);
+  EXPECT_EQ(run.event->seq, 1u);
+  EXPECT_EQ(std::vector<zonal::PeerId>(run.to.begin(), run.to.end()), to);
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(pop_one(q).to, 100u);
+  EXPECT_TRUE(q.empty());
 }

@@ -11,13 +11,6 @@ FileKey file_key(std::string_view name) noexcept {
   return h;
 }
 
-std::uint64_t mix64(std::uint64_t x) noexcept {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 std::uint32_t jump_consistent_hash(std::uint64_t key, std::uint32_t buckets) noexcept {
   std::int64_t b = -1;
   std::int64_t j = 0;

@@ -6,16 +6,6 @@
 
 namespace zonal {
 
-std::size_t SeenTable::Generation::slot_of(QueryId id) const noexcept { return mix64(id) & (slots.size() - 1); }
-
-const SeenTable::Entry* SeenTable::Generation::find(QueryId id) const noexcept {
-  if (size == 0) return nullptr;
-  for (std::size_t s = slot_of(id);; s = (s + 1) & (slots.size() - 1)) {
-    if (slots[s].query_id == id) return &slots[s];
-    if (slots[s].query_id == empty_id) return nullptr;
-  }
-}
-
 void SeenTable::Generation::place(const Entry& e) {
   if ((size + 1) * 4 > slots.size() * 3) grow();
   std::size_t s = slot_of(e.query_id);
@@ -40,12 +30,6 @@ void SeenTable::Generation::grow() {
 void SeenTable::Generation::clear() noexcept {
   std::fill(slots.begin(), slots.end(), Entry{empty_id, no_peer, 0});
   size = 0;
-}
-
-const SeenTable::Entry* SeenTable::find(QueryId id) const noexcept {
-  if (id == empty_id) return nullptr;
-  if (const Entry* e = m_current.find(id)) return e;
-  return m_previous.find(id);
 }
 
 void SeenTable::insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t capacity, TimeUs expiry_us) {

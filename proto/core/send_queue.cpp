@@ -21,11 +21,26 @@ std::optional<Transmit> SendQueue::pop() {
     }
     ++m_head;
   }
-  // Drained: give the buffer back. Peers send in short bursts and a million idle peers
-  // holding last burst's capacity would cost more memory than the reallocation costs time.
+  release();
+  return std::nullopt;
+}
+
+std::optional<TransmitBatch> SendQueue::pop_batch() {
+  while (m_head < m_items.size()) {
+    Item& item = m_items[m_head++];
+    if (item.cursor == item.count) continue;
+    const PeerId* first = (item.targets == nullptr ? &item.to : item.targets) + item.cursor;
+    return TransmitBatch{&item.msg, {first, item.count - item.cursor}, item.except};
+  }
+  release();
+  return std::nullopt;
+}
+
+// Drained: give the buffer back. Peers send in short bursts and a million idle peers
+// holding last burst's capacity would cost more memory than the reallocation costs time.
+void SendQueue::release() {
   std::vector<Item>().swap(m_items);
   m_head = 0;
-  return std::nullopt;
 }
 
 }  // namespace zonal

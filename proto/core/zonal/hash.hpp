@@ -11,8 +11,14 @@ namespace zonal {
 /// 64-bit FNV-1a of the bytes of `name`; call to turn a file name into its FileKey.
 FileKey file_key(std::string_view name) noexcept;
 
-/// SplitMix64 finaliser: a bijective 64-bit mix; call to derive seeds and scores.
-std::uint64_t mix64(std::uint64_t x) noexcept;
+/// SplitMix64 output for state `x` (golden gamma added, then the finaliser): a bijective 64-bit
+/// mix; call to derive seeds and scores. Inline: the seen table hashes every delivered query id.
+constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
 
 /// Jump consistent hash (Lamping & Veach 2014) of `key` into [0, buckets).
 /// Call to map a key to a bucket when the bucket count may change; buckets must be >= 1.

@@ -1,6 +1,7 @@
 #pragma once
 /// Protocol messages as plain value types. proto/wire/zonal.proto mirrors them for the wire.
 #include <cstdint>
+#include <span>
 #include <variant>
 
 #include "zonal/types.hpp"
@@ -72,6 +73,15 @@ using Message = std::variant<Query, QueryHit, Publish, Register, Heartbeat, Leav
 struct Transmit {
   PeerId to = no_peer;
   Message msg;
+};
+
+/// Several outgoing copies of one message produced by poll_transmit_batch(): the driver
+/// delivers `*msg` to every peer in `to` except `except`, in order. Equivalent to the
+/// poll_transmit() calls it replaces; lets drivers handle a broadcast in one step.
+struct TransmitBatch {
+  const Message* msg = nullptr;  ///< valid until the next call into the peer
+  std::span<const PeerId> to;    ///< destinations in send order; may contain `except`
+  PeerId except = no_peer;       ///< skip this destination (no_peer: skip none)
 };
 
 /// What handle_message() made of an incoming message; lets drivers count duplicates cheaply.

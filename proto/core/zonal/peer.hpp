@@ -46,6 +46,9 @@ class Peer {
   // ---- outputs ------------------------------------------------------------------------
   /// Next message to send, or nullopt; drain after every handle_*() or command.
   std::optional<Transmit> poll_transmit() { return m_sends.pop(); }
+  /// Like poll_transmit(), but the rest of a whole broadcast (or one unicast) at once, in the
+  /// same order; the batch is valid until the next call into this peer. Drivers use either.
+  std::optional<TransmitBatch> poll_transmit_batch() { return m_sends.pop_batch(); }
   /// Earliest time handle_timeout() must be called, if any timer is armed.
   std::optional<TimeUs> poll_timeout() const noexcept {
     if (!m_origin && m_config.heartbeat_interval_us == 0) return std::nullopt;  // relay-only peer

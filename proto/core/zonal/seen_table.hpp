@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "zonal/hash.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal {
@@ -22,8 +23,12 @@ class SeenTable {
     std::uint32_t stamp_ms;  ///< arrival time in ms, modulo 2^32 (fills the padding)
   };
 
-  /// Find the entry for `id`; nullptr when not remembered.
-  const Entry* find(QueryId id) const noexcept;
+  /// Find the entry for `id`; nullptr when not remembered. Inline: runs on every delivered copy.
+  const Entry* find(QueryId id) const noexcept {
+    if (id == empty_id) return nullptr;
+    if (const Entry* e = m_current.find(id)) return e;
+    return m_previous.find(id);
+  }
 
   /// Remember `id` with its previous hop at time `now`; call on the first copy only.
   /// `capacity` >= 1 bounds the count; `expiry_us` > 0 also forgets ids by age.
@@ -51,8 +56,15 @@ class SeenTable {
     std::uint32_t oldest_ms = 0;
     std::uint32_t newest_ms = 0;
 
-    std::size_t slot_of(QueryId id) const noexcept;
-    const Entry* find(QueryId id) const noexcept;
+    std::size_t slot_of(QueryId id) const noexcept { return mix64(id) & (slots.size() - 1); }
+    const Entry* find(QueryId id) const noexcept {
+      if (size == 0) return nullptr;
+      const std::size_t mask = slots.size() - 1;
+      for (std::size_t s = slot_of(id);; s = (s + 1) & mask) {
+        if (slots[s].query_id == id) return &slots[s];
+        if (slots[s].query_id == empty_id) return nullptr;
+      }
+    }
     void place(const Entry& e);
     void grow();
     void clear() noexcept;

@@ -19,6 +19,9 @@ class SendQueue {
   void push_broadcast(std::span<const PeerId> neighbours, PeerId except, const Message& msg);
   /// Next Transmit, or nullopt when empty. Call until empty after each handle_* call.
   std::optional<Transmit> pop();
+  /// The rest of the next queued unicast or broadcast as one batch, or nullopt when empty.
+  /// May be mixed with pop(); the batch stays valid until the next call on this queue.
+  std::optional<TransmitBatch> pop_batch();
   /// True when nothing is queued.
   bool empty() const noexcept { return m_head == m_items.size(); }
 
@@ -31,6 +34,8 @@ class SendQueue {
     std::uint32_t count;
     std::uint32_t cursor;
   };
+  void release();
+
   std::vector<Item> m_items;
   std::size_t m_head = 0;
 };
