@@ -270,9 +270,9 @@ TEST(SeenTable, KeepsAtMostCapacityAndAtLeastHalfOfTheNewest) {
   }
   for (QueryId id = 1; id <= 900; ++id) EXPECT_EQ(t.find(id * 7919), nullptr) << id;
   for (QueryId id = 951; id <= 1000; ++id) {  // the newest capacity/2 are always remembered
-    const auto* e = t.find(id * 7919);
-    ASSERT_NE(e, nullptr) << id;
-    EXPECT_EQ(e->prev_hop, id);
+    const PeerId* prev_hop = t.find(id * 7919);
+    ASSERT_NE(prev_hop, nullptr) << id;
+    EXPECT_EQ(*prev_hop, id);
   }
 }
 

@@ -74,9 +74,9 @@ Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
     ++o->hits;
     return Arrival::accepted;
   }
-  const SeenTable::Entry* e = m_seen.find(hit.query_id);
-  if (e == nullptr || e->prev_hop == no_peer) return Arrival::dropped;  // path forgotten or query finished
-  send(e->prev_hop, hit);
+  const PeerId* prev_hop = m_seen.find(hit.query_id);
+  if (prev_hop == nullptr || *prev_hop == no_peer) return Arrival::dropped;  // path forgotten or query finished
+  send(*prev_hop, hit);
   return Arrival::accepted;
 }
 

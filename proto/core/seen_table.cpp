@@ -1,34 +1,58 @@
 #include "zonal/seen_table.hpp"
 
 #include <algorithm>
-
-#include "zonal/hash.hpp"
+#include <new>
 
 namespace zonal {
+namespace {
 
-void SeenTable::Generation::place(const Entry& e) {
-  if ((size + 1) * 4 > slots.size() * 3) grow();
-  std::size_t s = slot_of(e.query_id);
-  while (slots[s].query_id != empty_id) s = (s + 1) & (slots.size() - 1);
-  slots[s] = e;
-  if (size == 0) oldest_ms = e.stamp_ms;
-  newest_ms = e.stamp_ms;
+constexpr std::uint32_t slots_initial = 8;
+
+/// Slots a generation of `ids_max` ids needs at load <= 3/4, rounded up to whole cache lines of ids.
+std::uint32_t slots_for(std::uint64_t ids_max) {
+  const std::uint64_t needed = (ids_max * 4 + 2) / 3 + 1;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>((needed + 7) / 8 * 8, 0xFFFFFFF8u));
+}
+
+}  // namespace
+
+void SeenTable::Generation::place(QueryId id, PeerId prev_hop, std::uint32_t now_ms, std::uint32_t slots_max) {
+  if ((std::uint64_t{size} + 1) * 4 > std::uint64_t{slots} * 3) {
+    resize(std::min(slots_max, std::max(slots_initial, slots * 2)));
+  }
+  QueryId* keys = ids();
+  std::size_t s = slot_of(id);
+  while (keys[s] != empty_id) s = s + 1 == slots ? 0 : s + 1;
+  keys[s] = id;
+  hops()[s] = prev_hop;
+  if (size == 0) oldest_ms = now_ms;
+  newest_ms = now_ms;
   ++size;
 }
 
-void SeenTable::Generation::grow() {
-  std::vector<Entry> old(slots.empty() ? 4 : slots.size() * 2, Entry{empty_id, no_peer, 0});
-  old.swap(slots);
-  for (const Entry& e : old) {
-    if (e.query_id == empty_id) continue;
-    std::size_t s = slot_of(e.query_id);
-    while (slots[s].query_id != empty_id) s = (s + 1) & (slots.size() - 1);
-    slots[s] = e;
+void SeenTable::Generation::resize(std::uint32_t new_slots) {
+  Generation old = std::move(*this);
+  void* raw = ::operator new(std::size_t{new_slots} * (sizeof(QueryId) + sizeof(PeerId)));
+  QueryId* keys = new (raw) QueryId[new_slots];
+  new (keys + new_slots) PeerId[new_slots];
+  storage.reset(keys);
+  slots = new_slots;
+  size = 0;
+  std::fill(keys, keys + new_slots, empty_id);
+  for (std::uint32_t s = 0; s < old.slots; ++s) {
+    if (old.ids()[s] == empty_id) continue;
+    std::size_t t = slot_of(old.ids()[s]);
+    while (keys[t] != empty_id) t = t + 1 == slots ? 0 : t + 1;
+    keys[t] = old.ids()[s];
+    hops()[t] = old.hops()[s];
+    ++size;
   }
+  oldest_ms = old.oldest_ms;
+  newest_ms = old.newest_ms;
 }
 
 void SeenTable::Generation::clear() noexcept {
-  std::fill(slots.begin(), slots.end(), Entry{empty_id, no_peer, 0});
+  std::fill(ids(), ids() + slots, empty_id);
   size = 0;
 }
 
@@ -38,10 +62,10 @@ void SeenTable::insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t ca
   const auto expiry_ms = static_cast<std::uint32_t>(expiry_us / 1000);
   if (expiry_ms > 0 && m_previous.size > 0 && now_ms - m_previous.newest_ms >= expiry_ms)
     m_previous = Generation{};  // every id in it has expired: free it
-  const std::uint32_t half = (capacity + 1) / 2;
+  const std::uint64_t half = (std::uint64_t{capacity} + 1) / 2;
   const bool aged = expiry_ms > 0 && m_current.size > 0 && now_ms - m_current.oldest_ms >= expiry_ms;
   if (m_current.size >= half || aged) rotate();
-  m_current.place(Entry{id, prev_hop, now_ms});
+  m_current.place(id, prev_hop, now_ms, slots_for(half));
 }
 
 // The current generation becomes the previous one; the old previous one's buffer is reused.

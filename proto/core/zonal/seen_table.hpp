@@ -1,32 +1,36 @@
 #pragma once
 /// Bounded memory of recently seen query ids, with the reverse-path hop for each.
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "zonal/hash.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal {
 
-/// Two generations of open-addressing hash tables (16-byte slots, load <= 3/4): ids go into
+/// Two generations of open-addressing hash tables (linear probing, load <= 3/4): ids go into
 /// the current generation; when it holds capacity/2 ids, or its oldest id is older than the
 /// expiry, it becomes the previous generation and the old previous one is dropped whole.
 /// So at most `capacity` ids (rounded up to even) are kept, each is remembered until at
-/// least capacity/2 newer ids or the expiry time have passed, lookups touch one or two cache
-/// lines, and forgetting costs no per-entry work. As in real Gnutella servents, a forgotten
-/// query's late copy counts as fresh again. Peers that see few queries stay small.
+/// least capacity/2 newer ids or the expiry time have passed, and forgetting costs no
+/// per-entry work. As in real Gnutella servents, a forgotten query's late copy counts as
+/// fresh again. Peers that see few queries stay small.
+///
+/// Layout, for the simulator's sake (a flood is a storm of lookups in a million of these):
+/// each generation is one allocation holding the ids (8 bytes per slot, probed) followed by
+/// the previous hops (4 bytes per slot, read only on hits). Table sizes are not powers of
+/// two: a generation never grows past the size its capacity/2 ids need.
 class SeenTable {
  public:
-  struct Entry {
-    QueryId query_id;
-    PeerId prev_hop;         ///< who sent the first copy; no_peer when this peer originated the query
-    std::uint32_t stamp_ms;  ///< arrival time in ms, modulo 2^32 (fills the padding)
-  };
+  SeenTable() = default;
+  SeenTable(SeenTable&&) noexcept = default;
+  SeenTable& operator=(SeenTable&&) noexcept = default;
 
-  /// Find the entry for `id`; nullptr when not remembered. Inline: runs on every delivered copy.
-  const Entry* find(QueryId id) const noexcept {
+  /// The previous hop recorded for `id` (no_peer when this peer originated the query), or
+  /// nullptr when `id` is not remembered. Inline: runs on every delivered copy.
+  const PeerId* find(QueryId id) const noexcept {
     if (id == empty_id) return nullptr;
-    if (const Entry* e = m_current.find(id)) return e;
+    if (const PeerId* hop = m_current.find(id)) return hop;
     return m_previous.find(id);
   }
 
@@ -37,8 +41,8 @@ class SeenTable {
   /// Hint the CPU to load the slots `id` would occupy in both generations; call shortly before find(id).
   void prefetch(QueryId id) const noexcept {
 #if defined(__GNUC__)
-    if (!m_current.slots.empty()) __builtin_prefetch(&m_current.slots[m_current.slot_of(id)]);
-    if (!m_previous.slots.empty()) __builtin_prefetch(&m_previous.slots[m_previous.slot_of(id)]);
+    if (m_current.slots != 0) __builtin_prefetch(m_current.ids() + m_current.slot_of(id));
+    if (m_previous.slots != 0) __builtin_prefetch(m_previous.ids() + m_previous.slot_of(id));
 #else
     (void)id;
 #endif
@@ -50,23 +54,32 @@ class SeenTable {
  private:
   static constexpr QueryId empty_id = 0;  // query ids are never 0 (the origin counter starts at 1)
 
+  struct FreeStorage {
+    void operator()(QueryId* ids) const noexcept { ::operator delete(ids); }
+  };
+
   struct Generation {
-    std::vector<Entry> slots;  // size is a power of two; query_id == empty_id marks a free slot
+    std::unique_ptr<QueryId, FreeStorage> storage;  // `slots` ids (empty_id = free), then `slots` hops
+    std::uint32_t slots = 0;
     std::uint32_t size = 0;
     std::uint32_t oldest_ms = 0;
     std::uint32_t newest_ms = 0;
 
-    std::size_t slot_of(QueryId id) const noexcept { return mix64(id) & (slots.size() - 1); }
-    const Entry* find(QueryId id) const noexcept {
+    QueryId* ids() const noexcept { return storage.get(); }
+    PeerId* hops() const noexcept { return reinterpret_cast<PeerId*>(storage.get() + slots); }
+    /// Multiply-shift range reduction of the id's hash (upper 32 bits) onto [0, slots).
+    std::size_t slot_of(QueryId id) const noexcept { return ((mix64(id) >> 32) * slots) >> 32; }
+    const PeerId* find(QueryId id) const noexcept {
       if (size == 0) return nullptr;
-      const std::size_t mask = slots.size() - 1;
-      for (std::size_t s = slot_of(id);; s = (s + 1) & mask) {
-        if (slots[s].query_id == id) return &slots[s];
-        if (slots[s].query_id == empty_id) return nullptr;
+      const QueryId* keys = ids();
+      for (std::size_t s = slot_of(id);;) {
+        if (keys[s] == id) return hops() + s;
+        if (keys[s] == empty_id) return nullptr;
+        if (++s == slots) s = 0;
       }
     }
-    void place(const Entry& e);
-    void grow();
+    void place(QueryId id, PeerId prev_hop, std::uint32_t now_ms, std::uint32_t slots_max);
+    void resize(std::uint32_t new_slots);
     void clear() noexcept;
   };
 
