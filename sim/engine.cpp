@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -199,24 +200,24 @@ void Simulation::run_until_idle(std::string_view phase) {
 }
 
 // Deliveries are memory-bound: each touches a random peer and a random slot of its seen
-// table. Pipeline over the queued runs: the peers of the deliveries 8 to 24 ahead are loaded,
-// and the seen-table slots of the next 8 (whose peers were loaded earlier) are requested,
-// so both misses are in flight long before the delivery needs them.
+// table. A pipeline over the queued runs: the seen-table slots of the next deliveries (whose
+// peers were loaded earlier) are requested, and the peers of the ones after them are loaded,
+// so both misses are in flight before the deliveries need them.
 void Simulation::prefetch_ahead() {
-  constexpr std::size_t slots_ahead = 8;
-  constexpr std::size_t peers_ahead = 24;
-  std::size_t seen = 0;  // deliveries covered so far
-  for (std::size_t ahead = 0; ahead < 12 && seen < peers_ahead; ++ahead) {
-    const auto next = m_queue.peek(ahead);
-    if (!next) break;
-    for (const PeerId to : next->to) {
+  constexpr std::size_t slots_ahead = 4;   // deliveries whose seen-table slots are requested
+  constexpr std::size_t peers_ahead = 12;  // deliveries (after those) whose peers are loaded
+  std::array<EventQueue::Upcoming, 6> next;
+  const std::size_t runs = m_queue.peek(next);
+  std::size_t covered = 0;
+  for (std::size_t r = 0; r < runs && covered < slots_ahead + peers_ahead; ++r) {
+    for (const PeerId to : next[r].to) {
       if (to >= m_peers.size()) continue;
-      if (seen < slots_ahead) {
-        m_peers[to].prefetch(*next->msg);
+      if (covered < slots_ahead) {
+        m_peers[to].prefetch(*next[r].msg);
       } else {
         m_peers[to].prefetch_state();
       }
-      ++seen;
+      ++covered;
     }
   }
 }

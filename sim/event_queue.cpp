@@ -94,23 +94,28 @@ const Event* EventQueue::active_front() const noexcept {
   return &m_chunks[m_active_chunk]->events[m_active_pos];
 }
 
-std::optional<EventQueue::Upcoming> EventQueue::peek(std::size_t ahead) const noexcept {
+std::size_t EventQueue::peek(std::span<Upcoming> out) const noexcept {
+  std::size_t found = 0;
   if (m_active_chunk == no_chunk) {
-    const std::size_t at = m_active_head + ahead;
-    if (at >= m_active.size()) return std::nullopt;
-    return Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
+    for (std::size_t at = m_active_head; at < m_active.size() && found < out.size(); ++at)
+      out[found++] = Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
+    return found;
   }
   std::uint32_t chunk_index = m_active_chunk;
-  std::size_t pos = m_active_pos + ahead;
-  while (pos >= m_chunks[chunk_index]->count) {  // the bucket's chain continues in the next chunk
-    pos -= m_chunks[chunk_index]->count;
-    chunk_index = m_chunks[chunk_index]->next;
-    if (chunk_index == no_chunk) return std::nullopt;
+  std::uint32_t pos = m_active_pos;
+  while (found < out.size()) {
+    const Chunk& chunk = *m_chunks[chunk_index];
+    if (pos == chunk.count) {  // the bucket's chain continues in the next chunk
+      chunk_index = chunk.next;
+      pos = 0;
+      if (chunk_index == no_chunk) break;
+      continue;
+    }
+    const Event& e = chunk.events[pos++];
+    out[found++] = e.kind == EventKind::deliver_batch ? Upcoming{{chunk.batch_to.data() + e.aux, e.to}, &e.msg}
+                                                      : Upcoming{{&e.to, 1}, &e.msg};
   }
-  const Chunk& chunk = *m_chunks[chunk_index];
-  const Event& e = chunk.events[pos];
-  if (e.kind == EventKind::deliver_batch) return Upcoming{{chunk.batch_to.data() + e.aux, e.to}, &e.msg};
-  return Upcoming{{&e.to, 1}, &e.msg};
+  return found;
 }
 
 EventQueue::Popped EventQueue::take_active() {

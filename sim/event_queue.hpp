@@ -46,13 +46,14 @@ class EventQueue {
   /// Remove the earliest event (a whole batch at once); call only when !empty().
   Popped pop();
 
-  /// Destinations and message of the run `ahead` runs after the last popped one in the
-  /// current bucket, for prefetching. Only a hint: control and late events may come first.
+  /// Destinations and message of the runs queued after the last popped one in the current
+  /// bucket, for prefetching: fills `out` from the next run on and returns how many it found.
+  /// Only a hint: control and late events may come first.
   struct Upcoming {
     std::span<const PeerId> to;
     const Message* msg;
   };
-  std::optional<Upcoming> peek(std::size_t ahead) const noexcept;
+  std::size_t peek(std::span<Upcoming> out) const noexcept;
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
   /// Pending events.
