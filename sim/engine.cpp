@@ -88,7 +88,8 @@ class Simulation {
   EventQueue m_queue;
   std::vector<Peer> m_peers;
   std::vector<TimeUs> m_timer_at;
-  std::vector<std::uint32_t> m_received;  // compact per-peer counter: hot on every delivery
+  std::vector<std::uint32_t> m_received;  // compact per-peer counters: hot on every delivery
+  std::vector<std::uint32_t> m_sent;      // (PeerLoad rows are built once the run is over)
   std::vector<PeerId> m_batch_to;         // destinations of the broadcast being batched
   std::unique_ptr<Content> m_content;
   std::unique_ptr<QueryStream> m_stream;
@@ -118,7 +119,7 @@ RunResult Simulation::run() {
 }
 
 void Simulation::create_peers(const Topology& topo) {
-  const PeerConfig config = peer_config(m_sc);
+  const auto config = std::make_shared<const PeerConfig>(peer_config(m_sc));
   const std::uint64_t base = stream_seed(m_seed, Stream::peers);
   const std::size_t n = topo.peer_count();
   m_result.peers = static_cast<std::uint32_t>(n);
@@ -131,7 +132,7 @@ void Simulation::create_peers(const Topology& topo) {
   }
   m_timer_at.assign(n, no_timer);
   m_received.assign(n, 0);
-  m_result.peers_load.resize(n);
+  m_sent.assign(n, 0);
 }
 
 // Peers join one after another, evenly over the first simulated second; each join event
@@ -308,7 +309,7 @@ void Simulation::count_transmissions(PeerId from, const Message& msg, std::uint3
   } else {
     m_result.registration_messages += copies;
   }
-  if (m_measuring && from != m_tracker_id) m_result.peers_load[from].sent += copies;
+  if (m_measuring && from != m_tracker_id) m_sent[from] += copies;
 }
 
 void Simulation::arm_timer(PeerId id, std::optional<TimeUs> deadline) {
@@ -369,11 +370,13 @@ void Simulation::report(std::string_view phase) {
 }
 
 void Simulation::collect_peer_loads() {
+  m_result.peers_load.resize(m_peers.size());
   for (PeerId p = 0; p < m_peers.size(); ++p) {
     PeerLoad& load = m_result.peers_load[p];
     const Peer& peer = m_peers[p];
     load.label = label(p);
     load.received = m_received[p];
+    load.sent = m_sent[p];
     load.zone = m_tracker.zone_of(p);
     load.degree = static_cast<std::uint32_t>(peer.overlay_neighbours().size());
     load.zone_degree = static_cast<std::uint32_t>(peer.zone_neighbours().size());

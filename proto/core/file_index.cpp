@@ -4,24 +4,33 @@
 
 namespace zonal {
 
+FileIndex::Data& FileIndex::data() {
+  if (!m_data) m_data = std::make_unique<Data>();
+  return *m_data;
+}
+
 void FileIndex::add_local(FileKey key) {
-  auto it = std::lower_bound(m_local.begin(), m_local.end(), key);
-  if (it == m_local.end() || *it != key) m_local.insert(it, key);
+  auto& local = data().local;
+  auto it = std::lower_bound(local.begin(), local.end(), key);
+  if (it == local.end() || *it != key) local.insert(it, key);
 }
 
 bool FileIndex::has_local(FileKey key) const noexcept {
-  return std::binary_search(m_local.begin(), m_local.end(), key);
+  return m_data && std::binary_search(m_data->local.begin(), m_data->local.end(), key);
 }
 
 void FileIndex::add_record(FileKey key, PeerId holder) {
+  auto& records = data().records;
   const Record rec{key, holder};
-  auto it = std::lower_bound(m_records.begin(), m_records.end(), rec);
-  if (it == m_records.end() || *it != rec) m_records.insert(it, rec);
+  auto it = std::lower_bound(records.begin(), records.end(), rec);
+  if (it == records.end() || *it != rec) records.insert(it, rec);
 }
 
 std::optional<PeerId> FileIndex::record_holder(FileKey key) const noexcept {
-  auto it = std::lower_bound(m_records.begin(), m_records.end(), Record{key, 0});
-  if (it == m_records.end() || it->key != key) return std::nullopt;
+  if (!m_data) return std::nullopt;
+  const auto& records = m_data->records;
+  auto it = std::lower_bound(records.begin(), records.end(), Record{key, 0});
+  if (it == records.end() || it->key != key) return std::nullopt;
   return it->holder;
 }
 

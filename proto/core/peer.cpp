@@ -7,10 +7,24 @@
 
 namespace zonal {
 
-Peer::Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed)
-    : m_id(id), m_config(config), m_rng(rng_seed) {
-  if (m_config.seen_capacity == 0) m_config.seen_capacity = 1;
+namespace {
+
+/// `config` with out-of-range values replaced by the nearest valid ones.
+std::shared_ptr<const PeerConfig> normalised(std::shared_ptr<const PeerConfig> config) {
+  if (!config) return std::make_shared<const PeerConfig>();
+  if (config->seen_capacity > 0) return config;
+  auto fixed = std::make_shared<PeerConfig>(*config);
+  fixed->seen_capacity = 1;
+  return fixed;
 }
+
+}  // namespace
+
+Peer::Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed)
+    : Peer(id, std::make_shared<const PeerConfig>(config), rng_seed) {}
+
+Peer::Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed)
+    : m_id(id), m_config(normalised(std::move(config))), m_rng(rng_seed) {}
 
 void Peer::set_overlay_neighbours(std::vector<PeerId> neighbours) {
   const auto zone = zone_neighbours();
@@ -34,7 +48,7 @@ Peer::OriginState& Peer::origin_state() {
 void Peer::connect_tracker(TimeUs now, PeerId tracker) {
   m_tracker = tracker;
   send(tracker, Register{});
-  if (m_config.heartbeat_interval_us > 0) m_next_heartbeat_us = now + m_config.heartbeat_interval_us;
+  if (m_config->heartbeat_interval_us > 0) m_next_heartbeat_us = now + m_config->heartbeat_interval_us;
 }
 
 void Peer::handle_zone_directory(TimeUs /*now*/, std::shared_ptr<const ZoneDirectory> directory) {
@@ -60,7 +74,7 @@ Arrival Peer::handle_message(TimeUs now, PeerId from, const Message& msg) {
 
 Arrival Peer::handle_query(TimeUs now, PeerId from, const Query& q) {
   if (m_seen.find(q.query_id) != nullptr) return Arrival::duplicate;
-  m_seen.insert(q.query_id, from, now, m_config.seen_capacity, m_config.query_timeout_us);
+  m_seen.insert(q.query_id, from, now, m_config->seen_capacity, m_config->query_timeout_us);
   Query capped = q;
   capped.ttl_hops = std::min(q.ttl_hops, ttl_hops_max);
   strategy_handler(q.strategy).on_query(*this, now, from, capped);
@@ -94,9 +108,9 @@ void Peer::handle_timeout(TimeUs now) {
     for (auto it = done; it != pending.end(); ++it) m_origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
     pending.erase(done, pending.end());
   }
-  if (m_config.heartbeat_interval_us > 0 && m_tracker != no_peer && now >= m_next_heartbeat_us) {
+  if (m_config->heartbeat_interval_us > 0 && m_tracker != no_peer && now >= m_next_heartbeat_us) {
     send(m_tracker, Heartbeat{});
-    m_next_heartbeat_us = now + m_config.heartbeat_interval_us;
+    m_next_heartbeat_us = now + m_config->heartbeat_interval_us;
   }
 }
 
@@ -108,8 +122,8 @@ void Peer::share(TimeUs /*now*/, FileKey key) {
 
 QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams params) {
   const QueryId id = (static_cast<QueryId>(m_id) << 32) | ++m_query_counter;
-  m_seen.insert(id, no_peer, now, m_config.seen_capacity, m_config.query_timeout_us);
-  origin_state().outstanding.push_back(Outstanding{id, key, now, now + m_config.query_timeout_us, 0});
+  m_seen.insert(id, no_peer, now, m_config->seen_capacity, m_config->query_timeout_us);
+  origin_state().outstanding.push_back(Outstanding{id, key, now, now + m_config->query_timeout_us, 0});
   Query q{id, key, m_id, std::min(params.ttl_hops, ttl_hops_max), 1, strategy, Scope::overlay};
   strategy_handler(strategy).start(*this, now, q);
   return id;
@@ -119,7 +133,7 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
   std::optional<TimeUs> t;
   if (m_origin)
     for (const auto& o : m_origin->outstanding) t = t ? std::min(*t, o.deadline_us) : o.deadline_us;
-  if (m_config.heartbeat_interval_us > 0 && m_tracker != no_peer)
+  if (m_config->heartbeat_interval_us > 0 && m_tracker != no_peer)
     t = t ? std::min(*t, m_next_heartbeat_us) : m_next_heartbeat_us;
   return t;
 }
@@ -174,7 +188,7 @@ PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
   if (!m_directory) return no_peer;
   const auto members = m_directory->members(zone);
   if (members.empty()) return no_peer;
-  if (m_config.zone_placement == ZonePlacement::rendezvous) {
+  if (m_config->zone_placement == ZonePlacement::rendezvous) {
     PeerId best = no_peer;
     std::uint64_t best_score = 0;
     for (PeerId m : members) {
@@ -190,9 +204,9 @@ void Peer::publish(FileKey key) {
   const ZoneId home = home_zone(key, m_directory->zone_count());
   const auto members = m_directory->members(home);
   if (members.empty()) return;
-  const std::uint32_t replicas = std::min<std::uint32_t>(m_config.publish_replicas, static_cast<std::uint32_t>(members.size()));
+  const std::uint32_t replicas = std::min<std::uint32_t>(m_config->publish_replicas, static_cast<std::uint32_t>(members.size()));
   std::vector<PeerId> chosen(members.begin(), members.end());
-  if (m_config.zone_placement == ZonePlacement::rendezvous) {
+  if (m_config->zone_placement == ZonePlacement::rendezvous) {
     std::partial_sort(chosen.begin(), chosen.begin() + replicas, chosen.end(), [key](PeerId a, PeerId b) {
       return rendezvous_score(key, a) > rendezvous_score(key, b);
     });

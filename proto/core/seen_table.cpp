@@ -6,7 +6,7 @@
 namespace zonal {
 namespace {
 
-constexpr std::uint32_t slots_initial = 8;
+constexpr std::uint32_t slots_initial = 4;  // most peers of a big run see a handful of queries
 
 /// Slots a generation of `ids_max` ids needs at load <= 3/4, rounded up to whole cache lines of ids.
 std::uint32_t slots_for(std::uint64_t ids_max) {

@@ -1,6 +1,7 @@
 #pragma once
 /// A peer's local file index: files it holds and index records published to it.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -9,9 +10,14 @@
 
 namespace zonal {
 
-/// Sorted vectors: small per peer, cache-friendly, and deterministic to iterate.
+/// Sorted vectors: small per peer, cache-friendly, and deterministic to iterate. Allocated
+/// on first use, so the many peers that hold nothing cost one pointer.
 class FileIndex {
  public:
+  FileIndex() = default;
+  FileIndex(FileIndex&&) noexcept = default;
+  FileIndex& operator=(FileIndex&&) noexcept = default;
+
   /// Record that this peer holds `key`; call when a file is shared.
   void add_local(FileKey key);
   /// True when this peer holds `key` itself.
@@ -21,9 +27,11 @@ class FileIndex {
   /// Lowest-id holder recorded for `key`, if any.
   std::optional<PeerId> record_holder(FileKey key) const noexcept;
   /// Files held locally, sorted by key.
-  std::span<const FileKey> local() const noexcept { return m_local; }
+  std::span<const FileKey> local() const noexcept {
+    return m_data ? std::span<const FileKey>(m_data->local) : std::span<const FileKey>();
+  }
   /// Number of index records kept for others.
-  std::size_t record_count() const noexcept { return m_records.size(); }
+  std::size_t record_count() const noexcept { return m_data ? m_data->records.size() : 0; }
 
  private:
   struct Record {
@@ -31,8 +39,13 @@ class FileIndex {
     PeerId holder;
     auto operator<=>(const Record&) const = default;
   };
-  std::vector<FileKey> m_local;
-  std::vector<Record> m_records;
+  struct Data {
+    std::vector<FileKey> local;
+    std::vector<Record> records;
+  };
+  Data& data();
+
+  std::unique_ptr<Data> m_data;
 };
 
 }  // namespace zonal

@@ -22,6 +22,8 @@ class Peer {
  public:
   /// Create a peer; `rng_seed` should be derived from the run seed and the peer id.
   Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed);
+  /// Same, sharing one configuration among many peers (the simulator's million peers).
+  Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed);
 
   // ---- setup and inputs -------------------------------------------------------------
   /// Replace the whole-network overlay neighbours; call at setup or when links change.
@@ -51,7 +53,7 @@ class Peer {
   std::optional<TransmitBatch> poll_transmit_batch() { return m_sends.pop_batch(); }
   /// Earliest time handle_timeout() must be called, if any timer is armed.
   std::optional<TimeUs> poll_timeout() const noexcept {
-    if (!m_origin && m_config.heartbeat_interval_us == 0) return std::nullopt;  // relay-only peer
+    if (!m_origin && m_config->heartbeat_interval_us == 0) return std::nullopt;  // relay-only peer
     return next_timeout();
   }
   /// Next event for the application or driver, or nullopt.
@@ -132,7 +134,7 @@ class Peer {
   std::vector<PeerId> m_links;  // overlay neighbours, then zone neighbours (one allocation per peer)
   std::uint32_t m_overlay_count = 0;
   PeerId m_id;
-  PeerConfig m_config;
+  std::shared_ptr<const PeerConfig> m_config;  // shared: identical for every peer of a run
   SendQueue m_sends;
   FileIndex m_index;
   ZoneId m_zone = no_zone;
