@@ -58,8 +58,7 @@ void Peer::handle_zone_directory(TimeUs /*now*/, std::shared_ptr<const ZoneDirec
   for (FileKey key : m_index.local()) publish(key);
 }
 
-Arrival Peer::handle_message(TimeUs now, PeerId from, const Message& msg) {
-  if (const auto* q = std::get_if<Query>(&msg)) return handle_query(now, from, *q);
+Arrival Peer::handle_other(TimeUs now, PeerId /*from*/, const Message& msg) {
   if (const auto* h = std::get_if<QueryHit>(&msg)) return handle_hit(now, *h);
   if (const auto* p = std::get_if<Publish>(&msg)) {
     m_index.add_record(p->key, p->holder);
@@ -72,8 +71,7 @@ Arrival Peer::handle_message(TimeUs now, PeerId from, const Message& msg) {
   return Arrival::dropped;  // Register/Heartbeat/Leave are for trackers
 }
 
-Arrival Peer::handle_query(TimeUs now, PeerId from, const Query& q) {
-  if (m_seen.find(q.query_id) != nullptr) return Arrival::duplicate;
+Arrival Peer::handle_fresh_query(TimeUs now, PeerId from, const Query& q) {
   m_seen.insert(q.query_id, from, now, m_config->seen_capacity, m_config->query_timeout_us);
   Query capped = q;
   capped.ttl_hops = std::min(q.ttl_hops, ttl_hops_max);

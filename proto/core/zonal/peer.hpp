@@ -34,8 +34,15 @@ class Peer {
   void connect_tracker(TimeUs now, PeerId tracker);
   /// Install the tracker's zone directory; republishes shared files when zones changed.
   void handle_zone_directory(TimeUs now, std::shared_ptr<const ZoneDirectory> directory);
-  /// Process one message from `from`; call for every delivered message.
-  Arrival handle_message(TimeUs now, PeerId from, const Message& msg);
+  /// Process one message from `from`; call for every delivered message. The duplicate
+  /// check of query copies (most deliveries of a flood) is inline.
+  Arrival handle_message(TimeUs now, PeerId from, const Message& msg) {
+    if (const auto* q = std::get_if<Query>(&msg)) {
+      if (m_seen.find(q->query_id) != nullptr) return Arrival::duplicate;
+      return handle_fresh_query(now, from, *q);
+    }
+    return handle_other(now, from, msg);
+  }
   /// Fire due timers; call when the time from poll_timeout() is reached.
   void handle_timeout(TimeUs now);
 
@@ -121,7 +128,8 @@ class Peer {
 
   std::optional<TimeUs> next_timeout() const noexcept;
   std::optional<PeerEvent> next_event();
-  Arrival handle_query(TimeUs now, PeerId from, const Query& q);
+  Arrival handle_fresh_query(TimeUs now, PeerId from, const Query& q);
+  Arrival handle_other(TimeUs now, PeerId from, const Message& msg);
   Arrival handle_hit(TimeUs now, const QueryHit& hit);
   void handle_assignment(const ZoneAssignment& a);
   void publish(FileKey key);
