@@ -129,7 +129,8 @@ TEST(ChordRingCheck, ReportsWrongSuccessorsPredecessorsAndLists) {
   EXPECT_FALSE(has(ChordViolationKind::successor, 2));  // dead nodes are not judged
   // Two live nodes sharing an id make the ring ambiguous.
   std::vector<ChordNodeView> twins = {{a, a, {}, true}, {ChordRef::make(10, 9), a, {}, true}};
-  EXPECT_TRUE(std::any_of(check_ring(twins, 2).begin(), check_ring(twins, 2).end(),
+  const auto twin_violations = check_ring(twins, 2);
+  EXPECT_TRUE(std::any_of(twin_violations.begin(), twin_violations.end(),
                           [](const ChordViolation& x) { return x.kind == ChordViolationKind::duplicate_id; }));
   EXPECT_NE(describe(v.front()).find("peer"), std::string::npos);
 }
