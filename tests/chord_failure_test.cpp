@@ -10,14 +10,10 @@
 
 using namespace zonal;
 using zonal::test::ChordTestNetwork;
+using zonal::test::all_peers;
+using zonal::test::describe_all;
 
 namespace {
-
-std::vector<PeerId> all_peers(std::size_t n) {
-  std::vector<PeerId> peers(n);
-  std::iota(peers.begin(), peers.end(), PeerId{0});
-  return peers;
-}
 
 // Crash a deterministic `fraction` of the nodes (never those in `keep`); returns the crashed ones.
 std::vector<PeerId> crash_fraction(ChordTestNetwork& net, double fraction, std::uint64_t seed,
@@ -41,12 +37,6 @@ PeerId random_live(const ChordTestNetwork& net, Rng& rng) {
     const PeerId p = rng.below(static_cast<std::uint32_t>(net.size()));
     if (net.alive(p)) return p;
   }
-}
-
-std::string describe_all(const std::vector<ChordViolation>& vs) {
-  std::string s;
-  for (std::size_t i = 0; i < vs.size() && i < 10; ++i) s += describe(vs[i]) + "\n";
-  return s;
 }
 
 }  // namespace

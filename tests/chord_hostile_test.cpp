@@ -8,6 +8,8 @@
 
 using namespace zonal;
 using zonal::test::ChordTestNetwork;
+using zonal::test::all_peers;
+using zonal::test::describe_all;
 
 namespace {
 
@@ -41,17 +43,21 @@ void expect_ignored(ChordNode& n, PeerId from, const ChordMessage& msg, const ch
   EXPECT_FALSE(n.poll_event()) << what;
 }
 
-std::vector<PeerId> all_peers(std::size_t n) {
-  std::vector<PeerId> peers(n);
-  std::iota(peers.begin(), peers.end(), PeerId{0});
-  return peers;
-}
-
 ChordConfig small_ids() {
   ChordConfig c = test::quiet_config(3);
   c.id_bits = 16;
   return c;
 }
+
+// Node 0 of a 40-node stable ring with 16-bit ids, and a key half the ring away from it (so
+// that the first step of its lookup goes to another node).
+class ChordHostileLookup : public ::testing::Test {
+ protected:
+  std::unique_ptr<ChordTestNetwork> network = test::stable_network(40, small_ids());
+  ChordTestNetwork& net = *network;
+  ChordNode& n = net.node(0);
+  const ChordId key = (n.self().id() + (ChordId{1} << 15)) & 0xFFFF;
+};
 
 }  // namespace
 
@@ -87,13 +93,7 @@ TEST(ChordHostile, UnknownIdsStrangersAndMalformedFieldsAreDropped) {
   expect_ignored(net.node(20), 3, ChordStabilize{1, 0, net.ref(3)}, "idle node stabilize");
 }
 
-TEST(ChordHostile, RepliesMustComeFromTheAskedPeerWithTheRightIds) {
-  ChordTestNetwork net(small_ids());
-  net.add_nodes(40);
-  net.install_stable(all_peers(40));
-  ChordNode& n = net.node(0);
-  // A key far away, so that the first step goes to a remote node.
-  const ChordId key = (n.self().id() + (ChordId{1} << 15)) & 0xFFFF;
+TEST_F(ChordHostileLookup, RepliesMustComeFromTheAskedPeerWithTheRightIds) {
   n.lookup(0, key, ChordLookupMode::iterative, 77);
   const auto request = n.poll_transmit();
   ASSERT_TRUE(request);
@@ -124,12 +124,7 @@ TEST(ChordHostile, RepliesMustComeFromTheAskedPeerWithTheRightIds) {
   expect_ignored(n, again->to, late, "late reply");
 }
 
-TEST(ChordHostile, AnswersThatMakeNoProgressEndTheLookup) {
-  ChordTestNetwork net(small_ids());
-  net.add_nodes(40);
-  net.install_stable(all_peers(40));
-  ChordNode& n = net.node(0);
-  const ChordId key = (n.self().id() + (ChordId{1} << 15)) & 0xFFFF;
+TEST_F(ChordHostileLookup, AnswersThatMakeNoProgressEndTheLookup) {
   n.lookup(0, key, ChordLookupMode::iterative, 5);
   // Every request is answered with "ask this node next", naming a node behind the asked one.
   int steps = 0;

@@ -7,14 +7,10 @@
 
 using namespace zonal;
 using zonal::test::ChordTestNetwork;
+using zonal::test::all_peers;
+using zonal::test::describe_all;
 
 namespace {
-
-std::string describe_all(const std::vector<ChordViolation>& vs) {
-  std::string s;
-  for (std::size_t i = 0; i < vs.size() && i < 10; ++i) s += describe(vs[i]) + "\n";
-  return s;
-}
 
 // Node 0 creates the ring; the others join one per `gap_us` through a random earlier node.
 void grow_ring(ChordTestNetwork& net, std::size_t n, TimeUs gap_us, std::uint64_t seed) {

@@ -12,28 +12,12 @@
 
 using namespace zonal;
 using zonal::test::ChordTestNetwork;
-
-namespace {
-
-std::vector<PeerId> all_peers(std::size_t n) {
-  std::vector<PeerId> peers(n);
-  std::iota(peers.begin(), peers.end(), PeerId{0});
-  return peers;
-}
-
-// A stable ring of `n` nodes with exact state.
-std::unique_ptr<ChordTestNetwork> stable_ring(std::size_t n, const ChordConfig& config) {
-  auto net = std::make_unique<ChordTestNetwork>(config);
-  net->add_nodes(n);
-  net->install_stable(all_peers(n));
-  return net;
-}
-
-}  // namespace
+using zonal::test::all_peers;
+using zonal::test::describe_all;
 
 TEST(ChordStableRing, InstalledStateIsExact) {
   const ChordConfig config = test::quiet_config(6);
-  auto net = stable_ring(300, config);
+  auto net = test::stable_network(300, config);
   EXPECT_TRUE(net->violations().empty());
   const auto ring = net->live_ring();
   ASSERT_EQ(ring.size(), 300u);
@@ -47,7 +31,7 @@ TEST(ChordStableRing, InstalledStateIsExact) {
 
 TEST(ChordStableRing, IterativeAndRecursiveLookupsFindTheTrueSuccessor) {
   for (const auto mode : {ChordLookupMode::iterative, ChordLookupMode::recursive}) {
-    auto net = stable_ring(500, test::quiet_config());
+    auto net = test::stable_network(500, test::quiet_config());
     const auto ring = net->live_ring();
     Rng rng(11);
     for (ChordLookupId id = 1; id <= 300; ++id) {
@@ -68,7 +52,7 @@ TEST(ChordStableRing, IterativeAndRecursiveLookupsFindTheTrueSuccessor) {
 
 TEST(ChordStableRing, EveryLookupMessageIsAttributedToItsSearch) {
   for (const auto mode : {ChordLookupMode::iterative, ChordLookupMode::recursive}) {
-    auto net = stable_ring(256, test::quiet_config());
+    auto net = test::stable_network(256, test::quiet_config());
     Rng rng(5);
     std::vector<PeerId> origin(101);
     for (ChordLookupId id = 1; id <= 100; ++id) {
@@ -92,7 +76,7 @@ TEST(ChordStableRing, EveryLookupMessageIsAttributedToItsSearch) {
 
 TEST(ChordStableRing, MeanPathLengthIsHalfLog2N) {
   const std::size_t n = 1024;
-  auto net = stable_ring(n, test::quiet_config());
+  auto net = test::stable_network(n, test::quiet_config());
   Rng rng(2024);
   const ChordLookupId lookups = 4000;
   for (ChordLookupId id = 1; id <= lookups; ++id) {
@@ -117,7 +101,7 @@ TEST(ChordStableRing, StoreThenFindFetchesTheHolders) {
   for (const auto mode : {ChordLookupMode::iterative, ChordLookupMode::recursive}) {
     ChordConfig config = test::quiet_config();
     config.default_mode = mode;
-    auto net = stable_ring(200, config);
+    auto net = test::stable_network(200, config);
     const auto ring = net->live_ring();
     const FileKey song = file_key("song.mp3");
     for (PeerId holder : {17u, 3u, 150u, 99u})
@@ -146,7 +130,7 @@ TEST(ChordStableRing, StoreThenFindFetchesTheHolders) {
 }
 
 TEST(ChordStableRing, OwnKeysAndSingleNodeRings) {
-  auto net = stable_ring(1, test::quiet_config());
+  auto net = test::stable_network(1, test::quiet_config());
   net->command(0, [&](ChordNode& n, TimeUs now) { n.lookup(now, 12345, ChordLookupMode::iterative, 1); });
   net->command(0, [&](ChordNode& n, TimeUs now) { n.store(now, 77, 0, 2); });
   net->command(0, [&](ChordNode& n, TimeUs now) { n.find(now, 77, 3); });

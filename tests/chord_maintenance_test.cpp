@@ -9,14 +9,10 @@
 
 using namespace zonal;
 using zonal::test::ChordTestNetwork;
+using zonal::test::all_peers;
+using zonal::test::describe_all;
 
 namespace {
-
-std::vector<PeerId> all_peers(std::size_t n) {
-  std::vector<PeerId> peers(n);
-  std::iota(peers.begin(), peers.end(), PeerId{0});
-  return peers;
-}
 
 ChordConfig stabilize_only(std::uint8_t successors) {
   ChordConfig c = test::quiet_config(successors);

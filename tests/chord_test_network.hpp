@@ -172,6 +172,29 @@ class ChordTestNetwork {
   std::function<void(TimeUs, PeerId, PeerId, const ChordMessage&)> m_trace;
 };
 
+/// Peers 0 .. n-1.
+inline std::vector<PeerId> all_peers(std::size_t n) {
+  std::vector<PeerId> peers(n);
+  for (std::size_t p = 0; p < n; ++p) peers[p] = static_cast<PeerId>(p);
+  return peers;
+}
+
+/// A network of `n` nodes forming an exact stable ring.
+inline std::unique_ptr<ChordTestNetwork> stable_network(std::size_t n, const ChordConfig& config,
+                                                        TimeUs latency_us = 10'000, TimeUs jitter_us = 0) {
+  auto net = std::make_unique<ChordTestNetwork>(config, latency_us, jitter_us);
+  net->add_nodes(n);
+  net->install_stable(all_peers(n));
+  return net;
+}
+
+/// The first violations, one a line, for failure messages.
+inline std::string describe_all(const std::vector<ChordViolation>& violations) {
+  std::string s;
+  for (std::size_t i = 0; i < violations.size() && i < 10; ++i) s += describe(violations[i]) + "\n";
+  return s;
+}
+
 /// A configuration with fast timers for convergence tests (periods in whole seconds).
 inline ChordConfig fast_config(std::uint8_t successors = 4) {
   ChordConfig c;

@@ -250,23 +250,17 @@ void ChordNode::drop_lookup(std::uint32_t serial) {
 // A recursive attempt whose result never came is restarted (new nonce: late results of the old
 // one are dropped) until lookup_attempts are used up.
 void ChordNode::expire_lookups(TimeUs now) {
-  for (std::size_t i = 0; m_active && i < m_active->lookups.size();) {
-    ChordLookupState& l = m_active->lookups[i];
-    if (l.deadline_us > now) {
-      ++i;
+  while (ChordLookupState* l = m_active ? m_active->first_due(&ChordActive::lookups, now) : nullptr) {
+    l->deadline_us = chord_never;
+    if (++l->attempts >= m_config->lookup_attempts) {
+      finish(now, *l, ChordStatus::timeout);
       continue;
     }
-    l.deadline_us = chord_never;
-    if (++l.attempts >= m_config->lookup_attempts) {
-      finish(now, l, ChordStatus::timeout);
-    } else {
-      l.nonce = static_cast<std::uint32_t>(m_rng.next());
-      l.phase = ChordPhase::routing;
-      l.answerer_rank = 0;
-      l.hops = 0;
-      route_local(now, l);
-    }
-    i = 0;
+    l->nonce = static_cast<std::uint32_t>(m_rng.next());
+    l->phase = ChordPhase::routing;
+    l->answerer_rank = 0;
+    l->hops = 0;
+    route_local(now, *l);
   }
 }
 

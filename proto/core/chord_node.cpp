@@ -83,7 +83,7 @@ void ChordNode::find(TimeUs now, FileKey file, ChordLookupMode mode, ChordLookup
 }
 
 bool ChordNode::install_stable_state(TimeUs now, std::span<const ChordRef> ring) {
-  if (m_state == ChordState::left) return false;
+  if (m_state == ChordState::left || m_state == ChordState::joining) return false;
   const std::size_t i = chord_ring_index(ring, self());
   if (i == ring.size()) return false;
   const std::size_t n = ring.size();
@@ -245,25 +245,17 @@ bool ChordNode::has_rpc(ChordRpcKind kind) const noexcept {
                                  [kind](const ChordPendingRpc& r) { return r.kind == kind; });
 }
 
-// Due requests are resent while retries are left, then failed one at a time; failing one may
-// start or cancel others, so the scan restarts after each failure.
+// Due requests are resent while retries are left, then failed one at a time.
 void ChordNode::expire_rpcs(TimeUs now) {
-  for (std::size_t i = 0; m_active && i < m_active->rpcs.size();) {
-    ChordPendingRpc& r = m_active->rpcs[i];
-    if (r.deadline_us > now) {
-      ++i;
+  while (ChordPendingRpc* r = m_active ? m_active->first_due(&ChordActive::rpcs, now) : nullptr) {
+    if (r->retries_left == 0) {
+      on_rpc_failed(now, take_rpc(r));
       continue;
     }
-    if (r.retries_left > 0) {
-      --r.retries_left;
-      r.deadline_us = now + m_config->rpc_timeout_us;
-      if (ChordLookupState* l = find_lookup(r.lookup_serial)) ++l->messages;
-      send(r.target.peer, r.msg);
-      ++i;
-      continue;
-    }
-    on_rpc_failed(now, take_rpc(&r));
-    i = 0;
+    --r->retries_left;
+    r->deadline_us = now + m_config->rpc_timeout_us;
+    if (ChordLookupState* l = find_lookup(r->lookup_serial)) ++l->messages;
+    send(r->target.peer, r->msg);
   }
 }
 

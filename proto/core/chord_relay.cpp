@@ -84,24 +84,19 @@ bool ChordNode::on(TimeUs now, PeerId from, const ChordForwardAck& m) {
 // A next hop that never acknowledged is dead: resend while retries are left, then drop it from
 // the table and route again from here (at the origin, through the lookup's own detour logic).
 void ChordNode::expire_forwards(TimeUs now) {
-  for (std::size_t i = 0; m_active && i < m_active->forwards.size();) {
-    ChordPendingForward& f = m_active->forwards[i];
-    if (f.deadline_us > now) {
-      ++i;
-      continue;
-    }
-    ChordLookupState* own = find_lookup(f.own_serial);
-    if (f.retries_left > 0) {
-      --f.retries_left;
-      f.deadline_us = now + m_config->rpc_timeout_us;
-      f.msg.messages = plus_one(f.msg.messages);
+  while (ChordPendingForward* f = m_active ? m_active->first_due(&ChordActive::forwards, now) : nullptr) {
+    ChordLookupState* own = find_lookup(f->own_serial);
+    if (f->retries_left > 0) {
+      --f->retries_left;
+      f->deadline_us = now + m_config->rpc_timeout_us;
+      f->msg.messages = plus_one(f->msg.messages);
       if (own != nullptr) ++own->messages;
-      send(f.to.peer, f.msg);
-      ++i;
+      send(f->to.peer, f->msg);
       continue;
     }
-    const ChordPendingForward failed = f;
-    m_active->forwards.erase(m_active->forwards.begin() + static_cast<std::ptrdiff_t>(i));
+    const ChordPendingForward failed = *f;
+    auto& forwards = m_active->forwards;
+    forwards.erase(forwards.begin() + (f - forwards.data()));
     if (own != nullptr) {
       dead_end(now, *own, failed.to, true);
     } else if (failed.own_serial == 0) {
@@ -110,7 +105,6 @@ void ChordNode::expire_forwards(TimeUs now) {
       here.hops = static_cast<std::uint8_t>(failed.msg.hops - 1);
       relay(now, here);
     }
-    i = 0;
   }
 }
 

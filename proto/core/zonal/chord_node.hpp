@@ -61,7 +61,8 @@ class ChordNode {
   void find(TimeUs now, FileKey file, ChordLookupMode mode, ChordLookupId lookup_id);
   /// Become a member of the stable ring `ring` (sorted by id, containing this node, distinct
   /// ids) with exact predecessor, successor list and fingers, without any message; false when
-  /// this node is not in `ring`. Call on every node to start a big ring without simulating joins.
+  /// this node is not in `ring` (or is joining or has left). Call on every node to start a big
+  /// ring without simulating joins; on a member it replaces the routing state.
   bool install_stable_state(TimeUs now, std::span<const ChordRef> ring);
   /// Index a record here directly (driver-side placement for stable rings, no message).
   void add_record(FileKey file, PeerId holder);

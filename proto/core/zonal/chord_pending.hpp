@@ -103,6 +103,15 @@ struct ChordActive {
   std::vector<ChordPendingForward> forwards;
   std::unique_ptr<ChordListTransfer> transfer;
 
+  /// The first entry of `list` whose deadline has passed, or nullptr; call to take expired
+  /// entries one at a time (handling one may add or remove others).
+  template <class T>
+  T* first_due(std::vector<T> ChordActive::*list, TimeUs now) noexcept {
+    for (T& item : this->*list)
+      if (item.deadline_us <= now) return &item;
+    return nullptr;
+  }
+
   /// True when nothing is queued or in flight: the node may free this state.
   bool idle() const noexcept {
     return transmits_head == transmits.size() && events_head == events.size() && rpcs.empty() && lookups.empty() &&
