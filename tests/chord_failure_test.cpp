@@ -188,3 +188,45 @@ TEST(ChordFailure, DeadPredecessorIsClearedAndReplaced) {
       cleared = cleared || !c->predecessor.valid() || c->predecessor == ring[3];
   EXPECT_TRUE(cleared);
 }
+
+TEST(ChordFailure, RingAndFingersRecoverOnceChurnStops) {
+  // 100 stable nodes; for 100 s, every 100 ms: 3% a join, 2% a crash, 2% a leave, 33% a lookup.
+  ChordTestNetwork net(test::fast_config(6), 20'000, 20'000, 2);
+  net.add_nodes(250);
+  net.install_stable(all_peers(100));
+  Rng rng(71);
+  PeerId next_new = 100;
+  ChordLookupId id = 1;
+  std::size_t departed = 0;
+  for (int step = 0; step < 1000; ++step) {
+    net.run_for(100'000);
+    const auto live = net.live_ring();
+    const PeerId some = live[rng.below(static_cast<std::uint32_t>(live.size()))].peer;
+    const unsigned dice = rng.below(100);
+    if (dice < 3 && next_new < net.size()) {
+      net.command(next_new++, [&](ChordNode& n, TimeUs now) { n.join(now, net.ref(some)); });
+    } else if (dice < 5) {
+      net.crash(some), ++departed;
+    } else if (dice < 7) {
+      net.command(some, [](ChordNode& n, TimeUs now) { n.leave(now); }), ++departed;
+    } else if (dice < 40) {
+      const ChordId key = rng.next();
+      const auto mode = rng.below(2) == 0 ? ChordLookupMode::iterative : ChordLookupMode::recursive;
+      net.command(some, [&](ChordNode& n, TimeUs now) { n.lookup(now, key, mode, id++); });
+    }
+  }
+  std::size_t ok = 0;
+  for (const auto& d : net.lookups_done()) ok += d.status == ChordStatus::ok;
+  EXPECT_GT(departed, 20u);
+  EXPECT_GE(ok * 100, net.lookups_done().size() * 95) << "lookups during churn mostly succeed";
+  net.run_for(120'000'000);
+  const auto violations = net.violations();
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+  const auto ring = net.live_ring();
+  for (const ChordRef& r : ring) {
+    const auto& t = net.node(r.peer).table();
+    EXPECT_EQ(std::vector<ChordRef>(t.fingers().begin(), t.fingers().end()),
+              chord_exact_fingers(ring, chord_ring_index(ring, r), t.space()))
+        << "peer " << r.peer;
+  }
+}
