@@ -119,21 +119,23 @@ TEST(ChordFailure, FindReachesTheLiveSuccessorAndReplicasKeepRecords) {
     for (PeerId h : homes) net.crash(h);  // the successors of files 1..20 crash
     net.clear_events();
     Rng rng(4);
-    for (FileKey f = 1; f <= 20; ++f) {
-      const PeerId origin = random_live(net, rng);
-      net.command(origin, [&](ChordNode& n, TimeUs now) { n.find(now, f, static_cast<ChordLookupId>(f)); });
+    for (const auto mode : {ChordLookupMode::iterative, ChordLookupMode::recursive}) {
+      for (FileKey f = 1; f <= 20; ++f) {
+        const PeerId origin = random_live(net, rng);
+        net.command(origin, [&](ChordNode& n, TimeUs now) { n.find(now, f, mode, static_cast<ChordLookupId>(f)); });
+      }
     }
     net.run_for(60'000'000);
     const auto live = net.live_ring();
     const auto done = net.lookups_done();
-    ASSERT_EQ(done.size(), 20u);
+    ASSERT_EQ(done.size(), 40u);
     std::size_t found = 0;
     for (const auto& d : done) {
       ASSERT_EQ(d.status, ChordStatus::ok);
       EXPECT_EQ(d.successor, chord_ring_successor(live, d.key));  // the fetch timed out, then moved on
       found += d.holders > 0;
     }
-    EXPECT_EQ(found, replication ? 20u : 0u);  // without replication the crashed records are lost
+    EXPECT_EQ(found, replication ? 40u : 0u);  // without replication the crashed records are lost
   }
 }
 

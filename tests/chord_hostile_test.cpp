@@ -81,7 +81,7 @@ TEST(ChordHostile, UnknownIdsStrangersAndMalformedFieldsAreDropped) {
   expect_ignored(n, stranger, ChordStabilize{1, 0, ChordRef::make(77, 1234)}, "sender is not the source");
   expect_ignored(n, stranger, ChordStabilize{1, 0, out_of_range}, "sender id out of range");
   expect_ignored(n, stranger, ChordStabilize{1, 0, ChordRef::make(n.self().id(), stranger)}, "sender claims our id");
-  expect_ignored(n, stranger, ChordFindSuccessor{1, 1, big_key, 0}, "key out of range");
+  expect_ignored(n, stranger, ChordFindSuccessor{1, 1, big_key, no_peer}, "key out of range");
   expect_ignored(n, stranger, ChordForward{1, 2, big_key, stranger, 1, 1}, "forward key out of range");
   expect_ignored(n, stranger, ChordForward{1, 2, {}, no_peer, 1, 1}, "forward without origin");
   expect_ignored(n, stranger, ChordForward{1, 2, {}, stranger, 1, 0}, "forward with zero hops");
@@ -89,7 +89,7 @@ TEST(ChordHostile, UnknownIdsStrangersAndMalformedFieldsAreDropped) {
   expect_ignored(n, n.self().peer, ChordPing{1}, "message from ourselves");
   // A node that is not on a ring answers nothing.
   net.add_nodes(1);
-  expect_ignored(net.node(20), 3, ChordFindSuccessor{1, 1, {}, 0}, "idle node");
+  expect_ignored(net.node(20), 3, ChordFindSuccessor{1, 1, {}, no_peer}, "idle node");
   expect_ignored(net.node(20), 3, ChordStabilize{1, 0, net.ref(3)}, "idle node stabilize");
 }
 
@@ -162,7 +162,7 @@ TEST(ChordHostile, RandomMessagesNeverCrashAndDroppedOnesChangeNothing) {
     const auto u8 = static_cast<std::uint8_t>(rng.below(256));
     ChordMessage msg;
     switch (rng.below(14)) {
-      case 0: msg = ChordFindSuccessor{small(), small(), key, u8}; break;
+      case 0: msg = ChordFindSuccessor{small(), small(), key, rng.below(40)}; break;
       case 1: msg = ChordFindSuccessorReply{small(), small(), ref(), static_cast<ChordStep>(u8 % 4)}; break;
       case 2: msg = ChordForward{small(), small(), key, rng.below(40), static_cast<std::uint16_t>(small()), u8}; break;
       case 3: msg = ChordForwardAck{small(), small(), rng.below(40), u8}; break;

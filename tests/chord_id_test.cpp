@@ -99,7 +99,7 @@ TEST(ChordMessage, PackedIdsRoundTrip) {
 TEST(ChordMessage, LookupTagNamesTheOriginOfEveryLookupMessage) {
   const PeerId origin = 5, a = 6, b = 7;
   const ChordLookupTag expected{origin, 99};
-  EXPECT_EQ(chord_lookup_tag(origin, a, ChordFindSuccessor{1, 99, {}, 0}), expected);
+  EXPECT_EQ(chord_lookup_tag(origin, a, ChordFindSuccessor{1, 99, {}, no_peer}), expected);
   EXPECT_EQ(chord_lookup_tag(a, origin, ChordFindSuccessorReply{1, 99, {}, ChordStep::next}), expected);
   EXPECT_EQ(chord_lookup_tag(a, b, ChordForward{99, 3, {}, origin, 4, 2}), expected);
   EXPECT_EQ(chord_lookup_tag(b, a, ChordForwardAck{99, 3, origin, 2}), expected);
@@ -108,7 +108,7 @@ TEST(ChordMessage, LookupTagNamesTheOriginOfEveryLookupMessage) {
   EXPECT_EQ(chord_lookup_tag(a, origin, ChordFetchReply{1, 99, {}, 0}), expected);
   EXPECT_EQ(chord_lookup_tag(a, b, ChordStore{{}, 1, 99, origin, ChordStoreKind::replica}), expected);
   // Maintenance and lookup id 0 belong to no search.
-  EXPECT_FALSE(chord_lookup_tag(origin, a, ChordFindSuccessor{1, 0, {}, 0}));
+  EXPECT_FALSE(chord_lookup_tag(origin, a, ChordFindSuccessor{1, 0, {}, no_peer}));
   EXPECT_FALSE(chord_lookup_tag(origin, a, ChordStabilize{1, 0, ChordRef::make(1, origin)}));
   EXPECT_FALSE(chord_lookup_tag(origin, a, ChordPing{1}));
   EXPECT_FALSE(chord_lookup_tag(origin, a, ChordStore{{}, 1, 0, no_peer, ChordStoreKind::transfer}));

@@ -1,5 +1,6 @@
 // ChordTable: finger-table maintenance with distinct fingers, successor-list edits, and the
-// ranked routing decision (closest preceding node, then the successors covering the key).
+// routing decision (closest preceding node, then the successors covering the key, and the
+// candidates after a failed one).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -105,35 +106,39 @@ TEST(ChordTable, SuccessorListKeepsRingOrderAndStopsAtSelf) {
   EXPECT_FALSE(t.predecessor().valid());
 }
 
-TEST(ChordTable, RouteRanksClosestPrecedingThenCoveringSuccessors) {
+TEST(ChordTable, RouteOrdersClosestPrecedingThenCoveringSuccessors) {
   ChordTable t(node(0), ChordSpace(8), 3);
   const ChordRef succ[] = {node(3), node(9), node(12)};
   t.set_successors(succ);
   for (ChordId id : {9, 40, 130}) t.set_finger(t.finger_after(node(id)) - 1, node(id));
   // Key 100: preceding known nodes 40, 12, 9, 3 (closest first); the list does not reach it.
-  EXPECT_EQ(t.route(100, 0).node, node(40));
-  EXPECT_EQ(t.route(100, 0).step, ChordStep::next);
-  EXPECT_EQ(t.route(100, 1).node, node(12));
-  EXPECT_EQ(t.route(100, 3).node, node(3));
-  EXPECT_EQ(t.route(100, 4).step, ChordStep::none);
-  // Key 2 lies in (0, 3]: the paper's "done" with successor 3; rank 1 skips a dead 3.
-  EXPECT_EQ(t.route(2, 0).step, ChordStep::done);
-  EXPECT_EQ(t.route(2, 0).node, node(3));
-  EXPECT_EQ(t.route(2, 1).node, node(9));
-  EXPECT_EQ(t.route(2, 3).step, ChordStep::none);
+  EXPECT_EQ(t.route(100).node, node(40));
+  EXPECT_EQ(t.route(100).step, ChordStep::next);
+  EXPECT_EQ(t.route_after(100, node(40).peer).node, node(12));
+  EXPECT_EQ(t.route_after(100, node(9).peer).node, node(3));
+  EXPECT_EQ(t.route_after(100, node(3).peer).step, ChordStep::none);
+  const PeerId dead[] = {node(40).peer, node(12).peer};
+  EXPECT_EQ(t.route_skipping(100, dead).node, node(9));
+  // Key 2 lies in (0, 3]: the paper's "done" with successor 3; after a dead 3 comes 9.
+  EXPECT_EQ(t.route(2).step, ChordStep::done);
+  EXPECT_EQ(t.route(2).node, node(3));
+  EXPECT_EQ(t.route_after(2, node(3).peer).node, node(9));
+  EXPECT_EQ(t.route_after(2, node(12).peer).step, ChordStep::none);
   // Key 10: 9 and 3 precede it, then the covering successor 12.
-  EXPECT_EQ(t.route(10, 0).node, node(9));
-  EXPECT_EQ(t.route(10, 2).step, ChordStep::done);
-  EXPECT_EQ(t.route(10, 2).node, node(12));
+  EXPECT_EQ(t.route(10).node, node(9));
+  EXPECT_EQ(t.route_after(10, node(3).peer).step, ChordStep::done);
+  EXPECT_EQ(t.route_after(10, node(3).peer).node, node(12));
+  // A candidate this table no longer knows (it dropped it as dead): start from the best again.
+  EXPECT_EQ(t.route_after(10, 4242).node, node(9));
   // Our own id: every known node precedes it; the farthest first.
-  EXPECT_EQ(t.route(0, 0).node, node(130));
+  EXPECT_EQ(t.route(0).node, node(130));
 }
 
 TEST(ChordTable, AloneEveryKeyIsOurs) {
   ChordTable t(node(50), ChordSpace(8), 3);
-  EXPECT_EQ(t.route(7, 0).step, ChordStep::done);
-  EXPECT_EQ(t.route(7, 0).node, node(50));
-  EXPECT_EQ(t.route(7, 1).step, ChordStep::none);
+  EXPECT_EQ(t.route(7).step, ChordStep::done);
+  EXPECT_EQ(t.route(7).node, node(50));
+  EXPECT_EQ(t.route_after(7, node(50).peer).step, ChordStep::none);
 }
 
 TEST(ChordTable, RouteMatchesTheTrueSuccessorOnAnExactTable) {
@@ -146,7 +151,7 @@ TEST(ChordTable, RouteMatchesTheTrueSuccessorOnAnExactTable) {
     t.install(ring[(me + 199) % 200], succ, chord_exact_fingers(ring, me, space));
     for (int i = 0; i < 200; ++i) {
       const ChordId key = rng.next() & space.mask();
-      const ChordRoute r = t.route(key, 0);
+      const ChordRoute r = t.route(key);
       if (r.step == ChordStep::done) {
         EXPECT_EQ(r.node, chord_ring_successor(ring, key));
       } else {

@@ -32,7 +32,7 @@ void ChordNode::start_lookup(TimeUs now, ChordLookupState lookup, ChordRef first
   if (lookup.purpose != ChordPurpose::join && m_state != ChordState::member) return finish(now, l, ChordStatus::not_member);
   if (!first_hop.valid()) return route_local(now, l);
   l.answerer = ChordRef{};  // the bootstrap has nobody to fall back on
-  ask(now, l, first_hop, 0, false);
+  ask(now, l, first_hop, no_peer, false);
 }
 
 ChordLookupState* ChordNode::find_lookup(std::uint32_t serial) noexcept {
@@ -47,11 +47,7 @@ ChordLookupState* ChordNode::find_lookup(std::uint32_t serial) noexcept {
 void ChordNode::route_local(TimeUs now, ChordLookupState& l) {
   if (l.purpose == ChordPurpose::join) return finish(now, l, ChordStatus::no_route);  // no table yet
   l.answerer = self();
-  ChordRoute r;
-  for (unsigned rank = 0; rank <= 0xFF; ++rank) {
-    r = m_table.route(l.key, static_cast<std::uint8_t>(rank));
-    if (r.step == ChordStep::none || !excluded(l, r.node.peer)) break;
-  }
+  const ChordRoute r = m_table.route_skipping(l.key, {l.excluded.data(), l.excluded_count});
   if (r.step == ChordStep::done) return reached(now, l, r.node);
   if (r.step == ChordStep::next) return go_to(now, l, r.node);
   finish(now, l, ChordStatus::no_route);
@@ -60,7 +56,7 @@ void ChordNode::route_local(TimeUs now, ChordLookupState& l) {
 void ChordNode::go_to(TimeUs now, ChordLookupState& l, ChordRef node) {
   if (l.hops >= m_config->hops_max) return finish(now, l, ChordStatus::hop_limit);
   if (node.peer == self().peer) return dead_end(now, l, node, false);
-  if (l.stepwise) return ask(now, l, node, 0, false);
+  if (l.stepwise) return ask(now, l, node, no_peer, false);
   ++l.messages;
   const ChordForward msg{l.lookup_id,
                          l.nonce,
@@ -71,12 +67,12 @@ void ChordNode::go_to(TimeUs now, ChordLookupState& l, ChordRef node) {
   forward(now, msg, node, l.serial);
 }
 
-void ChordNode::ask(TimeUs now, ChordLookupState& l, ChordRef node, std::uint8_t rank, bool reasking) {
+void ChordNode::ask(TimeUs now, ChordLookupState& l, ChordRef node, PeerId after, bool reasking) {
   l.reasking = reasking;
   ++l.messages;
   const ChordRpcId rpc = next_rpc();
   send_request(now, node, ChordRpcKind::find_step,
-               ChordFindSuccessor{rpc, l.lookup_id, ChordPackedId::of(l.key), rank}, rpc, l.serial);
+               ChordFindSuccessor{rpc, l.lookup_id, ChordPackedId::of(l.key), after}, rpc, l.serial);
 }
 
 bool ChordNode::on(TimeUs now, PeerId from, const ChordFindSuccessorReply& m) {
@@ -98,10 +94,9 @@ void ChordNode::step_answered(TimeUs now, ChordLookupState& l, const ChordPendin
         m_table.space().in_open(answer.node.id(), asked.id(), l.key)));  // a next hop must make progress
   if (!usable) return dead_end(now, l, asked, false);
   l.answerer = asked;
-  l.answerer_rank = std::get<ChordFindSuccessor>(rpc.msg).rank;
-  if (excluded(l, answer.node.peer)) {  // skip it without waiting for another timeout
-    if (l.answerer_rank == 0xFF) return finish(now, l, ChordStatus::no_route);
-    return ask(now, l, asked, static_cast<std::uint8_t>(l.answerer_rank + 1), true);
+  if (excluded(l, answer.node.peer)) {  // known dead or useless: skip it without another timeout
+    if (++l.skips > m_config->detours_max) return finish(now, l, ChordStatus::no_route);
+    return ask(now, l, asked, answer.node.peer, true);
   }
   if (answer.step == ChordStep::done) return reached(now, l, answer.node);
   go_to(now, l, answer.node);
@@ -116,13 +111,17 @@ bool ChordNode::excluded(const ChordLookupState& l, PeerId peer) noexcept {
 // when that node is the one failing (re-asked, it has nothing more), fall back on our own table.
 void ChordNode::dead_end(TimeUs now, ChordLookupState& l, ChordRef node, bool dead) {
   if (dead) forget(node.peer);
-  l.excluded[l.excluded_next] = node.peer;
+  exclude(l, node.peer);
+  if (++l.detours > m_config->detours_max || !l.answerer.valid()) return finish(now, l, ChordStatus::no_route);
+  if (l.answerer.peer == self().peer || l.answerer.peer == node.peer) return route_local(now, l);
+  ask(now, l, l.answerer, node.peer, true);
+}
+
+void ChordNode::exclude(ChordLookupState& l, PeerId peer) noexcept {
+  if (excluded(l, peer)) return;
+  l.excluded[l.excluded_next] = peer;
   l.excluded_next = static_cast<std::uint8_t>((l.excluded_next + 1) % l.excluded.size());
   l.excluded_count = static_cast<std::uint8_t>(std::min<std::size_t>(l.excluded_count + 1u, l.excluded.size()));
-  if (++l.detours > m_config->detours_max || !l.answerer.valid()) return finish(now, l, ChordStatus::no_route);
-  if (l.answerer.peer == self().peer || l.answerer.peer == node.peer || l.answerer_rank == 0xFF)
-    return route_local(now, l);
-  ask(now, l, l.answerer, static_cast<std::uint8_t>(l.answerer_rank + 1), true);
 }
 
 void ChordNode::reached(TimeUs now, ChordLookupState& l, ChordRef successor) {
@@ -197,7 +196,6 @@ bool ChordNode::on(TimeUs now, PeerId from, const ChordLookupResult& m) {
   l->deadline_us = chord_never;
   if (m.step == ChordStep::done && valid_ref(m.successor)) {
     l->answerer = ChordRef::make(self().id(), from);  // re-asked if the successor proves dead
-    l->answerer_rank = 0;
     reached(now, *l, m.successor);
   } else if (m.hops >= m_config->hops_max) {
     finish(now, *l, ChordStatus::hop_limit);
@@ -258,7 +256,6 @@ void ChordNode::expire_lookups(TimeUs now) {
     }
     l->nonce = static_cast<std::uint32_t>(m_rng.next());
     l->phase = ChordPhase::routing;
-    l->answerer_rank = 0;
     l->hops = 0;
     route_local(now, *l);
   }

@@ -16,7 +16,7 @@ std::uint16_t plus_one(std::uint16_t messages) noexcept {
 
 bool ChordNode::on(TimeUs /*now*/, PeerId from, const ChordFindSuccessor& m) {
   if (m_state != ChordState::member || !m_table.space().valid(m.key.value())) return false;
-  const ChordRoute r = m_table.route(m.key.value(), m.rank);
+  const ChordRoute r = m_table.route_after(m.key.value(), m.after);
   send(from, ChordFindSuccessorReply{m.rpc, m.lookup, r.node, r.step});
   return true;
 }
@@ -43,7 +43,7 @@ bool ChordNode::on(TimeUs now, PeerId from, const ChordForward& m) {
 // to the closest preceding node, or answer the origin when this node knows the successor (or
 // nobody better, or the hop limit is reached).
 void ChordNode::relay(TimeUs now, const ChordForward& at) {
-  const ChordRoute r = m_table.route(at.key.value(), 0);
+  const ChordRoute r = m_table.route(at.key.value());
   if (r.step == ChordStep::next && r.node.peer != self().peer && at.hops < m_config->hops_max) {
     ChordForward next = at;
     next.hops = static_cast<std::uint8_t>(at.hops + 1);

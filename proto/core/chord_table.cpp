@@ -138,28 +138,55 @@ std::size_t ChordTable::count_preceding(std::span<const ChordRef> list, ChordId 
   return static_cast<std::size_t>(it - list.begin());
 }
 
-ChordRoute ChordTable::route(ChordId key, std::uint8_t rank) const noexcept {
+// Walks the candidates in routing order and returns the first one `accept` takes.
+template <class Accept>
+ChordRoute ChordTable::first_candidate(ChordId key, Accept&& accept) const noexcept {
   const auto succ = successors();
   const auto fing = fingers();
-  if (succ.empty() && fing.empty()) return rank == 0 ? ChordRoute{ChordStep::done, m_self} : ChordRoute{};
+  if (succ.empty() && fing.empty()) {  // alone: every key is ours
+    const ChordRoute self{ChordStep::done, m_self};
+    return accept(self) ? self : ChordRoute{};
+  }
   const ChordId key_distance = m_space.distance(m_self.id(), key);
   std::size_t i = count_preceding(succ, key_distance);
   std::size_t j = count_preceding(fing, key_distance);
-  unsigned seen = 0;
   while (i > 0 || j > 0) {  // merge both lists backwards: closest to the key first
-    ChordRef c;
+    ChordRoute c{ChordStep::next, {}};
     if (j == 0 || (i > 0 && distance(succ[i - 1]) >= distance(fing[j - 1]))) {
-      c = succ[--i];
-      if (j > 0 && fing[j - 1] == c) --j;
+      c.node = succ[--i];
+      if (j > 0 && fing[j - 1] == c.node) --j;
     } else {
-      c = fing[--j];
+      c.node = fing[--j];
     }
-    if (seen++ == rank) return ChordRoute{ChordStep::next, c};
+    if (accept(c)) return c;
   }
   if (succ.empty() || !m_space.in_half_open(key, m_self.id(), succ.back().id())) return ChordRoute{};
-  for (std::size_t k = count_preceding(succ, key_distance); k < succ.size(); ++k)
-    if (seen++ == rank) return ChordRoute{ChordStep::done, succ[k]};
+  for (std::size_t k = count_preceding(succ, key_distance); k < succ.size(); ++k) {
+    const ChordRoute c{ChordStep::done, succ[k]};
+    if (accept(c)) return c;
+  }
   return ChordRoute{};
+}
+
+ChordRoute ChordTable::route(ChordId key) const noexcept {
+  return first_candidate(key, [](const ChordRoute&) { return true; });
+}
+
+ChordRoute ChordTable::route_after(ChordId key, PeerId after) const noexcept {
+  if (after == no_peer) return route(key);
+  bool passed = false;
+  const ChordRoute r = first_candidate(key, [&](const ChordRoute& c) {
+    if (passed) return true;
+    passed = c.node.peer == after;
+    return false;
+  });
+  return passed ? r : route(key);
+}
+
+ChordRoute ChordTable::route_skipping(ChordId key, std::span<const PeerId> skip) const noexcept {
+  return first_candidate(key, [skip](const ChordRoute& c) {
+    return std::find(skip.begin(), skip.end(), c.node.peer) == skip.end();
+  });
 }
 
 }  // namespace zonal

@@ -24,7 +24,8 @@ struct ChordConfig {
   double timer_jitter = 0.5;  ///< periods are drawn uniformly from interval * [1 - j, 1 + j] (j in [0, 1])
   TimeUs rpc_timeout_us = 500'000;  ///< a request unanswered this long is resent or its target deemed dead
   std::uint8_t rpc_retries = 1;     ///< resends of a timed-out request before its target is deemed dead
-  std::uint8_t detours_max = 8;     ///< dead or useless nodes a lookup routes around before it fails
+  std::uint8_t detours_max = 16;    ///< dead or useless nodes a lookup routes around before it fails
+                                    ///< (and, separately, excluded ones named again that it skips)
   std::uint8_t hops_max = 64;       ///< nodes a lookup may visit before it fails (loops in a broken ring)
   TimeUs lookup_timeout_us = 10'000'000;  ///< a recursive attempt without result this long is restarted
   std::uint8_t lookup_attempts = 2;       ///< recursive attempts before the lookup fails

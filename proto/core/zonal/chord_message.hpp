@@ -38,13 +38,15 @@ enum class ChordLeaveKind : std::uint8_t {
 
 // ---- lookups, iterative -----------------------------------------------------------------
 
-/// "Who succeeds `key`?" The receiver answers from its fingers and successor list; `rank` > 0
-/// asks for its rank-th best candidate instead (the ones before it turned out dead). Origin = sender.
+/// "Who succeeds `key`?" The receiver answers from its fingers and successor list. With `after`
+/// set, it names the candidate that follows `after` in its routing order instead (`after`, which
+/// it named before, turned out dead or useless), or its best one if it has dropped `after`.
+/// Origin = sender.
 struct ChordFindSuccessor {
   ChordRpcId rpc = 0;
   ChordLookupId lookup = 0;
   ChordPackedId key;
-  std::uint8_t rank = 0;
+  PeerId after = no_peer;
   bool operator==(const ChordFindSuccessor&) const = default;
 };
 

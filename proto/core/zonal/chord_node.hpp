@@ -142,7 +142,8 @@ class ChordNode {
   ChordLookupState* find_lookup(std::uint32_t serial) noexcept;
   void route_local(TimeUs now, ChordLookupState& l);
   void go_to(TimeUs now, ChordLookupState& l, ChordRef node);
-  void ask(TimeUs now, ChordLookupState& l, ChordRef node, std::uint8_t rank, bool reasking);
+  void ask(TimeUs now, ChordLookupState& l, ChordRef node, PeerId after, bool reasking);
+  void exclude(ChordLookupState& l, PeerId peer) noexcept;
   void step_answered(TimeUs now, ChordLookupState& l, const ChordPendingRpc& rpc, ChordRoute answer);
   void dead_end(TimeUs now, ChordLookupState& l, ChordRef node, bool dead);
   static bool excluded(const ChordLookupState& l, PeerId peer) noexcept;

@@ -47,8 +47,8 @@ struct ChordLookupState {
   ChordLookupMode mode = ChordLookupMode::iterative;
   ChordPhase phase = ChordPhase::routing;
   std::uint8_t finger_index = 0;  ///< fix_finger: which finger
-  std::uint8_t answerer_rank = 0;  ///< rank asked of a remote `answerer` for the current step
-  std::uint8_t detours = 0;
+  std::uint8_t detours = 0;  ///< dead or useless candidates routed around
+  std::uint8_t skips = 0;    ///< candidates named again after they were excluded
   std::uint8_t attempts = 0;  ///< recursive attempts started after the first
   bool reasking = false;      ///< the outstanding request re-asks `answerer` (no new hop)
   bool stepwise = false;      ///< routed iteratively now (iterative mode, or a recursive route that died out)
@@ -58,9 +58,9 @@ struct ChordLookupState {
   PeerId holder = no_peer;  ///< store: the record's holder
   ChordId key = 0;
   FileKey file = 0;
-  /// The node that named the current candidate, re-asked with rank + 1 when the candidate fails
-  /// (self for local steps; invalid for the join's bootstrap). Its id is the floor its "next"
-  /// answers must exceed: its own id, or ours when it answered a recursive lookup.
+  /// The node that named the current candidate, re-asked for the candidate after it when it
+  /// fails (self for local steps; invalid for the join's bootstrap). Its id is the floor its
+  /// "next" answers must exceed: its own id, or ours when it answered a recursive lookup.
   ChordRef answerer;
   ChordRef successor;
   /// The last nodes this lookup found dead or unable to help (ring buffer): never asked again.

@@ -73,11 +73,18 @@ class ChordTable {
   void clear() noexcept;
 
   // ---- routing --------------------------------------------------------------------------
-  /// The rank-th routing candidate for `key`: first the known nodes in (self, key), closest to
-  /// the key first ("next"), then, when the successor list reaches the key, the successors at or
-  /// after it ("done"). Rank 0 is the paper's find_successor step; rank i skips the i candidates
-  /// before it (they timed out). "none" when the candidates are exhausted.
-  ChordRoute route(ChordId key, std::uint8_t rank) const noexcept;
+  /// The paper's find_successor step for `key`: the successor when `key` lies in
+  /// (self, successor], else the closest preceding known node. In general the first of the
+  /// routing candidates: the known nodes in (self, key), closest to the key first ("next"), then,
+  /// when the successor list reaches the key, the successors at or after it ("done"); "none"
+  /// when there is none.
+  ChordRoute route(ChordId key) const noexcept;
+  /// The candidate that follows `after` in that order (`after` turned out dead or useless), or
+  /// the first one when `after` is not a candidate any more (this table has dropped it).
+  /// Answers a ChordFindSuccessor whose `after` is set.
+  ChordRoute route_after(ChordId key, PeerId after) const noexcept;
+  /// The first candidate whose peer is not in `skip`; call to route around known-dead nodes.
+  ChordRoute route_skipping(ChordId key, std::span<const PeerId> skip) const noexcept;
 
   /// Heap bytes held (the single vector's capacity).
   std::size_t heap_bytes() const noexcept { return m_refs.capacity() * sizeof(ChordRef); }
@@ -87,6 +94,8 @@ class ChordTable {
   void insert_finger(ChordRef f);
   void prune_fingers();
   std::size_t count_preceding(std::span<const ChordRef> list, ChordId key_distance) const noexcept;
+  template <class Accept>
+  ChordRoute first_candidate(ChordId key, Accept&& accept) const noexcept;
 
   std::vector<ChordRef> m_refs;  // successors, then fingers; one allocation
   ChordSpace m_space;
