@@ -1,0 +1,132 @@
+// Joins through any member converge to a correct ring (checked by check_ring) with exact
+// fingers; records move to joining nodes; the checker itself reports what is wrong.
+#include <gtest/gtest.h>
+
+#include "chord_test_network.hpp"
+#include "zonal/hash.hpp"
+
+using namespace zonal;
+using zonal::test::ChordTestNetwork;
+using zonal::test::all_peers;
+using zonal::test::describe_all;
+
+namespace {
+
+// Node 0 creates the ring; the others join one per `gap_us` through a random earlier node.
+void grow_ring(ChordTestNetwork& net, std::size_t n, TimeUs gap_us, std::uint64_t seed) {
+  net.add_nodes(n);
+  net.command(0, [](ChordNode& node, TimeUs now) { node.create(now); });
+  Rng rng(seed);
+  for (PeerId p = 1; p < n; ++p) {
+    net.run_for(gap_us);
+    const ChordRef bootstrap = net.ref(rng.below(p));
+    net.command(p, [&](ChordNode& node, TimeUs now) { node.join(now, bootstrap); });
+  }
+}
+
+std::size_t count_joined(const ChordTestNetwork& net) {
+  std::size_t joined = 0;
+  for (const auto& [p, ev] : net.events()) joined += std::holds_alternative<ChordJoined>(ev);
+  return joined;
+}
+
+}  // namespace
+
+TEST(ChordJoin, SequentialJoinsConvergeToACorrectRingWithExactFingers) {
+  ChordTestNetwork net(test::fast_config(4), 10'000, 5'000);
+  grow_ring(net, 64, 500'000, 1);
+  net.run_for(120'000'000);  // stabilization and finger repair every ~1 s
+  EXPECT_EQ(count_joined(net), 64u);
+  const auto violations = net.violations();
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+  const auto ring = net.live_ring();
+  ASSERT_EQ(ring.size(), 64u);
+  for (PeerId p = 0; p < 64; ++p) {
+    const auto& t = net.node(p).table();
+    const auto exact = chord_exact_fingers(ring, chord_ring_index(ring, net.ref(p)), t.space());
+    EXPECT_EQ(std::vector<ChordRef>(t.fingers().begin(), t.fingers().end()), exact) << "peer " << p;
+  }
+}
+
+TEST(ChordJoin, ConcurrentJoinsThroughOneBootstrapConverge) {
+  ChordTestNetwork net(test::fast_config(3), 10'000, 8'000, 9);
+  net.add_nodes(40);
+  net.command(0, [](ChordNode& node, TimeUs now) { node.create(now); });
+  for (PeerId p = 1; p < 40; ++p)
+    net.command(p, [&](ChordNode& node, TimeUs now) { node.join(now, net.ref(0)); });  // all at once
+  net.run_for(200'000'000);
+  EXPECT_EQ(count_joined(net), 40u);
+  const auto violations = net.violations();
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+}
+
+TEST(ChordJoin, JoiningNodeReceivesTheRecordsOfItsRange) {
+  ChordConfig config = test::fast_config(3);
+  config.id_bits = 16;
+  ChordTestNetwork net(config);
+  grow_ring(net, 20, 2'000'000, 4);
+  net.run_for(30'000'000);
+  ASSERT_TRUE(net.violations().empty());
+  // Index 300 files from random members, then let a 21st node join.
+  for (FileKey f = 1; f <= 300; ++f)
+    net.command(static_cast<PeerId>(f % 20), [&](ChordNode& n, TimeUs now) { n.store(now, f, 1000 + static_cast<PeerId>(f), 0); });
+  net.run_for(5'000'000);
+  net.add_nodes(1);
+  net.command(20, [&](ChordNode& n, TimeUs now) { n.join(now, net.ref(7)); });
+  net.run_for(30'000'000);
+  ASSERT_TRUE(net.violations().empty()) << describe_all(net.violations());
+  const auto ring = net.live_ring();
+  std::size_t at_newcomer = 0;
+  for (FileKey f = 1; f <= 300; ++f) {
+    const ChordRef home = chord_ring_successor(ring, chord_key_of_file(f, config.id_bits));
+    const auto held = net.node(home.peer).records().of(chord_key_of_file(f, config.id_bits), f);
+    ASSERT_EQ(held.size(), 1u) << "file " << f << " not at its successor " << home.peer;
+    at_newcomer += home.peer == 20;
+  }
+  EXPECT_GT(at_newcomer, 0u);  // the newcomer took over part of its successor's range
+  EXPECT_EQ(net.node(20).records().size(), at_newcomer);
+  std::size_t total = 0;
+  for (PeerId p = 0; p <= 20; ++p) total += net.node(p).records().size();
+  EXPECT_EQ(total, 300u);  // without replication every record lives exactly once
+}
+
+TEST(ChordJoin, JoinThroughADeadBootstrapFails) {
+  ChordTestNetwork net(test::fast_config());
+  net.add_nodes(3);
+  net.command(0, [](ChordNode& node, TimeUs now) { node.create(now); });
+  net.crash(1);
+  net.command(2, [&](ChordNode& node, TimeUs now) { node.join(now, net.ref(1)); });
+  net.run_for(5'000'000);
+  ASSERT_FALSE(net.events().empty());
+  EXPECT_TRUE(std::holds_alternative<ChordJoinFailed>(net.events().back().second));
+  EXPECT_EQ(net.node(2).state(), ChordState::idle);
+  net.command(2, [&](ChordNode& node, TimeUs now) { node.join(now, net.ref(0)); });  // retry elsewhere
+  net.run_for(10'000'000);
+  EXPECT_EQ(net.node(2).state(), ChordState::member);
+}
+
+TEST(ChordRingCheck, ReportsWrongSuccessorsPredecessorsAndLists) {
+  const ChordRef a = ChordRef::make(10, 0), b = ChordRef::make(20, 1), c = ChordRef::make(30, 2),
+                 d = ChordRef::make(40, 3);
+  const ChordRef list_a[] = {b, c}, list_b[] = {c, d}, list_c[] = {d, a}, list_d[] = {a, b};
+  std::vector<ChordNodeView> views = {{a, d, list_a, true}, {b, a, list_b, true}, {c, b, list_c, true},
+                                      {d, c, list_d, true}};
+  EXPECT_TRUE(check_ring(views, 2).empty());
+  // c crashes: b's successor and list, d's predecessor, and the lists through c are now wrong.
+  views[2].live = false;
+  const auto v = check_ring(views, 2);
+  auto has = [&](ChordViolationKind kind, PeerId peer) {
+    return std::any_of(v.begin(), v.end(), [&](const ChordViolation& x) { return x.kind == kind && x.peer == peer; });
+  };
+  EXPECT_TRUE(has(ChordViolationKind::successor, 1));
+  EXPECT_TRUE(has(ChordViolationKind::predecessor, 3));
+  EXPECT_TRUE(has(ChordViolationKind::successor_list, 0));
+  EXPECT_FALSE(has(ChordViolationKind::successor, 0));
+  EXPECT_FALSE(has(ChordViolationKind::successor, 2));  // dead nodes are not judged
+  // Two live nodes sharing an id make the ring ambiguous.
+  std::vector<ChordNodeView> twins = {{a, a, {}, true}, {ChordRef::make(10, 9), a, {}, true}};
+  const auto twin_violations = check_ring(twins, 2);
+  EXPECT_TRUE(std::any_of(twin_violations.begin(), twin_violations.end(),
+                          [](const ChordViolation& x) { return x.kind == ChordViolationKind::duplicate_id; }));
+  EXPECT_NE(describe(v.front()).find("peer"), std::string::npos);
+}
