@@ -1,0 +1,24 @@
+#pragma once
+/// gRPC settings shared by every server and client of a node or tracker. Include only from .cpp files.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+namespace zonal::node {
+
+/// Largest gRPC message a node sends or accepts: a file chunk (<= 4 MiB) plus framing.
+inline constexpr int grpc_message_bytes_max = 5 << 20;
+
+/// Insecure channel to `address` with explicit message size limits; call for every outbound stub.
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address);
+
+/// Apply the message size limits to a server under construction.
+void apply_limits(grpc::ServerBuilder& builder);
+
+/// Set a deadline `timeout_ms` from now on `ctx`; every outbound RPC gets one.
+void set_deadline(grpc::ClientContext& ctx, std::uint32_t timeout_ms);
+
+}  // namespace zonal::node
