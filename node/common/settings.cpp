@@ -56,6 +56,8 @@ std::string flag_name(std::string_view key) {
 // ---- Settings ----
 
 void Settings::set(const std::string& key, json value, std::string source) {
+  if (value.is_number_integer() && !value.is_number_unsigned() && value.get<std::int64_t>() >= 0)
+    value = value.get<std::uint64_t>();  // one integer representation for range checks
   m_entries[key] = Entry{std::move(value), std::move(source)};
 }
 

@@ -58,6 +58,7 @@ json Node::status() {
           {"files", m_files.list().size()},
           {"shared_dir", std::filesystem::absolute(m_config.shared_dir()).string()},
           {"strategy", strategy_name(m_config.strategy)},
+          {"uploads_active", m_server->uploads_active()},
           {"deliver_failures", m_transport ? m_transport->failures() : 0}};
 }
 

@@ -43,6 +43,13 @@ void pace(std::uint64_t rate, std::uint64_t sent, std::chrono::steady_clock::tim
   std::this_thread::sleep_until(due);
 }
 
+/// Counts a running stream for as long as it lives.
+struct ActiveCount {
+  explicit ActiveCount(std::atomic<int>& c) : count(c) { ++count; }
+  ~ActiveCount() { --count; }
+  std::atomic<int>& count;
+};
+
 class PeerService final : public wire::Peer::Service {
  public:
   PeerService(const NodeConfig& c, SharedDir& f, EventSink& e) : m_config(c), m_files(f), m_events(e) {}
@@ -54,7 +61,10 @@ class PeerService final : public wire::Peer::Service {
 
   grpc::Status Deliver(grpc::ServerContext*, const wire::Envelope* req, wire::Ack* reply) override {
     const auto decoded = wire::decode(*req);
-    if (!decoded) return {grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
+    if (!decoded) {
+      const bool oversized = decoded.error.rfind("message too large", 0) == 0;
+      return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
+    }
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
@@ -97,6 +107,7 @@ class PeerService final : public wire::Peer::Service {
       return {grpc::StatusCode::OUT_OF_RANGE, "offset: " + std::to_string(req->offset()) + " is beyond the file size " + std::to_string(f->size)};
     std::ifstream in(m_files.path_of(f->name), std::ios::binary);
     if (!in) return {grpc::StatusCode::INTERNAL, "cannot open \"" + f->name + "\""};
+    ActiveCount active(m_uploads);
     in.seekg(static_cast<std::streamoff>(req->offset()));
     std::string buf(m_config.chunk_bytes, '\0');
     std::uint64_t offset = req->offset();
@@ -142,6 +153,9 @@ class PeerService final : public wire::Peer::Service {
   EventSink& m_events;
   std::atomic<PeerRuntime*> m_runtime{nullptr};
   std::atomic<PeerId> m_self{no_peer};
+
+ public:
+  std::atomic<int> m_uploads{0};  ///< Fetch streams being served
 };
 
 }  // namespace
@@ -170,6 +184,8 @@ PeerServer::~PeerServer() { shutdown(); }
 std::uint16_t PeerServer::port() const noexcept { return static_cast<std::uint16_t>(m_impl->port); }
 
 void PeerServer::attach(PeerRuntime& runtime, PeerId self) { m_impl->service.attach(runtime, self); }
+
+int PeerServer::uploads_active() const noexcept { return m_impl->service.m_uploads.load(); }
 
 void PeerServer::shutdown() {
   if (!m_impl->server) return;

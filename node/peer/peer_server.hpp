@@ -24,6 +24,8 @@ class PeerServer {
   std::uint16_t port() const noexcept;
   /// Connect the runtime once the node has its id; call once.
   void attach(PeerRuntime& runtime, PeerId self);
+  /// Fetch streams being served right now.
+  int uploads_active() const noexcept;
   /// Stop serving (bounded wait for running calls); idempotent.
   void shutdown();
 
