@@ -7,6 +7,7 @@
 
 #include "address_book.hpp"
 #include "deliver_client.hpp"
+#include "downloader.hpp"
 #include "event_sink.hpp"
 #include "http_server.hpp"
 #include "node_api.hpp"
@@ -44,6 +45,7 @@ class Node final : public NodeApi {
 
  private:
   PeerRuntime& runtime();
+  std::vector<Holder> holders_of(const nlohmann::json& found, const std::vector<Holder>& skip);
   SearchOutcome run_search(const std::string& name, Strategy strategy, std::uint8_t ttl);
   std::uint64_t core_seed(PeerId id) const;
 

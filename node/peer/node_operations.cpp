@@ -136,19 +136,39 @@ json Node::search(const std::string& name, std::optional<std::string> strategy_t
   return {{"name", name}, {"query_id", o.query_id}, {"strategy", strategy_name(strategy)}, {"hits", hits}};
 }
 
+/// Holders named by a search's hits, in arrival order, without this node and `skip`.
+std::vector<Holder> Node::holders_of(const json& found, const std::vector<Holder>& skip) {
+  std::vector<Holder> holders;
+  const auto seen = [&](PeerId id) {
+    const auto same = [id](const Holder& x) { return x.id == id; };
+    return std::any_of(holders.begin(), holders.end(), same) || std::any_of(skip.begin(), skip.end(), same);
+  };
+  for (const auto& h : found["hits"]) {
+    const PeerId id = h["holder"];
+    if (id == m_id || seen(id)) continue;
+    if (auto address = m_book.find(id)) holders.push_back(Holder{id, *address});
+  }
+  return holders;
+}
+
 json Node::get(const std::string& name, std::optional<std::string> strategy) {
   check_name(name);
   if (const auto mine = m_files.find(name)) return {{"file", file_json(*mine)}, {"already_shared", true}, {"sources", json::array()}};
-  const json found = search(name, strategy, std::nullopt);
-  std::vector<Holder> holders;
-  for (const auto& h : found["hits"]) {
-    const PeerId id = h["holder"];
-    if (id == m_id || std::any_of(holders.begin(), holders.end(), [id](const Holder& x) { return x.id == id; })) continue;
-    if (auto address = m_book.find(id)) holders.push_back(Holder{id, *address});
-  }
+  std::vector<Holder> holders = holders_of(search(name, strategy, std::nullopt), {});
+  if (holders.empty() && strategy != std::string("flood")) holders = holders_of(search(name, "flood", std::nullopt), {});
   if (holders.empty()) throw ApiError(404, "no holder of \"" + name + "\" found");
   try {
-    const DownloadResult r = download_file(name, holders, m_files, m_config.rpc_timeout_ms);
+    DownloadResult r;
+    try {
+      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms);
+    } catch (const FileError& e) {
+      // Index records may name a holder that is gone: look for other holders with a flood
+      // and continue from the partial file.
+      if (e.kind != FileErrorKind::unavailable || strategy == std::string("flood")) throw;
+      const auto more = holders_of(search(name, "flood", std::nullopt), holders);
+      if (more.empty()) throw;
+      r = download_file(name, more, m_files, m_config.rpc_timeout_ms);
+    }
     runtime().share(r.file.key);
     json sources = json::array();
     for (const auto& s : r.sources) sources.push_back({{"peer", s.peer}, {"from_offset", s.from_offset}, {"bytes", s.bytes}});
