@@ -37,6 +37,14 @@ std::string tail_of(const fs::path& log) {
 Process::Process(const std::string& exe, const std::vector<std::string>& args, const fs::path& log) : m_log(log) {
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  // Everything the child needs is prepared before fork: between fork and exec the child may only
+  // make async-signal-safe calls (no malloc), since other threads of this process may hold locks.
+  std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  sigset_t none;
+  sigemptyset(&none);
   const pid_t parent = ::getpid();
   m_pid = ::fork();
   if (m_pid < 0) throw std::runtime_error("fork failed");
@@ -44,18 +52,13 @@ Process::Process(const std::string& exe, const std::vector<std::string>& args, c
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
     ::dup2(pipefd[1], STDOUT_FILENO);
-    const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(err, STDERR_FILENO);
-    sigset_t none;
-    sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    std::vector<char*> argv{const_cast<char*>(exe.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     ::execv(exe.c_str(), argv.data());
     ::_exit(127);
   }
   ::close(pipefd[1]);
+  ::close(err);
   m_stdout = pipefd[0];
 }
 
