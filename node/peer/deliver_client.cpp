@@ -31,6 +31,8 @@ struct DeliverClient::Impl {
 
 namespace {
 
+constexpr std::size_t waiting_max = 1024;
+
 struct Call {
   grpc::ClientContext ctx;
   wire::Envelope request;
@@ -47,8 +49,16 @@ DeliverClient::~DeliverClient() { drain_calls(); }
 void DeliverClient::send(PeerId to, const Message& msg) {
   const auto address = m_impl->book.find(to);
   if (!address) {
-    ++m_failures;
-    spdlog::debug("no address for peer {}: message dropped", to);
+    {
+      std::lock_guard lock(m_waiting_mutex);
+      if (m_waiting.size() < waiting_max) {
+        m_waiting.emplace_back(to, msg);
+      } else {
+        ++m_failures;
+        spdlog::debug("no address for peer {}: message dropped", to);
+      }
+    }
+    if (m_on_unknown) m_on_unknown();
     return;
   }
   auto* call = new Call;
@@ -67,6 +77,22 @@ void DeliverClient::send(PeerId to, const Message& msg) {
     std::lock_guard guard(m_impl->mutex);
     if (--m_impl->in_flight == 0) m_impl->idle.notify_all();
   });
+}
+
+void DeliverClient::retry_waiting() {
+  std::deque<std::pair<PeerId, Message>> waiting;
+  {
+    std::lock_guard lock(m_waiting_mutex);
+    waiting.swap(m_waiting);
+  }
+  for (auto& [to, msg] : waiting) {
+    if (m_impl->book.find(to)) {
+      send(to, msg);
+    } else {
+      ++m_failures;
+      spdlog::debug("peer {} is not in the directory: message dropped", to);
+    }
+  }
 }
 
 void DeliverClient::drain_calls() {

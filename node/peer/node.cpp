@@ -48,6 +48,8 @@ bool Node::start() {
   m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms);
   m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events);
   m_server->attach(*m_runtime, m_id);
+  m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
+  m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
   m_session->run(*m_runtime);
   for (const auto& f : shared) m_runtime->share(f.key);
   m_rest = std::make_unique<HttpServer>(m_config.rest_bind, m_config.rest_port,

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "grpc_options.hpp"
 #include "zonal.grpc.pb.h"
@@ -31,6 +32,9 @@ struct TrackerSession::Impl {
   SessionStatus status;
   std::shared_ptr<const ZoneDirectory> directory;
   bool tracker_down_logged = false;
+  bool refresh_now = false;
+  ZoneAssignment assignment;  ///< from the last RegisterReply
+  std::function<void()> on_installed;
 
   Impl(const NodeConfig& c, std::string addr, AddressBook& b, EventSink& e)
       : config(c), self_address(std::move(addr)), book(b), events(e), stub(wire::Tracker::NewStub(make_channel(c.tracker_address))) {}
@@ -38,13 +42,14 @@ struct TrackerSession::Impl {
   /// Sleep `d` unless stopping; false when stopping.
   bool sleep(std::chrono::milliseconds d) {
     std::unique_lock lock(mutex);
-    return !wake.wait_for(lock, d, [this] { return stopping; });
+    wake.wait_for(lock, d, [this] { return stopping || refresh_now; });
+    return !stopping;
   }
 
   bool try_register();
   bool refresh_directory();
   void install(const wire::ZoneDirectoryReply& reply);
-  void heartbeat_once();
+  void heartbeat_once(bool force_refresh);
   void loop();
   void log_down(const grpc::Status& s) {
     if (!tracker_down_logged) spdlog::warn("tracker {} unreachable: {}", config.tracker_address, s.error_message());
@@ -79,7 +84,8 @@ bool TrackerSession::Impl::try_register() {
     ++status.registrations;
     status.epoch = 0;  // force a directory refresh: a restarted tracker counts epochs anew
   }
-  if (runtime) runtime->assign_zone(ZoneAssignment{static_cast<ZoneId>(reply.zone()), reply.zone_count(), reply.epoch()});
+  assignment = ZoneAssignment{static_cast<ZoneId>(reply.zone()), reply.zone_count(), reply.epoch()};
+  if (runtime) runtime->assign_zone(assignment);
   spdlog::info("registered with tracker {} as peer {} (zone {} of {})", config.tracker_address, *id, reply.zone(), reply.zone_count());
   events.publish("node.registered", {{"peer_id", *id}, {"address", self_address}, {"zone", reply.zone()}});
   return true;
@@ -112,6 +118,7 @@ void TrackerSession::Impl::install(const wire::ZoneDirectoryReply& reply) {
   spdlog::debug("directory epoch {}: {} zones, overlay {} links, zone {} links", reply.epoch(), reply.zone_count(),
                 overlay.size(), zone_links.size());
   runtime->install_directory(std::move(dir), std::move(overlay), std::move(zone_links));
+  if (on_installed) on_installed();
 }
 
 bool TrackerSession::Impl::refresh_directory() {
@@ -127,7 +134,7 @@ bool TrackerSession::Impl::refresh_directory() {
   return true;
 }
 
-void TrackerSession::Impl::heartbeat_once() {
+void TrackerSession::Impl::heartbeat_once(bool force_refresh) {
   wire::HeartbeatRequest req;
   req.set_peer_id(*id);
   wire::HeartbeatReply reply;
@@ -143,13 +150,20 @@ void TrackerSession::Impl::heartbeat_once() {
   } else {
     runtime->assign_zone(ZoneAssignment{static_cast<ZoneId>(reply.zone()), reply.zone_count(), reply.epoch()});
     std::lock_guard lock(mutex);
-    if (reply.epoch() == status.epoch) return;
+    if (reply.epoch() == status.epoch && !force_refresh) return;
   }
   refresh_directory();
 }
 
 void TrackerSession::Impl::loop() {
-  while (sleep(heartbeat)) heartbeat_once();
+  while (sleep(heartbeat)) {
+    bool forced = false;
+    {
+      std::lock_guard lock(mutex);
+      forced = std::exchange(refresh_now, false);
+    }
+    heartbeat_once(forced);
+  }
 }
 
 TrackerSession::TrackerSession(const NodeConfig& config, std::string self_address, AddressBook& book, EventSink& events)
@@ -168,9 +182,20 @@ std::optional<PeerId> TrackerSession::register_blocking() {
 
 void TrackerSession::run(PeerRuntime& runtime) {
   m_impl->runtime = &runtime;
+  runtime.assign_zone(m_impl->assignment);  // the runtime did not exist at the first registration
   m_impl->refresh_directory();
   m_impl->thread = std::thread([impl = m_impl.get()] { impl->loop(); });
 }
+
+void TrackerSession::request_refresh() {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->refresh_now = true;
+  }
+  m_impl->wake.notify_all();
+}
+
+void TrackerSession::set_installed_handler(std::function<void()> handler) { m_impl->on_installed = std::move(handler); }
 
 void TrackerSession::interrupt() {
   {

@@ -4,6 +4,7 @@
 /// zone and overlay links from it), re-Register with the same id when the tracker forgot us
 /// (e.g. it restarted), Leave on shutdown. gRPC stays behind the pimpl.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ class TrackerSession {
   std::optional<PeerId> register_blocking();
   /// Install the directory, then heartbeat on a thread, feeding `runtime`; call once after register_blocking.
   void run(PeerRuntime& runtime);
+  /// Ask for the directory now instead of at the next heartbeat; call from any thread.
+  void request_refresh();
+  /// Call `handler` after every installed directory (on the session thread); set before run().
+  void set_installed_handler(std::function<void()> handler);
   /// Make register_blocking() and the heartbeat thread stop soon; call from any thread.
   void interrupt();
   /// Stop the thread and send Leave (bounded by the RPC deadline); idempotent.
