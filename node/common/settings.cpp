@@ -145,6 +145,7 @@ void ConfigLoader::add_flags(CLI::App& app) {
     const std::string help = k.help + " [default " + k.fallback.dump() + "; env " + env_name(m_env_prefix, k.key) + "]";
     auto* opt = app.add_option_function<std::string>(
         flag_name(k.key), [this, key = k.key](const std::string& v) { m_flag_values[key] = v; }, help);
+    opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a later flag overrides an earlier one
     opt->type_name(k.fallback.is_array() ? "JSON" : k.fallback.is_string() ? "TEXT" : k.fallback.is_boolean() ? "BOOL" : "UINT");
   }
 }

@@ -109,18 +109,18 @@ class PeerService final : public wire::Peer::Service {
     if (!in) return {grpc::StatusCode::INTERNAL, "cannot open \"" + f->name + "\""};
     ActiveCount active(m_uploads);
     in.seekg(static_cast<std::streamoff>(req->offset()));
-    std::string buf(m_config.chunk_bytes, '\0');
     std::uint64_t offset = req->offset();
     const auto start = std::chrono::steady_clock::now();
     wire::Chunk chunk;
     do {
       if (ctx->IsCancelled()) return {grpc::StatusCode::CANCELLED, "fetch cancelled by the client"};
-      const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(buf.size(), f->size - offset));
-      in.read(buf.data(), want);
-      if (in.gcount() != want) return {grpc::StatusCode::INTERNAL, "\"" + f->name + "\" shrank while being served"};
+      const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(m_config.chunk_bytes, f->size - offset));
       chunk.Clear();
+      std::string* data = chunk.mutable_data();
+      data->resize(static_cast<std::size_t>(want));  // read straight into the message: no extra copy
+      in.read(data->data(), want);
+      if (in.gcount() != want) return {grpc::StatusCode::INTERNAL, "\"" + f->name + "\" shrank while being served"};
       chunk.set_offset(offset);
-      chunk.set_data(buf.data(), static_cast<std::size_t>(want));
       offset += static_cast<std::uint64_t>(want);
       if (offset == f->size) {
         chunk.set_eof(true);
