@@ -1,5 +1,4 @@
 /// zonal-node: a real peer. Shares a directory, searches with the protocol core, moves files over gRPC.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "logging.hpp"
+#include "program_main.hpp"
 #include "amqp_publisher.hpp"
 #include "node.hpp"
 
@@ -51,23 +51,12 @@ int run(const NodeConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"zonal-node: a zonal peer (shares data_dir/shared, searches, downloads). Settings: defaults < --config "
-               "file < ZONAL_* environment < flags."};
-  ConfigLoader loader(node_schema(), "ZONAL_");
-  loader.add_flags(app);
-  CLI11_PARSE(app, argc, argv);
-  NodeConfig config;
-  try {
-    config = parse_node_config(loader.load());
-    if (config.amqp_enabled) parse_amqp_url(config.amqp_url);
-  } catch (const std::exception& e) {
-    std::cerr << "zonal-node: " << e.what() << '\n';
-    return 2;
-  }
-  try {
-    return run(config);
-  } catch (const std::exception& e) {
-    std::cerr << "zonal-node: " << e.what() << '\n';
-    return 1;
-  }
+  return program_main(
+      "zonal-node", "a zonal peer (shares data_dir/shared, searches, downloads).", node_schema(), argc, argv,
+      [](const Settings& s) {
+        NodeConfig config = parse_node_config(s);
+        if (config.amqp_enabled) parse_amqp_url(config.amqp_url);
+        return config;
+      },
+      run);
 }

@@ -169,14 +169,7 @@ struct PeerServer::Impl {
 
 PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events)
     : m_impl(std::make_unique<Impl>(config, files, events)) {
-  grpc::ServerBuilder builder;
-  apply_limits(builder);
-  builder.AddListeningPort(config.grpc_bind + ":" + std::to_string(config.grpc_port), grpc::InsecureServerCredentials(),
-                           &m_impl->port);
-  builder.RegisterService(&m_impl->service);
-  m_impl->server = builder.BuildAndStart();
-  if (!m_impl->server || m_impl->port == 0)
-    throw std::runtime_error("cannot listen on " + config.grpc_bind + ":" + std::to_string(config.grpc_port));
+  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port);
 }
 
 PeerServer::~PeerServer() { shutdown(); }
@@ -187,11 +180,6 @@ void PeerServer::attach(PeerRuntime& runtime, PeerId self) { m_impl->service.att
 
 int PeerServer::uploads_active() const noexcept { return m_impl->service.m_uploads.load(); }
 
-void PeerServer::shutdown() {
-  if (!m_impl->server) return;
-  m_impl->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  m_impl->server->Wait();
-  m_impl->server.reset();
-}
+void PeerServer::shutdown() { stop_server(m_impl->server); }
 
 }  // namespace zonal::node

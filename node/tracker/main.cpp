@@ -1,5 +1,4 @@
 /// zonal-tracker: the registry. Registers peers, assigns zones, serves the directory; never indexes files.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "logging.hpp"
+#include "program_main.hpp"
 #include "ready.hpp"
 #include "tracker_server.hpp"
 
@@ -53,22 +53,6 @@ int run(const TrackerOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"zonal-tracker: the zonal registry (peer ids, zones, directory). Settings: defaults < --config file < "
-               "ZONAL_* environment < flags."};
-  ConfigLoader loader(tracker_schema(), "ZONAL_");
-  loader.add_flags(app);
-  CLI11_PARSE(app, argc, argv);
-  TrackerOptions options;
-  try {
-    options = parse_tracker_config(loader.load());
-  } catch (const ConfigError& e) {
-    std::cerr << "zonal-tracker: " << e.what() << '\n';
-    return 2;
-  }
-  try {
-    return run(options);
-  } catch (const std::exception& e) {
-    std::cerr << "zonal-tracker: " << e.what() << '\n';
-    return 1;
-  }
+  return program_main("zonal-tracker", "the zonal registry (peer ids, zones, directory).", tracker_schema(), argc, argv,
+                      parse_tracker_config, run);
 }

@@ -125,25 +125,13 @@ struct TrackerServer::Impl {
 
 TrackerServer::TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock)
     : m_impl(std::make_unique<Impl>(options, registry, clock)) {
-  grpc::ServerBuilder builder;
-  apply_limits(builder);
-  builder.AddListeningPort(options.grpc_bind + ":" + std::to_string(options.grpc_port),
-                           grpc::InsecureServerCredentials(), &m_impl->port);
-  builder.RegisterService(&m_impl->service);
-  m_impl->server = builder.BuildAndStart();
-  if (!m_impl->server || m_impl->port == 0)
-    throw std::runtime_error("cannot listen on " + options.grpc_bind + ":" + std::to_string(options.grpc_port));
+  m_impl->server = start_server(m_impl->service, options.grpc_bind, options.grpc_port, m_impl->port);
 }
 
 TrackerServer::~TrackerServer() { shutdown(); }
 
 std::uint16_t TrackerServer::port() const noexcept { return static_cast<std::uint16_t>(m_impl->port); }
 
-void TrackerServer::shutdown() {
-  if (!m_impl->server) return;
-  m_impl->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  m_impl->server->Wait();
-  m_impl->server.reset();
-}
+void TrackerServer::shutdown() { stop_server(m_impl->server); }
 
 }  // namespace zonal::node
