@@ -11,8 +11,12 @@
 //    (degree - 1), reached = all peers, duplicates = messages - reached.
 //  * Zones: 2 zones of 8 (min_size 8); zone links are computed from the same directory and
 //    links_seed by the same core code. Paths inside a zone have at most 7 links < TTL 10.
-//  * Placement `rendezvous` (no random draws), publish_replicas 2, every file shared after
-//    the directory is final and before the first query, queries one after another.
+//  * Placement `rendezvous` (no random draws) or `random`: for `random` each node's core gets
+//    the simulator's per-peer seed (core.seed = mix64(mix64(seed ^ mix64(6)) ^ id), the
+//    simulator's "peers" stream), and each peer makes its draws in the same order (shares in
+//    file order, then its own queries in script order), so both bodies pick the same record
+//    keepers and entry members. publish_replicas 2; every file is shared after the directory is
+//    final and before the first query; queries run one after another.
 //  * Hits: each holder (and, for zone-flood, each record keeper) answers its first copy once.
 //    Intentional difference: real nodes always have the zone directory, so under `flood`
 //    record keepers answer too (responder != holder). The simulator's flood runs have no
@@ -25,6 +29,7 @@
 #include "cluster.hpp"
 #include "engine.hpp"
 #include "scenario.hpp"
+#include "zonal/hash.hpp"
 #include "zonal/strategy.hpp"
 
 namespace zonal::test {
@@ -33,6 +38,10 @@ namespace {
 using nlohmann::json;
 constexpr std::uint32_t peers = 16;
 constexpr std::uint64_t links_seed = 77;
+constexpr std::uint64_t sim_seed = 5;
+
+/// The simulator's core seed for peer `p` (engine.cpp: stream "peers" = 6, then mix64(base ^ p)).
+std::uint64_t sim_core_seed(std::uint32_t p) { return mix64(mix64(sim_seed ^ mix64(6)) ^ p); }
 
 std::vector<std::pair<int, int>> overlay_edges() {
   std::vector<std::pair<int, int>> edges;
@@ -69,16 +78,16 @@ struct Counts {
 };
 
 /// Simulator side: per strategy, the counts of each scripted query in order.
-std::map<std::string, std::vector<Counts>> simulate(const std::filesystem::path& dir) {
+std::map<std::string, std::vector<Counts>> simulate(const std::filesystem::path& dir, const std::string& placement_kind) {
   {
     std::ofstream edges(dir / "overlay.txt");
     edges << "# conformance overlay\n";
     for (auto [a, b] : overlay_edges()) edges << a << '\t' << b << '\n';
   }
   const json doc = {{"name", "conformance"},
-                    {"seed", 5},
+                    {"seed", sim_seed},
                     {"topology", {{"kind", "edge-list"}, {"file", "overlay.txt"}}},
-                    {"zones", {{"count", 2}, {"min_size", 8}, {"degree", 3}, {"placement", "rendezvous"}, {"publish_replicas", 2},
+                    {"zones", {{"count", 2}, {"min_size", 8}, {"degree", 3}, {"placement", placement_kind}, {"publish_replicas", 2},
                                {"links_seed", links_seed}}},
                     {"latency", {{"kind", "constant"}, {"mean_ms", 5}}},
                     {"content", {{"placement", placement}}},
@@ -95,14 +104,18 @@ std::map<std::string, std::vector<Counts>> simulate(const std::filesystem::path&
   return out;
 }
 
-TEST(Conformance, SimulatorAndRealClusterCountTheSame) {
-  Cluster c("conformance");
-  const auto expected = simulate(c.dir());
+class Conformance : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Conformance, SimulatorAndRealClusterCountTheSame) {
+  const std::string placement_kind = GetParam();
+  Cluster c("conformance-" + placement_kind);
+  const auto expected = simulate(c.dir(), placement_kind);
   c.start_tracker({"--zones-count", "2", "--zones-min-size", "8", "--zones-degree", "3", "--links-seed", std::to_string(links_seed),
                    "--heartbeat-ms", "100"});
   for (int p = 0; p < static_cast<int>(peers); ++p) {  // one by one, in id order, like the simulator's joins
     c.start_node({"--node-id", std::to_string(p), "--overlay-neighbours", json(neighbours_of(p)).dump(), "--zones-placement",
-                  "rendezvous", "--zones-publish-replicas", "2", "--search-timeout-ms", "500", "--search-seen-capacity", "4096"});
+                  placement_kind, "--zones-publish-replicas", "2", "--search-timeout-ms", "500", "--search-seen-capacity", "4096",
+                  "--core-seed", std::to_string(sim_core_seed(static_cast<std::uint32_t>(p)))});
     ASSERT_EQ(c.node(static_cast<std::size_t>(p)).id, static_cast<std::uint32_t>(p));
   }
   c.wait_settled(2);
@@ -147,6 +160,8 @@ TEST(Conformance, SimulatorAndRealClusterCountTheSame) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Placement, Conformance, ::testing::Values("rendezvous", "random"));
 
 }  // namespace
 }  // namespace zonal::test
