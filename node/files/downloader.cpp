@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "grpc_options.hpp"
+#include "hash_pipeline.hpp"
 #include "grpc_status.hpp"
 #include "safe_name.hpp"
 #include "zonal.grpc.pb.h"
@@ -34,28 +35,31 @@ class Transfer {
       have = 0;
     }
     if (have > 0) hash_prefix(m_hash, m_partial, have);
+    m_hasher = std::make_unique<HashPipeline>(m_hash);
     m_out.open(m_partial, std::ios::binary | std::ios::app);
     if (!m_out) throw FileError(FileErrorKind::io, "cannot write " + m_partial.string());
     m_offset = have;
     return have;
   }
 
-  /// Append one chunk; false (with `why`) when it does not continue the file.
-  bool append(const wire::Chunk& c, std::string& why) {
+  /// Append one chunk (its data is handed to the hashing thread); false (with `why`) when it
+  /// does not continue the file.
+  bool append(wire::Chunk& c, std::string& why) {
     if (c.offset() != m_offset) {
       why = "chunk at offset " + std::to_string(c.offset()) + ", expected " + std::to_string(m_offset);
       return false;
     }
     m_out.write(c.data().data(), static_cast<std::streamsize>(c.data().size()));
     if (!m_out) throw FileError(FileErrorKind::io, "cannot write " + m_partial.string());
-    m_hash.update(c.data());
     m_offset += c.data().size();
+    m_hasher->push(std::move(*c.mutable_data()));
     return true;
   }
 
   Digest finish() {
     m_out.close();
-    return m_hash.finish();
+    if (!m_hasher) return m_hash.finish();
+    return m_hasher->finish();
   }
   std::uint64_t offset() const noexcept { return m_offset; }
   const fs::path& partial() const noexcept { return m_partial; }
@@ -65,6 +69,7 @@ class Transfer {
   fs::path m_partial;
   std::ofstream m_out;
   Sha256 m_hash;
+  std::unique_ptr<HashPipeline> m_hasher;  ///< after open(): hashes what append() wrote
   std::uint64_t m_offset = 0;
 };
 
