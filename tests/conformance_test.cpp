@@ -156,7 +156,9 @@ TEST_P(Conformance, SimulatorAndRealClusterCountTheSame) {
       EXPECT_EQ(r.duplicates, s.duplicates);
       EXPECT_EQ(r.reached, s.reached);
       EXPECT_EQ(strategy == "flood" ? r.holder_hits : r.hits, s.hits);
-      if (strategy == "flood") EXPECT_EQ(s.messages, s.duplicates + s.reached);  // every reached peer forwarded
+      if (strategy == "flood") {
+        EXPECT_EQ(s.messages, s.duplicates + s.reached);  // every reached peer forwarded
+      }
     }
   }
 }

@@ -110,7 +110,9 @@ TEST_F(NodeFailure, SearchStillFindsReachableHoldersAfterKills) {
     for (const auto& h : r.body["hits"]) holders.insert(h["holder"].get<std::uint32_t>());
     EXPECT_FALSE(holders.empty()) << strategy;
     for (auto h : holders) EXPECT_TRUE(h == c().node(4).id || h == c().node(5).id);
-    if (strategy == "flood") EXPECT_EQ(holders.size(), 2u);
+    if (strategy == "flood") {
+      EXPECT_EQ(holders.size(), 2u);
+    }
   }
 }
 
