@@ -14,6 +14,7 @@
 #include "zonal/hash.hpp"
 #include "zonal/peer.hpp"
 #include "zonal/tracker.hpp"
+#include "zonal/zone_links.hpp"
 
 namespace zonal::sim {
 namespace {
@@ -155,7 +156,8 @@ void Simulation::install_zones() {
   const auto directory = m_tracker.directory();
   std::vector<std::vector<PeerId>> zones(directory->zone_count());
   for (ZoneId z = 0; z < zones.size(); ++z) zones[z].assign(directory->members(z).begin(), directory->members(z).end());
-  auto links = make_zone_links(m_peers.size(), zones, m_sc.zones.degree, stream_seed(m_seed, Stream::zone_links));
+  const std::uint64_t links_seed = m_sc.zones.links_seed.value_or(stream_seed(m_seed, Stream::zone_links));
+  auto links = make_zone_links(m_peers.size(), zones, m_sc.zones.degree, links_seed);
   for (PeerId p = 0; p < m_peers.size(); ++p) {
     m_peers[p].set_zone_neighbours(std::move(links[p]));
     m_peers[p].handle_zone_directory(m_now, directory);

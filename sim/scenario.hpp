@@ -40,11 +40,26 @@ struct ZonesSpec {
   std::uint32_t degree = 4;            ///< mean intra-zone link degree
   ZonePlacement placement = ZonePlacement::random;
   std::uint32_t publish_replicas = 2;  ///< members of the home zone that receive each index record
+  std::optional<std::uint64_t> links_seed;  ///< seed of the computed zone links; default: from the run seed
+};
+
+/// One explicitly placed file (content.placement).
+struct PlacedFile {
+  std::string name;
+  std::vector<PeerId> holders;
 };
 
 struct ContentSpec {
   std::uint32_t files = 1000;   ///< distinct file names
   std::uint32_t replicas = 3;   ///< peers holding each file
+  std::vector<PlacedFile> placement;  ///< explicit names and holders; empty = random placement
+};
+
+/// One explicitly scripted query (workload.script).
+struct ScriptedQuery {
+  PeerId origin = 0;
+  std::string name;
+  double at_ms = 0;  ///< since the start of the query phase; non-decreasing along the script
 };
 
 struct WorkloadSpec {
@@ -52,6 +67,7 @@ struct WorkloadSpec {
   double rate_per_s = 100.0;       ///< Poisson arrival rate of queries
   double zipf_alpha = 0.8;         ///< popularity skew of queried names (0 = uniform)
   double missing_fraction = 0.0;   ///< share of queries for names nobody holds
+  std::vector<ScriptedQuery> script;  ///< explicit queries; empty = random Poisson/Zipf stream
 };
 
 struct SearchSpec {

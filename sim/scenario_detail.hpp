@@ -143,6 +143,12 @@ class EdgeListCache {
   std::map<std::filesystem::path, Entry> m_entries;
 };
 
+/// content.placement: explicit names and holders (ids < `peers`); empty when absent. (scenario_explicit.cpp)
+std::vector<PlacedFile> parse_placement(const Section& content, std::uint32_t peers);
+
+/// workload.script: explicit queries (origins < `peers`, non-decreasing at_ms); empty when absent.
+std::vector<ScriptedQuery> parse_script(const Section& workload, std::uint32_t peers);
+
 /// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
 Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 

@@ -152,13 +152,13 @@ std::span<const std::string_view> top_level_keys() noexcept {
 
 std::span<const std::string_view> section_keys(std::string_view section) noexcept {
   static constexpr std::array<std::string_view, 6> topology{"kind", "degree", "degree_mean", "attach", "rewire", "file"};
-  static constexpr std::array<std::string_view, 5> zones{"count", "min_size", "degree", "placement",
-                                                         "publish_replicas"};
+  static constexpr std::array<std::string_view, 6> zones{"count", "min_size", "degree", "placement",
+                                                         "publish_replicas", "links_seed"};
   static constexpr std::array<std::string_view, 5> latency{"kind", "mean_ms", "min_ms", "max_ms", "sigma"};
   static constexpr std::array<std::string_view, 1> faults{"loss"};
-  static constexpr std::array<std::string_view, 2> content{"files", "replicas"};
-  static constexpr std::array<std::string_view, 4> workload{"queries", "rate_per_s", "zipf_alpha",
-                                                            "missing_fraction"};
+  static constexpr std::array<std::string_view, 3> content{"files", "replicas", "placement"};
+  static constexpr std::array<std::string_view, 5> workload{"queries", "rate_per_s", "zipf_alpha",
+                                                            "missing_fraction", "script"};
   static constexpr std::array<std::string_view, 4> search{"strategy", "ttl", "seen_capacity", "timeout_ms"};
   if (section == "topology") return topology;
   if (section == "zones") return zones;

@@ -193,6 +193,7 @@ ZonesSpec parse_zones(const Section& s) {
   z.degree = s.get_uint<std::uint32_t>("degree", z.degree, 1);
   z.placement = s.get_choice<ZonePlacement>("placement", z.placement, placements);
   z.publish_replicas = s.get_uint<std::uint32_t>("publish_replicas", z.publish_replicas, 1);
+  if (s.has("links_seed")) z.links_seed = s.get_uint<std::uint64_t>("links_seed", 0, 0);
   return z;
 }
 
@@ -225,6 +226,12 @@ ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file)
   ContentSpec c;
   c.files = s.get_uint<std::uint32_t>("files", c.files, 1, files_max);
   c.replicas = s.get_uint<std::uint32_t>("replicas", c.replicas, 1, replicas_max);
+  c.placement = parse_placement(s, peers);
+  if (!c.placement.empty()) {
+    if (s.has("files") || s.has("replicas")) fail(s.path_of("placement"), "cannot be combined with files or replicas");
+    c.files = static_cast<std::uint32_t>(c.placement.size());
+    return c;
+  }
   if (c.replicas > peers) {
     fail(s.path_of("replicas"), "must be <= peers (" + std::to_string(peers) + (from_file ? ", from topology.file" : "") +
                                     "), got " + std::to_string(c.replicas));
@@ -232,9 +239,15 @@ ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file)
   return c;
 }
 
-WorkloadSpec parse_workload(const Section& s) {
+WorkloadSpec parse_workload(const Section& s, std::uint32_t peers) {
   s.reject_unknown(section_keys("workload"));
   WorkloadSpec w;
+  w.script = parse_script(s, peers);
+  if (!w.script.empty()) {
+    if (s.has("queries")) fail(s.path_of("script"), "cannot be combined with queries (the script sets the count)");
+    w.queries = static_cast<std::uint32_t>(w.script.size());
+    return w;
+  }
   w.queries = s.get_uint<std::uint32_t>("queries", w.queries, 1, queries_max);
   w.rate_per_s = at_most(s.get_number("rate_per_s", w.rate_per_s, Bound{rate_per_s_min}), rate_per_s_max,
                          s.path_of("rate_per_s"));
@@ -285,7 +298,7 @@ Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edg
   s.latency = parse_latency(root.sub("latency"));
   s.faults = parse_faults(root.sub("faults"));
   s.content = parse_content(root.sub("content"), peers, from_file);
-  s.workload = parse_workload(root.sub("workload"));
+  s.workload = parse_workload(root.sub("workload"), peers);
   s.search = parse_search(root.sub("search"));
   return s;
 }

@@ -49,9 +49,4 @@ Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double r
 /// Node ids become labels; dense ids follow first appearance order. Throws TopologyError naming file:line.
 Topology load_edge_list(const std::filesystem::path& file);
 
-/// Connected intra-zone overlay: for each zone, a ring over its members (in the given order)
-/// plus random chords until the mean degree reaches `degree`. Returns neighbour lists indexed by peer.
-std::vector<std::vector<PeerId>> make_zone_links(std::size_t peers, std::span<const std::vector<PeerId>> zones,
-                                                 std::uint32_t degree, std::uint64_t seed);
-
 }  // namespace zonal::sim

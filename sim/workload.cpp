@@ -12,7 +12,22 @@
 
 namespace zonal::sim {
 
+namespace {
+
+/// content.placement: the given names on the given holders, in file order.
+Content explicit_content(const ContentSpec& spec) {
+  Content c;
+  for (const PlacedFile& f : spec.placement) {
+    c.keys.push_back(file_key(f.name));
+    c.holders.push_back(f.holders);
+  }
+  return c;
+}
+
+}  // namespace
+
 Content place_content(const ContentSpec& spec, std::uint32_t peers, std::uint64_t seed) {
+  if (!spec.placement.empty()) return explicit_content(spec);
   boost::random::mt19937_64 engine(seed);
   Content c;
   c.keys.reserve(spec.files);
@@ -42,17 +57,35 @@ QueryStream::QueryStream(const WorkloadSpec& spec, const Content& content, std::
 }
 
 TimeUs QueryStream::next_gap_us() {
+  if (!m_spec.script.empty()) return scripted_gap_us();
   boost::random::exponential_distribution<double> gap(m_spec.rate_per_s);
   return static_cast<TimeUs>(std::llround(gap(m_engine) * 1e6));
 }
 
 QueryRequest QueryStream::next() {
+  if (!m_spec.script.empty()) return scripted_next();
   boost::random::uniform_int_distribution<PeerId> origin(0, m_peers - 1);
   const PeerId who = origin(m_engine);
   const std::int64_t file = draw_file();
   const FileKey key = file >= 0 ? m_content.keys[static_cast<std::size_t>(file)]
                                 : file_key("missing-" + std::to_string(m_missing++));
   return {who, key, file};
+}
+
+TimeUs QueryStream::scripted_gap_us() {
+  const auto& script = m_spec.script;
+  const std::size_t i = std::min(m_script_next, script.size() - 1);
+  const double previous_ms = i == 0 ? 0.0 : script[i - 1].at_ms;
+  return static_cast<TimeUs>(std::llround((script[i].at_ms - previous_ms) * 1000.0));
+}
+
+QueryRequest QueryStream::scripted_next() {
+  const ScriptedQuery& q = m_spec.script[m_script_next % m_spec.script.size()];
+  ++m_script_next;
+  const FileKey key = file_key(q.name);
+  const auto it = std::find(m_content.keys.begin(), m_content.keys.end(), key);
+  const std::int64_t file = it == m_content.keys.end() ? -1 : it - m_content.keys.begin();
+  return {q.origin, key, file};
 }
 
 std::int64_t QueryStream::draw_file() {

@@ -15,7 +15,8 @@ struct Content {
   std::vector<std::vector<PeerId>> holders;   ///< distinct holders of file i
 };
 
-/// Place `spec.replicas` distinct holders per file uniformly at random among `peers`.
+/// Place `spec.replicas` distinct holders per file uniformly at random among `peers`, or the
+/// explicit `spec.placement` when given.
 Content place_content(const ContentSpec& spec, std::uint32_t peers, std::uint64_t seed);
 
 struct QueryRequest {
@@ -24,7 +25,7 @@ struct QueryRequest {
   std::int64_t file;  ///< index into Content, or -1 for a name nobody holds
 };
 
-/// Endless deterministic stream of queries following the workload spec.
+/// Endless deterministic stream of queries following the workload spec (or its script, in order).
 class QueryStream {
  public:
   /// Build the Zipf table over `content` files; seeded per run.
@@ -36,12 +37,15 @@ class QueryStream {
 
  private:
   std::int64_t draw_file();
+  TimeUs scripted_gap_us();
+  QueryRequest scripted_next();
 
   WorkloadSpec m_spec;
   const Content& m_content;
   std::uint32_t m_peers;
   std::vector<double> m_zipf_cdf;
   std::uint64_t m_missing = 0;
+  std::size_t m_script_next = 0;
   boost::random::mt19937_64 m_engine;
 };
 

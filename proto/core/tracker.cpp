@@ -98,7 +98,7 @@ std::span<const PeerId> Tracker::members(ZoneId zone) const noexcept {
 std::shared_ptr<const ZoneDirectory> Tracker::directory() const {
   std::vector<std::vector<PeerId>> sorted = m_zones;
   for (auto& z : sorted) std::sort(z.begin(), z.end());
-  return std::make_shared<const ZoneDirectory>(std::move(sorted), m_epoch);
+  return std::make_shared<const ZoneDirectory>(std::move(sorted), m_epoch, m_config.links_seed);
 }
 
 std::uint32_t Tracker::zone_count_wanted(std::size_t peers) const noexcept {

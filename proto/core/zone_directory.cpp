@@ -2,8 +2,9 @@
 
 namespace zonal {
 
-ZoneDirectory::ZoneDirectory(std::vector<std::vector<PeerId>> members, std::uint64_t epoch)
-    : m_epoch(epoch) {
+ZoneDirectory::ZoneDirectory(std::vector<std::vector<PeerId>> members, std::uint64_t epoch,
+                             std::uint64_t links_seed)
+    : m_epoch(epoch), m_links_seed(links_seed) {
   m_offsets.reserve(members.size() + 1);
   m_offsets.push_back(0);
   for (const auto& zone : members) {

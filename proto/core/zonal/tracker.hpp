@@ -19,6 +19,7 @@ struct TrackerConfig {
   std::uint32_t zone_count_target = 1;                  ///< zones wanted once there are enough peers
   std::uint32_t zone_size_min = zone_size_min_default;  ///< every zone keeps at least this many members
   TimeUs expiry_us = 0;                                 ///< drop peers silent this long; 0 = never
+  std::uint64_t links_seed = 0;                         ///< travels with the directory: seeds computed links
 };
 
 class Tracker {

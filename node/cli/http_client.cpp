@@ -1,0 +1,59 @@
+#include "http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <stdexcept>
+
+namespace zonal::cli {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+std::string url_encode(const std::string& text) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+  return out;
+}
+
+HttpResult http_call(const std::string& host_port, const std::string& method, const std::string& target, const nlohmann::json& body) {
+  const auto colon = host_port.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--node must be host:port, got \"" + host_port + "\"");
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  beast::tcp_stream stream(io);
+  beast::error_code ec;
+  const auto endpoints = resolver.resolve(host_port.substr(0, colon), host_port.substr(colon + 1), ec);
+  if (!ec) stream.connect(endpoints, ec);
+  if (ec) throw std::runtime_error("cannot reach the node at " + host_port + ": " + ec.message() + " (is zonal-node running? see --node)");
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, host_port);
+  req.set(http::field::content_type, "application/json");
+  if (!body.is_null()) req.body() = body.dump();
+  req.prepare_payload();
+  http::write(stream, req, ec);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  if (!ec) http::read(stream, buffer, parser, ec);
+  if (ec) throw std::runtime_error("request to " + host_port + " failed: " + ec.message());
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  const auto& res = parser.get();
+  HttpResult out{static_cast<int>(res.result_int()), nlohmann::json::parse(res.body(), nullptr, false)};
+  if (out.body.is_discarded()) throw std::runtime_error("the node answered with something other than JSON");
+  return out;
+}
+
+}  // namespace zonal::cli

@@ -1,0 +1,47 @@
+/// zonal: command-line client of a running zonal-node (through its REST API).
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "commands.hpp"
+#include "interactive.hpp"
+
+int main(int argc, char** argv) {
+  using namespace zonal::cli;
+  CLI::App app{"zonal: talk to a running zonal-node. The node's REST address comes from --node, else $ZONAL_NODE, else 127.0.0.1:8701."};
+  Target t;
+  if (const char* env = std::getenv("ZONAL_NODE")) t.node = env;
+  app.add_option("--node", t.node, "host:port of the node's REST API");
+  app.add_flag("--json", t.json, "print the node's JSON answer instead of text");
+  app.require_subcommand(1);
+  std::string name, strategy;
+  unsigned ttl = 0;
+  auto* status = app.add_subcommand("status", "the node's id, zone, links and files");
+  auto* peers = app.add_subcommand("peers", "peers known from the tracker's directory");
+  auto* zones = app.add_subcommand("zones", "the zone directory");
+  auto* files = app.add_subcommand("files", "files this node shares");
+  auto* search = app.add_subcommand("search", "search the network for a file name");
+  search->add_option("name", name, "file name")->required();
+  search->add_option("--strategy", strategy, "flood or zone-flood (default: the node's)");
+  search->add_option("--ttl", ttl, "hop limit 1..10 (default: the node's)")->check(CLI::Range(1, 10));
+  auto* get = app.add_subcommand("get", "search, download from the holders, verify SHA-256 and share");
+  get->add_option("name", name, "file name")->required();
+  get->add_option("--strategy", strategy, "flood or zone-flood");
+  auto* share = app.add_subcommand("share", "share a file: a local path is copied into the node's shared directory");
+  share->add_option("path", name, "path of a file, or the name of a file already in the shared directory")->required();
+  auto* upload = app.add_subcommand("upload", "send a shared file into the network (a copy goes to its home zone)");
+  upload->add_option("name", name, "name of a file this node shares")->required();
+  auto* interactive = app.add_subcommand("interactive", "menu-driven session");
+  CLI11_PARSE(app, argc, argv);
+  if (*status) return cmd_status(t, std::cout);
+  if (*peers) return cmd_peers(t, std::cout);
+  if (*zones) return cmd_zones(t, std::cout);
+  if (*files) return cmd_files(t, std::cout);
+  if (*search) return cmd_search(t, name, strategy, ttl, std::cout);
+  if (*get) return cmd_get(t, name, strategy, std::cout);
+  if (*share) return cmd_share(t, name, std::cout);
+  if (*upload) return cmd_upload(t, name, std::cout);
+  if (*interactive) return run_interactive(t, std::cin, std::cout);
+  return 2;
+}

@@ -1,0 +1,31 @@
+#pragma once
+/// gRPC settings shared by every server and client of a node or tracker. Include only from .cpp files.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+namespace zonal::node {
+
+/// Largest gRPC message a node sends or accepts: a file chunk (<= 4 MiB) plus framing.
+inline constexpr int grpc_message_bytes_max = 5 << 20;
+
+/// Insecure channel to `address` with explicit message size limits; call for every outbound stub.
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address);
+
+/// Apply the message size limits to a server under construction.
+void apply_limits(grpc::ServerBuilder& builder);
+
+/// Build and start a server for `service` on bind:port with the limits applied; stores the bound
+/// port (the OS's choice for port 0) in `bound_port`. Throws std::runtime_error when it cannot listen.
+std::unique_ptr<grpc::Server> start_server(grpc::Service& service, const std::string& bind, std::uint16_t port, int& bound_port);
+
+/// Shut `server` down (running calls get two seconds), wait for it and release it; idempotent.
+void stop_server(std::unique_ptr<grpc::Server>& server);
+
+/// Set a deadline `timeout_ms` from now on `ctx`; every outbound RPC gets one.
+void set_deadline(grpc::ClientContext& ctx, std::uint32_t timeout_ms);
+
+}  // namespace zonal::node

@@ -1,0 +1,83 @@
+#include "node_config.hpp"
+
+#include "zonal/strategy.hpp"
+
+namespace zonal::node {
+
+using nlohmann::json;
+
+ConfigSchema node_schema() {
+  return {
+      {"node.id", "", "peer id to ask the tracker for (empty: the tracker assigns one)"},
+      {"node.host", "127.0.0.1", "host name or address other peers use to reach this node's gRPC port"},
+      {"grpc.bind", "127.0.0.1", "address the peer gRPC service listens on (0.0.0.0: all interfaces)"},
+      {"grpc.port", 7701, "port of the peer gRPC service (0: let the OS choose)"},
+      {"rest.bind", "127.0.0.1", "address the REST/JSON API listens on"},
+      {"rest.port", 8701, "port of the REST/JSON API (0: let the OS choose)"},
+      {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
+      {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
+      {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
+      {"search.strategy", "zone-flood", "default search strategy: flood or zone-flood"},
+      {"search.ttl", 7, "default hop limit of a search (1..10)"},
+      {"search.timeout_ms", 3000, "how long a search collects hits, milliseconds"},
+      {"search.seen_capacity", 4096, "query ids remembered for duplicate detection"},
+      {"zones.placement", "rendezvous", "home-zone member choice: rendezvous or random"},
+      {"zones.publish_replicas", 2, "home-zone members that receive each index record"},
+      {"core.seed", 0, "seed of the protocol core's random stream (0: derived from the peer id)"},
+      {"overlay.neighbours", json::array(), "fixed overlay neighbour ids (empty: computed from the tracker's directory)"},
+      {"files.chunk_bytes", 1 << 20, "bytes per streamed chunk (4096..4194304)"},
+      {"files.upload_rate_bytes_per_s", 0, "limit on bytes served per second per transfer (0: unlimited)"},
+      {"files.store_bytes_max", 16ull << 30, "largest file accepted by Store uploads"},
+      {"amqp.enabled", false, "publish events to RabbitMQ"},
+      {"amqp.url", "amqp://guest:guest@127.0.0.1:5672/", "AMQP broker URL"},
+      {"amqp.exchange", "zonal.events", "topic exchange the events go to"},
+      {"dummy.files", 0, "generate this many dummy files in the shared directory at start (demo mode)"},
+      {"dummy.bytes", 1 << 20, "size of each dummy file"},
+      {"log.level", "info", "trace, debug, info, warn, error or off"},
+  };
+}
+
+std::optional<Strategy> strategy_from_name(std::string_view name) {
+  for (Strategy s : {Strategy::flood, Strategy::zone_flood})
+    if (name == strategy_name(s)) return s;
+  return std::nullopt;
+}
+
+NodeConfig parse_node_config(const Settings& s) {
+  NodeConfig c;
+  if (const std::string id = s.get_string("node.id", true); !id.empty()) {
+    const auto n = std::strtoull(id.c_str(), nullptr, 10);
+    if (id.find_first_not_of("0123456789") != std::string::npos || n >= 0xFFFFFFFFull)
+      s.fail("node.id", "must be a peer id below 4294967295, got \"" + id + "\"");
+    c.requested_id = static_cast<std::uint32_t>(n);
+  }
+  c.advertise_host = s.get_string("node.host");
+  c.grpc_bind = s.get_string("grpc.bind");
+  c.grpc_port = static_cast<std::uint16_t>(s.get_uint("grpc.port", 0, 65535));
+  c.rest_bind = s.get_string("rest.bind");
+  c.rest_port = static_cast<std::uint16_t>(s.get_uint("rest.port", 0, 65535));
+  c.data_dir = s.get_string("data_dir");
+  c.tracker_address = s.get_string("tracker.address");
+  c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
+  c.strategy = *strategy_from_name(s.get_choice("search.strategy", {"flood", "zone-flood"}));
+  c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));
+  c.peer.query_timeout_us = static_cast<TimeUs>(s.get_uint("search.timeout_ms", 10, 600'000)) * 1000;
+  c.peer.seen_capacity = static_cast<std::uint32_t>(s.get_uint("search.seen_capacity", 1, 10'000'000));
+  c.peer.zone_placement = s.get_choice("zones.placement", {"rendezvous", "random"}) == "random"
+                              ? ZonePlacement::random : ZonePlacement::rendezvous;
+  c.peer.publish_replicas = static_cast<std::uint32_t>(s.get_uint("zones.publish_replicas", 1, 64));
+  c.core_seed = s.get_uint("core.seed", 0, ~0ull);
+  c.overlay_neighbours = s.get_ids("overlay.neighbours");
+  c.chunk_bytes = static_cast<std::uint32_t>(s.get_uint("files.chunk_bytes", 4096, 4 << 20));
+  c.upload_rate_bytes_per_s = s.get_uint("files.upload_rate_bytes_per_s", 0, ~0ull);
+  c.store_bytes_max = s.get_uint("files.store_bytes_max", 0, ~0ull);
+  c.amqp_enabled = s.get_bool("amqp.enabled");
+  c.amqp_url = s.get_string("amqp.url");
+  c.amqp_exchange = s.get_string("amqp.exchange");
+  c.dummy_files = static_cast<std::uint32_t>(s.get_uint("dummy.files", 0, 100'000));
+  c.dummy_bytes = s.get_uint("dummy.bytes", 0, 1ull << 40);
+  c.log_level = s.get_choice("log.level", {"trace", "debug", "info", "warn", "error", "off"});
+  return c;
+}
+
+}  // namespace zonal::node

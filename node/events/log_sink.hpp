@@ -1,0 +1,17 @@
+#pragma once
+/// EventSink used when AMQP is disabled: events go to the debug log only.
+#include <spdlog/spdlog.h>
+
+#include "event_sink.hpp"
+
+namespace zonal::node {
+
+class LogSink final : public EventSink {
+ public:
+  /// Log the event at debug level.
+  void publish(const std::string& routing_key, nlohmann::json body) override {
+    spdlog::debug("event {} {}", routing_key, body.dump());
+  }
+};
+
+}  // namespace zonal::node

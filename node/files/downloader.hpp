@@ -1,0 +1,39 @@
+#pragma once
+/// Downloads a shared file from its holders over Peer.FileInfo + Peer.Fetch: chunks land in
+/// partial/<name>.download, the SHA-256 announced by the holder is checked, then the file is
+/// renamed into the shared directory. A partial file is resumed from its length; a failed
+/// stream continues from the same offset with the next holder. Blocking: run off the io thread.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "shared_dir.hpp"
+#include "zonal/types.hpp"
+
+namespace zonal::node {
+
+struct Holder {
+  PeerId id = no_peer;
+  std::string address;  ///< host:port of its Peer service
+};
+
+/// Which holder supplied which byte range.
+struct DownloadSource {
+  PeerId peer = no_peer;
+  std::uint64_t from_offset = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct DownloadResult {
+  SharedFile file;
+  std::uint64_t resumed_from = 0;  ///< bytes already present in partial/ when the download started
+  std::vector<DownloadSource> sources;
+};
+
+/// Download `name` from `holders` (in order) into `files`; throws FileError naming the cause
+/// (bad name, no holder has it, every holder failed, SHA-256 mismatch, transfer already running).
+/// Every RPC has a deadline: `timeout_ms` for FileInfo, plus one second per MiB for Fetch.
+DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
+                             std::uint32_t timeout_ms);
+
+}  // namespace zonal::node

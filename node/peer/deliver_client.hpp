@@ -1,0 +1,48 @@
+#pragma once
+/// Outbound protocol messages: each Transmit becomes one asynchronous Peer.Deliver call (gRPC
+/// callback API), so the runtime's io thread never waits for the network. Channels are cached
+/// per address.
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "address_book.hpp"
+#include "transport.hpp"
+
+namespace zonal::node {
+
+class DeliverClient final : public Transport {
+ public:
+  /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline.
+  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms);
+  ~DeliverClient() override;
+
+  /// Start one Deliver call; unknown destinations and failed calls are counted and logged.
+  void send(PeerId to, const Message& msg) override;
+  /// Call `handler` whenever a message waits for an unknown destination (e.g. ask the tracker
+  /// for a fresh directory); set before the first send.
+  void set_unknown_handler(std::function<void()> handler) { m_on_unknown = std::move(handler); }
+  /// Send the messages that waited for an address now in the book (others are dropped); call
+  /// after every directory update.
+  void retry_waiting();
+  /// Set this node's id once known (before any send).
+  void set_self(PeerId self) noexcept { m_self = self; }
+  /// Wait (bounded) until no call is in flight; call before shutting down.
+  void drain_calls();
+  /// Calls that failed (no address, transport error or error status).
+  std::uint64_t failures() const noexcept { return m_failures; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+  std::atomic<PeerId> m_self;
+  std::atomic<std::uint64_t> m_failures{0};
+  std::function<void()> m_on_unknown;
+  std::mutex m_waiting_mutex;
+  std::deque<std::pair<PeerId, Message>> m_waiting;  ///< for destinations not yet in the book (bounded)
+};
+
+}  // namespace zonal::node

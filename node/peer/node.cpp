@@ -1,0 +1,78 @@
+#include "node.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include "amqp_publisher.hpp"
+#include "api_routes.hpp"
+#include "dummy_files.hpp"
+#include "log_sink.hpp"
+#include "ready.hpp"
+#include "zonal/hash.hpp"
+
+namespace zonal::node {
+namespace {
+
+std::unique_ptr<EventSink> make_events(const NodeConfig& c) {
+  if (!c.amqp_enabled) return std::make_unique<LogSink>();
+  return std::make_unique<AmqpPublisher>(parse_amqp_url(c.amqp_url), c.amqp_exchange);
+}
+
+}  // namespace
+
+Node::Node(NodeConfig config)
+    : m_config(std::move(config)), m_events(make_events(m_config)), m_files(m_config.shared_dir(), m_config.partial_dir()) {
+  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events);
+  m_address = m_config.advertise_host + ":" + std::to_string(m_server->port());
+  m_session = std::make_unique<TrackerSession>(m_config, m_address, m_book, *m_events);
+}
+
+void Node::interrupt() { m_session->interrupt(); }
+
+Node::~Node() { stop(); }
+
+std::uint64_t Node::core_seed(PeerId id) const {
+  return m_config.core_seed != 0 ? m_config.core_seed : mix64(0x7a6f6e616cull ^ id);
+}
+
+bool Node::start() {
+  if (m_config.dummy_files > 0) {
+    const std::string tag = m_config.requested_id ? std::to_string(*m_config.requested_id) : std::to_string(::getpid());
+    make_dummy_files(m_config.shared_dir(), tag, m_config.dummy_files, m_config.dummy_bytes);
+  }
+  const auto shared = m_files.scan();
+  const auto id = m_session->register_blocking();
+  if (!id) return false;
+  m_id = *id;
+  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms);
+  m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events);
+  m_server->attach(*m_runtime, m_id);
+  m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
+  m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
+  m_session->run(*m_runtime);
+  for (const auto& f : shared) m_runtime->share(f.key);
+  m_rest = std::make_unique<HttpServer>(m_config.rest_bind, m_config.rest_port,
+                                        [this](const HttpRequest& r) { return handle_api(*this, r); });
+  spdlog::info("peer {} serving gRPC on {} and REST on {}:{}, sharing {} files from {}", m_id, m_address, m_config.rest_bind,
+               m_rest->port(), shared.size(), m_config.shared_dir().string());
+  announce_ready({{"event", "ready"}, {"role", "node"}, {"id", m_id}, {"grpc_port", m_server->port()},
+                  {"rest_port", m_rest->port()}, {"pid", ::getpid()}},
+                 m_config.data_dir);
+  return true;
+}
+
+void Node::stop() {
+  if (m_rest) m_rest->stop();
+  if (m_session) m_session->stop_and_leave();
+  if (m_runtime) m_runtime->stop();
+  if (m_server) m_server->shutdown();
+  if (m_transport) m_transport->drain_calls();
+}
+
+PeerRuntime& Node::runtime() {
+  if (!m_runtime) throw ApiError(503, "node is not registered yet");
+  return *m_runtime;
+}
+
+}  // namespace zonal::node

@@ -1,0 +1,65 @@
+#pragma once
+/// A whole zonal-node: shared directory, gRPC peer server, tracker session, protocol runtime,
+/// REST API and event publisher, started in dependency order and stopped in reverse.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "address_book.hpp"
+#include "deliver_client.hpp"
+#include "downloader.hpp"
+#include "event_sink.hpp"
+#include "http_server.hpp"
+#include "node_api.hpp"
+#include "node_config.hpp"
+#include "peer_runtime.hpp"
+#include "peer_server.hpp"
+#include "shared_dir.hpp"
+#include "tracker_session.hpp"
+
+namespace zonal::node {
+
+class Node final : public NodeApi {
+ public:
+  /// Build every part and bind the gRPC port; start() brings the node up. Throws on bind failure.
+  explicit Node(NodeConfig config);
+  ~Node() override;
+
+  /// Serve gRPC, register (waiting for the tracker), share the directory, serve REST, print
+  /// the ready line. Returns false when stop() was called before registration finished.
+  bool start();
+  /// Make a start() that still waits for the tracker return false; call from another thread on a signal.
+  void interrupt();
+  /// Leave the tracker and stop everything; idempotent. Call after start() returned.
+  void stop();
+
+  nlohmann::json status() override;
+  nlohmann::json peers() override;
+  nlohmann::json zones() override;
+  nlohmann::json files() override;
+  nlohmann::json share(const std::string& name) override;
+  nlohmann::json search(const std::string& name, std::optional<std::string> strategy, std::optional<unsigned> ttl) override;
+  nlohmann::json get(const std::string& name, std::optional<std::string> strategy) override;
+  nlohmann::json store(const std::string& name) override;
+  nlohmann::json queries() override;
+
+ private:
+  PeerRuntime& runtime();
+  std::vector<Holder> holders_of(const nlohmann::json& found, const std::vector<Holder>& skip);
+  SearchOutcome run_search(const std::string& name, Strategy strategy, std::uint8_t ttl);
+  std::uint64_t core_seed(PeerId id) const;
+
+  NodeConfig m_config;
+  std::unique_ptr<EventSink> m_events;
+  SharedDir m_files;
+  AddressBook m_book;
+  std::unique_ptr<PeerServer> m_server;
+  std::unique_ptr<TrackerSession> m_session;
+  std::unique_ptr<DeliverClient> m_transport;
+  std::unique_ptr<PeerRuntime> m_runtime;
+  std::unique_ptr<HttpServer> m_rest;
+  PeerId m_id = no_peer;
+  std::string m_address;
+};
+
+}  // namespace zonal::node

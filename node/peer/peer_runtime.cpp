@@ -1,0 +1,220 @@
+#include "peer_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <future>
+#include <thread>
+#include <unordered_map>
+
+#include "zonal/peer.hpp"
+
+namespace zonal::node {
+
+namespace asio = boost::asio;
+
+struct PeerRuntime::Impl {
+  struct PendingSearch {
+    FileKey key = 0;
+    SearchOutcome outcome;
+    std::function<void(SearchOutcome)> done;
+  };
+
+  Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e)
+      : peer(id, config, seed), transport(t), events(e), timer(io), work(asio::make_work_guard(io)) {}
+
+  MonotonicClock clock;
+  Peer peer;
+  Transport& transport;
+  EventSink& events;
+  asio::io_context io;
+  asio::steady_timer timer;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::thread thread;
+  QueryStats stats;
+  std::unordered_map<QueryId, PendingSearch> searches;
+  std::optional<TimeUs> armed_us;
+  std::atomic<bool> stopped{false};
+
+  /// Run `fn` on the io thread and wait for its result; nullopt on timeout or when stopped.
+  template <class Fn>
+  auto call(Fn fn, std::chrono::milliseconds wait = std::chrono::seconds(5)) -> std::optional<decltype(fn())> {
+    if (stopped) return std::nullopt;
+    auto task = std::make_shared<std::packaged_task<decltype(fn())()>>(std::move(fn));
+    auto result = task->get_future();
+    asio::post(io, [task] { (*task)(); });
+    if (result.wait_for(wait) != std::future_status::ready) return std::nullopt;
+    return result.get();
+  }
+
+  void drain();
+  void on_event(const PeerEvent& ev);
+  void arm_timer();
+  void fail_all(const std::string& why);
+};
+
+void PeerRuntime::Impl::drain() {
+  while (auto t = peer.poll_transmit()) {
+    if (const auto* q = std::get_if<Query>(&t->msg)) {
+      ++stats.at(q->query_id, q->key).sent;
+    } else if (const auto* h = std::get_if<QueryHit>(&t->msg)) {
+      if (auto* c = stats.find(h->query_id)) ++c->hit_messages;
+    }
+    transport.send(t->to, t->msg);
+  }
+  while (auto ev = peer.poll_event()) on_event(*ev);
+  arm_timer();
+}
+
+void PeerRuntime::Impl::on_event(const PeerEvent& ev) {
+  if (const auto* hit = std::get_if<HitEvent>(&ev)) {
+    auto& c = stats.at(hit->query_id, hit->key);
+    ++c.hits;
+    c.holder_hits += hit->holder == hit->responder;
+    if (auto it = searches.find(hit->query_id); it != searches.end())
+      it->second.outcome.hits.push_back(SearchHit{hit->holder, hit->responder, hit->hops, hit->elapsed_us / 1000.0});
+  } else if (const auto* done = std::get_if<QueryDoneEvent>(&ev)) {
+    auto it = searches.find(done->query_id);
+    if (it == searches.end()) return;
+    auto pending = std::move(it->second);
+    searches.erase(it);
+    pending.done(std::move(pending.outcome));
+  } else if (const auto* failed = std::get_if<SearchFailedEvent>(&ev)) {
+    auto it = searches.find(failed->query_id);
+    if (it == searches.end()) return;
+    auto pending = std::move(it->second);
+    searches.erase(it);
+    pending.outcome.error = failed->reason;
+    pending.done(std::move(pending.outcome));
+  } else if (const auto* moved = std::get_if<ZoneChangedEvent>(&ev)) {
+    spdlog::info("now in zone {} of {}", moved->zone, moved->zone_count);
+    events.publish("zone.changed", {{"peer_id", peer.id()}, {"zone", moved->zone}, {"zone_count", moved->zone_count}});
+  }
+}
+
+void PeerRuntime::Impl::arm_timer() {
+  const auto due = peer.poll_timeout();
+  if (!due || (armed_us && *armed_us <= *due)) return;
+  armed_us = due;
+  const auto wait = std::chrono::microseconds(std::max<TimeUs>(0, *due - clock.now_us()));
+  timer.expires_after(wait);
+  timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed earlier or stopped
+    armed_us.reset();
+    const TimeUs now = clock.now_us();
+    if (auto d = peer.poll_timeout(); d && *d <= now) peer.handle_timeout(now);
+    drain();
+  });
+}
+
+void PeerRuntime::Impl::fail_all(const std::string& why) {
+  auto pending = std::move(searches);
+  searches.clear();
+  for (auto& [id, s] : pending) {
+    s.outcome.error = why;
+    s.done(std::move(s.outcome));
+  }
+}
+
+PeerRuntime::PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport,
+                         EventSink& events)
+    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events)) {
+  m_impl->thread = std::thread([impl = m_impl.get()] { impl->io.run(); });
+}
+
+PeerRuntime::~PeerRuntime() { stop(); }
+
+void PeerRuntime::stop() {
+  if (m_impl->stopped.exchange(true)) return;
+  asio::post(m_impl->io, [impl = m_impl.get()] {
+    impl->timer.cancel();
+    impl->fail_all("node is shutting down");
+    impl->work.reset();
+  });
+  if (m_impl->thread.joinable()) m_impl->thread.join();
+}
+
+std::optional<Arrival> PeerRuntime::deliver(PeerId from, const Message& msg, std::chrono::milliseconds wait) {
+  return m_impl->call(
+      [impl = m_impl.get(), from, msg] {
+        Impl& m = *impl;
+        const Arrival a = m.peer.handle_message(m.clock.now_us(), from, msg);
+        if (const auto* q = std::get_if<Query>(&msg)) {
+          auto& c = m.stats.at(q->query_id, q->key);
+          c.fresh += a == Arrival::fresh;
+          c.duplicates += a == Arrival::duplicate;
+        }
+        if (a != Arrival::duplicate && a != Arrival::dropped) m.drain();
+        return a;
+      },
+      wait);
+}
+
+void PeerRuntime::share(FileKey key) {
+  asio::post(m_impl->io, [impl = m_impl.get(), key] {
+    impl->peer.share(impl->clock.now_us(), key);
+    impl->drain();
+  });
+}
+
+void PeerRuntime::search(FileKey key, Strategy strategy, std::uint8_t ttl_hops, std::function<void(SearchOutcome)> done) {
+  if (m_impl->stopped) return done(SearchOutcome{0, {}, "node is shutting down"});
+  asio::post(m_impl->io, [impl = m_impl.get(), key, strategy, ttl_hops, done = std::move(done)]() mutable {
+    Impl& m = *impl;
+    const TimeUs now = m.clock.now_us();
+    // Register the pending search before the core can report on it (the id is the next counter value).
+    const QueryId id = m.peer.search(now, key, strategy, SearchParams{ttl_hops});
+    auto& c = m.stats.at(id, key);
+    c.origin = true;
+    m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done)});
+    m.drain();
+  });
+}
+
+void PeerRuntime::install_directory(std::shared_ptr<const ZoneDirectory> directory, std::vector<PeerId> overlay,
+                                    std::vector<PeerId> zone_links) {
+  asio::post(m_impl->io, [impl = m_impl.get(), directory = std::move(directory), overlay = std::move(overlay),
+                          zone_links = std::move(zone_links)]() mutable {
+    Impl& m = *impl;
+    m.peer.set_overlay_neighbours(std::move(overlay));
+    m.peer.set_zone_neighbours(std::move(zone_links));
+    m.peer.handle_zone_directory(m.clock.now_us(), std::move(directory));
+    m.drain();
+  });
+}
+
+void PeerRuntime::assign_zone(ZoneAssignment assignment) {
+  asio::post(m_impl->io, [impl = m_impl.get(), assignment] {
+    impl->peer.handle_message(impl->clock.now_us(), 0xFFFFFFFEu, assignment);
+    impl->drain();
+  });
+}
+
+std::vector<QueryCounters> PeerRuntime::counters() {
+  return m_impl->call([impl = m_impl.get()] { return impl->stats.snapshot(); }).value_or(std::vector<QueryCounters>{});
+}
+
+RuntimeState PeerRuntime::state() {
+  return m_impl
+      ->call([impl = m_impl.get()] {
+        const Peer& p = impl->peer;
+        RuntimeState s;
+        s.id = p.id();
+        s.zone = p.zone();
+        if (const ZoneDirectory* d = p.directory()) {
+          s.zone_count = d->zone_count();
+          s.epoch = d->epoch();
+        }
+        s.overlay.assign(p.overlay_neighbours().begin(), p.overlay_neighbours().end());
+        s.zone_links.assign(p.zone_neighbours().begin(), p.zone_neighbours().end());
+        s.records = p.index().record_count();
+        s.local_files = p.index().local().size();
+        return s;
+      })
+      .value_or(RuntimeState{});
+}
+
+}  // namespace zonal::node

@@ -1,0 +1,185 @@
+#include "peer_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "grpc_options.hpp"
+#include "grpc_status.hpp"
+#include "safe_name.hpp"
+#include "store_receiver.hpp"
+#include "zonal.grpc.pb.h"
+#include "zonal/wire/codec.hpp"
+
+namespace zonal::node {
+namespace {
+
+constexpr auto deliver_wait = std::chrono::milliseconds(2000);
+
+wire::Arrival to_wire(Arrival a) {
+  switch (a) {
+    case Arrival::fresh: return wire::ARRIVAL_FRESH;
+    case Arrival::duplicate: return wire::ARRIVAL_DUPLICATE;
+    case Arrival::dropped: return wire::ARRIVAL_DROPPED;
+    case Arrival::accepted: break;
+  }
+  return wire::ARRIVAL_ACCEPTED;
+}
+
+void fill_entry(const SharedFile& f, wire::FileEntry* e) {
+  e->set_name(f.name);
+  e->set_key(f.key);
+  e->set_size(f.size);
+  e->set_sha256(std::string(reinterpret_cast<const char*>(f.sha256.data()), f.sha256.size()));
+}
+
+/// Sleeps so that `sent` bytes after `start` do not exceed `rate` bytes per second (0 = no limit).
+void pace(std::uint64_t rate, std::uint64_t sent, std::chrono::steady_clock::time_point start) {
+  if (rate == 0) return;
+  const auto due = start + std::chrono::microseconds(sent * 1'000'000 / rate);
+  std::this_thread::sleep_until(due);
+}
+
+/// Counts a running stream for as long as it lives.
+struct ActiveCount {
+  explicit ActiveCount(std::atomic<int>& c) : count(c) { ++count; }
+  ~ActiveCount() { --count; }
+  std::atomic<int>& count;
+};
+
+class PeerService final : public wire::Peer::Service {
+ public:
+  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e) : m_config(c), m_files(f), m_events(e) {}
+
+  void attach(PeerRuntime& runtime, PeerId self) {
+    m_self = self;
+    m_runtime.store(&runtime);
+  }
+
+  grpc::Status Deliver(grpc::ServerContext*, const wire::Envelope* req, wire::Ack* reply) override {
+    const auto decoded = wire::decode(*req);
+    if (!decoded) {
+      const bool oversized = decoded.error.rfind("message too large", 0) == 0;
+      return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
+    }
+    PeerRuntime* runtime = m_runtime.load();
+    if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
+    if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
+    reply->set_arrival(to_wire(*arrival));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Ping(grpc::ServerContext*, const wire::PingRequest* req, wire::PingReply* reply) override {
+    if (req->from() > 0xFFFFFFFFull) return {grpc::StatusCode::INVALID_ARGUMENT, "from: exceeds the 32-bit id range"};
+    PeerRuntime* runtime = m_runtime.load();
+    if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    const RuntimeState s = runtime->state();
+    reply->set_peer_id(m_self.load());
+    reply->set_nonce(req->nonce());
+    reply->set_sent_us(req->sent_us());
+    reply->set_zone(s.zone);
+    reply->set_epoch(s.epoch);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status FileInfo(grpc::ServerContext*, const wire::FileInfoRequest* req, wire::FileEntry* reply) override {
+    if (auto p = file_name_problem(req->name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
+    const auto f = m_files.find(req->name());
+    if (!f) return {grpc::StatusCode::NOT_FOUND, "name: \"" + req->name() + "\" is not shared here"};
+    fill_entry(*f, reply);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListFiles(grpc::ServerContext*, const wire::ListFilesRequest*, wire::ListFilesReply* reply) override {
+    for (const auto& f : m_files.list()) fill_entry(f, reply->add_files());
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Fetch(grpc::ServerContext* ctx, const wire::FetchRequest* req, grpc::ServerWriter<wire::Chunk>* out) override {
+    if (auto p = file_name_problem(req->name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
+    const auto f = m_files.find(req->name());
+    if (!f) return {grpc::StatusCode::NOT_FOUND, "name: \"" + req->name() + "\" is not shared here"};
+    if (req->offset() > f->size)
+      return {grpc::StatusCode::OUT_OF_RANGE, "offset: " + std::to_string(req->offset()) + " is beyond the file size " + std::to_string(f->size)};
+    std::ifstream in(m_files.path_of(f->name), std::ios::binary);
+    if (!in) return {grpc::StatusCode::INTERNAL, "cannot open \"" + f->name + "\""};
+    ActiveCount active(m_uploads);
+    in.seekg(static_cast<std::streamoff>(req->offset()));
+    std::uint64_t offset = req->offset();
+    const auto start = std::chrono::steady_clock::now();
+    wire::Chunk chunk;
+    do {
+      if (ctx->IsCancelled()) return {grpc::StatusCode::CANCELLED, "fetch cancelled by the client"};
+      const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(m_config.chunk_bytes, f->size - offset));
+      chunk.Clear();
+      std::string* data = chunk.mutable_data();
+      data->resize(static_cast<std::size_t>(want));  // read straight into the message: no extra copy
+      in.read(data->data(), want);
+      if (in.gcount() != want) return {grpc::StatusCode::INTERNAL, "\"" + f->name + "\" shrank while being served"};
+      chunk.set_offset(offset);
+      offset += static_cast<std::uint64_t>(want);
+      if (offset == f->size) {
+        chunk.set_eof(true);
+        chunk.set_sha256(std::string(reinterpret_cast<const char*>(f->sha256.data()), f->sha256.size()));
+      }
+      pace(m_config.upload_rate_bytes_per_s, offset - req->offset(), start);
+      if (!out->Write(chunk)) return {grpc::StatusCode::CANCELLED, "client went away"};
+    } while (offset < f->size);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Store(grpc::ServerContext*, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) override {
+    PeerRuntime* runtime = m_runtime.load();
+    if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    try {
+      const SharedFile f = receive_store([in](wire::StoreChunk& c) { return in->Read(&c); }, m_files, m_config.store_bytes_max);
+      runtime->share(f.key);
+      m_events.publish("file.stored", {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
+      spdlog::info("stored \"{}\" ({} bytes) sent by a peer", f.name, f.size);
+    } catch (const FileError& e) {
+      return to_status(e);
+    }
+    reply->set_peer_id(m_self.load());
+    return grpc::Status::OK;
+  }
+
+ private:
+  const NodeConfig& m_config;
+  SharedDir& m_files;
+  EventSink& m_events;
+  std::atomic<PeerRuntime*> m_runtime{nullptr};
+  std::atomic<PeerId> m_self{no_peer};
+
+ public:
+  std::atomic<int> m_uploads{0};  ///< Fetch streams being served
+};
+
+}  // namespace
+
+struct PeerServer::Impl {
+  PeerService service;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+  Impl(const NodeConfig& c, SharedDir& f, EventSink& e) : service(c, f, e) {}
+};
+
+PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events)
+    : m_impl(std::make_unique<Impl>(config, files, events)) {
+  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port);
+}
+
+PeerServer::~PeerServer() { shutdown(); }
+
+std::uint16_t PeerServer::port() const noexcept { return static_cast<std::uint16_t>(m_impl->port); }
+
+void PeerServer::attach(PeerRuntime& runtime, PeerId self) { m_impl->service.attach(runtime, self); }
+
+int PeerServer::uploads_active() const noexcept { return m_impl->service.m_uploads.load(); }
+
+void PeerServer::shutdown() { stop_server(m_impl->server); }
+
+}  // namespace zonal::node

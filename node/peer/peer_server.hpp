@@ -1,0 +1,37 @@
+#pragma once
+/// The node's gRPC server (service zonal.wire.Peer): Deliver and Ping go to the runtime, Fetch,
+/// FileInfo, ListFiles and Store to the shared directory. Every request is validated; errors use
+/// gRPC status codes with field-named messages. gRPC stays behind the pimpl.
+#include <cstdint>
+#include <memory>
+
+#include "event_sink.hpp"
+#include "node_config.hpp"
+#include "peer_runtime.hpp"
+#include "shared_dir.hpp"
+
+namespace zonal::node {
+
+class PeerServer {
+ public:
+  /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called.
+  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events);
+  ~PeerServer();
+  PeerServer(const PeerServer&) = delete;
+  PeerServer& operator=(const PeerServer&) = delete;
+
+  /// Port actually bound.
+  std::uint16_t port() const noexcept;
+  /// Connect the runtime once the node has its id; call once.
+  void attach(PeerRuntime& runtime, PeerId self);
+  /// Fetch streams being served right now.
+  int uploads_active() const noexcept;
+  /// Stop serving (bounded wait for running calls); idempotent.
+  void shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace zonal::node

@@ -1,0 +1,53 @@
+#pragma once
+/// A small HTTP/1.1 JSON server on Boost.Beast: one acceptor thread, one thread per connection
+/// (requests may wait for a search or a download without holding up others). Beast stays
+/// behind the pimpl.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace zonal::node {
+
+struct HttpRequest {
+  std::string method;                         ///< "GET", "POST", ...
+  std::string path;                           ///< without the query string, percent-decoded
+  std::map<std::string, std::string> query;   ///< decoded query parameters
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  nlohmann::json body = nlohmann::json::object();
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  /// Listen on bind:port (0 = OS choice) and serve `handler`; throws std::runtime_error on bind failure.
+  HttpServer(const std::string& bind, std::uint16_t port, HttpHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Port actually bound.
+  std::uint16_t port() const noexcept;
+  /// Stop accepting, close open connections and join every thread; idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// Percent-decode `text` ('+' becomes a space); nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text);
+
+/// Split "a=1&b=x%20y" into decoded pairs; nullopt on a malformed escape.
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view text);
+
+}  // namespace zonal::node

@@ -1,0 +1,42 @@
+#pragma once
+/// What the REST API (and through it the `zonal` CLI) can ask a running node. Results are JSON
+/// documents (their shapes are listed in docs/node.md); failures throw ApiError.
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace zonal::node {
+
+/// A failed request: HTTP status (400 bad input, 404 not found, 409 conflict, 413 too large,
+/// 502 remote failure, 503 not ready, 500 local failure) and a message naming the cause.
+struct ApiError : std::runtime_error {
+  ApiError(int status, const std::string& what) : std::runtime_error(what), http_status(status) {}
+  int http_status;
+};
+
+class NodeApi {
+ public:
+  virtual ~NodeApi() = default;
+  /// Id, zone, epoch, addresses, counts.
+  virtual nlohmann::json status() = 0;
+  /// Address book: every known peer with its zone.
+  virtual nlohmann::json peers() = 0;
+  /// The zone directory.
+  virtual nlohmann::json zones() = 0;
+  /// Files shared by this node.
+  virtual nlohmann::json files() = 0;
+  /// Index the file `name` already placed in the shared directory and publish it.
+  virtual nlohmann::json share(const std::string& name) = 0;
+  /// Search for `name`; waits until the query's collection window closes.
+  virtual nlohmann::json search(const std::string& name, std::optional<std::string> strategy, std::optional<unsigned> ttl) = 0;
+  /// Search, then download from the holders found, verify and share.
+  virtual nlohmann::json get(const std::string& name, std::optional<std::string> strategy) = 0;
+  /// Send the shared file `name` into the network: a copy goes to a member of its home zone.
+  virtual nlohmann::json store(const std::string& name) = 0;
+  /// Per-query message counters.
+  virtual nlohmann::json queries() = 0;
+};
+
+}  // namespace zonal::node

@@ -1,0 +1,58 @@
+/// zonal-tracker: the registry. Registers peers, assigns zones, serves the directory; never indexes files.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <iostream>
+#include <unistd.h>
+
+#include "logging.hpp"
+#include "program_main.hpp"
+#include "ready.hpp"
+#include "tracker_server.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace zonal::node;
+
+/// Expire silent peers every quarter second until the io_context stops.
+void schedule_expiry(asio::steady_timer& timer, Registry& registry, const MonotonicClock& clock) {
+  timer.expires_after(std::chrono::milliseconds(250));
+  timer.async_wait([&](const boost::system::error_code& ec) {
+    if (ec) return;
+    registry.expire(clock.now_us());
+    schedule_expiry(timer, registry, clock);
+  });
+}
+
+int run(const TrackerOptions& options) {
+  setup_logging("tracker", options.log_level);
+  MonotonicClock clock;
+  Registry registry(options);
+  TrackerServer server(options, registry, clock);
+  asio::io_context io;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer expiry(io);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    spdlog::info("signal {}: shutting down", sig);
+    expiry.cancel();
+  });
+  schedule_expiry(expiry, registry, clock);
+  spdlog::info("tracker listening on {}:{} (zones {} of >= {}, heartbeat {} ms, expiry {} ms)", options.grpc_bind,
+               server.port(), options.zone_count, options.zone_size_min, options.heartbeat_ms, options.expiry_ms);
+  announce_ready({{"event", "ready"}, {"role", "tracker"}, {"grpc_port", server.port()}, {"pid", ::getpid()}},
+                 options.ready_dir);
+  io.run();
+  server.shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return program_main("zonal-tracker", "the zonal registry (peer ids, zones, directory).", tracker_schema(), argc, argv,
+                      parse_tracker_config, run);
+}

@@ -1,0 +1,71 @@
+// The `zonal` command-line client against a real node: readable answers, exit status 1 with a
+// clear message for errors, and the interactive menu driven through stdin.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+
+#include "cluster.hpp"
+
+namespace zonal::test {
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string text;
+};
+
+/// Run the shell command `cmd` (stderr merged) and collect its output and exit status.
+Output run(const std::string& cmd) {
+  Output out;
+  FILE* pipe = ::popen((cmd + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.text.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+TEST(ZonalCli, CommandsAgainstARealNode) {
+  Cluster c("cli");
+  c.start_tracker({"--zones-min-size", "2"});
+  c.start_node({"--search-timeout-ms", "300"});
+  c.start_node({"--search-timeout-ms", "300"});
+  c.wait_settled(1);
+  const std::string zonal = std::string(ZONAL_CLI_EXE) + " --node 127.0.0.1:";
+  const std::string a = zonal + std::to_string(c.node(0).rest_port);
+  const std::string b = zonal + std::to_string(c.node(1).rest_port);
+
+  const auto status = run(a + " status");
+  EXPECT_EQ(status.status, 0);
+  EXPECT_NE(status.text.find("peer " + std::to_string(c.node(0).id) + " at 127.0.0.1:"), std::string::npos) << status.text;
+
+  const auto file = c.dir() / "notes.txt";
+  std::ofstream(file) << "zonal cli test\n";
+  const auto share = run(a + " share " + file.string());
+  EXPECT_EQ(share.status, 0) << share.text;
+  EXPECT_NE(share.text.find("sharing \"notes.txt\" (15 bytes"), std::string::npos) << share.text;
+
+  const auto search = run(b + " search notes.txt");
+  EXPECT_EQ(search.status, 0);
+  EXPECT_NE(search.text.find("1 hit(s) for \"notes.txt\""), std::string::npos) << search.text;
+  const auto get = run(b + " get notes.txt");
+  EXPECT_EQ(get.status, 0);
+  EXPECT_NE(get.text.find("downloaded \"notes.txt\": 15 bytes"), std::string::npos) << get.text;
+
+  const auto bad = run(b + " get ../secret");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.text, "zonal: name: must not start with '.'\n");
+  const auto down = run(zonal + "1 status");
+  EXPECT_EQ(down.status, 1);
+  EXPECT_NE(down.text.find("cannot reach the node at 127.0.0.1:1"), std::string::npos) << down.text;
+
+  const auto menu = run("printf '4\\n5\\nnotes.txt\\nq\\n' | " + b + " interactive");
+  EXPECT_EQ(menu.status, 0);
+  EXPECT_NE(menu.text.find("notes.txt  15 bytes"), std::string::npos) << menu.text;
+  EXPECT_NE(menu.text.find("hit(s) for \"notes.txt\""), std::string::npos) << menu.text;
+}
+
+}  // namespace
+}  // namespace zonal::test

@@ -1,0 +1,157 @@
+// Failures on real processes: a holder SIGKILLed mid-download (the download continues from the
+// other holder at the same offset, or fails clearly and resumes later from its partial file),
+// nodes SIGKILLed before a search, and a tracker restart (nodes re-register and keep working).
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "cluster.hpp"
+
+namespace zonal::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr std::size_t node_count = 12;
+constexpr std::size_t file_bytes = 12 << 20;
+const std::vector<std::string> slow_holder{"--files-upload-rate-bytes-per-s", std::to_string(6 << 20), "--files-chunk-bytes", "262144"};
+
+class NodeFailure : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_cluster = std::make_unique<Cluster>("failure");
+    c().start_tracker({"--zones-count", "2", "--zones-min-size", "6", "--heartbeat-ms", "100", "--expiry-ms", "1500"});
+    for (std::size_t i = 0; i < node_count; ++i) {
+      std::vector<std::string> args{"--search-timeout-ms", "600"};
+      if (i == 1 || i == 2) args.insert(args.end(), slow_holder.begin(), slow_holder.end());
+      c().start_node(args);
+    }
+    c().wait_settled(2);
+  }
+  Cluster& c() { return *m_cluster; }
+
+  /// Index of the node currently serving a Fetch stream, waiting up to 5 s.
+  std::optional<std::size_t> serving_node() {
+    for (int tries = 0; tries < 500; ++tries) {
+      for (std::size_t i = 0; i < c().size(); ++i)
+        if (c().node(i).process->running() && c().rest(i, "GET", "/api/status").body["uploads_active"] > 0) return i;
+      std::this_thread::sleep_for(10ms);
+    }
+    return std::nullopt;
+  }
+
+  std::unique_ptr<Cluster> m_cluster;
+};
+
+TEST_F(NodeFailure, HolderKilledMidDownloadTheOtherHolderFinishes) {
+  const std::string sha = c().share_random(1, "big.bin", file_bytes, 7);
+  ASSERT_EQ(c().share_random(2, "big.bin", file_bytes, 7), sha);
+  std::this_thread::sleep_for(300ms);
+  auto download = std::async(std::launch::async, [&] { return c().rest(8, "POST", "/api/get", {{"name", "big.bin"}, {"strategy", "flood"}}); });
+  const auto serving = serving_node();
+  ASSERT_TRUE(serving.has_value());
+  std::this_thread::sleep_for(400ms);
+  c().stop_node(*serving, SIGKILL);
+  const auto r = download.get();
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["file"]["sha256"], sha);
+  EXPECT_EQ(sha256_hex_of(c().node(8).shared_dir() / "big.bin"), sha);
+  ASSERT_EQ(r.body["sources"].size(), 2u) << r.body.dump();
+  EXPECT_EQ(r.body["sources"][0]["peer"], c().node(*serving).id);
+  EXPECT_GT(r.body["sources"][1]["from_offset"].get<std::uint64_t>(), 0u);  // continued, not restarted
+  EXPECT_TRUE(fs::is_empty(c().node(8).data_dir / "partial"));
+}
+
+TEST_F(NodeFailure, OnlyHolderKilledFailsClearlyThenResumes) {
+  const std::string sha = c().share_random(1, "solo.bin", file_bytes, 8);
+  std::this_thread::sleep_for(300ms);
+  auto download = std::async(std::launch::async, [&] { return c().rest(9, "POST", "/api/get", {{"name", "solo.bin"}}); });
+  ASSERT_EQ(serving_node(), 1u);
+  std::this_thread::sleep_for(400ms);
+  c().stop_node(1, SIGKILL);
+  const auto failed = download.get();
+  EXPECT_EQ(failed.status, 502) << failed.body.dump();
+  EXPECT_NE(failed.body["error"].get<std::string>().find("every holder failed"), std::string::npos) << failed.body.dump();
+  EXPECT_FALSE(fs::exists(c().node(9).shared_dir() / "solo.bin"));  // nothing half-written is shared
+  const auto partial = c().node(9).data_dir / "partial" / "solo.bin.download";
+  ASSERT_TRUE(fs::exists(partial));
+  const auto kept = fs::file_size(partial);
+  EXPECT_GT(kept, 0u);
+  // Another holder appears: the download resumes from the partial file's length.
+  ASSERT_EQ(c().share_random(3, "solo.bin", file_bytes, 8), sha);
+  std::this_thread::sleep_for(300ms);
+  const auto resumed = c().rest(9, "POST", "/api/get", {{"name", "solo.bin"}});
+  ASSERT_EQ(resumed.status, 200) << resumed.body.dump();
+  EXPECT_EQ(resumed.body["resumed_from"].get<std::uint64_t>(), kept);
+  EXPECT_EQ(sha256_hex_of(c().node(9).shared_dir() / "solo.bin"), sha);
+}
+
+TEST_F(NodeFailure, SearchStillFindsReachableHoldersAfterKills) {
+  c().share_random(4, "kept.bin", 1000, 9);
+  c().share_random(5, "kept.bin", 1000, 9);
+  std::this_thread::sleep_for(300ms);
+  c().stop_node(6, SIGKILL);
+  c().stop_node(7, SIGKILL);
+  // Flood straight away (the tracker still lists them): copies to the dead nodes fail, the rest
+  // flows. Zone flood after the tracker expired them: its single entry hop may have picked a
+  // dead member before that (a known limit of one-hop entry, see docs/node.md).
+  for (const std::string strategy : {"flood", "zone-flood"}) {
+    if (strategy == "zone-flood") {
+      std::this_thread::sleep_for(2s);
+      c().wait_settled(1);  // 10 live peers, min_size 6: one zone
+    }
+    const auto r = c().rest(0, "GET", "/api/search?name=kept.bin&strategy=" + strategy);
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+    std::set<std::uint32_t> holders;
+    for (const auto& h : r.body["hits"]) holders.insert(h["holder"].get<std::uint32_t>());
+    EXPECT_FALSE(holders.empty()) << strategy;
+    for (auto h : holders) EXPECT_TRUE(h == c().node(4).id || h == c().node(5).id);
+    if (strategy == "flood") {
+      EXPECT_EQ(holders.size(), 2u);
+    }
+  }
+}
+
+TEST_F(NodeFailure, TrackerRestartNodesReRegisterAndKeepWorking) {
+  const std::string sha = c().share_random(10, "after.bin", 100'000, 11);
+  c().kill_tracker();
+  std::this_thread::sleep_for(300ms);
+  // Without a tracker the nodes keep their directory and still search and transfer.
+  auto during = c().rest(3, "POST", "/api/get", {{"name", "after.bin"}, {"strategy", "flood"}});
+  EXPECT_EQ(during.status, 200) << during.body.dump();
+  c().restart_tracker();
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  bool all = false;
+  while (!all && std::chrono::steady_clock::now() < deadline) {
+    all = true;
+    for (std::size_t i = 0; i < c().size(); ++i) all = all && c().rest(i, "GET", "/api/status").body["registrations"] >= 2;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(all) << "not every node re-registered";
+  c().wait_settled(2);
+  for (std::size_t i = 0; i < c().size(); ++i) EXPECT_EQ(c().rest(i, "GET", "/api/status").body["id"], c().node(i).id) << "kept its id";
+  const std::size_t late = c().start_node({"--search-timeout-ms", "600"});
+  c().wait_settled(2);
+  const auto r = c().rest(late, "POST", "/api/get", {{"name", "after.bin"}});
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["file"]["sha256"], sha);
+}
+
+TEST_F(NodeFailure, SigtermLeavesGracefully) {
+  c().stop_node(11, SIGTERM);
+  EXPECT_EQ(c().node(11).process->wait_exit(1s), 0);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::size_t peers = 0;
+  do {
+    peers = c().rest(0, "GET", "/api/peers").body["peers"].size();
+    std::this_thread::sleep_for(50ms);
+  } while (peers != node_count - 1 && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(peers, node_count - 1);
+}
+
+}  // namespace
+}  // namespace zonal::test
