@@ -77,8 +77,48 @@ struct SearchSpec {
   double timeout_ms = 10000.0;
 };
 
+/// Session-length families for churn (faults.churn.lifetime).
+enum class LifetimeKind { exponential, weibull, pareto };
+/// How peers come and go (faults.churn.model).
+enum class ChurnModel {
+  none,      ///< no churn
+  sessions,  ///< every peer alternates online sessions and offline periods drawn from `lifetime`
+  poisson,   ///< failures and joins as Poisson processes of rate_per_s each (Chord paper, section 6.4)
+};
+
+/// faults.churn: starts with the query phase and lasts until its last query is done.
+struct ChurnSpec {
+  ChurnModel model = ChurnModel::none;
+  LifetimeKind lifetime = LifetimeKind::exponential;
+  double session_mean_s = 3600.0;  ///< mean online time (sessions model)
+  double offline_mean_s = 3600.0;  ///< mean offline time before the peer joins again (sessions model)
+  double shape = 2.0;              ///< Weibull k, or Pareto alpha (> 1 so that the mean exists)
+  double rate_per_s = 0.05;        ///< poisson model: failures per second, and as many joins per second
+  double leave_fraction = 0.0;     ///< share of departures that are graceful leaves instead of crashes
+};
+
+/// faults.failures[i]: at `at_ms` (since the query phase started) a fraction of the live peers, or
+/// every member of one zone, crash at once.
+struct MassFailure {
+  double at_ms = 0.0;
+  double fraction = 0.0;       ///< used when `zone` is empty
+  std::optional<ZoneId> zone;  ///< crash this whole zone instead of a fraction
+};
+
+/// faults.partitions[i]: from `from_ms` until `until_ms` (since the query phase started) no
+/// message crosses between the listed zones and all other zones.
+struct PartitionSpec {
+  double from_ms = 0.0;
+  double until_ms = 0.0;
+  std::vector<ZoneId> zones;
+};
+
+/// Every fault knob of a scenario, in one place (the scenario's `faults` section).
 struct FaultSpec {
   double loss = 0.0;  ///< probability that any one message is lost
+  ChurnSpec churn;
+  std::vector<MassFailure> failures;
+  std::vector<PartitionSpec> partitions;
 };
 
 /// One fully specified, validated run.

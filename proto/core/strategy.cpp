@@ -1,5 +1,7 @@
 #include "zonal/strategy.hpp"
 
+#include <iterator>
+
 #include "zonal/hash.hpp"
 #include "zonal/peer.hpp"
 
@@ -51,10 +53,26 @@ void zone_flood_on_query(Peer& peer, TimeUs /*now*/, PeerId from, const Query& q
   peer.forward(from, flood);
 }
 
+// ---- chord: searches run on ChordNode, never on Peer --------------------------------------
+void chord_start(Peer& peer, TimeUs /*now*/, const Query& q) {
+  peer.fail_search(q.query_id, "chord searches run on ChordNode, not on Peer");
+}
+
+void drop_query(Peer& /*peer*/, TimeUs /*now*/, PeerId /*from*/, const Query& /*q*/) {}
+
+// Filled in by the random-walk and expanding-ring strategy work (not yet available).
+void unavailable_start(Peer& peer, TimeUs /*now*/, const Query& q) {
+  peer.fail_search(q.query_id, "strategy not available yet");
+}
+
 constexpr StrategyHandler handlers[] = {
     {flood_start, flood_on_query},
     {zone_flood_start, zone_flood_on_query},
+    {unavailable_start, drop_query},
+    {unavailable_start, drop_query},
+    {chord_start, drop_query},
 };
+static_assert(std::size(handlers) == strategy_count);
 
 }  // namespace
 
@@ -66,6 +84,9 @@ const char* strategy_name(Strategy strategy) noexcept {
   switch (strategy) {
     case Strategy::flood: return "flood";
     case Strategy::zone_flood: return "zone-flood";
+    case Strategy::random_walk: return "random-walk";
+    case Strategy::expanding_ring: return "expanding-ring";
+    case Strategy::chord: return "chord";
   }
   return "unknown";
 }

@@ -1,5 +1,6 @@
 #pragma once
 /// Protocol messages as plain value types. proto/wire/zonal.proto mirrors them for the wire.
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <variant>
@@ -9,7 +10,11 @@
 namespace zonal {
 
 /// Search strategies a query can carry. New strategies add a value here and a handler file.
-enum class Strategy : std::uint8_t { flood = 0, zone_flood = 1 };
+/// `chord` searches run on ChordNode (chord_node.hpp), not on Peer: Peer::search() refuses them.
+enum class Strategy : std::uint8_t { flood = 0, zone_flood = 1, random_walk = 2, expanding_ring = 3, chord = 4 };
+
+/// Number of Strategy values (for tables indexed by strategy).
+inline constexpr std::size_t strategy_count = 5;
 
 /// Which neighbour table a query copy travels on.
 enum class Scope : std::uint8_t {
