@@ -141,6 +141,12 @@ FaultSpec parse_faults(const Section& s, const ZonesSpec& zones) {
   FaultSpec f;
   f.loss = s.get_number("loss", f.loss, Bound{0}, Bound{1, false});
   f.churn = parse_churn(s.sub("churn"));
+  f.heartbeat_ms = at_most(s.get_number("heartbeat_ms", f.heartbeat_ms, Bound{1}), at_ms_max, s.path_of("heartbeat_ms"));
+  f.expiry_ms = at_most(s.get_number("expiry_ms", f.expiry_ms, Bound{0}), at_ms_max, s.path_of("expiry_ms"));
+  if (f.expiry_ms < f.heartbeat_ms) {
+    fail(s.path_of("expiry_ms"), "must be >= faults.heartbeat_ms (" + format_number(f.heartbeat_ms) + "), got " +
+                                     format_number(f.expiry_ms));
+  }
   if (const Json* list = array_of(s, "failures")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string path = s.path_of("failures") + "[" + std::to_string(i) + "]";
