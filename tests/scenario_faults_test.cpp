@@ -149,6 +149,16 @@ TEST(ScenarioFaults, PartitionShape) {
             "faults.partitions[0].zones: must leave at least one of zones.count (4) zones outside");
 }
 
+TEST(ScenarioFaults, HeartbeatAndExpiry) {
+  const Scenario s = parse_run(R"({"heartbeat_ms": 500, "expiry_ms": 1500})");
+  EXPECT_DOUBLE_EQ(s.faults.heartbeat_ms, 500);
+  EXPECT_DOUBLE_EQ(s.faults.expiry_ms, 1500);
+  EXPECT_DOUBLE_EQ(parse_run("{}").faults.expiry_ms, 10000);
+  EXPECT_EQ(error_of(R"({"heartbeat_ms": 0})"), "faults.heartbeat_ms: must be >= 1, got 0");
+  EXPECT_EQ(error_of(R"({"expiry_ms": 1000})"), "faults.expiry_ms: must be >= faults.heartbeat_ms (2000), got 1000");
+  EXPECT_EQ(error_of(R"({"heartbeat_ms": "fast"})"), "faults.heartbeat_ms: expected a number, got string");
+}
+
 TEST(ScenarioFaults, SweepOverChurnIsValidatedPerPoint) {
   const std::string text = R"({"name": "x", "sweep": {"faults.churn": [{"model": "poisson", "rate_per_s": 1},
                                                                        {"model": "poisson", "rate_per_s": 0}]}})";
