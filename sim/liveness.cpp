@@ -13,9 +13,12 @@ TimeUs at_us(TimeUs start_us, double ms) { return start_us + static_cast<TimeUs>
 
 FaultAction::Kind action_kind(ChurnKind k) {
   switch (k) {
-    case ChurnKind::crash: return FaultAction::Kind::crash;
-    case ChurnKind::leave: return FaultAction::Kind::leave;
-    case ChurnKind::join: return FaultAction::Kind::join;
+    case ChurnKind::crash:
+      return FaultAction::Kind::crash;
+    case ChurnKind::leave:
+      return FaultAction::Kind::leave;
+    case ChurnKind::join:
+      return FaultAction::Kind::join;
   }
   return FaultAction::Kind::crash;
 }

@@ -1,13 +1,13 @@
 // Churn schedules and mass-failure victims: order, determinism, per-peer alternation, means and rates.
 #include "churn.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace zonal::sim {
 namespace {
@@ -90,9 +90,10 @@ TEST(ChurnSchedule, SessionsSortedDeterministicAlternatingWithinWindow) {
 TEST(ChurnSchedule, SessionMeansMatchEachLifetimeFamily) {
   // Sessions much shorter than the window, so truncation at end_us hardly biases the mean.
   const TimeUs end = 20'000 * second_us;
-  for (const auto& [kind, shape] : std::vector<std::pair<LifetimeKind, double>>{
-           {LifetimeKind::exponential, 2.0}, {LifetimeKind::weibull, 0.8}, {LifetimeKind::weibull, 3.0},
-           {LifetimeKind::pareto, 3.0}}) {
+  for (const auto& [kind, shape] : std::vector<std::pair<LifetimeKind, double>>{{LifetimeKind::exponential, 2.0},
+                                                                                {LifetimeKind::weibull, 0.8},
+                                                                                {LifetimeKind::weibull, 3.0},
+                                                                                {LifetimeKind::pareto, 3.0}}) {
     const auto s = make_churn_schedule(sessions(kind, 10, 5, shape), 200, 0, end, 7);
     expect_alternation(s, 200);
     const double mean = mean_session_s(s, 200, 0);
@@ -117,7 +118,8 @@ TEST(ChurnSchedule, LeaveFractionSplitsDepartures) {
   EXPECT_NEAR(leaves / departures, 0.25, 0.02);
   spec.leave_fraction = 0.0;
   const auto crashes = make_churn_schedule(spec, 50, 0, 1000 * second_us, 3);
-  EXPECT_TRUE(std::none_of(crashes.begin(), crashes.end(), [](const ChurnEvent& e) { return e.kind == ChurnKind::leave; }));
+  EXPECT_TRUE(
+      std::none_of(crashes.begin(), crashes.end(), [](const ChurnEvent& e) { return e.kind == ChurnKind::leave; }));
 }
 
 TEST(ChurnSchedule, PoissonRatesAndAlternation) {

@@ -1,9 +1,9 @@
 // The faults section of scenario files: churn, mass failures, partitions; one test per kind of bad input.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "scenario.hpp"
 
@@ -70,7 +70,8 @@ TEST(ScenarioFaults, EveryValueParses) {
 TEST(ScenarioFaults, UnknownKeys) {
   EXPECT_EQ(error_of(R"({"crash": 1})"), "faults.crash: unknown key");
   EXPECT_EQ(error_of(R"({"churn": {"mode": "sessions"}})"), "faults.churn.mode: unknown key");
-  EXPECT_EQ(error_of(R"({"churn": {"session_mean_s": 5}})"), R"(faults.churn.session_mean_s: unknown key for model "none")");
+  EXPECT_EQ(error_of(R"({"churn": {"session_mean_s": 5}})"),
+            R"(faults.churn.session_mean_s: unknown key for model "none")");
   EXPECT_EQ(error_of(R"({"churn": {"model": "poisson", "lifetime": "weibull"}})"),
             R"(faults.churn.lifetime: unknown key for model "poisson")");
   EXPECT_EQ(error_of(R"({"churn": {"model": "sessions", "shape": 2}})"),
@@ -142,7 +143,8 @@ TEST(ScenarioFaults, PartitionShape) {
             "faults.partitions[0].until_ms: must be >= from_ms (100), got 50");
   EXPECT_EQ(error_of(R"({"partitions": [{"zones": [1]}]})"), "faults.partitions[0].until_ms: is required");
   EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5}]})"), "faults.partitions[0].zones: is required");
-  EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": []}]})"), "faults.partitions[0].zones: must not be empty");
+  EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": []}]})"),
+            "faults.partitions[0].zones: must not be empty");
   EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": [1, 1]}]})"),
             "faults.partitions[0].zones[1]: zone 1 listed twice");
   EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": [0, 1, 2, 3]}]})"),

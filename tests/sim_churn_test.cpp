@@ -57,7 +57,8 @@ TEST(SimChurn, NoFaultsMeansNoFaultMetrics) {
   EXPECT_FALSE(r.faults_active);
   EXPECT_EQ(r.queries.size(), 400u);
   const RunMetrics m = compute_metrics(r);
-  EXPECT_TRUE(std::none_of(m.values.begin(), m.values.end(), [](const auto& kv) { return kv.first == "peers_crashed"; }));
+  EXPECT_TRUE(
+      std::none_of(m.values.begin(), m.values.end(), [](const auto& kv) { return kv.first == "peers_crashed"; }));
 }
 
 TEST(SimChurn, MassFailureOfAZoneFailsZoneFloodQueriesForThatZoneOnly) {
@@ -135,7 +136,8 @@ TEST(SimChurn, TrackerExpiresCrashedPeersAndTheDirectoryFollows) {
   sc.faults.heartbeat_ms = 250;
   sc.faults.expiry_ms = 500;
   const RunResult r = run_simulation(sc, 11);
-  const auto unknown = std::count_if(r.peers_load.begin(), r.peers_load.end(), [](const PeerLoad& p) { return p.zone == no_zone; });
+  const auto unknown =
+      std::count_if(r.peers_load.begin(), r.peers_load.end(), [](const PeerLoad& p) { return p.zone == no_zone; });
   EXPECT_EQ(static_cast<std::uint64_t>(unknown), r.faults.mass_failed);  // all expired, nobody else
   // Before expiry searchers still pick dead entries; after the refresh only live ones.
   const TimeUs start = r.queries.front().started_us;
@@ -150,7 +152,8 @@ TEST(SimChurn, TrackerExpiresCrashedPeersAndTheDirectoryFollows) {
 
   sc.faults.expiry_ms = 1'000'000;  // never within the run: crashed peers stay registered
   const RunResult kept = run_simulation(sc, 11);
-  EXPECT_TRUE(std::none_of(kept.peers_load.begin(), kept.peers_load.end(), [](const PeerLoad& p) { return p.zone == no_zone; }));
+  EXPECT_TRUE(std::none_of(kept.peers_load.begin(), kept.peers_load.end(),
+                           [](const PeerLoad& p) { return p.zone == no_zone; }));
 }
 
 TEST(SimChurn, GracefulLeavesReachTheTracker) {
@@ -164,7 +167,8 @@ TEST(SimChurn, GracefulLeavesReachTheTracker) {
   EXPECT_EQ(r.faults.crashed, 0u);
   EXPECT_EQ(r.faults.joined, 0u);
   EXPECT_GT(r.faults.left, 50u);
-  const auto unknown = std::count_if(r.peers_load.begin(), r.peers_load.end(), [](const PeerLoad& p) { return p.zone == no_zone; });
+  const auto unknown =
+      std::count_if(r.peers_load.begin(), r.peers_load.end(), [](const PeerLoad& p) { return p.zone == no_zone; });
   EXPECT_EQ(static_cast<std::uint64_t>(unknown), r.faults.left);
 }
 
