@@ -3,6 +3,7 @@
 /// member of a zone it did not form).
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "scenario_detail.hpp"
 
@@ -14,6 +15,7 @@ constexpr double lifetime_s_max = 31'536'000;  ///< 1 year
 constexpr double churn_rate_per_s_max = 1'000'000;
 constexpr double shape_max = 100;
 constexpr std::size_t entries_max = 10'000;
+constexpr double churn_events_max = 10'000'000;  ///< keeps a run's churn schedule under about 400 MB
 
 constexpr std::array<Choice<ChurnModel>, 3> churn_models{
     {{"none", ChurnModel::none}, {"sessions", ChurnModel::sessions}, {"poisson", ChurnModel::poisson}}};
@@ -141,6 +143,22 @@ PartitionSpec parse_partition(const Section& s, const ZonesSpec& zones) {
 }
 
 }  // namespace
+
+void check_churn_volume(const Scenario& s, std::uint32_t peers) {
+  const ChurnSpec& c = s.faults.churn;
+  if (c.model == ChurnModel::none) return;
+  const WorkloadSpec& w = s.workload;
+  const double phase_s = (w.script.empty() ? w.queries / w.rate_per_s : w.script.back().at_ms / 1000.0) +
+                         s.search.timeout_ms / 1000.0;
+  const double events = c.model == ChurnModel::sessions
+                            ? 2.0 * peers * phase_s / (c.session_mean_s + c.offline_mean_s) + peers
+                            : 2.0 * c.rate_per_s * phase_s;
+  if (events > churn_events_max) {
+    fail("faults.churn", "about " + format_number(std::round(events)) + " churn events expected over the " +
+                             format_number(std::round(phase_s)) + " s query phase, at most " +
+                             format_number(churn_events_max));
+  }
+}
 
 FaultSpec parse_faults(const Section& s, const ZonesSpec& zones) {
   s.reject_unknown(section_keys("faults"));

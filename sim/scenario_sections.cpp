@@ -293,6 +293,7 @@ Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edg
   s.content = parse_content(root.sub("content"), peers, from_file);
   s.workload = parse_workload(root.sub("workload"), peers);
   s.search = parse_search(root.sub("search"));
+  check_churn_volume(s, peers);
   return s;
 }
 

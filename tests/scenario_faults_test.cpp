@@ -161,6 +161,15 @@ TEST(ScenarioFaults, HeartbeatAndExpiry) {
   EXPECT_EQ(error_of(R"({"heartbeat_ms": "fast"})"), "faults.heartbeat_ms: expected a number, got string");
 }
 
+TEST(ScenarioFaults, ChurnScheduleSizeIsCapped) {
+  // 1000 peers, 1000 queries at 100/s plus the 10 s timeout: a 20 s phase; 0.0002 s cycles.
+  EXPECT_EQ(error_of(R"({"churn": {"model": "sessions", "session_mean_s": 0.0001, "offline_mean_s": 0.0001}})"),
+            "faults.churn: about 200001000 churn events expected over the 20 s query phase, at most 10000000");
+  EXPECT_EQ(error_of(R"({"churn": {"model": "poisson", "rate_per_s": 1000000}})"),
+            "faults.churn: about 40000000 churn events expected over the 20 s query phase, at most 10000000");
+  EXPECT_EQ(error_of(R"({"churn": {"model": "poisson", "rate_per_s": 200000}})"), "");  // 8 million
+}
+
 TEST(ScenarioFaults, SweepOverChurnIsValidatedPerPoint) {
   const std::string text = R"({"name": "x", "sweep": {"faults.churn": [{"model": "poisson", "rate_per_s": 1},
                                                                        {"model": "poisson", "rate_per_s": 0}]}})";
