@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "workload.hpp"
 #include "zonal/hash.hpp"
 
 namespace zonal::sim {
@@ -24,6 +25,15 @@ FaultAction::Kind action_kind(ChurnKind k) {
 }
 
 }  // namespace
+
+TimeUs last_arrival_us(QueryStream stream, std::uint32_t queries) {
+  TimeUs at_us = 0;
+  for (std::uint32_t i = 0; i < queries; ++i) {
+    at_us += stream.next_gap_us();
+    stream.next();
+  }
+  return at_us;
+}
 
 bool Liveness::needed(const FaultSpec& faults) noexcept {
   return faults.churn.model != ChurnModel::none || !faults.failures.empty() || !faults.partitions.empty();

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "liveness.hpp"
+#include "workload.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -177,6 +180,23 @@ TEST(MassFailure, ZoneTakesExactlyItsLiveMembers) {
   EXPECT_EQ(mass_failure_victims(f, live, zone_of, 1), (std::vector<PeerId>{1, 3, 5, 13, 21}));
   f.zone = 7;
   EXPECT_TRUE(mass_failure_victims(f, live, zone_of, 1).empty());
+}
+
+TEST(LastArrival, MatchesTheStreamItCopies) {
+  WorkloadSpec w;
+  w.queries = 500;
+  w.rate_per_s = 40;
+  w.missing_fraction = 0.2;
+  const Content content = place_content(ContentSpec{100, 2, {}}, 50, 3);
+  QueryStream stream(w, content, 50, 77);
+  const TimeUs predicted = last_arrival_us(stream, w.queries);  // copies: `stream` is untouched
+  TimeUs at = 0;
+  for (std::uint32_t i = 0; i < w.queries; ++i) {
+    at += stream.next_gap_us();
+    stream.next();
+  }
+  EXPECT_EQ(predicted, at);
+  EXPECT_NEAR(static_cast<double>(at) / second_us, 500 / 40.0, 2.0);
 }
 
 }  // namespace
