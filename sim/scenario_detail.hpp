@@ -149,6 +149,14 @@ std::vector<PlacedFile> parse_placement(const Section& content, std::uint32_t pe
 /// workload.script: explicit queries (origins < `peers`, non-decreasing at_ms); empty when absent.
 std::vector<ScriptedQuery> parse_script(const Section& workload, std::uint32_t peers);
 
+/// The faults section (loss, churn, failures, partitions); zone numbers are checked against
+/// `zones.count`. (scenario_faults.cpp)
+FaultSpec parse_faults(const Section& faults, const ZonesSpec& zones);
+
+/// Reject churn whose expected event count over the expected query phase (queries / rate plus the
+/// timeout) exceeds the schedule limit; call once the workload and search are parsed. (scenario_faults.cpp)
+void check_churn_volume(const Scenario& scenario, std::uint32_t peers);
+
 /// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
 Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 

@@ -80,6 +80,18 @@ RunMetrics compute_metrics(const RunResult& run) {
       {"events", static_cast<double>(run.events)},
       {"simulated_s", static_cast<double>(run.end_us) / 1e6},
   };
+  if (run.faults_active) {  // only fault runs carry these, so fault-free summaries stay as they were
+    const FaultCounters& f = run.faults;
+    m.values.insert(m.values.end(), {
+        {"queries_skipped", static_cast<double>(f.queries_skipped)},
+        {"peers_crashed", static_cast<double>(f.crashed)},
+        {"peers_mass_failed", static_cast<double>(f.mass_failed)},
+        {"peers_left", static_cast<double>(f.left)},
+        {"peers_joined", static_cast<double>(f.joined)},
+        {"offline_dropped_messages", static_cast<double>(f.offline_dropped)},
+        {"partition_dropped_messages", static_cast<double>(f.partition_dropped)},
+    });
+  }
   return m;
 }
 
