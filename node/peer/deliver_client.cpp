@@ -8,6 +8,7 @@
 
 #include "grpc_options.hpp"
 #include "zonal.grpc.pb.h"
+#include "zonal/wire/chord_codec.hpp"
 #include "zonal/wire/codec.hpp"
 
 namespace zonal::node {
@@ -33,9 +34,10 @@ namespace {
 
 constexpr std::size_t waiting_max = 1024;
 
+template <class Request>
 struct Call {
   grpc::ClientContext ctx;
-  wire::Envelope request;
+  Request request;
   wire::Ack reply;
 };
 
@@ -46,7 +48,11 @@ DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t
 
 DeliverClient::~DeliverClient() { drain_calls(); }
 
-void DeliverClient::send(PeerId to, const Message& msg) {
+void DeliverClient::send(PeerId to, const Message& msg) { send_any(to, msg); }
+
+void DeliverClient::send_chord(PeerId to, const ChordMessage& msg) { send_any(to, msg); }
+
+void DeliverClient::send_any(PeerId to, const AnyMessage& msg) {
   const auto address = m_impl->book.find(to);
   if (!address) {
     {
@@ -61,33 +67,46 @@ void DeliverClient::send(PeerId to, const Message& msg) {
     if (m_on_unknown) m_on_unknown();
     return;
   }
-  auto* call = new Call;
-  call->request = wire::encode(m_self, msg);
-  set_deadline(call->ctx, m_impl->timeout_ms);
   std::unique_lock lock(m_impl->mutex);
   auto& stub = m_impl->stub(*address);
   ++m_impl->in_flight;
   lock.unlock();
-  stub.async()->Deliver(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
+  const auto finished = [this, to](grpc::Status status) {
     if (!status.ok()) {
       ++m_failures;
-      spdlog::debug("Deliver to peer {} failed: {} ({})", to, status.error_message(), static_cast<int>(status.error_code()));
+      spdlog::debug("call to peer {} failed: {} ({})", to, status.error_message(), static_cast<int>(status.error_code()));
     }
-    delete call;
     std::lock_guard guard(m_impl->mutex);
     if (--m_impl->in_flight == 0) m_impl->idle.notify_all();
+  };
+  if (const auto* m = std::get_if<Message>(&msg)) {
+    auto* call = new Call<wire::Envelope>;
+    call->request = wire::encode(m_self, *m);
+    set_deadline(call->ctx, m_impl->timeout_ms);
+    stub.async()->Deliver(&call->ctx, &call->request, &call->reply, [call, finished](grpc::Status status) {
+      delete call;
+      finished(std::move(status));
+    });
+    return;
+  }
+  auto* call = new Call<wire::ChordEnvelope>;
+  call->request = wire::encode_chord(m_self, std::get<ChordMessage>(msg));
+  set_deadline(call->ctx, m_impl->timeout_ms);
+  stub.async()->Chord(&call->ctx, &call->request, &call->reply, [call, finished](grpc::Status status) {
+    delete call;
+    finished(std::move(status));
   });
 }
 
 void DeliverClient::retry_waiting() {
-  std::deque<std::pair<PeerId, Message>> waiting;
+  std::deque<std::pair<PeerId, AnyMessage>> waiting;
   {
     std::lock_guard lock(m_waiting_mutex);
     waiting.swap(m_waiting);
   }
   for (auto& [to, msg] : waiting) {
     if (m_impl->book.find(to)) {
-      send(to, msg);
+      send_any(to, msg);
     } else {
       ++m_failures;
       spdlog::debug("peer {} is not in the directory: message dropped", to);

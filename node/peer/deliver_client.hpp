@@ -1,20 +1,21 @@
 #pragma once
-/// Outbound protocol messages: each Transmit becomes one asynchronous Peer.Deliver call (gRPC
-/// callback API), so the runtime's io thread never waits for the network. Channels are cached
-/// per address.
+/// Outbound protocol messages: each Transmit becomes one asynchronous Peer.Deliver call, each
+/// Chord transmit one Peer.Chord call (gRPC callback API), so the runtimes' io threads never wait
+/// for the network. Channels are cached per address.
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <variant>
 
 #include "address_book.hpp"
 #include "transport.hpp"
 
 namespace zonal::node {
 
-class DeliverClient final : public Transport {
+class DeliverClient final : public Transport, public ChordTransport {
  public:
   /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline.
   DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms);
@@ -22,6 +23,8 @@ class DeliverClient final : public Transport {
 
   /// Start one Deliver call; unknown destinations and failed calls are counted and logged.
   void send(PeerId to, const Message& msg) override;
+  /// Start one Peer.Chord call; unknown destinations wait like send()'s.
+  void send_chord(PeerId to, const ChordMessage& msg) override;
   /// Call `handler` whenever a message waits for an unknown destination (e.g. ask the tracker
   /// for a fresh directory); set before the first send.
   void set_unknown_handler(std::function<void()> handler) { m_on_unknown = std::move(handler); }
@@ -42,7 +45,10 @@ class DeliverClient final : public Transport {
   std::atomic<std::uint64_t> m_failures{0};
   std::function<void()> m_on_unknown;
   std::mutex m_waiting_mutex;
-  std::deque<std::pair<PeerId, Message>> m_waiting;  ///< for destinations not yet in the book (bounded)
+  using AnyMessage = std::variant<Message, ChordMessage>;
+  void send_any(PeerId to, const AnyMessage& msg);
+
+  std::deque<std::pair<PeerId, AnyMessage>> m_waiting;  ///< for destinations not yet in the book (bounded)
 };
 
 }  // namespace zonal::node

@@ -1,0 +1,257 @@
+// Chord on real processes: a tracker and 6 zonal-node processes with chord.enabled on loopback
+// (OS-chosen ports). The ring forms (every node's successor and predecessor, read from
+// /api/status, are its true ring neighbours by chord_id_of_address), a shared file is found by a
+// chord search from another node and downloaded, hostile Chord RPCs are refused with the right
+// gRPC status without harming the node, a SIGTERMed node leaves gracefully, and after a SIGKILL
+// of the node indexing a file a chord search still finds its holder once the ring has repaired.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <set>
+#include <thread>
+
+#include "cluster.hpp"
+#include "grpc_options.hpp"
+#include "zonal.grpc.pb.h"
+#include "zonal/chord_id.hpp"
+#include "zonal/hash.hpp"
+#include "zonal/wire/chord_codec.hpp"
+
+namespace zonal::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr std::size_t node_count = 6;
+constexpr unsigned id_bits = 64;
+const std::vector<std::string> chord_args{"--chord-enabled", "true", "--chord-stabilize-ms", "150", "--chord-fix-fingers-ms", "150",
+                                          "--chord-check-predecessor-ms", "150", "--chord-rpc-timeout-ms", "250",
+                                          "--search-timeout-ms", "600"};
+
+class NodeChord : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    s_cluster = new Cluster("chord");
+    s_cluster->start_tracker({"--zones-count", "1", "--heartbeat-ms", "100", "--expiry-ms", "1500"});
+    for (std::size_t i = 0; i < node_count; ++i) s_cluster->start_node(chord_args);
+    s_cluster->wait_settled(1);
+  }
+  static void TearDownTestSuite() {
+    delete s_cluster;
+    s_cluster = nullptr;
+  }
+  Cluster& c() { return *s_cluster; }
+
+  ChordId chord_id(std::size_t i) { return chord_id_of_address(c().node(i).grpc_address(), id_bits); }
+
+  std::vector<std::size_t> live() {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < c().size(); ++i)
+      if (c().node(i).process->running()) out.push_back(i);
+    return out;
+  }
+
+  /// The live nodes sorted by Chord id: the ring as it must be.
+  std::vector<std::size_t> ring_order() {
+    auto order = live();
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return chord_id(a) < chord_id(b); });
+    return order;
+  }
+
+  /// Empty when every live node is a member whose successor, predecessor and successor list are
+  /// its true ring neighbours; otherwise the first discrepancy.
+  std::string ring_problem() {
+    const auto order = ring_order();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::size_t i = order[k];
+      const std::size_t next = order[(k + 1) % order.size()];
+      const std::size_t prev = order[(k + order.size() - 1) % order.size()];
+      const auto r = c().rest(i, "GET", "/api/status");
+      if (r.status != 200) return "node " + std::to_string(i) + ": status " + std::to_string(r.status);
+      const json& ch = r.body["chord"];
+      const std::string who = "node " + std::to_string(i) + " " + ch.dump();
+      if (ch["state"] != "member") return who + ": not a member";
+      if (ch["id"] != chord_id(i)) return who + ": id is not chord_id_of_address";
+      if (ch["successor"].is_null() || ch["successor"]["peer"] != c().node(next).id) return who + ": wrong successor";
+      if (ch["predecessor"].is_null() || ch["predecessor"]["peer"] != c().node(prev).id) return who + ": wrong predecessor";
+      // The successor list holds the next min(r, n - 1) nodes in ring order (r = 8 by default).
+      const std::size_t want = std::min<std::size_t>(8, order.size() - 1);
+      if (ch["successors"].size() != want) return who + ": successor list not complete";
+      for (std::size_t j = 0; j < want; ++j)
+        if (ch["successors"][j]["peer"] != c().node(order[(k + 1 + j) % order.size()]).id) return who + ": successor list out of order";
+    }
+    return {};
+  }
+
+  /// Poll until the ring is exact; fails the test with the last discrepancy after `timeout`.
+  void wait_ring(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string problem = ring_problem();
+    while (!problem.empty() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+      problem = ring_problem();
+    }
+    ASSERT_EQ(problem, "") << "ring did not settle";
+  }
+
+  /// Holders a chord search from `from` reports (empty on a failed search).
+  std::set<std::uint32_t> chord_holders(std::size_t from, const std::string& name, json* body = nullptr) {
+    const auto r = c().rest(from, "GET", "/api/search?name=" + name + "&strategy=chord");
+    if (body) *body = r.body;
+    std::set<std::uint32_t> out;
+    if (r.status != 200) return out;
+    for (const auto& h : r.body["hits"]) out.insert(h["holder"].get<std::uint32_t>());
+    return out;
+  }
+
+  /// Poll chord searches from `from` until one names `holder`; false after `timeout`.
+  bool wait_found(std::size_t from, const std::string& name, std::uint32_t holder, std::chrono::milliseconds timeout,
+                  json* last = nullptr) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    do {
+      if (chord_holders(from, name, last).contains(holder)) return true;
+      std::this_thread::sleep_for(100ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return false;
+  }
+
+  /// The live node that is the successor of `name`'s Chord key (where its record is indexed).
+  std::size_t key_successor(const std::string& name) {
+    const ChordId key = chord_key_of_file(file_key(name), id_bits);
+    const auto order = ring_order();
+    for (std::size_t i : order)
+      if (chord_id(i) >= key) return i;
+    return order.front();
+  }
+
+  static Cluster* s_cluster;
+};
+
+Cluster* NodeChord::s_cluster = nullptr;
+
+TEST_F(NodeChord, RingFormsWithExactNeighbours) {
+  wait_ring(20s);
+  const auto s = c().rest(0, "GET", "/api/status").body["chord"];
+  EXPECT_EQ(s["enabled"], true);
+  EXPECT_EQ(s["successors"].size(), node_count - 1);  // 8 wanted, 5 others exist
+  EXPECT_EQ(s["records"], 0);  // nothing shared yet
+  EXPECT_GE(s["joins"].get<int>(), 1);
+}
+
+TEST_F(NodeChord, SharedFileIsFoundByChordAndDownloaded) {
+  wait_ring(20s);
+  const std::string sha = c().share_random(2, "ring.bin", 300'000, 11);
+  json last;
+  ASSERT_TRUE(wait_found(4, "ring.bin", c().node(2).id, 10s, &last)) << last.dump();
+  EXPECT_EQ(last["strategy"], "chord");
+  EXPECT_EQ(last["hits"][0]["responder"], c().node(key_successor("ring.bin")).id);  // the key's successor answered
+  EXPECT_TRUE(chord_holders(1, "absent.bin").empty());
+  const auto r = c().rest(5, "POST", "/api/get", {{"name", "ring.bin"}, {"strategy", "chord"}});
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["file"]["sha256"], sha);
+  EXPECT_EQ(sha256_hex_of(c().node(5).shared_dir() / "ring.bin"), sha);
+  // The downloader shares it too, and the ring learns it as a second holder.
+  EXPECT_TRUE(wait_found(0, "ring.bin", c().node(5).id, 10s, &last)) << last.dump();
+}
+
+TEST_F(NodeChord, HostileChordMessagesAreRefusedAndHarmless) {
+  auto stub = wire::Peer::NewStub(node::make_channel(c().node(3).grpc_address()));
+  const auto call = [&](const wire::ChordEnvelope& env, wire::Ack* ack = nullptr) {
+    grpc::ClientContext ctx;
+    node::set_deadline(ctx, 2000);
+    wire::Ack reply;
+    const grpc::Status s = stub->Chord(&ctx, env, &reply);
+    if (ack) *ack = reply;
+    return s;
+  };
+  EXPECT_EQ(call(wire::ChordEnvelope{}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // no body
+  auto bad_from = wire::encode_chord(1, ChordPing{1});
+  bad_from.set_from(no_peer);
+  const auto s = call(bad_from);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("chord_envelope.from"), std::string::npos) << s.error_message();
+  auto bad_step = wire::encode_chord(1, ChordFindSuccessorReply{1, 1, ChordRef::make(5, 1), ChordStep::next});
+  bad_step.mutable_find_successor_reply()->set_step(static_cast<wire::ChordStep>(7));
+  EXPECT_EQ(call(bad_step).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto no_sender = wire::encode_chord(1, ChordStabilize{1, 0, ChordRef::make(5, 1)});
+  no_sender.mutable_stabilize()->clear_sender();
+  EXPECT_EQ(call(no_sender).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto huge = wire::encode_chord(1, ChordFetchReply{});
+  for (int i = 0; i < 20000; ++i) huge.mutable_fetch_reply()->add_holders(0xFFFFFFF0u);
+  EXPECT_EQ(call(huge).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Well-formed but meaningless: replies nobody asked for, a stabilize whose sender lies about
+  // being the caller, a leave notice from a stranger. The core drops them.
+  wire::Ack ack;
+  EXPECT_TRUE(call(wire::encode_chord(77, ChordPong{12345}), &ack).ok());
+  EXPECT_EQ(ack.arrival(), wire::ARRIVAL_DROPPED);
+  EXPECT_TRUE(call(wire::encode_chord(77, ChordFindSuccessorReply{999, 3, ChordRef::make(1, 2), ChordStep::done}), &ack).ok());
+  EXPECT_EQ(ack.arrival(), wire::ARRIVAL_DROPPED);
+  EXPECT_TRUE(call(wire::encode_chord(77, ChordStabilize{1, 0, ChordRef::make(1, 78)}), &ack).ok());
+  EXPECT_EQ(ack.arrival(), wire::ARRIVAL_DROPPED);
+  EXPECT_TRUE(call(wire::encode_chord(c().node(0).id, ChordLeaveNotice{ChordRef::make(3, 4242), ChordLeaveKind::to_successor})).ok());
+  // The node is alive and the ring intact.
+  EXPECT_EQ(c().rest(3, "GET", "/api/status").status, 200);
+  wait_ring(10s);
+}
+
+TEST_F(NodeChord, SigtermLeavesGracefullyAndRecordsMove) {
+  wait_ring(20s);
+  // A file whose record lives on a node that neither holds nor searches it; that node leaves.
+  std::string name;
+  std::size_t indexer = 0;
+  for (int n = 0; n < 200 && name.empty(); ++n) {
+    const std::string candidate = "leave-" + std::to_string(n) + ".bin";
+    indexer = key_successor(candidate);
+    if (indexer != 1 && indexer != 0 && indexer != 2 && indexer != 5) name = candidate;
+  }
+  ASSERT_FALSE(name.empty());
+  c().share_random(1, name, 50'000, 21);
+  ASSERT_TRUE(wait_found(0, name, c().node(1).id, 10s));
+  c().stop_node(indexer, SIGTERM);
+  ASSERT_FALSE(c().node(indexer).process->running());
+  wait_ring(10s);
+  json last;
+  EXPECT_TRUE(wait_found(0, name, c().node(1).id, 10s, &last)) << last.dump();
+}
+
+TEST_F(NodeChord, SigkillOfTheIndexingNodeIsRepaired) {
+  wait_ring(20s);
+  std::string name;
+  std::size_t indexer = 0;
+  const auto running = live();
+  for (int n = 0; n < 200 && name.empty(); ++n) {
+    const std::string candidate = "kill-" + std::to_string(n) + ".bin";
+    indexer = key_successor(candidate);
+    if (indexer != 0 && indexer != 2) name = candidate;
+  }
+  ASSERT_FALSE(name.empty());
+  c().share_random(2, name, 50'000, 31);
+  ASSERT_TRUE(wait_found(0, name, c().node(2).id, 10s));
+  c().stop_node(indexer, SIGKILL);
+  json last;
+  EXPECT_TRUE(wait_found(0, name, c().node(2).id, 20s, &last)) << last.dump();
+  wait_ring(15s);
+  // Files shared before the failure are still found too.
+  EXPECT_TRUE(wait_found(live().back(), "ring.bin", c().node(2).id, 10s, &last)) << last.dump();
+}
+
+// A node without chord.enabled refuses Chord RPCs and chord searches, and reports it.
+TEST(NodeChordDisabled, RefusesChordClearly) {
+  Cluster c("chord-off");
+  c.start_tracker({"--zones-count", "1", "--heartbeat-ms", "100"});
+  c.start_node({});
+  EXPECT_EQ(c.rest(0, "GET", "/api/status").body["chord"], json({{"enabled", false}}));
+  const auto r = c.rest(0, "GET", "/api/search?name=x.bin&strategy=chord");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["error"].get<std::string>().find("chord.enabled"), std::string::npos) << r.body.dump();
+  auto stub = wire::Peer::NewStub(node::make_channel(c.node(0).grpc_address()));
+  grpc::ClientContext ctx;
+  node::set_deadline(ctx, 2000);
+  wire::Ack ack;
+  EXPECT_EQ(stub->Chord(&ctx, wire::encode_chord(5, ChordPing{1}), &ack).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+}  // namespace
+}  // namespace zonal::test
