@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -196,7 +198,7 @@ TEST_F(NodeChord, HostileChordMessagesAreRefusedAndHarmless) {
   wait_ring(10s);
 }
 
-TEST_F(NodeChord, SigtermLeavesGracefullyAndRecordsMove) {
+TEST_F(NodeChord, SigtermLeavesGracefullyAndSearchesStillFind) {
   wait_ring(20s);
   // A file whose record lives on a node that neither holds nor searches it; that node leaves.
   std::string name;
@@ -211,6 +213,9 @@ TEST_F(NodeChord, SigtermLeavesGracefullyAndRecordsMove) {
   ASSERT_TRUE(wait_found(0, name, c().node(1).id, 10s));
   c().stop_node(indexer, SIGTERM);
   ASSERT_FALSE(c().node(indexer).process->running());
+  std::ifstream log(c().dir() / ("node" + std::to_string(indexer) + ".log"));
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("chord: left the ring"), std::string::npos) << "no graceful leave in the log of node " << indexer;
   wait_ring(10s);
   json last;
   EXPECT_TRUE(wait_found(0, name, c().node(1).id, 10s, &last)) << last.dump();
