@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <csignal>
+#include <random>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -31,6 +34,16 @@ constexpr unsigned id_bits = 64;
 const std::vector<std::string> chord_args{"--chord-enabled", "true", "--chord-stabilize-ms", "150", "--chord-fix-fingers-ms", "150",
                                           "--chord-check-predecessor-ms", "150", "--chord-rpc-timeout-ms", "250",
                                           "--search-timeout-ms", "600"};
+
+/// Output (stderr merged) of the shell command `cmd`, and its exit status.
+std::pair<int, std::string> run_command(const std::string& cmd) {
+  std::string text;
+  FILE* pipe = ::popen((cmd + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) text.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
+}
 
 class NodeChord : public ::testing::Test {
  protected:
@@ -150,6 +163,14 @@ TEST_F(NodeChord, SharedFileIsFoundByChordAndDownloaded) {
   EXPECT_EQ(last["strategy"], "chord");
   EXPECT_EQ(last["hits"][0]["responder"], c().node(key_successor("ring.bin")).id);  // the key's successor answered
   EXPECT_TRUE(chord_holders(1, "absent.bin").empty());
+  // The same through the `zonal` CLI.
+  const std::string zonal = std::string(ZONAL_CLI_EXE) + " --node 127.0.0.1:" + std::to_string(c().node(3).rest_port);
+  const auto [search_status, search_text] = run_command(zonal + " search ring.bin --strategy chord");
+  EXPECT_EQ(search_status, 0) << search_text;
+  EXPECT_NE(search_text.find("1 hit(s) for \"ring.bin\" (chord)"), std::string::npos) << search_text;
+  const auto [status_status, status_text] = run_command(zonal + " status");
+  EXPECT_EQ(status_status, 0) << status_text;
+  EXPECT_NE(status_text.find("chord member at id " + std::to_string(chord_id(3))), std::string::npos) << status_text;
   const auto r = c().rest(5, "POST", "/api/get", {{"name", "ring.bin"}, {"strategy", "chord"}});
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["file"]["sha256"], sha);
@@ -193,9 +214,29 @@ TEST_F(NodeChord, HostileChordMessagesAreRefusedAndHarmless) {
   EXPECT_TRUE(call(wire::encode_chord(77, ChordStabilize{1, 0, ChordRef::make(1, 78)}), &ack).ok());
   EXPECT_EQ(ack.arrival(), wire::ARRIVAL_DROPPED);
   EXPECT_TRUE(call(wire::encode_chord(c().node(0).id, ChordLeaveNotice{ChordRef::make(3, 4242), ChordLeaveKind::to_successor})).ok());
+  // Random corruptions of valid envelopes: every one is answered OK or INVALID_ARGUMENT.
+  const std::vector<ChordMessage> valid{ChordFindSuccessor{1, 2, ChordPackedId::of(99), 5},
+                                        ChordStabilizeReply{3, ChordRef::make(7, 8), 2, false},
+                                        ChordSuccessorEntry{3, ChordRef::make(9, 10), 1, 2},
+                                        ChordForward{4, 5, ChordPackedId::of(6), 77, 3, 2},
+                                        ChordFetchReply{6, 7, {1, 2, no_peer}, 2},
+                                        ChordStore{ChordPackedId::of(3), 77, 0, 77, ChordStoreKind::replica}};
+  std::mt19937_64 rng(99);
+  int refused = 0, accepted = 0;
+  for (int i = 0; i < 600; ++i) {
+    std::string bytes = wire::encode_chord_bytes(77, valid[static_cast<std::size_t>(i) % valid.size()]);
+    for (int f = 0; f < 2; ++f) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+    wire::ChordEnvelope env;
+    if (!env.ParseFromString(bytes)) continue;
+    const auto st = call(env);
+    ASSERT_TRUE(st.ok() || st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+    (st.ok() ? accepted : refused)++;
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(accepted, 0);
   // The node is alive and the ring intact.
   EXPECT_EQ(c().rest(3, "GET", "/api/status").status, 200);
-  wait_ring(10s);
+  wait_ring(15s);
 }
 
 TEST_F(NodeChord, SigtermLeavesGracefullyAndSearchesStillFind) {
@@ -240,6 +281,31 @@ TEST_F(NodeChord, SigkillOfTheIndexingNodeIsRepaired) {
   wait_ring(15s);
   // Files shared before the failure are still found too.
   EXPECT_TRUE(wait_found(live().back(), "ring.bin", c().node(2).id, 10s, &last)) << last.dump();
+}
+
+// Recursive lookups on a small ring: the search is forwarded hop by hop and still finds the holder.
+TEST(NodeChordRecursive, SearchFindsTheHolder) {
+  Cluster c("chord-recursive");
+  c.start_tracker({"--zones-count", "1", "--heartbeat-ms", "100"});
+  std::vector<std::string> args = chord_args;
+  args.insert(args.end(), {"--chord-mode", "recursive", "--chord-replication", "false", "--search-strategy", "chord"});
+  for (int i = 0; i < 4; ++i) c.start_node(args);
+  c.wait_settled(1);
+  const std::string sha = c.share_random(1, "deep.bin", 20'000, 3);
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  json last;
+  bool found = false;
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    const auto r = c.rest(3, "GET", "/api/search?name=deep.bin");  // the node's default strategy: chord
+    last = r.body;
+    found = r.status == 200 && !r.body["hits"].empty() && r.body["hits"][0]["holder"] == c.node(1).id;
+    if (!found) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(found) << last.dump();
+  EXPECT_EQ(last["strategy"], "chord");
+  const auto got = c.rest(2, "POST", "/api/get", {{"name", "deep.bin"}, {"strategy", "chord"}});
+  ASSERT_EQ(got.status, 200) << got.body.dump();
+  EXPECT_EQ(got.body["file"]["sha256"], sha);
 }
 
 // A node without chord.enabled refuses Chord RPCs and chord searches, and reports it.
