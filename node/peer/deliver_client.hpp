@@ -1,17 +1,23 @@
 #pragma once
 /// Outbound protocol messages: each Transmit becomes one asynchronous Peer.Deliver call, each
 /// Chord transmit one Peer.Chord call (gRPC callback API), so the runtimes' io threads never wait
-/// for the network. Channels are cached per address.
+/// for the network. Channels are cached per address. Chord calls to one destination are sent one
+/// at a time, in order (the next starts when the previous one is answered).
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <variant>
 
 #include "address_book.hpp"
 #include "transport.hpp"
+
+namespace grpc {
+class Status;
+}
 
 namespace zonal::node {
 
@@ -23,7 +29,8 @@ class DeliverClient final : public Transport, public ChordTransport {
 
   /// Start one Deliver call; unknown destinations and failed calls are counted and logged.
   void send(PeerId to, const Message& msg) override;
-  /// Start one Peer.Chord call; unknown destinations wait like send()'s.
+  /// Start one Peer.Chord call, or queue it behind the call in flight to `to` (at most 256
+  /// waiting per destination); unknown destinations wait like send()'s.
   void send_chord(PeerId to, const ChordMessage& msg) override;
   /// Call `handler` whenever a message waits for an unknown destination (e.g. ask the tracker
   /// for a fresh directory); set before the first send.
@@ -33,7 +40,8 @@ class DeliverClient final : public Transport, public ChordTransport {
   void retry_waiting();
   /// Set this node's id once known (before any send).
   void set_self(PeerId self) noexcept { m_self = self; }
-  /// Wait (bounded) until no call is in flight; call before shutting down.
+  /// Wait (bounded) until no call is in flight, dropping queued Chord messages; call before
+  /// shutting down.
   void drain_calls();
   /// Calls that failed (no address, transport error or error status).
   std::uint64_t failures() const noexcept { return m_failures; }
@@ -47,6 +55,11 @@ class DeliverClient final : public Transport, public ChordTransport {
   std::mutex m_waiting_mutex;
   using AnyMessage = std::variant<Message, ChordMessage>;
   void send_any(PeerId to, const AnyMessage& msg);
+  void start_deliver(PeerId to, const std::string& address, const Message& msg);
+  void start_chord(PeerId to, const std::string& address, const ChordMessage& msg);
+  /// After a Chord call to `to` ended: start the next one queued for `to`, if any.
+  void send_next_chord(PeerId to);
+  void finished(PeerId to, const grpc::Status& status);
 
   std::deque<std::pair<PeerId, AnyMessage>> m_waiting;  ///< for destinations not yet in the book (bounded)
 };
