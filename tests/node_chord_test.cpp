@@ -312,8 +312,9 @@ TEST(NodeChordRecursive, SearchFindsTheHolder) {
   EXPECT_EQ(got.body["file"]["sha256"], sha);
 }
 
-// A node without chord.enabled refuses Chord RPCs and chord searches, and reports it.
-TEST(NodeChordDisabled, RefusesChordClearly) {
+// A node without chord.enabled refuses Chord RPCs and chord searches, and reports it; Chord
+// nodes started after it leave it out and form their ring without it.
+TEST(NodeChordDisabled, RefusesChordClearlyAndChordNodesRingWithoutIt) {
   Cluster c("chord-off");
   c.start_tracker({"--zones-count", "1", "--heartbeat-ms", "100"});
   c.start_node({});
@@ -326,6 +327,35 @@ TEST(NodeChordDisabled, RefusesChordClearly) {
   node::set_deadline(ctx, 2000);
   wire::Ack ack;
   EXPECT_EQ(stub->Chord(&ctx, wire::encode_chord(5, ChordPing{1}), &ack).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  c.start_node(chord_args);
+  c.start_node(chord_args);
+  c.wait_settled(1);
+  c.share_random(1, "mixed.bin", 5'000, 4);
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  json last;
+  bool found = false;
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    const auto r = c.rest(2, "GET", "/api/search?name=mixed.bin&strategy=chord");
+    last = r.body;
+    found = r.status == 200 && !r.body["hits"].empty() && r.body["hits"][0]["holder"] == c.node(1).id;
+    if (!found) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(found) << last.dump();
+  // A ring of the two Chord nodes: each one's successor and predecessor is the other.
+  const auto ring_of_two = [&] {
+    for (std::size_t i : {1u, 2u}) {
+      last = c.rest(i, "GET", "/api/status").body["chord"];
+      const std::uint32_t other = c.node(3 - i).id;
+      if (last["state"] != "member" || last["successor"].is_null() || last["successor"]["peer"] != other ||
+          last["predecessor"].is_null() || last["predecessor"]["peer"] != other)
+        return false;
+    }
+    return true;
+  };
+  const auto ring_deadline = std::chrono::steady_clock::now() + 10s;
+  while (!ring_of_two() && std::chrono::steady_clock::now() < ring_deadline) std::this_thread::sleep_for(50ms);
+  EXPECT_TRUE(ring_of_two()) << last.dump();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -184,8 +185,11 @@ void ChordRuntime::Impl::try_join() {
   for (const ChordRef& c : candidates())
     if (c.valid() && c.peer != self_peer()) others.push_back(c);
   const TimeUs now = clock.now_us();
-  if (others.empty()) {
-    spdlog::info("chord: no other member in the directory: creating the ring");
+  // Members joining through each other would wait forever: once every candidate has been tried
+  // in vain, the lowest peer id among them and this node creates the ring.
+  const bool lowest = std::all_of(others.begin(), others.end(), [this](const ChordRef& c) { return self_peer() < c.peer; });
+  if (others.empty() || (joins >= others.size() && lowest)) {
+    spdlog::info("chord: {}: creating the ring", others.empty() ? "no other member in the directory" : "no member answered a join");
     node.create(now);
   } else {
     const ChordRef via = others[joins % others.size()];

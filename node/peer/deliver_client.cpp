@@ -125,6 +125,10 @@ void DeliverClient::start_chord(PeerId to, const std::string& address, const Cho
   lock.unlock();
   stub.async()->Chord(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
     delete call;
+    if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      std::lock_guard lock(m_waiting_mutex);
+      m_no_chord.insert(to);
+    }
     send_next_chord(to);  // before finished(): in_flight never drops to 0 between the two calls
     finished(to, status);
   });
@@ -158,6 +162,7 @@ void DeliverClient::retry_waiting() {
   {
     std::lock_guard lock(m_waiting_mutex);
     waiting.swap(m_waiting);
+    m_no_chord.clear();  // a new directory: members may have restarted with other settings
   }
   for (auto& [to, msg] : waiting) {
     if (m_impl->book.find(to)) {
@@ -167,6 +172,11 @@ void DeliverClient::retry_waiting() {
       spdlog::debug("peer {} is not in the directory: message dropped", to);
     }
   }
+}
+
+bool DeliverClient::refuses_chord(PeerId peer) const {
+  std::lock_guard lock(m_waiting_mutex);
+  return m_no_chord.contains(peer);
 }
 
 void DeliverClient::drain_calls() {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -43,6 +44,9 @@ class DeliverClient final : public Transport, public ChordTransport {
   /// Wait (bounded) until no call is in flight, dropping queued Chord messages; call before
   /// shutting down.
   void drain_calls();
+  /// True when `peer` answered a Chord call with FAILED_PRECONDITION (chord.enabled is false
+  /// there) since the last directory update; call to leave it out of Chord join candidates.
+  bool refuses_chord(PeerId peer) const;
   /// Calls that failed (no address, transport error or error status).
   std::uint64_t failures() const noexcept { return m_failures; }
 
@@ -52,7 +56,8 @@ class DeliverClient final : public Transport, public ChordTransport {
   std::atomic<PeerId> m_self;
   std::atomic<std::uint64_t> m_failures{0};
   std::function<void()> m_on_unknown;
-  std::mutex m_waiting_mutex;
+  mutable std::mutex m_waiting_mutex;  ///< guards m_waiting and m_no_chord
+  std::set<PeerId> m_no_chord;         ///< peers that refused Chord calls
   using AnyMessage = std::variant<Message, ChordMessage>;
   void send_any(PeerId to, const AnyMessage& msg);
   void start_deliver(PeerId to, const std::string& address, const Message& msg);

@@ -26,11 +26,12 @@ void Node::start_chord() {
   m_chord = std::make_unique<ChordRuntime>(self, m_config.chord.core, mix64(core_seed(m_id) ^ 0x63686f7264ull),
                                            m_config.chord.republish_us, *m_transport, *m_events);
   m_server->attach_chord(*m_chord);
-  // Other members of the tracker's directory, placed on the ring by their advertised address.
+  // Other members of the tracker's directory, placed on the ring by their advertised address,
+  // without those that refused Chord calls (chord.enabled false there).
   m_chord->start([this, bits] {
     std::vector<ChordRef> out;
     for (const auto& [id, address] : m_book.all())
-      if (id != m_id) out.push_back(ChordRef::make(chord_id_of_address(address, bits), id));
+      if (id != m_id && !m_transport->refuses_chord(id)) out.push_back(ChordRef::make(chord_id_of_address(address, bits), id));
     return out;
   });
   spdlog::info("chord: id {:#018x} ({} bits) from address {}", self.id(), bits, m_address);
