@@ -86,8 +86,18 @@ struct ChordRuntime::Impl {
 };
 
 void ChordRuntime::Impl::drain() {
-  while (auto t = node.poll_transmit()) transport.send_chord(t->to, t->msg);
-  while (auto ev = node.poll_event()) on_event(*ev);
+  bool more = true;
+  while (more) {  // handling an event may issue commands (stores once joined): drain until quiet
+    more = false;
+    while (auto t = node.poll_transmit()) {
+      transport.send_chord(t->to, t->msg);
+      more = true;
+    }
+    while (auto ev = node.poll_event()) {
+      on_event(*ev);
+      more = true;
+    }
+  }
   arm_timer();
 }
 
