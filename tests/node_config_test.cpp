@@ -69,7 +69,7 @@ TEST(NodeConfig, ErrorsNameKeyAndSource) {
   EXPECT_EQ(error_of({"--grpc-port", "70000"}), "grpc.port: must be between 0 and 65535, got 70000 (from flag --grpc-port)");
   EXPECT_EQ(error_of({"--search-ttl", "11"}), "search.ttl: must be between 1 and 10, got 11 (from flag --search-ttl)");
   EXPECT_EQ(error_of({"--search-strategy", "gossip"}),
-            "search.strategy: must be one of flood, zone-flood, got \"gossip\" (from flag --search-strategy)");
+            "search.strategy: must be one of flood, zone-flood, chord, got \"gossip\" (from flag --search-strategy)");
   EXPECT_EQ(error_of({"--rest-port", "12ab"}), "rest.port: must be an unsigned integer, got \"12ab\" (from flag --rest-port)");
   EXPECT_EQ(error_of({"--overlay-neighbours", "[1,\"x\"]"}),
             "overlay.neighbours: element 1 must be a peer id below 4294967295, got \"x\" (from flag --overlay-neighbours)");
@@ -84,6 +84,51 @@ TEST(NodeConfig, ErrorsNameKeyAndSource) {
   EXPECT_EQ(error_of({"--config", broken.string()}), "--config: " + broken.string() + " is not valid JSON");
   fs::remove(broken);
   EXPECT_EQ(error_of({"--config", "/nonexistent/zonal.json"}), "--config: cannot read /nonexistent/zonal.json");
+}
+
+TEST(NodeConfig, ChordDefaultsOffWithNodeFriendlyTimers) {
+  const NodeConfig c = load({});
+  EXPECT_FALSE(c.chord.enabled);
+  EXPECT_EQ(c.chord.core.id_bits, 64);
+  EXPECT_EQ(c.chord.core.successors, 8);
+  EXPECT_EQ(c.chord.core.stabilize_interval_us, 1'000'000);
+  EXPECT_EQ(c.chord.core.rpc_timeout_us, 500'000);
+  EXPECT_EQ(c.chord.core.default_mode, ChordLookupMode::iterative);
+  EXPECT_TRUE(c.chord.core.replication);
+  EXPECT_EQ(c.chord.republish_us, 30'000'000);
+}
+
+TEST(NodeConfig, ChordKeysFromFileEnvAndFlags) {
+  const auto file = write_config(R"({"chord": {"enabled": true, "successors": 4, "mode": "recursive"}, "search": {"strategy": "chord"}})");
+  ::setenv("ZONAL_TEST_CHORD_STABILIZE_MS", "250", 1);
+  const NodeConfig c = load({"--config", file.string(), "--chord-id-bits", "32", "--chord-replication", "false",
+                             "--chord-republish-ms", "0", "--chord-rpc-timeout-ms", "300"});
+  ::unsetenv("ZONAL_TEST_CHORD_STABILIZE_MS");
+  EXPECT_TRUE(c.chord.enabled);
+  EXPECT_EQ(c.strategy, Strategy::chord);
+  EXPECT_EQ(c.chord.core.successors, 4);
+  EXPECT_EQ(c.chord.core.default_mode, ChordLookupMode::recursive);
+  EXPECT_EQ(c.chord.core.stabilize_interval_us, 250'000);
+  EXPECT_EQ(c.chord.core.id_bits, 32);
+  EXPECT_FALSE(c.chord.core.replication);
+  EXPECT_EQ(c.chord.republish_us, 0);
+  EXPECT_EQ(c.chord.core.rpc_timeout_us, 300'000);
+  fs::remove(file);
+}
+
+TEST(NodeConfig, ChordErrorsNameKeyAndSource) {
+  EXPECT_EQ(error_of({"--search-strategy", "chord"}), "search.strategy: chord needs chord.enabled true (from flag --search-strategy)");
+  EXPECT_EQ(error_of({"--chord-successors", "0"}), "chord.successors: must be between 1 and 32, got 0 (from flag --chord-successors)");
+  EXPECT_EQ(error_of({"--chord-successors", "33"}), "chord.successors: must be between 1 and 32, got 33 (from flag --chord-successors)");
+  EXPECT_EQ(error_of({"--chord-id-bits", "65"}), "chord.id_bits: must be between 1 and 64, got 65 (from flag --chord-id-bits)");
+  EXPECT_EQ(error_of({"--chord-mode", "telepathic"}),
+            "chord.mode: must be one of iterative, recursive, got \"telepathic\" (from flag --chord-mode)");
+  EXPECT_EQ(error_of({"--chord-rpc-timeout-ms", "5"}), "chord.rpc_timeout_ms: must be between 10 and 60000, got 5 (from flag --chord-rpc-timeout-ms)");
+  EXPECT_EQ(error_of({"--chord-enabled", "yes"}), "chord.enabled: must be true or false, got \"yes\" (from flag --chord-enabled)");
+  const auto typed = write_config(R"({"chord": {"stabilize_ms": "fast"}})");
+  EXPECT_EQ(error_of({"--config", typed.string()}),
+            "chord.stabilize_ms: must be an unsigned integer, got \"fast\" (from config file " + typed.string() + ")");
+  fs::remove(typed);
 }
 
 TEST(TrackerConfig, ExpiryMustExceedHeartbeat) {

@@ -41,6 +41,15 @@ int run(const Target& t, std::ostream& out, const std::string& method, const std
 
 std::string peer_text(const json& id) { return id.is_number() ? std::to_string(id.get<std::uint64_t>()) : id.dump(); }
 
+/// One line about the node's Chord ring membership, when it has one.
+void print_chord(const json& c, std::ostream& out) {
+  if (!c.value("enabled", false)) return;
+  const auto peer_of = [](const json& r) { return r.is_null() ? std::string("none") : "peer " + peer_text(r["peer"]); };
+  out << "chord " << c["state"].get<std::string>() << " at id " << c["id"] << ", successor " << peer_of(c["successor"])
+      << ", predecessor " << peer_of(c["predecessor"]) << ", " << c["successors"].size() << " successors, " << c["records"]
+      << " records\n";
+}
+
 }  // namespace
 
 int cmd_status(const Target& t, std::ostream& out) {
@@ -50,6 +59,7 @@ int cmd_status(const Target& t, std::ostream& out) {
         << "tracker " << s["tracker"].get<std::string>() << (s["registered"].get<bool>() ? " (registered)" : " (not registered)")
         << "\nsharing " << s["files"] << " files from " << s["shared_dir"].get<std::string>() << "; " << s["records"]
         << " index records kept for others\noverlay links " << s["overlay"].dump() << ", zone links " << s["zone_links"].dump() << '\n';
+    print_chord(s.value("chord", json::object()), out);
   });
 }
 

@@ -1,5 +1,6 @@
 #include "node_config.hpp"
 
+#include "zonal/chord_id.hpp"
 #include "zonal/strategy.hpp"
 
 namespace zonal::node {
@@ -17,12 +18,22 @@ ConfigSchema node_schema() {
       {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
-      {"search.strategy", "zone-flood", "default search strategy: flood or zone-flood"},
+      {"search.strategy", "zone-flood", "default search strategy: flood, zone-flood or chord (chord needs chord.enabled)"},
       {"search.ttl", 7, "default hop limit of a search (1..10)"},
       {"search.timeout_ms", 3000, "how long a search collects hits, milliseconds"},
       {"search.seen_capacity", 4096, "query ids remembered for duplicate detection"},
       {"zones.placement", "rendezvous", "home-zone member choice: rendezvous or random"},
       {"zones.publish_replicas", 2, "home-zone members that receive each index record"},
+      {"chord.enabled", false, "also run a Chord node: join the ring, store shared files on it, answer chord searches"},
+      {"chord.id_bits", 64, "bits of Chord ids (1..64); every node of a ring must use the same value"},
+      {"chord.successors", 8, "successor-list length (1..32)"},
+      {"chord.stabilize_ms", 1000, "mean period of stabilize, milliseconds (0: never)"},
+      {"chord.fix_fingers_ms", 1000, "mean period of fix_fingers, milliseconds (0: never)"},
+      {"chord.check_predecessor_ms", 1000, "mean period of check_predecessor, milliseconds (0: never)"},
+      {"chord.rpc_timeout_ms", 500, "a Chord request unanswered this long is resent, then its target deemed dead (10..60000)"},
+      {"chord.mode", "iterative", "how lookups travel: iterative or recursive"},
+      {"chord.replication", true, "index records at the key's successor and its successors too"},
+      {"chord.republish_ms", 30000, "re-store every shared file on the ring this often, milliseconds (0: never)"},
       {"core.seed", 0, "seed of the protocol core's random stream (0: derived from the peer id)"},
       {"overlay.neighbours", json::array(), "fixed overlay neighbour ids (empty: computed from the tracker's directory)"},
       {"files.chunk_bytes", 1 << 20, "bytes per streamed chunk (4096..4194304)"},
@@ -37,8 +48,31 @@ ConfigSchema node_schema() {
   };
 }
 
+namespace {
+
+TimeUs millis(const Settings& s, const std::string& key, std::uint64_t lo, std::uint64_t hi) {
+  return static_cast<TimeUs>(s.get_uint(key, lo, hi)) * 1000;
+}
+
+void parse_chord(const Settings& s, NodeConfig& c) {
+  NodeChordConfig& n = c.chord;
+  n.enabled = s.get_bool("chord.enabled");
+  n.core.id_bits = static_cast<std::uint8_t>(s.get_uint("chord.id_bits", 1, chord_id_bits_max));
+  n.core.successors = static_cast<std::uint8_t>(s.get_uint("chord.successors", 1, chord_successors_limit));
+  n.core.stabilize_interval_us = millis(s, "chord.stabilize_ms", 0, 3'600'000);
+  n.core.fix_fingers_interval_us = millis(s, "chord.fix_fingers_ms", 0, 3'600'000);
+  n.core.check_predecessor_interval_us = millis(s, "chord.check_predecessor_ms", 0, 3'600'000);
+  n.core.rpc_timeout_us = millis(s, "chord.rpc_timeout_ms", 10, 60'000);
+  n.core.default_mode = s.get_choice("chord.mode", {"iterative", "recursive"}) == "recursive" ? ChordLookupMode::recursive
+                                                                                             : ChordLookupMode::iterative;
+  n.core.replication = s.get_bool("chord.replication");
+  n.republish_us = millis(s, "chord.republish_ms", 0, 86'400'000);
+}
+
+}  // namespace
+
 std::optional<Strategy> strategy_from_name(std::string_view name) {
-  for (Strategy s : {Strategy::flood, Strategy::zone_flood})
+  for (Strategy s : {Strategy::flood, Strategy::zone_flood, Strategy::chord})
     if (name == strategy_name(s)) return s;
   return std::nullopt;
 }
@@ -59,13 +93,15 @@ NodeConfig parse_node_config(const Settings& s) {
   c.data_dir = s.get_string("data_dir");
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
-  c.strategy = *strategy_from_name(s.get_choice("search.strategy", {"flood", "zone-flood"}));
+  c.strategy = *strategy_from_name(s.get_choice("search.strategy", {"flood", "zone-flood", "chord"}));
   c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));
   c.peer.query_timeout_us = static_cast<TimeUs>(s.get_uint("search.timeout_ms", 10, 600'000)) * 1000;
   c.peer.seen_capacity = static_cast<std::uint32_t>(s.get_uint("search.seen_capacity", 1, 10'000'000));
   c.peer.zone_placement = s.get_choice("zones.placement", {"rendezvous", "random"}) == "random"
                               ? ZonePlacement::random : ZonePlacement::rendezvous;
   c.peer.publish_replicas = static_cast<std::uint32_t>(s.get_uint("zones.publish_replicas", 1, 64));
+  parse_chord(s, c);
+  if (c.strategy == Strategy::chord && !c.chord.enabled) s.fail("search.strategy", "chord needs chord.enabled true");
   c.core_seed = s.get_uint("core.seed", 0, ~0ull);
   c.overlay_neighbours = s.get_ids("overlay.neighbours");
   c.chunk_bytes = static_cast<std::uint32_t>(s.get_uint("files.chunk_bytes", 4096, 4 << 20));

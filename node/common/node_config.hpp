@@ -7,10 +7,18 @@
 #include <vector>
 
 #include "settings.hpp"
+#include "zonal/chord_config.hpp"
 #include "zonal/message.hpp"
 #include "zonal/peer_config.hpp"
 
 namespace zonal::node {
+
+/// The node's Chord ring membership (chord.* keys).
+struct NodeChordConfig {
+  bool enabled = false;            ///< chord.enabled: run a ChordNode beside the Peer
+  ChordConfig core;                ///< ring tunables (id_bits, successors, timers, mode, replication)
+  TimeUs republish_us = 30'000'000;  ///< chord.republish_ms: re-store shared files this often (0 = never)
+};
 
 struct NodeConfig {
   std::optional<std::uint32_t> requested_id;  ///< node.id: ask the tracker for this id
@@ -25,6 +33,7 @@ struct NodeConfig {
   Strategy strategy = Strategy::zone_flood;
   std::uint8_t ttl_hops = ttl_hops_default;
   PeerConfig peer;                      ///< core tunables (seen capacity, placement, timeout, replicas)
+  NodeChordConfig chord;
   std::uint64_t core_seed = 0;          ///< core.seed: seed of the core's random stream (0 = derive from id)
   std::vector<std::uint32_t> overlay_neighbours;  ///< fixed overlay; empty = computed from the directory
   std::uint32_t chunk_bytes = 1 << 20;
@@ -49,7 +58,7 @@ ConfigSchema node_schema();
 /// Build a NodeConfig from loaded settings; throws ConfigError naming the key.
 NodeConfig parse_node_config(const Settings& s);
 
-/// Strategy from its scenario name ("flood", "zone-flood"); nullopt if unknown.
+/// Strategy from its scenario name ("flood", "zone-flood", "chord"); nullopt if unknown.
 std::optional<Strategy> strategy_from_name(std::string_view name);
 
 }  // namespace zonal::node

@@ -5,9 +5,11 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "grpc_options.hpp"
 #include "zonal.grpc.pb.h"
+#include "zonal/wire/chord_codec.hpp"
 #include "zonal/wire/codec.hpp"
 
 namespace zonal::node {
@@ -18,10 +20,16 @@ struct DeliverClient::Impl {
   std::mutex mutex;
   std::condition_variable idle;
   std::size_t in_flight = 0;
+  bool draining = false;  ///< drain_calls() started: queued Chord messages are dropped
   std::map<std::string, std::unique_ptr<wire::Peer::Stub>> stubs;
+  /// Chord messages per destination behind the one call in flight to it (an entry exists while
+  /// a call is in flight). Chord exchanges are ordered (a ChordStabilizeReply, then its
+  /// ChordSuccessorEntry messages), and concurrent unary calls may be handled out of order.
+  std::map<PeerId, std::deque<ChordMessage>> chord_queues;
 
   Impl(const AddressBook& b, std::uint32_t t) : book(b), timeout_ms(t) {}
 
+  /// The stub of `address` (created on first use); call with `mutex` held.
   wire::Peer::Stub& stub(const std::string& address) {
     auto& s = stubs[address];
     if (!s) s = wire::Peer::NewStub(make_channel(address));
@@ -32,10 +40,12 @@ struct DeliverClient::Impl {
 namespace {
 
 constexpr std::size_t waiting_max = 1024;
+constexpr std::size_t chord_queue_max = 256;  ///< per destination
 
+template <class Request>
 struct Call {
   grpc::ClientContext ctx;
-  wire::Envelope request;
+  Request request;
   wire::Ack reply;
 };
 
@@ -46,7 +56,11 @@ DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t
 
 DeliverClient::~DeliverClient() { drain_calls(); }
 
-void DeliverClient::send(PeerId to, const Message& msg) {
+void DeliverClient::send(PeerId to, const Message& msg) { send_any(to, msg); }
+
+void DeliverClient::send_chord(PeerId to, const ChordMessage& msg) { send_any(to, msg); }
+
+void DeliverClient::send_any(PeerId to, const AnyMessage& msg) {
   const auto address = m_impl->book.find(to);
   if (!address) {
     {
@@ -61,33 +75,98 @@ void DeliverClient::send(PeerId to, const Message& msg) {
     if (m_on_unknown) m_on_unknown();
     return;
   }
-  auto* call = new Call;
+  if (const auto* m = std::get_if<Message>(&msg)) return start_deliver(to, *address, *m);
+  {
+    std::lock_guard lock(m_impl->mutex);
+    const auto [queue, idle] = m_impl->chord_queues.try_emplace(to);
+    if (!idle) {  // a call to `to` is in flight: this message follows it
+      if (queue->second.size() < chord_queue_max) {
+        queue->second.push_back(std::get<ChordMessage>(msg));
+      } else {
+        ++m_failures;
+        spdlog::debug("Chord queue to peer {} full: message dropped", to);
+      }
+      return;
+    }
+  }
+  start_chord(to, *address, std::get<ChordMessage>(msg));
+}
+
+void DeliverClient::finished(PeerId to, const grpc::Status& status) {
+  if (!status.ok()) {
+    ++m_failures;
+    spdlog::debug("call to peer {} failed: {} ({})", to, status.error_message(), static_cast<int>(status.error_code()));
+  }
+  std::lock_guard guard(m_impl->mutex);
+  if (--m_impl->in_flight == 0) m_impl->idle.notify_all();
+}
+
+void DeliverClient::start_deliver(PeerId to, const std::string& address, const Message& msg) {
+  auto* call = new Call<wire::Envelope>;
   call->request = wire::encode(m_self, msg);
   set_deadline(call->ctx, m_impl->timeout_ms);
   std::unique_lock lock(m_impl->mutex);
-  auto& stub = m_impl->stub(*address);
+  auto& stub = m_impl->stub(address);
   ++m_impl->in_flight;
   lock.unlock();
   stub.async()->Deliver(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
-    if (!status.ok()) {
-      ++m_failures;
-      spdlog::debug("Deliver to peer {} failed: {} ({})", to, status.error_message(), static_cast<int>(status.error_code()));
-    }
     delete call;
-    std::lock_guard guard(m_impl->mutex);
-    if (--m_impl->in_flight == 0) m_impl->idle.notify_all();
+    finished(to, status);
   });
 }
 
+void DeliverClient::start_chord(PeerId to, const std::string& address, const ChordMessage& msg) {
+  auto* call = new Call<wire::ChordEnvelope>;
+  call->request = wire::encode_chord(m_self, msg);
+  set_deadline(call->ctx, m_impl->timeout_ms);
+  std::unique_lock lock(m_impl->mutex);
+  auto& stub = m_impl->stub(address);
+  ++m_impl->in_flight;
+  lock.unlock();
+  stub.async()->Chord(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
+    delete call;
+    if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      std::lock_guard lock(m_waiting_mutex);
+      m_no_chord.insert(to);
+    }
+    send_next_chord(to);  // before finished(): in_flight never drops to 0 between the two calls
+    finished(to, status);
+  });
+}
+
+void DeliverClient::send_next_chord(PeerId to) {
+  std::optional<ChordMessage> next;
+  {
+    std::lock_guard lock(m_impl->mutex);
+    const auto it = m_impl->chord_queues.find(to);
+    if (it == m_impl->chord_queues.end()) return;
+    if (it->second.empty() || m_impl->draining) {
+      m_failures += it->second.size();
+      m_impl->chord_queues.erase(it);
+      return;
+    }
+    next = it->second.front();
+    it->second.pop_front();
+  }
+  const auto address = m_impl->book.find(to);
+  if (address) return start_chord(to, *address, *next);
+  std::lock_guard lock(m_impl->mutex);  // the peer left the directory: drop what waited for it
+  if (const auto it = m_impl->chord_queues.find(to); it != m_impl->chord_queues.end()) {
+    m_failures += it->second.size() + 1;
+    m_impl->chord_queues.erase(it);
+  }
+}
+
 void DeliverClient::retry_waiting() {
-  std::deque<std::pair<PeerId, Message>> waiting;
+  std::deque<std::pair<PeerId, AnyMessage>> waiting;
   {
     std::lock_guard lock(m_waiting_mutex);
     waiting.swap(m_waiting);
+    m_no_chord.clear();  // a new directory: members may have restarted with other settings
   }
   for (auto& [to, msg] : waiting) {
     if (m_impl->book.find(to)) {
-      send(to, msg);
+      send_any(to, msg);
     } else {
       ++m_failures;
       spdlog::debug("peer {} is not in the directory: message dropped", to);
@@ -95,8 +174,14 @@ void DeliverClient::retry_waiting() {
   }
 }
 
+bool DeliverClient::refuses_chord(PeerId peer) const {
+  std::lock_guard lock(m_waiting_mutex);
+  return m_no_chord.contains(peer);
+}
+
 void DeliverClient::drain_calls() {
   std::unique_lock lock(m_impl->mutex);
+  m_impl->draining = true;
   m_impl->idle.wait_for(lock, std::chrono::milliseconds(m_impl->timeout_ms + 500), [this] { return m_impl->in_flight == 0; });
 }
 

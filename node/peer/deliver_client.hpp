@@ -1,20 +1,28 @@
 #pragma once
-/// Outbound protocol messages: each Transmit becomes one asynchronous Peer.Deliver call (gRPC
-/// callback API), so the runtime's io thread never waits for the network. Channels are cached
-/// per address.
+/// Outbound protocol messages: each Transmit becomes one asynchronous Peer.Deliver call, each
+/// Chord transmit one Peer.Chord call (gRPC callback API), so the runtimes' io threads never wait
+/// for the network. Channels are cached per address. Chord calls to one destination are sent one
+/// at a time, in order (the next starts when the previous one is answered).
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
+#include <variant>
 
 #include "address_book.hpp"
 #include "transport.hpp"
 
+namespace grpc {
+class Status;
+}
+
 namespace zonal::node {
 
-class DeliverClient final : public Transport {
+class DeliverClient final : public Transport, public ChordTransport {
  public:
   /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline.
   DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms);
@@ -22,6 +30,9 @@ class DeliverClient final : public Transport {
 
   /// Start one Deliver call; unknown destinations and failed calls are counted and logged.
   void send(PeerId to, const Message& msg) override;
+  /// Start one Peer.Chord call, or queue it behind the call in flight to `to` (at most 256
+  /// waiting per destination); unknown destinations wait like send()'s.
+  void send_chord(PeerId to, const ChordMessage& msg) override;
   /// Call `handler` whenever a message waits for an unknown destination (e.g. ask the tracker
   /// for a fresh directory); set before the first send.
   void set_unknown_handler(std::function<void()> handler) { m_on_unknown = std::move(handler); }
@@ -30,8 +41,12 @@ class DeliverClient final : public Transport {
   void retry_waiting();
   /// Set this node's id once known (before any send).
   void set_self(PeerId self) noexcept { m_self = self; }
-  /// Wait (bounded) until no call is in flight; call before shutting down.
+  /// Wait (bounded) until no call is in flight, dropping queued Chord messages; call before
+  /// shutting down.
   void drain_calls();
+  /// True when `peer` answered a Chord call with FAILED_PRECONDITION (chord.enabled is false
+  /// there) since the last directory update; call to leave it out of Chord join candidates.
+  bool refuses_chord(PeerId peer) const;
   /// Calls that failed (no address, transport error or error status).
   std::uint64_t failures() const noexcept { return m_failures; }
 
@@ -41,8 +56,17 @@ class DeliverClient final : public Transport {
   std::atomic<PeerId> m_self;
   std::atomic<std::uint64_t> m_failures{0};
   std::function<void()> m_on_unknown;
-  std::mutex m_waiting_mutex;
-  std::deque<std::pair<PeerId, Message>> m_waiting;  ///< for destinations not yet in the book (bounded)
+  mutable std::mutex m_waiting_mutex;  ///< guards m_waiting and m_no_chord
+  std::set<PeerId> m_no_chord;         ///< peers that refused Chord calls
+  using AnyMessage = std::variant<Message, ChordMessage>;
+  void send_any(PeerId to, const AnyMessage& msg);
+  void start_deliver(PeerId to, const std::string& address, const Message& msg);
+  void start_chord(PeerId to, const std::string& address, const ChordMessage& msg);
+  /// After a Chord call to `to` ended: start the next one queued for `to`, if any.
+  void send_next_chord(PeerId to);
+  void finished(PeerId to, const grpc::Status& status);
+
+  std::deque<std::pair<PeerId, AnyMessage>> m_waiting;  ///< for destinations not yet in the book (bounded)
 };
 
 }  // namespace zonal::node

@@ -51,7 +51,8 @@ bool Node::start() {
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
   m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
   m_session->run(*m_runtime);
-  for (const auto& f : shared) m_runtime->share(f.key);
+  if (m_config.chord.enabled) start_chord();
+  for (const auto& f : shared) share_key(f.key);
   m_rest = std::make_unique<HttpServer>(m_config.rest_bind, m_config.rest_port,
                                         [this](const HttpRequest& r) { return handle_api(*this, r); });
   spdlog::info("peer {} serving gRPC on {} and REST on {}:{}, sharing {} files from {}", m_id, m_address, m_config.rest_bind,
@@ -64,10 +65,17 @@ bool Node::start() {
 
 void Node::stop() {
   if (m_rest) m_rest->stop();
+  if (m_chord) m_chord->leave(std::chrono::milliseconds(1000));
   if (m_session) m_session->stop_and_leave();
   if (m_runtime) m_runtime->stop();
+  if (m_chord) m_chord->stop();
   if (m_server) m_server->shutdown();
   if (m_transport) m_transport->drain_calls();
+}
+
+void Node::share_key(FileKey key) {
+  runtime().share(key);
+  if (m_chord) m_chord->store(key);
 }
 
 PeerRuntime& Node::runtime() {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "address_book.hpp"
+#include "chord_runtime.hpp"
 #include "deliver_client.hpp"
 #include "downloader.hpp"
 #include "event_sink.hpp"
@@ -45,6 +46,11 @@ class Node final : public NodeApi {
 
  private:
   PeerRuntime& runtime();
+  /// Index `key` in the core peer and, with chord.enabled, on the ring.
+  void share_key(FileKey key);
+  void start_chord();
+  nlohmann::json chord_status();
+  SearchOutcome run_chord_search(const std::string& name);
   std::vector<Holder> holders_of(const nlohmann::json& found, const std::vector<Holder>& skip);
   SearchOutcome run_search(const std::string& name, Strategy strategy, std::uint8_t ttl);
   std::uint64_t core_seed(PeerId id) const;
@@ -57,6 +63,7 @@ class Node final : public NodeApi {
   std::unique_ptr<TrackerSession> m_session;
   std::unique_ptr<DeliverClient> m_transport;
   std::unique_ptr<PeerRuntime> m_runtime;
+  std::unique_ptr<ChordRuntime> m_chord;
   std::unique_ptr<HttpServer> m_rest;
   PeerId m_id = no_peer;
   std::string m_address;

@@ -59,7 +59,8 @@ json Node::status() {
           {"shared_dir", std::filesystem::absolute(m_config.shared_dir()).string()},
           {"strategy", strategy_name(m_config.strategy)},
           {"uploads_active", m_server->uploads_active()},
-          {"deliver_failures", m_transport ? m_transport->failures() : 0}};
+          {"deliver_failures", m_transport ? m_transport->failures() : 0},
+          {"chord", chord_status()}};
 }
 
 json Node::peers() {
@@ -97,7 +98,7 @@ json Node::share(const std::string& name) {
   check_name(name);
   try {
     const SharedFile f = m_files.add(name);
-    runtime().share(f.key);
+    share_key(f.key);
     m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
     return file_json(f);
   } catch (const FileError& e) {
@@ -121,11 +122,13 @@ json Node::search(const std::string& name, std::optional<std::string> strategy_t
   Strategy strategy = m_config.strategy;
   if (strategy_text) {
     const auto s = strategy_from_name(*strategy_text);
-    if (!s) throw ApiError(400, "strategy: must be flood or zone-flood, got \"" + *strategy_text + "\"");
+    if (!s) throw ApiError(400, "strategy: must be flood, zone-flood or chord, got \"" + *strategy_text + "\"");
     strategy = *s;
   }
   if (ttl && (*ttl < 1 || *ttl > ttl_hops_max)) throw ApiError(400, "ttl: must be between 1 and 10, got " + std::to_string(*ttl));
-  const SearchOutcome o = run_search(name, strategy, static_cast<std::uint8_t>(ttl.value_or(m_config.ttl_hops)));
+  const SearchOutcome o = strategy == Strategy::chord
+                              ? run_chord_search(name)
+                              : run_search(name, strategy, static_cast<std::uint8_t>(ttl.value_or(m_config.ttl_hops)));
   json hits = json::array();
   for (const auto& h : o.hits) {
     const auto address = m_book.find(h.holder);
@@ -169,7 +172,7 @@ json Node::get(const std::string& name, std::optional<std::string> strategy) {
       if (more.empty()) throw;
       r = download_file(name, more, m_files, m_config.rpc_timeout_ms);
     }
-    runtime().share(r.file.key);
+    share_key(r.file.key);
     json sources = json::array();
     for (const auto& s : r.sources) sources.push_back({{"peer", s.peer}, {"from_offset", s.from_offset}, {"bytes", s.bytes}});
     m_events->publish("download.completed", {{"peer_id", m_id}, {"name", name}, {"size", r.file.size}, {"sha256", to_hex(r.file.sha256)}});

@@ -2,14 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <future>
-#include <thread>
 #include <unordered_map>
 
+#include "io_loop.hpp"
 #include "zonal/peer.hpp"
 
 namespace zonal::node {
@@ -24,30 +20,21 @@ struct PeerRuntime::Impl {
   };
 
   Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e)
-      : peer(id, config, seed), transport(t), events(e), timer(io), work(asio::make_work_guard(io)) {}
+      : peer(id, config, seed), transport(t), events(e), timer(loop.io()) {}
 
   MonotonicClock clock;
   Peer peer;
   Transport& transport;
   EventSink& events;
-  asio::io_context io;
+  IoLoop loop;
   asio::steady_timer timer;
-  asio::executor_work_guard<asio::io_context::executor_type> work;
-  std::thread thread;
   QueryStats stats;
   std::unordered_map<QueryId, PendingSearch> searches;
   std::optional<TimeUs> armed_us;
-  std::atomic<bool> stopped{false};
 
-  /// Run `fn` on the io thread and wait for its result; nullopt on timeout or when stopped.
   template <class Fn>
-  auto call(Fn fn, std::chrono::milliseconds wait = std::chrono::seconds(5)) -> std::optional<decltype(fn())> {
-    if (stopped) return std::nullopt;
-    auto task = std::make_shared<std::packaged_task<decltype(fn())()>>(std::move(fn));
-    auto result = task->get_future();
-    asio::post(io, [task] { (*task)(); });
-    if (result.wait_for(wait) != std::future_status::ready) return std::nullopt;
-    return result.get();
+  auto call(Fn fn, std::chrono::milliseconds wait = std::chrono::seconds(5)) {
+    return loop.call(std::move(fn), wait);
   }
 
   void drain();
@@ -121,20 +108,15 @@ void PeerRuntime::Impl::fail_all(const std::string& why) {
 
 PeerRuntime::PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport,
                          EventSink& events)
-    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events)) {
-  m_impl->thread = std::thread([impl = m_impl.get()] { impl->io.run(); });
-}
+    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events)) {}
 
 PeerRuntime::~PeerRuntime() { stop(); }
 
 void PeerRuntime::stop() {
-  if (m_impl->stopped.exchange(true)) return;
-  asio::post(m_impl->io, [impl = m_impl.get()] {
+  m_impl->loop.stop([impl = m_impl.get()] {
     impl->timer.cancel();
     impl->fail_all("node is shutting down");
-    impl->work.reset();
   });
-  if (m_impl->thread.joinable()) m_impl->thread.join();
 }
 
 std::optional<Arrival> PeerRuntime::deliver(PeerId from, const Message& msg, std::chrono::milliseconds wait) {
@@ -154,15 +136,15 @@ std::optional<Arrival> PeerRuntime::deliver(PeerId from, const Message& msg, std
 }
 
 void PeerRuntime::share(FileKey key) {
-  asio::post(m_impl->io, [impl = m_impl.get(), key] {
+  m_impl->loop.post([impl = m_impl.get(), key] {
     impl->peer.share(impl->clock.now_us(), key);
     impl->drain();
   });
 }
 
 void PeerRuntime::search(FileKey key, Strategy strategy, std::uint8_t ttl_hops, std::function<void(SearchOutcome)> done) {
-  if (m_impl->stopped) return done(SearchOutcome{0, {}, "node is shutting down"});
-  asio::post(m_impl->io, [impl = m_impl.get(), key, strategy, ttl_hops, done = std::move(done)]() mutable {
+  if (m_impl->loop.stopped()) return done(SearchOutcome{0, {}, "node is shutting down"});
+  m_impl->loop.post([impl = m_impl.get(), key, strategy, ttl_hops, done = std::move(done)]() mutable {
     Impl& m = *impl;
     const TimeUs now = m.clock.now_us();
     // Register the pending search before the core can report on it (the id is the next counter value).
@@ -176,7 +158,7 @@ void PeerRuntime::search(FileKey key, Strategy strategy, std::uint8_t ttl_hops, 
 
 void PeerRuntime::install_directory(std::shared_ptr<const ZoneDirectory> directory, std::vector<PeerId> overlay,
                                     std::vector<PeerId> zone_links) {
-  asio::post(m_impl->io, [impl = m_impl.get(), directory = std::move(directory), overlay = std::move(overlay),
+  m_impl->loop.post([impl = m_impl.get(), directory = std::move(directory), overlay = std::move(overlay),
                           zone_links = std::move(zone_links)]() mutable {
     Impl& m = *impl;
     m.peer.set_overlay_neighbours(std::move(overlay));
@@ -187,7 +169,7 @@ void PeerRuntime::install_directory(std::shared_ptr<const ZoneDirectory> directo
 }
 
 void PeerRuntime::assign_zone(ZoneAssignment assignment) {
-  asio::post(m_impl->io, [impl = m_impl.get(), assignment] {
+  m_impl->loop.post([impl = m_impl.get(), assignment] {
     impl->peer.handle_message(impl->clock.now_us(), 0xFFFFFFFEu, assignment);
     impl->drain();
   });

@@ -12,6 +12,7 @@
 #include "safe_name.hpp"
 #include "store_receiver.hpp"
 #include "zonal.grpc.pb.h"
+#include "zonal/wire/chord_codec.hpp"
 #include "zonal/wire/codec.hpp"
 
 namespace zonal::node {
@@ -68,6 +69,23 @@ class PeerService final : public wire::Peer::Service {
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
+    if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
+    reply->set_arrival(to_wire(*arrival));
+    return grpc::Status::OK;
+  }
+
+  void attach_chord(ChordRuntime& chord) { m_chord.store(&chord); }
+
+  grpc::Status Chord(grpc::ServerContext*, const wire::ChordEnvelope* req, wire::Ack* reply) override {
+    if (!m_config.chord.enabled) return {grpc::StatusCode::FAILED_PRECONDITION, "chord is not enabled on this node (chord.enabled false)"};
+    const auto decoded = wire::decode_chord(*req, m_config.chord.core.id_bits);
+    if (!decoded) {
+      const bool oversized = decoded.error.rfind("message too large", 0) == 0;
+      return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
+    }
+    ChordRuntime* chord = m_chord.load();
+    if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
+    const auto arrival = chord->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
     reply->set_arrival(to_wire(*arrival));
     return grpc::Status::OK;
@@ -138,6 +156,7 @@ class PeerService final : public wire::Peer::Service {
     try {
       const SharedFile f = receive_store([in](wire::StoreChunk& c) { return in->Read(&c); }, m_files, m_config.store_bytes_max);
       runtime->share(f.key);
+      if (ChordRuntime* chord = m_chord.load()) chord->store(f.key);
       m_events.publish("file.stored", {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
       spdlog::info("stored \"{}\" ({} bytes) sent by a peer", f.name, f.size);
     } catch (const FileError& e) {
@@ -152,6 +171,7 @@ class PeerService final : public wire::Peer::Service {
   SharedDir& m_files;
   EventSink& m_events;
   std::atomic<PeerRuntime*> m_runtime{nullptr};
+  std::atomic<ChordRuntime*> m_chord{nullptr};
   std::atomic<PeerId> m_self{no_peer};
 
  public:
@@ -177,6 +197,8 @@ PeerServer::~PeerServer() { shutdown(); }
 std::uint16_t PeerServer::port() const noexcept { return static_cast<std::uint16_t>(m_impl->port); }
 
 void PeerServer::attach(PeerRuntime& runtime, PeerId self) { m_impl->service.attach(runtime, self); }
+
+void PeerServer::attach_chord(ChordRuntime& chord) { m_impl->service.attach_chord(chord); }
 
 int PeerServer::uploads_active() const noexcept { return m_impl->service.m_uploads.load(); }
 

@@ -1,5 +1,6 @@
 #pragma once
-/// The node's gRPC server (service zonal.wire.Peer): Deliver and Ping go to the runtime, Fetch,
+/// The node's gRPC server (service zonal.wire.Peer): Deliver and Ping go to the runtime, Chord to
+/// the Chord runtime (when chord.enabled), Fetch,
 /// FileInfo, ListFiles and Store to the shared directory. Every request is validated; errors use
 /// gRPC status codes with field-named messages. gRPC stays behind the pimpl.
 #include <cstdint>
@@ -7,6 +8,7 @@
 
 #include "event_sink.hpp"
 #include "node_config.hpp"
+#include "chord_runtime.hpp"
 #include "peer_runtime.hpp"
 #include "shared_dir.hpp"
 
@@ -24,6 +26,9 @@ class PeerServer {
   std::uint16_t port() const noexcept;
   /// Connect the runtime once the node has its id; call once.
   void attach(PeerRuntime& runtime, PeerId self);
+  /// Connect the Chord runtime (chord.enabled only); Chord answers UNAVAILABLE until then. Files
+  /// arriving by Store are then also stored on the ring. Call once, after attach().
+  void attach_chord(ChordRuntime& chord);
   /// Fetch streams being served right now.
   int uploads_active() const noexcept;
   /// Stop serving (bounded wait for running calls); idempotent.

@@ -4,20 +4,18 @@
 #include <limits>
 #include <variant>
 
+#include "codec_checks.hpp"
 #include "zonal/hash.hpp"
 
 namespace zonal::wire {
 namespace {
 
-/// First problem found while validating, or nullopt when the input is valid.
-using Problem = std::optional<std::string>;
+using detail::check_id_range;
+using detail::check_peer_id;
+using detail::fail;
+using detail::Problem;
 
-constexpr std::uint64_t id_max = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint32_t hops_max = std::numeric_limits<std::uint8_t>::max();
-
-std::string fail(std::string_view field, const std::string& detail) {
-  return std::string(field) + ": " + detail;
-}
 
 // ---- encoding (trusted core values -> wire) ----
 
@@ -75,18 +73,6 @@ void fill(Envelope& env, const zonal::ZoneAssignment& a) {
 }
 
 // ---- field validation (untrusted wire values -> core) ----
-
-Problem check_id_range(std::uint64_t v, std::string_view field) {
-  if (v > id_max) return fail(field, std::to_string(v) + " exceeds the 32-bit id range");
-  return std::nullopt;
-}
-
-/// A peer id that must name a real peer: 32-bit and not the no_peer sentinel.
-Problem check_peer_id(std::uint64_t v, std::string_view field) {
-  if (auto p = check_id_range(v, field)) return p;
-  if (v == no_peer) return fail(field, std::to_string(v) + " is the reserved no_peer id");
-  return std::nullopt;
-}
 
 Problem check_hops(std::uint32_t v, std::string_view field) {
   if (v == 0) return fail(field, "0 is invalid, must be at least 1");
@@ -187,10 +173,7 @@ Problem read_body(const Envelope& env, Decoded& out) {
 
 DecodeResult failure(std::string error) { return DecodeResult{std::nullopt, std::move(error)}; }
 
-std::string too_large(std::size_t size) {
-  return "message too large: " + std::to_string(size) + " bytes exceeds maximum " +
-         std::to_string(max_message_bytes);
-}
+std::string too_large(std::size_t size) { return detail::too_large(size, max_message_bytes); }
 
 /// Validate a parsed envelope whose size has already been checked.
 DecodeResult validate(const Envelope& env) {

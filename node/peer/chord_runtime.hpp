@@ -1,0 +1,73 @@
+#pragma once
+/// The core zonal::ChordNode of a real node, on its own Boost.Asio io thread (like PeerRuntime):
+/// every input (delivered Chord message, timer, command) is posted to it, handled, and the
+/// node's outputs are drained at once (poll_transmit -> ChordTransport, poll_event -> joins and
+/// finds, poll_timeout -> steady_timer). It creates the ring when the tracker's directory holds
+/// no other member, else joins through one (retrying through the next on failure), stores the
+/// node's files on the ring once joined and again every republish interval, and leaves
+/// gracefully on shutdown. Asio stays behind the pimpl.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "event_sink.hpp"
+#include "peer_runtime.hpp"
+#include "transport.hpp"
+#include "zonal/chord_config.hpp"
+#include "zonal/chord_message.hpp"
+
+namespace zonal::node {
+
+/// The Chord runtime's view of its own state (for status pages).
+struct ChordRuntimeState {
+  std::string state;  ///< idle, joining, member or left
+  ChordRef self;
+  ChordRef successor;    ///< invalid when none
+  ChordRef predecessor;  ///< invalid when none
+  std::vector<ChordRef> successors;
+  std::size_t records = 0;    ///< index records this node keeps for the ring
+  std::size_t fingers = 0;    ///< distinct nodes in the routing table
+  std::uint32_t joins = 0;    ///< join attempts made
+};
+
+class ChordRuntime {
+ public:
+  /// Other ring members the node may join through (from the tracker's directory, this node excluded).
+  using Candidates = std::function<std::vector<ChordRef>()>;
+
+  /// Create the Chord node `self`; starts the io thread. `transport` and `events` must outlive it.
+  /// `republish_us` > 0 re-stores every shared file that often (records are soft state).
+  ChordRuntime(ChordRef self, const ChordConfig& config, std::uint64_t rng_seed, TimeUs republish_us,
+               ChordTransport& transport, EventSink& events);
+  ~ChordRuntime();
+  ChordRuntime(const ChordRuntime&) = delete;
+  ChordRuntime& operator=(const ChordRuntime&) = delete;
+
+  /// Create or join the ring using `candidates`; call once, after the first directory is installed.
+  void start(Candidates candidates);
+  /// Hand a validated Chord message from `from` to the node; nullopt when the runtime did not
+  /// answer within `wait`. Call from gRPC threads.
+  std::optional<Arrival> deliver(PeerId from, const ChordMessage& msg, std::chrono::milliseconds wait);
+  /// Index "this node holds `key`" on the ring (now if a member, else once joined, and again
+  /// every republish interval); call for every shared file.
+  void store(FileKey key);
+  /// Find the holders of `key`; `done` runs on the io thread with the holders (or an error).
+  void find(FileKey key, std::function<void(SearchOutcome)> done);
+  /// Leave the ring gracefully (records to the successor, notices to both neighbours), waiting
+  /// at most `wait`; call before stop() on a clean shutdown.
+  void leave(std::chrono::milliseconds wait);
+  /// Copy of the runtime's state (blocks briefly for the io thread).
+  ChordRuntimeState state();
+  /// Stop the io thread; pending finds complete with an error. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace zonal::node
