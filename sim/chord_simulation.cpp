@@ -127,20 +127,31 @@ void ChordSimulation::join_ring() {
   m_result.ring_settle_us = m_now - m_settle_start_us;
 }
 
-// Every holder of every file indexes it with store(); the phase ends once every store has been
-// sent and its records delivered.
+// Every holder of every file indexes it with store(); at most publish_window stores are in
+// flight at once (a big ring publishes millions: issuing them all at time 0 would hold them all
+// in memory). The phase ends once every store has been sent and its records delivered.
 void ChordSimulation::publish() {
   const auto peers = static_cast<std::uint32_t>(m_nodes.size());
   m_content = std::make_unique<Content>(place_content(m_sc.content, peers, stream_seed(m_seed, Stream::content)));
-  for (std::size_t f = 0; f < m_content->keys.size(); ++f) {
-    for (PeerId holder : m_content->holders[f]) {
-      if (!live_member(holder)) continue;
-      ++m_stores_pending;
-      m_nodes[holder].store(m_now, m_content->keys[f], holder, store_flag | ++m_store_counter);
-      drain(holder);
-    }
-  }
+  while (m_stores_pending < publish_window && publish_next()) {}
   run_until("publish", [&] { return m_stores_pending == 0 && m_store_messages_in_flight == 0; });
+}
+
+bool ChordSimulation::publish_next() {
+  while (m_publish_file < m_content->keys.size()) {
+    const auto& holders = m_content->holders[m_publish_file];
+    if (m_publish_holder >= holders.size()) {
+      ++m_publish_file, m_publish_holder = 0;
+      continue;
+    }
+    const PeerId holder = holders[m_publish_holder++];
+    if (!live_member(holder)) continue;
+    ++m_stores_pending;
+    m_nodes[holder].store(m_now, m_content->keys[m_publish_file], holder, store_flag | ++m_store_counter);
+    drain(holder);
+    return true;
+  }
+  return false;
 }
 
 void ChordSimulation::run_queries() {
@@ -175,6 +186,7 @@ void ChordSimulation::dispatch(const ChordSimEvent& e) {
     case ChordEventKind::assignment:
     case ChordEventKind::rejoin: return join_through_member(e.to);
     case ChordEventKind::settle_check: return settle_check();
+    case ChordEventKind::publish_next: publish_next(); return;
     case ChordEventKind::fault: return;
   }
 }

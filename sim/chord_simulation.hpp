@@ -30,6 +30,7 @@ enum class ChordEventKind : std::uint8_t {
   assignment,     ///< the tracker's ZoneAssignment arrives at `to`: it joins the ring
   rejoin,         ///< `to` retries its join through another member
   settle_check,   ///< join ring: is the ring exact yet?
+  publish_next,   ///< a store finished: start the next one
   fault,          ///< churn event or mass failure number `aux` is due
 };
 
@@ -45,6 +46,8 @@ class ChordSimulation {
  public:
   /// Lookup ids of publication stores have this bit set; queries use their ordinal (1, 2, ...).
   static constexpr ChordLookupId store_flag = 0x80000000u;
+  /// Publication stores in flight at once.
+  static constexpr std::uint64_t publish_window = 1024;
 
   /// Build every node (not yet on a ring); `labels` empty = dense ids.
   ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers, std::vector<std::uint64_t> labels,
@@ -75,6 +78,7 @@ class ChordSimulation {
   void install_stable_ring();
   void join_ring();
   void publish();
+  bool publish_next();
   void run_queries();
   template <class Done>
   void run_until(std::string_view phase, Done done);
@@ -125,6 +129,8 @@ class ChordSimulation {
   std::uint64_t m_stores_pending = 0;
   std::uint64_t m_store_messages_in_flight = 0;
   std::uint32_t m_store_counter = 0;
+  std::size_t m_publish_file = 0;    // next (file, holder) to store
+  std::size_t m_publish_holder = 0;
   std::uint32_t m_queries_started = 0;
   std::uint32_t m_queries_done = 0;
   PeerId m_next_join = 0;       // join ring: next peer to register

@@ -140,7 +140,10 @@ void ChordSimulation::on_joined(PeerId p) {
 
 void ChordSimulation::on_done(PeerId /*p*/, const ChordLookupDone& d) {
   if ((d.lookup_id & store_flag) != 0) {
-    if (d.op == ChordOp::store && m_stores_pending > 0) --m_stores_pending;
+    if (d.op == ChordOp::store && m_stores_pending > 0) {
+      --m_stores_pending;  // the next store starts from the queue: no recursion through drain()
+      m_queue.push(m_now, ChordSimEvent{no_peer, no_peer, ChordEventKind::publish_next, 0, {}});
+    }
     return;
   }
   if (d.op == ChordOp::find) finish_query(d.lookup_id, &d);
