@@ -17,8 +17,8 @@ enum class Stream : std::uint64_t {
   network = 4,
   zone_links = 5,
   peers = 6,
-  chord_nodes = 16,  ///< per-node seeds of Chord nodes (timer jitter, nonces)
-  chord_joins = 17,  ///< Chord driver: bootstrap choices of joining nodes
+  chord_nodes = 32,  ///< per-node seeds of Chord nodes (timer jitter, nonces)
+  chord_joins = 33,  ///< Chord driver: bootstrap choices of joining nodes
 };
 
 /// Seed of stream `s` of a run seeded with `seed`; call once per stream and run.
