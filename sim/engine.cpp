@@ -10,6 +10,7 @@
 
 #include "chord_engine.hpp"
 #include "event_queue.hpp"
+#include "liveness.hpp"
 #include "network.hpp"
 #include "run_setup.hpp"
 #include "workload.hpp"
@@ -54,6 +55,7 @@ class Simulation {
   void register_all();
   void join(PeerId id);
   void install_zones();
+  void install_directory(std::shared_ptr<const ZoneDirectory> directory, bool live_only);
   void share_content();
   void run_queries();
   void run_until_idle(std::string_view phase);
@@ -71,6 +73,14 @@ class Simulation {
   QueryRecord* record_of(QueryId id);
   void report(std::string_view phase);
   void collect_peer_loads();
+  // Faults (churn, mass failures, partitions); only called when m_faults_active.
+  void start_faults();
+  void apply_fault();
+  void crash(PeerId p);
+  void leave(PeerId p);
+  void rejoin(PeerId p);
+  void heartbeat_round();
+  void drop_partitioned(PeerId from);
 
   const Scenario& m_sc;
   std::uint64_t m_seed;
@@ -95,6 +105,10 @@ class Simulation {
   TimeUs m_join_gap_us = 1;
   TimeUs m_now = 0;
   RunResult m_result;
+  bool m_faults_active = false;  // one well-predicted branch on the hot paths of fault-free runs
+  std::unique_ptr<Liveness> m_faults;
+  std::size_t m_next_fault = 0;
+  std::shared_ptr<const ZoneDirectory> m_directory;  // the last one handed to the peers
 };
 
 RunResult Simulation::run() {
@@ -106,6 +120,7 @@ RunResult Simulation::run() {
   install_zones();
   share_content();
   run_queries();
+  if (m_faults_active) m_result.faults_active = true, m_result.faults = m_faults->counters;
   collect_peer_loads();
   m_result.events = m_queue.pushed();
   m_result.end_us = m_now;
@@ -146,15 +161,23 @@ void Simulation::join(PeerId id) {
 
 void Simulation::install_zones() {
   if (m_sc.search.strategy != Strategy::zone_flood) return;  // flooding needs no zone directory
-  const auto directory = m_tracker.directory();
+  install_directory(m_tracker.directory(), false);
+}
+
+// Zone links computed from `directory` (as every real node computes its own), and the directory,
+// to every peer (`live_only`: to the online ones, which then republish if the zone count changed).
+void Simulation::install_directory(std::shared_ptr<const ZoneDirectory> directory, bool live_only) {
   std::vector<std::vector<PeerId>> zones(directory->zone_count());
   for (ZoneId z = 0; z < zones.size(); ++z) zones[z].assign(directory->members(z).begin(), directory->members(z).end());
   const std::uint64_t links_seed = m_sc.zones.links_seed.value_or(stream_seed(m_seed, Stream::zone_links));
   auto links = make_zone_links(m_peers.size(), zones, m_sc.zones.degree, links_seed);
   for (PeerId p = 0; p < m_peers.size(); ++p) {
+    if (live_only && !m_faults->online(p)) continue;
     m_peers[p].set_zone_neighbours(std::move(links[p]));
     m_peers[p].handle_zone_directory(m_now, directory);
+    if (live_only) drain_peer(p);
   }
+  m_directory = std::move(directory);
 }
 
 void Simulation::share_content() {
@@ -173,6 +196,7 @@ void Simulation::run_queries() {
   m_measuring = true;
   m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_peers.size()),
                                            stream_seed(m_seed, Stream::workload));
+  if (Liveness::needed(m_sc.faults)) start_faults();  // before the first gap is drawn
   m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
   run_until_idle("queries");
 }
@@ -223,6 +247,8 @@ void Simulation::dispatch(const Event& e) {
     case EventKind::timer: return fire_timer(e.to);
     case EventKind::query_arrival: return start_query();
     case EventKind::join: return join(e.to);
+    case EventKind::fault: return apply_fault();
+    case EventKind::heartbeat: return heartbeat_round();
     case EventKind::deliver:
     case EventKind::deliver_batch: return deliver_run(e, {&e.to, 1});
   }
@@ -230,6 +256,7 @@ void Simulation::dispatch(const Event& e) {
 
 // One message from e.from delivered to each peer of `to` in turn (one event per copy).
 void Simulation::deliver_run(const Event& e, std::span<const PeerId> to) {
+  if (m_faults_active) to = m_faults->online_only(to);  // no crash happens within one run
   const Query* query = m_measuring ? std::get_if<Query>(&e.msg) : nullptr;
   QueryRecord* record = query != nullptr ? record_of(query->query_id) : nullptr;
   for (const PeerId dest : to) {
@@ -273,6 +300,7 @@ void Simulation::send_batch(PeerId from, const TransmitBatch& batch) {
     if (to != batch.except) m_batch_to.push_back(to);
   }
   count_transmissions(from, *batch.msg, static_cast<std::uint32_t>(m_batch_to.size()));
+  if (m_faults_active) drop_partitioned(from);
   if (m_network.constant_delay()) {
     if (m_network.lossy()) {  // draw loss per copy, in order; keep the survivors
       std::size_t kept = 0;
@@ -315,6 +343,7 @@ void Simulation::arm_timer(PeerId id, std::optional<TimeUs> deadline) {
 
 void Simulation::fire_timer(PeerId id) {
   if (m_timer_at[id] <= m_now) m_timer_at[id] = no_timer;  // the earliest armed timer fired
+  if (m_faults_active && !m_faults->online(id)) return;     // re-armed when the peer rejoins
   Peer& peer = m_peers[id];
   if (auto due = peer.poll_timeout(); due && *due <= m_now) peer.handle_timeout(m_now);
   drain_peer(id);
@@ -322,6 +351,12 @@ void Simulation::fire_timer(PeerId id) {
 
 void Simulation::start_query() {
   const QueryRequest req = m_stream->next();
+  if (m_faults_active && !m_faults->online(req.origin)) {  // an offline origin asks nothing
+    ++m_faults->counters.queries_skipped;
+    if (m_queries_started + m_faults->counters.queries_skipped < m_sc.workload.queries)
+      m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
+    return;
+  }
   Peer& origin = m_peers[req.origin];
   const QueryId id = origin.search(m_now, req.key, m_sc.search.strategy, SearchParams{m_sc.search.ttl_hops});
   QueryRecord rec;
@@ -335,7 +370,8 @@ void Simulation::start_query() {
   m_result.queries.push_back(rec);
   m_cached = nullptr;  // the vector may have moved
   drain_peer(req.origin);
-  if (m_queries_started < m_sc.workload.queries)
+  const std::uint64_t skipped = m_faults_active ? m_faults->counters.queries_skipped : 0;
+  if (m_queries_started + skipped < m_sc.workload.queries)
     m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
 }
 
@@ -378,6 +414,97 @@ void Simulation::collect_peer_loads() {
     load.files = static_cast<std::uint32_t>(peer.index().local().size());
     load.records = static_cast<std::uint32_t>(peer.index().record_count());
   }
+}
+
+// ---- faults -------------------------------------------------------------------------
+
+// The fault actions run from now (the query phase starts) until the last query is done: its
+// arrival, found with a copy of the query stream (which draws exactly what the run will draw),
+// plus the query timeout. A first heartbeat round marks every peer alive at the start.
+void Simulation::start_faults() {
+  QueryStream ahead = *m_stream;
+  TimeUs last_arrival_us = 0;
+  for (std::uint32_t i = 0; i < m_sc.workload.queries; ++i) {
+    last_arrival_us += ahead.next_gap_us();
+    ahead.next();
+  }
+  const TimeUs end_us = m_now + last_arrival_us + static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
+  m_faults = std::make_unique<Liveness>(m_sc.faults, static_cast<std::uint32_t>(m_peers.size()), m_now, end_us,
+                                        stream_seed(m_seed, Stream::faults));
+  m_faults_active = true;
+  if (!m_faults->actions().empty())
+    m_queue.push(Event{m_faults->actions().front().at_us, 0, no_peer, no_peer, EventKind::fault, 0, {}});
+  heartbeat_round();
+}
+
+void Simulation::apply_fault() {
+  const FaultAction& a = m_faults->actions()[m_next_fault++];
+  switch (a.kind) {
+    case FaultAction::Kind::crash: crash(a.peer); break;
+    case FaultAction::Kind::leave: leave(a.peer); break;
+    case FaultAction::Kind::join: rejoin(a.peer); break;
+    case FaultAction::Kind::mass_failure: {
+      const auto victims = m_faults->victims(a.failure, [this](PeerId p) { return m_tracker.zone_of(p); });
+      for (const PeerId p : victims) crash(p);
+      m_faults->counters.mass_failed += victims.size();
+      break;
+    }
+  }
+  if (m_next_fault < m_faults->actions().size())
+    m_queue.push(Event{m_faults->actions()[m_next_fault].at_us, 0, no_peer, no_peer, EventKind::fault, 0, {}});
+}
+
+// A crashed peer keeps its state frozen: nothing reaches it, it sends nothing, its timers wait.
+void Simulation::crash(PeerId p) {
+  if (!m_faults->online(p)) return;  // e.g. a churn crash of a mass-failure victim
+  m_faults->set_online(p, false);
+  ++m_faults->counters.crashed;
+}
+
+void Simulation::leave(PeerId p) {
+  if (!m_faults->online(p)) return;
+  m_peers[p].send(m_tracker_id, Leave{});
+  drain_peer(p);
+  m_faults->set_online(p, false);
+  ++m_faults->counters.left;
+}
+
+// Back online: registers with the tracker again (its overlay links never changed) and takes the
+// directory the others hold; its zone links follow at the next heartbeat round that sees a change.
+void Simulation::rejoin(PeerId p) {
+  if (m_faults->online(p)) return;
+  m_faults->set_online(p, true);
+  ++m_faults->counters.joined;
+  m_peers[p].connect_tracker(m_now, m_tracker_id);
+  if (m_directory) m_peers[p].handle_zone_directory(m_now, m_directory);
+  drain_peer(p);
+}
+
+// Every live peer heartbeats the tracker (a direct call: heartbeats are not counted as messages),
+// the tracker expires the silent ones, and when membership changed every live peer installs the
+// new directory and its zone links, as a real node does after its next heartbeat.
+void Simulation::heartbeat_round() {
+  for (PeerId p = 0; p < m_peers.size(); ++p) {
+    if (m_faults->online(p)) m_tracker.handle_message(m_now, p, Heartbeat{});
+  }
+  m_tracker.handle_timeout(m_now);
+  drain_tracker();
+  if (m_directory && m_tracker.epoch() != m_directory->epoch()) install_directory(m_tracker.directory(), true);
+  if (m_now + m_faults->heartbeat_us() < m_faults->end_us())
+    m_queue.push(Event{m_now + m_faults->heartbeat_us(), 0, no_peer, no_peer, EventKind::heartbeat, 0, {}});
+}
+
+// Copies between a partitioned zone and the rest (zones as the tracker assigns them now) are
+// dropped; the tracker itself is reachable from everywhere.
+void Simulation::drop_partitioned(PeerId from) {
+  if (from == m_tracker_id || !m_faults->partitioned(m_now)) return;
+  const ZoneId from_zone = m_tracker.zone_of(from);
+  std::size_t kept = 0;
+  for (const PeerId to : m_batch_to) {
+    if (to == m_tracker_id || !m_faults->blocks(m_now, from_zone, m_tracker.zone_of(to))) m_batch_to[kept++] = to;
+  }
+  m_faults->counters.partition_dropped += m_batch_to.size() - kept;
+  m_batch_to.resize(kept);
 }
 
 }  // namespace

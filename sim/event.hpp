@@ -12,6 +12,8 @@ enum class EventKind : std::uint8_t {
   query_arrival,  ///< the workload starts its next query
   join,           ///< peer `to` registers with the tracker (joins are spread over the first second)
   deliver_batch,  ///< EventQueue-internal: one message to `to` destinations stored beside it
+  fault,          ///< the next fault action of the run (churn, mass failure), see liveness.hpp
+  heartbeat,      ///< fault runs: every live peer heartbeats the tracker, directories follow
 };
 
 struct Event {

@@ -37,6 +37,17 @@ struct PeerLoad {
   std::uint32_t sent = 0;      ///< query and hit messages the peer transmitted
 };
 
+/// What the faults did during one run (summary.json metrics of fault runs).
+struct FaultCounters {
+  std::uint64_t crashed = 0;       ///< peers that crashed (churn and mass failures)
+  std::uint64_t mass_failed = 0;   ///< of which in mass failures
+  std::uint64_t left = 0;          ///< graceful leaves
+  std::uint64_t joined = 0;        ///< rejoins of offline peers
+  std::uint64_t offline_dropped = 0;    ///< message copies that arrived at an offline peer
+  std::uint64_t partition_dropped = 0;  ///< message copies that would have crossed a partition
+  std::uint64_t queries_skipped = 0;    ///< queries whose origin was offline (never started)
+};
+
 struct RunResult {
   std::string label;
   std::uint32_t replication = 0;
@@ -55,6 +66,8 @@ struct RunResult {
   TimeUs ring_settle_us = 0;               ///< join ring: time from the last join until the ring was exact
   std::uint64_t events = 0;
   TimeUs end_us = 0;
+  bool faults_active = false;  ///< churn, failures or partitions were simulated (fault metrics apply)
+  FaultCounters faults;
   std::vector<QueryRecord> queries;
   std::vector<PeerLoad> peers_load;
 };

@@ -139,6 +139,11 @@ struct FaultSpec {
   ChurnSpec churn;
   std::vector<MassFailure> failures;
   std::vector<PartitionSpec> partitions;
+  /// With churn, failures or partitions: how often every live peer heartbeats the tracker and
+  /// then refreshes its zone directory and zone links when membership changed (the real node's
+  /// cycle), and how long the tracker waits before expiring a silent (crashed) peer.
+  double heartbeat_ms = 2000.0;
+  double expiry_ms = 10000.0;
 };
 
 /// One fully specified, validated run.

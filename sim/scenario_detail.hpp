@@ -160,6 +160,10 @@ std::vector<ScriptedQuery> parse_script(const Section& workload, std::uint32_t p
 /// The `chord` section (scenario_chord.cpp); `peers` bounds the identifier space.
 ChordSpec parse_chord(const Section& chord, std::uint32_t peers);
 
+/// The faults section (loss, churn, failures, partitions); zone numbers are checked against
+/// `zones.count`. (scenario_faults.cpp)
+FaultSpec parse_faults(const Section& faults, const ZonesSpec& zones);
+
 /// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
 Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 

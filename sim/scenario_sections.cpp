@@ -215,13 +215,6 @@ LatencySpec parse_latency(const Section& s) {
   return l;
 }
 
-FaultSpec parse_faults(const Section& s) {
-  s.reject_unknown(section_keys("faults"));
-  FaultSpec f;
-  f.loss = s.get_number("loss", f.loss, Bound{0}, Bound{1, false});
-  return f;
-}
-
 /// Content; replicas are checked against `peers` (for edge lists: the file's node count).
 ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file) {
   s.reject_unknown(section_keys("content"));
@@ -306,7 +299,7 @@ Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edg
   check_topology_peers(s.topology, s.peers);
   s.zones = parse_zones(root.sub("zones"));
   s.latency = parse_latency(root.sub("latency"));
-  s.faults = parse_faults(root.sub("faults"));
+  s.faults = parse_faults(root.sub("faults"), s.zones);
   s.content = parse_content(root.sub("content"), peers, from_file);
   s.workload = parse_workload(root.sub("workload"), peers);
   s.search = parse_search(root.sub("search"));

@@ -91,6 +91,18 @@ RunMetrics compute_metrics(const RunResult& run) {
         {"ring_settle_ms", static_cast<double>(run.ring_settle_us) / 1000.0},
     });
   }
+  if (run.faults_active) {  // only fault runs carry these, so fault-free summaries stay as they were
+    const FaultCounters& f = run.faults;
+    m.values.insert(m.values.end(), {
+        {"queries_skipped", static_cast<double>(f.queries_skipped)},
+        {"peers_crashed", static_cast<double>(f.crashed)},
+        {"peers_mass_failed", static_cast<double>(f.mass_failed)},
+        {"peers_left", static_cast<double>(f.left)},
+        {"peers_joined", static_cast<double>(f.joined)},
+        {"offline_dropped_messages", static_cast<double>(f.offline_dropped)},
+        {"partition_dropped_messages", static_cast<double>(f.partition_dropped)},
+    });
+  }
   return m;
 }
 
