@@ -25,6 +25,14 @@ ChordConfig chord_config(const ChordSpec& c) {
   return chord_config_normalised(config);
 }
 
+// The driver knows which nodes are live (it picks bootstraps among them): Chord nodes send no
+// heartbeats, so the tracker never expires anyone.
+TrackerConfig chord_tracker_config(const Scenario& sc) {
+  TrackerConfig config = tracker_config(sc);
+  config.expiry_us = 0;
+  return config;
+}
+
 }  // namespace
 
 ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers,
@@ -35,7 +43,7 @@ ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::ui
       m_progress(progress),
       m_config(std::make_shared<const ChordConfig>(chord_config(sc.chord))),
       m_tracker_id(peers),
-      m_tracker(m_tracker_id, tracker_config(sc)),
+      m_tracker(m_tracker_id, chord_tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
       m_join_rng(stream_seed(seed, Stream::chord_joins)) {
   m_result.peers = peers;
@@ -53,6 +61,7 @@ RunResult ChordSimulation::run() {
   m_result.ring_violations = ring_violations().size();
   publish();
   run_queries();
+  if (m_faults) m_result.faults_active = true, m_result.faults = m_faults->counters;
   collect_peer_loads();
   m_result.events = m_queue.pushed();
   m_result.end_us = m_now;
@@ -158,8 +167,14 @@ void ChordSimulation::run_queries() {
   m_measuring = true;
   m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_nodes.size()),
                                            stream_seed(m_seed, Stream::workload));
+  const TimeUs last_us = m_now + last_arrival_us(*m_stream, m_sc.workload.queries);
+  if (Liveness::needed(m_sc.faults)) start_faults();  // before the first gap is drawn
   m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
-  run_until("queries", [&] { return m_queries_done == m_sc.workload.queries; });
+  // A search still running once the last one's timeout has passed has failed anyway; this also
+  // ends the phase if a lookup never ended.
+  const TimeUs timeout_us = static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
+  m_queue.push(last_us + timeout_us + 1, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_deadline, 0, {}});
+  run_until("queries", [&] { return m_queries_done + queries_skipped() == m_sc.workload.queries; });
 }
 
 // Process events until `done()` holds or nothing is pending (maintenance timers keep the queue
@@ -187,7 +202,8 @@ void ChordSimulation::dispatch(const ChordSimEvent& e) {
     case ChordEventKind::rejoin: return join_through_member(e.to);
     case ChordEventKind::settle_check: return settle_check();
     case ChordEventKind::publish_next: publish_next(); return;
-    case ChordEventKind::fault: return;
+    case ChordEventKind::fault: return apply_fault();
+    case ChordEventKind::query_deadline: return query_deadline();
   }
 }
 

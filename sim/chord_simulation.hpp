@@ -11,6 +11,7 @@
 #include <boost/random/mersenne_twister.hpp>
 
 #include "chord_engine.hpp"
+#include "liveness.hpp"
 #include "network.hpp"
 #include "timed_queue.hpp"
 #include "workload.hpp"
@@ -31,7 +32,8 @@ enum class ChordEventKind : std::uint8_t {
   rejoin,         ///< `to` retries its join through another member
   settle_check,   ///< join ring: is the ring exact yet?
   publish_next,   ///< a store finished: start the next one
-  fault,          ///< churn event or mass failure number `aux` is due
+  fault,          ///< the next fault action (churn event or mass failure) is due
+  query_deadline, ///< the last query's timeout passed: searches still running have failed
 };
 
 struct ChordSimEvent {
@@ -46,6 +48,9 @@ class ChordSimulation {
  public:
   /// Lookup ids of publication stores have this bit set; queries use their ordinal (1, 2, ...).
   static constexpr ChordLookupId store_flag = 0x80000000u;
+  /// ChordSimEvent::aux of tracker_in events.
+  static constexpr std::uint32_t tracker_register = 0;
+  static constexpr std::uint32_t tracker_leave = 1;
   /// Publication stores in flight at once.
   static constexpr std::uint64_t publish_window = 1024;
 
@@ -101,10 +106,22 @@ class ChordSimulation {
   void on_joined(PeerId p);
   void on_done(PeerId p, const ChordLookupDone& d);
   void start_query();
+  void begin_query(const QueryRequest& req);
   void finish_query(std::uint32_t ordinal, const ChordLookupDone* d);
   void add_member(PeerId p);
   void remove_member(PeerId p);
   void settle_check();
+
+  // chord_faults.cpp: churn, mass failures, partitions (faults.*), during the query phase
+  void start_faults();
+  void apply_fault();
+  void crash(PeerId p);
+  void leave(PeerId p);
+  void rejoin(PeerId p);
+  void fail_queries_of(PeerId origin);
+  bool partition_drops(PeerId from, PeerId to);
+  void query_deadline();
+  std::uint64_t queries_skipped() const noexcept { return m_faults ? m_faults->counters.queries_skipped : 0; }
 
   const Scenario& m_sc;
   std::uint64_t m_seed;
@@ -138,6 +155,8 @@ class ChordSimulation {
   bool m_settled = false;
   TimeUs m_settle_start_us = 0;
   bool m_measuring = false;
+  std::unique_ptr<Liveness> m_faults;  // fault runs only
+  std::size_t m_next_fault = 0;
   TimeUs m_now = 0;
   RunResult m_result;
 };

@@ -11,8 +11,6 @@ namespace {
 
 constexpr std::uint32_t no_slot = UINT32_MAX;
 constexpr TimeUs no_timer = INT64_MAX;
-constexpr std::uint32_t tracker_register = 0;
-constexpr std::uint32_t tracker_leave = 1;
 
 }  // namespace
 
@@ -33,6 +31,7 @@ void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
     ++m_result.lost_messages;
     return;
   }
+  if (m_faults && partition_drops(from, to)) return;
   const auto delay = m_network.transit_us();
   if (!delay) {
     ++m_result.lost_messages;
@@ -64,7 +63,10 @@ void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
 // A crashed or departed node receives nothing; what it sent before stays on the wire.
 void ChordSimulation::deliver(const ChordSimEvent& e) {
   if (std::holds_alternative<ChordStore>(e.msg)) --m_store_messages_in_flight;
-  if (!m_live[e.to]) return;
+  if (!m_live[e.to]) {
+    if (m_faults) ++m_faults->counters.offline_dropped;
+    return;
+  }
   if (m_measuring) ++m_received[e.to];
   if (m_nodes[e.to].handle_message(m_now, e.from, e.msg) == Arrival::dropped) return;  // no output by contract
   drain(e.to);
@@ -151,6 +153,17 @@ void ChordSimulation::on_done(PeerId /*p*/, const ChordLookupDone& d) {
 
 void ChordSimulation::start_query() {
   const QueryRequest req = m_stream->next();
+  if (m_faults && !m_faults->online(req.origin)) {  // an offline origin asks nothing (as in the Peer engine)
+    ++m_faults->counters.queries_skipped;
+  } else {
+    begin_query(req);
+  }
+  if (m_queries_started + queries_skipped() < m_sc.workload.queries) {
+    m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
+  }
+}
+
+void ChordSimulation::begin_query(const QueryRequest& req) {
   const std::uint32_t ordinal = ++m_queries_started;
   QueryRecord rec;
   rec.ordinal = ordinal;
@@ -165,10 +178,7 @@ void ChordSimulation::start_query() {
     m_nodes[req.origin].find(m_now, req.key, m_sc.chord.mode, ordinal);
     drain(req.origin);
   } else {
-    finish_query(ordinal, nullptr);  // the origin is down: the search fails
-  }
-  if (m_queries_started < m_sc.workload.queries) {
-    m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
+    finish_query(ordinal, nullptr);  // a live origin that is not (yet) on the ring fails
   }
 }
 

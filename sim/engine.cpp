@@ -422,13 +422,8 @@ void Simulation::collect_peer_loads() {
 // arrival, found with a copy of the query stream (which draws exactly what the run will draw),
 // plus the query timeout. A first heartbeat round marks every peer alive at the start.
 void Simulation::start_faults() {
-  QueryStream ahead = *m_stream;
-  TimeUs last_arrival_us = 0;
-  for (std::uint32_t i = 0; i < m_sc.workload.queries; ++i) {
-    last_arrival_us += ahead.next_gap_us();
-    ahead.next();
-  }
-  const TimeUs end_us = m_now + last_arrival_us + static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
+  const TimeUs end_us = m_now + last_arrival_us(*m_stream, m_sc.workload.queries) +
+                        static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
   m_faults = std::make_unique<Liveness>(m_sc.faults, static_cast<std::uint32_t>(m_peers.size()), m_now, end_us,
                                         stream_seed(m_seed, Stream::faults));
   m_faults_active = true;

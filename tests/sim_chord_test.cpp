@@ -216,3 +216,87 @@ TEST(SimChord, TwoRunsGiveIdenticalBytes) {
 
 }  // namespace
 }  // namespace zonal::sim
+
+namespace zonal::sim {
+namespace {
+
+/// A 300-peer chord run with maintenance every second, 40 s of queries and `faults`.
+ScenarioPlan faulty_plan(const std::string& faults, const std::string& chord_extra = "") {
+  return parse_scenario(nlohmann::json::parse(R"({"name": "chord-faults", "seed": 11, "peers": 300,
+      "content": {"files": 300, "replicas": 2}, "workload": {"queries": 2000, "rate_per_s": 50},
+      "search": {"strategy": "chord", "timeout_ms": 5000}, "faults": )" + faults + R"(,
+      "chord": {"successors": 8, "stabilize_ms": 1000, "fix_fingers_ms": 1000,
+                "check_predecessor_ms": 1000)" + chord_extra + "}}"),
+                        ZONAL_SOURCE_DIR);
+}
+
+TEST(SimChordFaults, MassFailureCrashesItsShareAndTheRingRepairsItself) {
+  const auto plan = faulty_plan(R"({"failures": [{"at_ms": 5000, "fraction": 0.2}]})", R"(, "replication": true)");
+  ChordSimulation sim(plan.runs[0].scenario, 11, 300, {}, {});
+  const RunResult r = sim.run();
+  ASSERT_TRUE(r.faults_active);
+  EXPECT_EQ(r.faults.mass_failed, 60u);
+  EXPECT_EQ(r.faults.crashed, 60u);
+  std::uint32_t live = 0;
+  for (PeerId p = 0; p < 300; ++p) live += sim.live_member(p);
+  EXPECT_EQ(live, 240u);
+  // 35 s of stabilization after the failure: successors, predecessors and lists are exact again.
+  EXPECT_TRUE(sim.ring_violations().empty());
+  EXPECT_GT(r.maintenance_messages, 0u);
+  EXPECT_GT(r.faults.offline_dropped, 0u);      // messages to the crashed nodes
+  EXPECT_GT(r.faults.queries_skipped, 300u);    // about 20% of the queries after the failure
+  // Replicas on the successors keep most files findable; misses and failed lookups count as failures.
+  EXPECT_GT(compute_metrics(r).get("success_rate_existing"), 0.8);
+  EXPECT_LT(compute_metrics(r).get("success_rate_existing"), 1.0);
+
+  const auto bare = faulty_plan(R"({"failures": [{"at_ms": 5000, "fraction": 0.2}]})");
+  const RunResult b = run_simulation(bare.runs[0].scenario, 11);
+  EXPECT_LT(compute_metrics(b).get("success_rate_existing"), compute_metrics(r).get("success_rate_existing"));
+}
+
+TEST(SimChordFaults, ChurnCrashesLeavesAndRejoinsThroughTheTracker) {
+  const auto plan = faulty_plan(R"({"churn": {"model": "poisson", "rate_per_s": 1, "leave_fraction": 0.5}})",
+                                R"(, "replication": true)");
+  ChordSimulation sim(plan.runs[0].scenario, 11, 300, {}, {});
+  const RunResult r = sim.run();
+  EXPECT_GT(r.faults.crashed, 5u);
+  EXPECT_GT(r.faults.left, 5u);
+  EXPECT_GT(r.faults.joined, 5u);
+  // Rejoins register (Register + ZoneAssignment), leaves tell the tracker.
+  EXPECT_GE(r.registration_messages, 2 * r.faults.joined + r.faults.left);
+  std::uint32_t live = 0;
+  for (PeerId p = 0; p < 300; ++p) live += sim.live_member(p);
+  EXPECT_GE(live + r.faults.crashed + r.faults.left, 300u);  // rejoined nodes are members again
+  EXPECT_GT(compute_metrics(r).get("success_rate_existing"), 0.9);
+  for (const QueryRecord& q : r.queries) {
+    if (q.hits > 0) {
+      EXPECT_LE(q.first_hit_us, 5'000'000) << q.ordinal;  // later answers are failures
+    }
+  }
+  const RunResult again = run_simulation(plan.runs[0].scenario, 11);  // deterministic under churn
+  ASSERT_EQ(again.queries.size(), r.queries.size());
+  for (std::size_t i = 0; i < r.queries.size(); ++i) {
+    EXPECT_EQ(again.queries[i].hits, r.queries[i].hits) << i;
+    EXPECT_EQ(again.queries[i].messages, r.queries[i].messages) << i;
+  }
+  EXPECT_EQ(again.maintenance_messages, r.maintenance_messages);
+}
+
+TEST(SimChordFaults, GracefulLeavesHandTheirRecordsOn) {
+  // Only leaves, no replication: a leaver hands its records to its successor, so files stay findable.
+  const auto plan =
+      faulty_plan(R"({"churn": {"model": "sessions", "session_mean_s": 60, "offline_mean_s": 1000, "leave_fraction": 1}})");
+  const RunResult r = run_simulation(plan.runs[0].scenario, 11);
+  EXPECT_GT(r.faults.left, 50u);
+  EXPECT_EQ(r.faults.crashed, 0u);
+  EXPECT_GT(compute_metrics(r).get("success_rate_existing"), 0.95);
+  // The same departures as crashes lose the records of every departed node.
+  const auto crashes =
+      faulty_plan(R"({"churn": {"model": "sessions", "session_mean_s": 60, "offline_mean_s": 1000, "leave_fraction": 0}})");
+  const RunResult c = run_simulation(crashes.runs[0].scenario, 11);
+  EXPECT_GT(c.faults.crashed, 50u);
+  EXPECT_LT(compute_metrics(c).get("success_rate_existing"), 0.85);
+}
+
+}  // namespace
+}  // namespace zonal::sim
