@@ -98,6 +98,7 @@ void ChordSimulation::create_nodes() {
   m_live.assign(n, true);
   m_timer_at.assign(n, no_timer);
   m_member_slot.assign(n, UINT32_MAX);
+  m_join_failures.assign(n, 0);
   m_received.assign(n, 0);
   m_sent.assign(n, 0);
 }

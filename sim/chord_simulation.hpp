@@ -51,6 +51,8 @@ class ChordSimulation {
   /// ChordSimEvent::aux of tracker_in events.
   static constexpr std::uint32_t tracker_register = 0;
   static constexpr std::uint32_t tracker_leave = 1;
+  /// Failed joins of one node (each retried after rpc_timeout through another member) before it gives up.
+  static constexpr std::uint8_t join_attempts_max = 8;
   /// Publication stores in flight at once.
   static constexpr std::uint64_t publish_window = 1024;
 
@@ -104,6 +106,7 @@ class ChordSimulation {
   void join_through_member(PeerId p);
   void on_event(PeerId p, const ChordEvent& ev);
   void on_joined(PeerId p);
+  void next_join(PeerId p);
   void on_done(PeerId p, const ChordLookupDone& d);
   void start_query();
   void begin_query(const QueryRequest& req);
@@ -137,6 +140,7 @@ class ChordSimulation {
   std::vector<TimeUs> m_timer_at;
   std::vector<PeerId> m_members;            // live ring members (bootstrap candidates), any order
   std::vector<std::uint32_t> m_member_slot; // position in m_members, or no_slot
+  std::vector<std::uint8_t> m_join_failures;
   boost::random::mt19937_64 m_join_rng;
   std::vector<std::uint32_t> m_received;
   std::vector<std::uint32_t> m_sent;

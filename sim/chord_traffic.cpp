@@ -126,12 +126,22 @@ void ChordSimulation::on_event(PeerId p, const ChordEvent& ev) {
   if (const auto* d = std::get_if<ChordLookupDone>(&ev)) return on_done(p, *d);
   if (std::holds_alternative<ChordJoined>(ev)) return on_joined(p);
   if (std::holds_alternative<ChordJoinFailed>(ev)) {
-    m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::rejoin, 0, {}});
+    if (++m_join_failures[p] < join_attempts_max) {
+      m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::rejoin, 0, {}});
+    } else {
+      next_join(p);  // gave up: the node stays off the ring (its searches fail)
+    }
   }
 }
 
 void ChordSimulation::on_joined(PeerId p) {
   add_member(p);
+  m_join_failures[p] = 0;
+  next_join(p);
+}
+
+// Join ring formation: once `p` has joined (or given up), the next peer registers.
+void ChordSimulation::next_join(PeerId p) {
   if (m_joins_done || p != m_next_join) return;
   if (++m_next_join < m_nodes.size()) {
     m_queue.push(m_now, ChordSimEvent{m_next_join, no_peer, ChordEventKind::register_peer, 0, {}});
