@@ -35,7 +35,8 @@ void ChordSimulation::apply_fault() {
     }
   }
   if (m_next_fault < m_faults->actions().size()) {
-    m_queue.push(m_faults->actions()[m_next_fault].at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::fault, 0, {}});
+    const TimeUs at_us = m_faults->actions()[m_next_fault].at_us;
+    m_queue.push(at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::fault, 0, {}});
   }
 }
 

@@ -169,7 +169,8 @@ void ChordSimulation::start_query() {
     begin_query(req);
   }
   if (m_queries_started + queries_skipped() < m_sc.workload.queries) {
-    m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
+    const TimeUs at_us = m_now + m_stream->next_gap_us();
+    m_queue.push(at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
   }
 }
 

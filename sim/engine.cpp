@@ -519,7 +519,9 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed) {
 
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
                           const ProgressFn& progress) {
-  if (scenario.search.strategy == Strategy::chord) return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
+  if (scenario.search.strategy == Strategy::chord) {
+    return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
+  }
   Simulation sim(scenario, seed, topology, progress);
   return sim.run();
 }
@@ -527,7 +529,9 @@ RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const To
 RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress) {
   if (scenario.search.strategy == Strategy::chord) {
     // Chord ignores the overlay: only an edge list's node labels (its peer addresses) are needed.
-    if (scenario.topology.kind != TopologyKind::edge_list) return run_chord(scenario, seed, scenario.peers, {}, progress);
+    if (scenario.topology.kind != TopologyKind::edge_list) {
+      return run_chord(scenario, seed, scenario.peers, {}, progress);
+    }
     const Topology topology = build_topology(scenario, seed);
     return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
   }

@@ -24,7 +24,9 @@ enum class Stream : std::uint64_t {
 };
 
 /// Seed of stream `s` of a run seeded with `seed`; call once per stream and run.
-inline std::uint64_t stream_seed(std::uint64_t seed, Stream s) { return mix64(seed ^ mix64(static_cast<std::uint64_t>(s))); }
+inline std::uint64_t stream_seed(std::uint64_t seed, Stream s) {
+  return mix64(seed ^ mix64(static_cast<std::uint64_t>(s)));
+}
 
 /// The tracker of a run (zones as configured); call once per run. Fault runs: the tracker
 /// expires peers whose (driver-simulated) heartbeats stop.

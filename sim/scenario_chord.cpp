@@ -11,7 +11,8 @@ constexpr double period_ms_max = 86'400'000;  ///< 1 day
 
 constexpr std::array<Choice<ChordLookupMode>, 2> modes{
     {{"iterative", ChordLookupMode::iterative}, {"recursive", ChordLookupMode::recursive}}};
-constexpr std::array<Choice<ChordRingKind>, 2> rings{{{"stable", ChordRingKind::stable}, {"join", ChordRingKind::join}}};
+constexpr std::array<Choice<ChordRingKind>, 2> rings{
+    {{"stable", ChordRingKind::stable}, {"join", ChordRingKind::join}}};
 
 /// A maintenance period in milliseconds: 0 (never) up to one day.
 double period_ms(const Section& s, std::string_view key, double fallback) {

@@ -9,7 +9,9 @@
 namespace zonal::sim {
 namespace {
 
-ScenarioPlan parse_text(const std::string& text) { return parse_scenario(nlohmann::json::parse(text), ZONAL_SOURCE_DIR); }
+ScenarioPlan parse_text(const std::string& text) {
+  return parse_scenario(nlohmann::json::parse(text), ZONAL_SOURCE_DIR);
+}
 
 /// A scenario of `peers` peers with `chord` as the chord section's members and `content` as content's.
 std::string doc(const std::string& chord, std::uint32_t peers = 100, const std::string& content = "") {
@@ -54,8 +56,8 @@ TEST(ScenarioChord, DefaultsMatchTheStruct) {
 }
 
 TEST(ScenarioChord, FilesPerPeerScalesWithPeers) {
-  const auto plan = parse_text(R"({"name": "c", "peers": 8, "topology": {"kind": "random-regular", "degree": 2}, "content": {"files_per_peer": 100, "replicas": 1},
-      "sweep": {"peers": [8, 16]}})");
+  const auto plan = parse_text(R"({"name": "c", "peers": 8, "topology": {"kind": "random-regular", "degree": 2},
+      "content": {"files_per_peer": 100, "replicas": 1}, "sweep": {"peers": [8, 16]}})");
   EXPECT_EQ(plan.runs[0].scenario.content.files, 800u);
   EXPECT_EQ(plan.runs[1].scenario.content.files, 1600u);
 }
@@ -81,7 +83,8 @@ TEST(ScenarioChordErrors, WrongTypes) {
 TEST(ScenarioChordErrors, UnknownValuesAndKeys) {
   EXPECT_EQ(error_of(doc(R"("mode": "flooding")")),
             "chord.mode: unknown value \"flooding\" (expected one of: iterative, recursive)");
-  EXPECT_EQ(error_of(doc(R"("ring": "random")")), "chord.ring: unknown value \"random\" (expected one of: stable, join)");
+  EXPECT_EQ(error_of(doc(R"("ring": "random")")),
+            "chord.ring: unknown value \"random\" (expected one of: stable, join)");
   EXPECT_EQ(error_of(doc(R"("fingers": 3)")), "chord.fingers: unknown key");
 }
 

@@ -113,7 +113,8 @@ TEST(SimChord, MaintenanceTrafficOfTheQueryPhaseIsCountedApart) {
 
 TEST(SimChord, JoinRingBecomesExactAndMatchesTheStableRing) {
   const auto plan = plan_of(
-      150, R"("ring": "join", "successors": 4, "stabilize_ms": 1000, "fix_fingers_ms": 1000, "check_predecessor_ms": 1000)");
+      150, R"("ring": "join", "successors": 4, "stabilize_ms": 1000, "fix_fingers_ms": 1000,
+               "check_predecessor_ms": 1000)");
   const Scenario& sc = plan.runs[0].scenario;
   ChordSimulation sim(sc, 5, 150, {}, {});
   const RunResult r = sim.run();
@@ -284,15 +285,14 @@ TEST(SimChordFaults, ChurnCrashesLeavesAndRejoinsThroughTheTracker) {
 
 TEST(SimChordFaults, GracefulLeavesHandTheirRecordsOn) {
   // Only leaves, no replication: a leaver hands its records to its successor, so files stay findable.
-  const auto plan =
-      faulty_plan(R"({"churn": {"model": "sessions", "session_mean_s": 60, "offline_mean_s": 1000, "leave_fraction": 1}})");
+  const std::string sessions = R"("model": "sessions", "session_mean_s": 60, "offline_mean_s": 1000)";
+  const auto plan = faulty_plan(R"({"churn": {)" + sessions + R"(, "leave_fraction": 1}})");
   const RunResult r = run_simulation(plan.runs[0].scenario, 11);
   EXPECT_GT(r.faults.left, 50u);
   EXPECT_EQ(r.faults.crashed, 0u);
   EXPECT_GT(compute_metrics(r).get("success_rate_existing"), 0.95);
   // The same departures as crashes lose the records of every departed node.
-  const auto crashes =
-      faulty_plan(R"({"churn": {"model": "sessions", "session_mean_s": 60, "offline_mean_s": 1000, "leave_fraction": 0}})");
+  const auto crashes = faulty_plan(R"({"churn": {)" + sessions + R"(, "leave_fraction": 0}})");
   const RunResult c = run_simulation(crashes.runs[0].scenario, 11);
   EXPECT_GT(c.faults.crashed, 50u);
   EXPECT_LT(compute_metrics(c).get("success_rate_existing"), 0.85);
