@@ -9,13 +9,12 @@
 #include "churn.hpp"
 
 #include <algorithm>
-#include <cmath>
-
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/weibull_distribution.hpp>
+#include <cmath>
 
 namespace zonal::sim {
 namespace {
@@ -25,7 +24,8 @@ using Engine = boost::random::mt19937_64;
 /// One draw from `kind` with mean `mean_s` seconds (shape = Weibull k or Pareto alpha), in seconds.
 double draw_lifetime_s(LifetimeKind kind, double mean_s, double shape, Engine& engine) {
   switch (kind) {
-    case LifetimeKind::exponential: return boost::random::exponential_distribution<double>(1.0 / mean_s)(engine);
+    case LifetimeKind::exponential:
+      return boost::random::exponential_distribution<double>(1.0 / mean_s)(engine);
     case LifetimeKind::weibull: {
       const double scale = mean_s / std::tgamma(1.0 + 1.0 / shape);
       return boost::random::weibull_distribution<double>(shape, scale)(engine);
@@ -128,14 +128,17 @@ std::vector<ChurnEvent> poisson_schedule(const ChurnSpec& c, std::uint32_t peers
 
 }  // namespace
 
-std::vector<ChurnEvent> make_churn_schedule(const ChurnSpec& churn, std::uint32_t peers, TimeUs start_us,
-                                            TimeUs end_us, std::uint64_t seed) {
+std::vector<ChurnEvent> make_churn_schedule(const ChurnSpec& churn, std::uint32_t peers, TimeUs start_us, TimeUs end_us,
+                                            std::uint64_t seed) {
   if (peers == 0 || end_us <= start_us) return {};
   Engine engine(seed);
   switch (churn.model) {
-    case ChurnModel::none: return {};
-    case ChurnModel::sessions: return sessions_schedule(churn, peers, start_us, end_us, engine);
-    case ChurnModel::poisson: return poisson_schedule(churn, peers, start_us, end_us, engine);
+    case ChurnModel::none:
+      return {};
+    case ChurnModel::sessions:
+      return sessions_schedule(churn, peers, start_us, end_us, engine);
+    case ChurnModel::poisson:
+      return poisson_schedule(churn, peers, start_us, end_us, engine);
   }
   return {};
 }

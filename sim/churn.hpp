@@ -24,6 +24,8 @@ struct ChurnEvent {
   bool operator==(const ChurnEvent&) const = default;
 };
 
+/// Model choices (fresh first sessions, Chord-style Poisson failures and joins, one draw per
+/// departure for leave vs crash) are documented in churn.cpp and docs/scenarios.md.
 /// The churn of faults.churn for `peers` peers (all online at `start_us`), from `start_us` until
 /// `end_us`, sorted by time (ties in generation order). A peer alternates departures and joins.
 /// Call once per run with a seed from the run's own stream.

@@ -418,9 +418,8 @@ void Simulation::collect_peer_loads() {
 
 // ---- faults -------------------------------------------------------------------------
 
-// The fault actions run from now (the query phase starts) until the last query is done: its
-// arrival, found with a copy of the query stream (which draws exactly what the run will draw),
-// plus the query timeout. A first heartbeat round marks every peer alive at the start.
+// The fault actions run from now (the query phase starts) until the last query is done (its
+// arrival plus the query timeout). A first heartbeat round marks every peer alive at the start.
 void Simulation::start_faults() {
   const TimeUs end_us = m_now + last_arrival_us(*m_stream, m_sc.workload.queries) +
                         static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "workload.hpp"
 #include "zonal/hash.hpp"
 
 namespace zonal::sim {
@@ -13,14 +14,26 @@ TimeUs at_us(TimeUs start_us, double ms) { return start_us + static_cast<TimeUs>
 
 FaultAction::Kind action_kind(ChurnKind k) {
   switch (k) {
-    case ChurnKind::crash: return FaultAction::Kind::crash;
-    case ChurnKind::leave: return FaultAction::Kind::leave;
-    case ChurnKind::join: return FaultAction::Kind::join;
+    case ChurnKind::crash:
+      return FaultAction::Kind::crash;
+    case ChurnKind::leave:
+      return FaultAction::Kind::leave;
+    case ChurnKind::join:
+      return FaultAction::Kind::join;
   }
   return FaultAction::Kind::crash;
 }
 
 }  // namespace
+
+TimeUs last_arrival_us(QueryStream stream, std::uint32_t queries) {
+  TimeUs at_us = 0;
+  for (std::uint32_t i = 0; i < queries; ++i) {
+    at_us += stream.next_gap_us();
+    stream.next();
+  }
+  return at_us;
+}
 
 bool Liveness::needed(const FaultSpec& faults) noexcept {
   return faults.churn.model != ChurnModel::none || !faults.failures.empty() || !faults.partitions.empty();

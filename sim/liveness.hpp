@@ -23,6 +23,13 @@ struct FaultAction {
   std::uint32_t failure = 0;  ///< mass_failure: index into faults.failures
 };
 
+class QueryStream;
+
+/// Time from the query phase start to the arrival of query number `queries` of `stream` (a copy
+/// draws exactly what the run's stream will). Plus the query timeout, this is when the last query
+/// is done: the `end_us` of the Liveness (and of make_churn_schedule) of a run.
+TimeUs last_arrival_us(QueryStream stream, std::uint32_t queries);
+
 class Liveness {
  public:
   /// True if `faults` needs fault handling in the engine (churn, failures or partitions; loss

@@ -164,6 +164,10 @@ ChordSpec parse_chord(const Section& chord, std::uint32_t peers);
 /// `zones.count`. (scenario_faults.cpp)
 FaultSpec parse_faults(const Section& faults, const ZonesSpec& zones);
 
+/// Reject churn whose expected event count over the expected query phase (queries / rate plus the
+/// timeout) exceeds the schedule limit; call once the workload and search are parsed. (scenario_faults.cpp)
+void check_churn_volume(const Scenario& scenario, std::uint32_t peers);
+
 /// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
 Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 

@@ -3,17 +3,19 @@
 /// member of a zone it did not form).
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "scenario_detail.hpp"
 
 namespace zonal::sim::detail {
 namespace {
 
-constexpr double at_ms_max = 86'400'000;         ///< 1 day after the query phase starts
-constexpr double lifetime_s_max = 31'536'000;    ///< 1 year
+constexpr double at_ms_max = 86'400'000;       ///< 1 day after the query phase starts
+constexpr double lifetime_s_max = 31'536'000;  ///< 1 year
 constexpr double churn_rate_per_s_max = 1'000'000;
 constexpr double shape_max = 100;
 constexpr std::size_t entries_max = 10'000;
+constexpr double churn_events_max = 10'000'000;  ///< keeps a run's churn schedule under about 400 MB
 
 constexpr std::array<Choice<ChurnModel>, 3> churn_models{
     {{"none", ChurnModel::none}, {"sessions", ChurnModel::sessions}, {"poisson", ChurnModel::poisson}}};
@@ -29,10 +31,13 @@ std::span<const std::string_view> churn_keys(ChurnModel model, LifetimeKind life
                                                           "offline_mean_s", "leave_fraction", "shape"};
   static constexpr std::array<std::string_view, 3> poisson{"model", "rate_per_s", "leave_fraction"};
   switch (model) {
-    case ChurnModel::none: return none;
-    case ChurnModel::sessions: return lifetime == LifetimeKind::exponential ? std::span<const std::string_view>(sessions)
-                                                                            : std::span<const std::string_view>(shaped);
-    case ChurnModel::poisson: return poisson;
+    case ChurnModel::none:
+      return none;
+    case ChurnModel::sessions:
+      return lifetime == LifetimeKind::exponential ? std::span<const std::string_view>(sessions)
+                                                   : std::span<const std::string_view>(shaped);
+    case ChurnModel::poisson:
+      return poisson;
   }
   return {};
 }
@@ -46,16 +51,15 @@ std::string_view name_of(const std::array<Choice<E>, N>& choices, E value) {
 }
 
 ChurnSpec parse_churn(const Section& s) {
-  static constexpr std::array<std::string_view, 7> all{"model",          "lifetime",   "session_mean_s", "offline_mean_s",
-                                                       "shape",          "rate_per_s", "leave_fraction"};
+  static constexpr std::array<std::string_view, 7> all{"model", "lifetime",   "session_mean_s", "offline_mean_s",
+                                                       "shape", "rate_per_s", "leave_fraction"};
   s.reject_unknown(all);
   ChurnSpec c;
   c.model = s.get_choice<ChurnModel>("model", c.model, churn_models);
   c.lifetime = s.get_choice<LifetimeKind>("lifetime", c.lifetime, lifetimes);
-  const std::string note = " for model \"" + std::string(name_of(churn_models, c.model)) + "\"" +
-                           (c.model == ChurnModel::sessions
-                                ? " and lifetime \"" + std::string(name_of(lifetimes, c.lifetime)) + "\""
-                                : "");
+  const std::string note =
+      " for model \"" + std::string(name_of(churn_models, c.model)) + "\"" +
+      (c.model == ChurnModel::sessions ? " and lifetime \"" + std::string(name_of(lifetimes, c.lifetime)) + "\"" : "");
   s.reject_unknown(churn_keys(c.model, c.lifetime), note);
   c.session_mean_s = at_most(s.get_number("session_mean_s", c.session_mean_s, Bound{0, false}), lifetime_s_max,
                              s.path_of("session_mean_s"));
@@ -65,8 +69,8 @@ ChurnSpec parse_churn(const Section& s) {
   if (c.lifetime == LifetimeKind::pareto && c.shape <= 1.0) {
     fail(s.path_of("shape"), "must be > 1 for pareto (the mean must exist), got " + format_number(c.shape));
   }
-  c.rate_per_s = at_most(s.get_number("rate_per_s", c.rate_per_s, Bound{0, false}), churn_rate_per_s_max,
-                         s.path_of("rate_per_s"));
+  c.rate_per_s =
+      at_most(s.get_number("rate_per_s", c.rate_per_s, Bound{0, false}), churn_rate_per_s_max, s.path_of("rate_per_s"));
   c.leave_fraction = s.get_number("leave_fraction", c.leave_fraction, Bound{0}, Bound{1});
   return c;
 }
@@ -79,7 +83,8 @@ const Json* array_of(const Section& s, std::string_view key) {
   if (v->size() > entries_max) fail(s.path_of(key), "must have at most " + std::to_string(entries_max) + " entries");
   for (std::size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_object()) {
-      fail(s.path_of(key) + "[" + std::to_string(i) + "]", std::string("expected an object, got ") + (*v)[i].type_name());
+      fail(s.path_of(key) + "[" + std::to_string(i) + "]",
+           std::string("expected an object, got ") + (*v)[i].type_name());
     }
   }
   return v;
@@ -116,7 +121,8 @@ PartitionSpec parse_partition(const Section& s, const ZonesSpec& zones) {
   if (!s.has("until_ms")) fail(s.path_of("until_ms"), "is required");
   p.until_ms = at_most(s.get_number("until_ms", p.until_ms, Bound{0}), at_ms_max, s.path_of("until_ms"));
   if (p.until_ms < p.from_ms) {
-    fail(s.path_of("until_ms"), "must be >= from_ms (" + format_number(p.from_ms) + "), got " + format_number(p.until_ms));
+    fail(s.path_of("until_ms"),
+         "must be >= from_ms (" + format_number(p.from_ms) + "), got " + format_number(p.until_ms));
   }
   const Json* list = s.find("zones");
   if (list == nullptr) fail(s.path_of("zones"), "is required");
@@ -125,27 +131,46 @@ PartitionSpec parse_partition(const Section& s, const ZonesSpec& zones) {
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string path = s.path_of("zones") + "[" + std::to_string(i) + "]";
     const ZoneId z = zone_at((*list)[i], path, zones);
-    if (std::find(p.zones.begin(), p.zones.end(), z) != p.zones.end()) fail(path, "zone " + std::to_string(z) + " listed twice");
+    if (std::find(p.zones.begin(), p.zones.end(), z) != p.zones.end())
+      fail(path, "zone " + std::to_string(z) + " listed twice");
     p.zones.push_back(z);
   }
   if (p.zones.size() >= zones.count) {
-    fail(s.path_of("zones"), "must leave at least one of zones.count (" + std::to_string(zones.count) + ") zones outside");
+    fail(s.path_of("zones"),
+         "must leave at least one of zones.count (" + std::to_string(zones.count) + ") zones outside");
   }
   return p;
 }
 
 }  // namespace
 
+void check_churn_volume(const Scenario& s, std::uint32_t peers) {
+  const ChurnSpec& c = s.faults.churn;
+  if (c.model == ChurnModel::none) return;
+  const WorkloadSpec& w = s.workload;
+  const double phase_s = (w.script.empty() ? w.queries / w.rate_per_s : w.script.back().at_ms / 1000.0) +
+                         s.search.timeout_ms / 1000.0;
+  const double events = c.model == ChurnModel::sessions
+                            ? 2.0 * peers * phase_s / (c.session_mean_s + c.offline_mean_s) + peers
+                            : 2.0 * c.rate_per_s * phase_s;
+  if (events > churn_events_max) {
+    fail("faults.churn", "about " + format_number(std::round(events)) + " churn events expected over the " +
+                             format_number(std::round(phase_s)) + " s query phase, at most " +
+                             format_number(churn_events_max));
+  }
+}
+
 FaultSpec parse_faults(const Section& s, const ZonesSpec& zones) {
   s.reject_unknown(section_keys("faults"));
   FaultSpec f;
   f.loss = s.get_number("loss", f.loss, Bound{0}, Bound{1, false});
   f.churn = parse_churn(s.sub("churn"));
-  f.heartbeat_ms = at_most(s.get_number("heartbeat_ms", f.heartbeat_ms, Bound{1}), at_ms_max, s.path_of("heartbeat_ms"));
+  f.heartbeat_ms =
+      at_most(s.get_number("heartbeat_ms", f.heartbeat_ms, Bound{1}), at_ms_max, s.path_of("heartbeat_ms"));
   f.expiry_ms = at_most(s.get_number("expiry_ms", f.expiry_ms, Bound{0}), at_ms_max, s.path_of("expiry_ms"));
   if (f.expiry_ms < f.heartbeat_ms) {
-    fail(s.path_of("expiry_ms"), "must be >= faults.heartbeat_ms (" + format_number(f.heartbeat_ms) + "), got " +
-                                     format_number(f.expiry_ms));
+    fail(s.path_of("expiry_ms"),
+         "must be >= faults.heartbeat_ms (" + format_number(f.heartbeat_ms) + "), got " + format_number(f.expiry_ms));
   }
   if (const Json* list = array_of(s, "failures")) {
     for (std::size_t i = 0; i < list->size(); ++i) {

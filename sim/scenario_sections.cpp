@@ -304,6 +304,7 @@ Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edg
   s.workload = parse_workload(root.sub("workload"), peers);
   s.search = parse_search(root.sub("search"));
   s.chord = parse_chord(root.sub("chord"), peers);
+  check_churn_volume(s, peers);
   return s;
 }
 

@@ -97,13 +97,4 @@ std::int64_t QueryStream::draw_file() {
   return it - m_zipf_cdf.begin();
 }
 
-TimeUs last_arrival_us(QueryStream stream, std::uint32_t queries) {
-  TimeUs at_us = 0;
-  for (std::uint32_t i = 0; i < queries; ++i) {
-    at_us += stream.next_gap_us();
-    stream.next();
-  }
-  return at_us;
-}
-
 }  // namespace zonal::sim

@@ -49,8 +49,4 @@ class QueryStream {
   boost::random::mt19937_64 m_engine;
 };
 
-/// Time from the start of the query phase until the last of `queries` arrivals of `stream`,
-/// drawn from a copy (which draws exactly what the run will draw); call before the first gap.
-TimeUs last_arrival_us(QueryStream stream, std::uint32_t queries);
-
 }  // namespace zonal::sim

@@ -1,13 +1,16 @@
 // Churn schedules and mass-failure victims: order, determinism, per-peer alternation, means and rates.
 #include "churn.hpp"
 
+#include <gtest/gtest.h>
+
+#include "liveness.hpp"
+#include "workload.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace zonal::sim {
 namespace {
@@ -90,9 +93,10 @@ TEST(ChurnSchedule, SessionsSortedDeterministicAlternatingWithinWindow) {
 TEST(ChurnSchedule, SessionMeansMatchEachLifetimeFamily) {
   // Sessions much shorter than the window, so truncation at end_us hardly biases the mean.
   const TimeUs end = 20'000 * second_us;
-  for (const auto& [kind, shape] : std::vector<std::pair<LifetimeKind, double>>{
-           {LifetimeKind::exponential, 2.0}, {LifetimeKind::weibull, 0.8}, {LifetimeKind::weibull, 3.0},
-           {LifetimeKind::pareto, 3.0}}) {
+  for (const auto& [kind, shape] : std::vector<std::pair<LifetimeKind, double>>{{LifetimeKind::exponential, 2.0},
+                                                                                {LifetimeKind::weibull, 0.8},
+                                                                                {LifetimeKind::weibull, 3.0},
+                                                                                {LifetimeKind::pareto, 3.0}}) {
     const auto s = make_churn_schedule(sessions(kind, 10, 5, shape), 200, 0, end, 7);
     expect_alternation(s, 200);
     const double mean = mean_session_s(s, 200, 0);
@@ -117,7 +121,8 @@ TEST(ChurnSchedule, LeaveFractionSplitsDepartures) {
   EXPECT_NEAR(leaves / departures, 0.25, 0.02);
   spec.leave_fraction = 0.0;
   const auto crashes = make_churn_schedule(spec, 50, 0, 1000 * second_us, 3);
-  EXPECT_TRUE(std::none_of(crashes.begin(), crashes.end(), [](const ChurnEvent& e) { return e.kind == ChurnKind::leave; }));
+  EXPECT_TRUE(
+      std::none_of(crashes.begin(), crashes.end(), [](const ChurnEvent& e) { return e.kind == ChurnKind::leave; }));
 }
 
 TEST(ChurnSchedule, PoissonRatesAndAlternation) {
@@ -175,6 +180,23 @@ TEST(MassFailure, ZoneTakesExactlyItsLiveMembers) {
   EXPECT_EQ(mass_failure_victims(f, live, zone_of, 1), (std::vector<PeerId>{1, 3, 5, 13, 21}));
   f.zone = 7;
   EXPECT_TRUE(mass_failure_victims(f, live, zone_of, 1).empty());
+}
+
+TEST(LastArrival, MatchesTheStreamItCopies) {
+  WorkloadSpec w;
+  w.queries = 500;
+  w.rate_per_s = 40;
+  w.missing_fraction = 0.2;
+  const Content content = place_content(ContentSpec{100, 2, {}}, 50, 3);
+  QueryStream stream(w, content, 50, 77);
+  const TimeUs predicted = last_arrival_us(stream, w.queries);  // copies: `stream` is untouched
+  TimeUs at = 0;
+  for (std::uint32_t i = 0; i < w.queries; ++i) {
+    at += stream.next_gap_us();
+    stream.next();
+  }
+  EXPECT_EQ(predicted, at);
+  EXPECT_NEAR(static_cast<double>(at) / second_us, 500 / 40.0, 2.0);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // The faults section of scenario files: churn, mass failures, partitions; one test per kind of bad input.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "scenario.hpp"
 
@@ -70,7 +70,8 @@ TEST(ScenarioFaults, EveryValueParses) {
 TEST(ScenarioFaults, UnknownKeys) {
   EXPECT_EQ(error_of(R"({"crash": 1})"), "faults.crash: unknown key");
   EXPECT_EQ(error_of(R"({"churn": {"mode": "sessions"}})"), "faults.churn.mode: unknown key");
-  EXPECT_EQ(error_of(R"({"churn": {"session_mean_s": 5}})"), R"(faults.churn.session_mean_s: unknown key for model "none")");
+  EXPECT_EQ(error_of(R"({"churn": {"session_mean_s": 5}})"),
+            R"(faults.churn.session_mean_s: unknown key for model "none")");
   EXPECT_EQ(error_of(R"({"churn": {"model": "poisson", "lifetime": "weibull"}})"),
             R"(faults.churn.lifetime: unknown key for model "poisson")");
   EXPECT_EQ(error_of(R"({"churn": {"model": "sessions", "shape": 2}})"),
@@ -142,11 +143,31 @@ TEST(ScenarioFaults, PartitionShape) {
             "faults.partitions[0].until_ms: must be >= from_ms (100), got 50");
   EXPECT_EQ(error_of(R"({"partitions": [{"zones": [1]}]})"), "faults.partitions[0].until_ms: is required");
   EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5}]})"), "faults.partitions[0].zones: is required");
-  EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": []}]})"), "faults.partitions[0].zones: must not be empty");
+  EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": []}]})"),
+            "faults.partitions[0].zones: must not be empty");
   EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": [1, 1]}]})"),
             "faults.partitions[0].zones[1]: zone 1 listed twice");
   EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": [0, 1, 2, 3]}]})"),
             "faults.partitions[0].zones: must leave at least one of zones.count (4) zones outside");
+}
+
+TEST(ScenarioFaults, HeartbeatAndExpiry) {
+  const Scenario s = parse_run(R"({"heartbeat_ms": 500, "expiry_ms": 1500})");
+  EXPECT_DOUBLE_EQ(s.faults.heartbeat_ms, 500);
+  EXPECT_DOUBLE_EQ(s.faults.expiry_ms, 1500);
+  EXPECT_DOUBLE_EQ(parse_run("{}").faults.expiry_ms, 10000);
+  EXPECT_EQ(error_of(R"({"heartbeat_ms": 0})"), "faults.heartbeat_ms: must be >= 1, got 0");
+  EXPECT_EQ(error_of(R"({"expiry_ms": 1000})"), "faults.expiry_ms: must be >= faults.heartbeat_ms (2000), got 1000");
+  EXPECT_EQ(error_of(R"({"heartbeat_ms": "fast"})"), "faults.heartbeat_ms: expected a number, got string");
+}
+
+TEST(ScenarioFaults, ChurnScheduleSizeIsCapped) {
+  // 1000 peers, 1000 queries at 100/s plus the 10 s timeout: a 20 s phase; 0.0002 s cycles.
+  EXPECT_EQ(error_of(R"({"churn": {"model": "sessions", "session_mean_s": 0.0001, "offline_mean_s": 0.0001}})"),
+            "faults.churn: about 200001000 churn events expected over the 20 s query phase, at most 10000000");
+  EXPECT_EQ(error_of(R"({"churn": {"model": "poisson", "rate_per_s": 1000000}})"),
+            "faults.churn: about 40000000 churn events expected over the 20 s query phase, at most 10000000");
+  EXPECT_EQ(error_of(R"({"churn": {"model": "poisson", "rate_per_s": 200000}})"), "");  // 8 million
 }
 
 TEST(ScenarioFaults, SweepOverChurnIsValidatedPerPoint) {
