@@ -175,7 +175,12 @@ void ChordSimulation::run_queries() {
   // ends the phase if a lookup never ended.
   const TimeUs timeout_us = static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
   m_queue.push(last_us + timeout_us + 1, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_deadline, 0, {}});
-  run_until("queries", [&] { return m_queries_done + queries_skipped() == m_sc.workload.queries; });
+  // Fault runs also play the rest of the fault schedule, as the Peer engine does, so that both
+  // engines count the same crashes, leaves and joins.
+  run_until("queries", [&] {
+    return m_queries_done + queries_skipped() == m_sc.workload.queries &&
+           (!m_faults || m_next_fault == m_faults->actions().size());
+  });
 }
 
 // Process events until `done()` holds or nothing is pending (maintenance timers keep the queue

@@ -298,5 +298,27 @@ TEST(SimChordFaults, GracefulLeavesHandTheirRecordsOn) {
   EXPECT_LT(compute_metrics(c).get("success_rate_existing"), 0.85);
 }
 
+TEST(SimChordFaults, ChordAndFloodSeeTheSameChurn) {
+  const auto plan = parse_scenario(nlohmann::json::parse(R"({"name": "same-churn", "seed": 4, "peers": 300,
+      "topology": {"kind": "random-regular", "degree": 6}, "content": {"files": 200, "replicas": 2},
+      "workload": {"queries": 500, "rate_per_s": 50}, "search": {"timeout_ms": 3000},
+      "faults": {"churn": {"model": "poisson", "rate_per_s": 2, "leave_fraction": 0.3},
+                 "failures": [{"at_ms": 4000, "fraction": 0.1}]},
+      "chord": {"stabilize_ms": 1000, "fix_fingers_ms": 1000, "check_predecessor_ms": 1000},
+      "sweep": {"search.strategy": ["flood", "chord"]}})"),
+                                   ZONAL_SOURCE_DIR);
+  const auto results = run_plan(plan);
+  const RunResult& flood = results[0][0];
+  const RunResult& chord = results[1][0];
+  EXPECT_GT(chord.faults.crashed, 10u);
+  EXPECT_EQ(flood.faults.crashed, chord.faults.crashed);
+  EXPECT_EQ(flood.faults.mass_failed, chord.faults.mass_failed);
+  EXPECT_EQ(flood.faults.left, chord.faults.left);
+  EXPECT_EQ(flood.faults.joined, chord.faults.joined);
+  EXPECT_EQ(flood.faults.queries_skipped, chord.faults.queries_skipped);
+  ASSERT_EQ(flood.queries.size(), chord.queries.size());
+  for (std::size_t i = 0; i < flood.queries.size(); ++i) EXPECT_EQ(flood.queries[i].origin, chord.queries[i].origin) << i;
+}
+
 }  // namespace
 }  // namespace zonal::sim
