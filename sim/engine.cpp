@@ -8,9 +8,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "chord_engine.hpp"
 #include "event_queue.hpp"
 #include "liveness.hpp"
 #include "network.hpp"
+#include "run_setup.hpp"
 #include "workload.hpp"
 #include "zonal/hash.hpp"
 #include "zonal/peer.hpp"
@@ -22,12 +24,6 @@ namespace {
 
 constexpr TimeUs no_timer = std::numeric_limits<TimeUs>::max();
 
-// Independent random streams of one run, derived from its seed.
-enum class Stream : std::uint64_t { topology = 1, content = 2, workload = 3, network = 4, zone_links = 5, peers = 6,
-                                faults = 16 };
-
-std::uint64_t stream_seed(std::uint64_t seed, Stream s) { return mix64(seed ^ mix64(static_cast<std::uint64_t>(s))); }
-
 PeerConfig peer_config(const Scenario& sc) {
   PeerConfig c;
   c.seen_capacity = sc.search.seen_capacity;
@@ -35,12 +31,6 @@ PeerConfig peer_config(const Scenario& sc) {
   c.zone_placement = sc.zones.placement;
   c.query_timeout_us = static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
   return c;
-}
-
-TrackerConfig tracker_config(const Scenario& sc) {
-  // Fault runs: the tracker expires peers whose (driver-simulated) heartbeats stop.
-  const TimeUs expiry_us = Liveness::needed(sc.faults) ? static_cast<TimeUs>(sc.faults.expiry_ms * 1000.0) : 0;
-  return TrackerConfig{sc.zones.count, sc.zones.min_size, expiry_us};
 }
 
 class Simulation {
@@ -528,11 +518,22 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed) {
 
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
                           const ProgressFn& progress) {
+  if (scenario.search.strategy == Strategy::chord) {
+    return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
+  }
   Simulation sim(scenario, seed, topology, progress);
   return sim.run();
 }
 
 RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress) {
+  if (scenario.search.strategy == Strategy::chord) {
+    // Chord ignores the overlay: only an edge list's node labels (its peer addresses) are needed.
+    if (scenario.topology.kind != TopologyKind::edge_list) {
+      return run_chord(scenario, seed, scenario.peers, {}, progress);
+    }
+    const Topology topology = build_topology(scenario, seed);
+    return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
+  }
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
   auto topology = std::make_unique<Topology>(build_topology(scenario, seed));
   Simulation sim(scenario, seed, *topology, progress);

@@ -13,7 +13,7 @@ namespace zonal::sim {
 
 /// Snapshot passed to the progress callback (roughly every 65,536 events).
 struct Progress {
-  std::string_view phase;  ///< "topology", "register", "publish", "queries"
+  std::string_view phase;  ///< "topology", "register", "publish", "queries"; Chord also "settle"
   std::uint64_t events = 0;
   std::uint32_t queries_started = 0;
   std::uint32_t queries_total = 0;

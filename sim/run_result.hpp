@@ -59,6 +59,11 @@ struct RunResult {
   std::uint64_t registration_messages = 0;  ///< Register + ZoneAssignment traffic
   std::uint64_t publish_messages = 0;       ///< index publication traffic
   std::uint64_t lost_messages = 0;
+  // Chord runs only (search.strategy = chord):
+  std::uint64_t ring_messages = 0;         ///< Chord joins and maintenance before the query phase
+  std::uint64_t maintenance_messages = 0;  ///< Chord maintenance (and joins) during the query phase
+  std::uint64_t ring_violations = 0;       ///< ring-checker violations once the ring formed (before publication)
+  TimeUs ring_settle_us = 0;               ///< join ring: time from the last join until the ring was exact
   std::uint64_t events = 0;
   TimeUs end_us = 0;
   bool faults_active = false;  ///< churn, failures or partitions were simulated (fault metrics apply)

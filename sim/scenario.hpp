@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zonal/chord_config.hpp"
 #include "zonal/message.hpp"
 #include "zonal/peer_config.hpp"
 
@@ -77,6 +78,25 @@ struct SearchSpec {
   double timeout_ms = 10000.0;
 };
 
+/// How a Chord ring is formed before publication (chord.ring).
+enum class ChordRingKind {
+  stable,  ///< every node gets the exact converged state at once (install_stable_state), no join traffic
+  join,    ///< nodes register with the tracker one by one and join through a registered member
+};
+
+/// The `chord` section: the ChordNode configuration of `search.strategy = chord` runs (ignored otherwise).
+struct ChordSpec {
+  std::uint8_t id_bits = 64;          ///< m: identifier bits (1 to 64)
+  std::uint8_t successors = 8;        ///< r: successor-list length (1 to 32)
+  double stabilize_ms = 30000.0;      ///< mean stabilize period; 0 = never
+  double fix_fingers_ms = 30000.0;    ///< mean fix_fingers period; 0 = never
+  double check_predecessor_ms = 30000.0;  ///< mean check_predecessor period; 0 = never
+  ChordLookupMode mode = ChordLookupMode::iterative;  ///< lookups, finds and stores
+  bool replication = false;           ///< records also at the key successor's r successors
+  ChordRingKind ring = ChordRingKind::stable;
+  double settle_ms = 3'600'000.0;     ///< join ring: longest wait after the last join for an exact ring
+};
+
 /// Session-length families for churn (faults.churn.lifetime).
 enum class LifetimeKind { exponential, weibull, pareto };
 /// How peers come and go (faults.churn.model).
@@ -138,6 +158,7 @@ struct Scenario {
   ContentSpec content;
   WorkloadSpec workload;
   SearchSpec search;
+  ChordSpec chord;
 };
 
 /// One point of the sweep's cross product.

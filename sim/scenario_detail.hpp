@@ -85,6 +85,9 @@ double to_number(const Json& value, const std::string& path, std::optional<Bound
 /// A JSON string.
 std::string to_string(const Json& value, const std::string& path);
 
+/// A JSON boolean.
+bool to_bool(const Json& value, const std::string& path);
+
 /// Read-only view of one JSON object of the document (a missing section reads as empty).
 class Section {
  public:
@@ -111,6 +114,11 @@ class Section {
   }
   /// Real field; `fallback` if absent.
   double get_number(std::string_view key, double fallback, std::optional<Bound> lo, std::optional<Bound> hi = {}) const;
+  /// Boolean field; `fallback` if absent.
+  bool get_bool(std::string_view key, bool fallback) const {
+    const Json* v = find(key);
+    return v == nullptr ? fallback : to_bool(*v, path_of(key));
+  }
   /// Enum field spelled as a string; `fallback` if absent.
   template <class E>
   E get_choice(std::string_view key, E fallback, std::span<const Choice<E>> names) const {
@@ -148,6 +156,9 @@ std::vector<PlacedFile> parse_placement(const Section& content, std::uint32_t pe
 
 /// workload.script: explicit queries (origins < `peers`, non-decreasing at_ms); empty when absent.
 std::vector<ScriptedQuery> parse_script(const Section& workload, std::uint32_t peers);
+
+/// The `chord` section (scenario_chord.cpp); `peers` bounds the identifier space.
+ChordSpec parse_chord(const Section& chord, std::uint32_t peers);
 
 /// The faults section (loss, churn, failures, partitions); zone numbers are checked against
 /// `zones.count`. (scenario_faults.cpp)

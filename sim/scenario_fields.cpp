@@ -101,6 +101,11 @@ std::string to_string(const Json& value, const std::string& path) {
   return value.get<std::string>();
 }
 
+bool to_bool(const Json& value, const std::string& path) {
+  if (!value.is_boolean()) fail(path, std::string("expected a boolean, got ") + value.type_name());
+  return value.get<bool>();
+}
+
 std::size_t choice_index(const Json& value, const std::string& path, std::span<const std::string_view> names) {
   const std::string text = to_string(value, path);
   const auto it = std::find(names.begin(), names.end(), text);
@@ -144,9 +149,10 @@ double Section::get_number(std::string_view key, double fallback, std::optional<
 }
 
 std::span<const std::string_view> top_level_keys() noexcept {
-  static constexpr std::array<std::string_view, 12> keys{"name",    "seed",     "peers",  "topology",
-                                                         "zones",   "latency",  "faults", "content",
-                                                         "workload", "search",  "sweep",  "replications"};
+  static constexpr std::array<std::string_view, 13> keys{"name",     "seed",   "peers",  "topology",
+                                                         "zones",    "latency", "faults", "content",
+                                                         "workload", "search", "chord",  "sweep",
+                                                         "replications"};
   return keys;
 }
 
@@ -157,7 +163,7 @@ std::span<const std::string_view> section_keys(std::string_view section) noexcep
   static constexpr std::array<std::string_view, 5> latency{"kind", "mean_ms", "min_ms", "max_ms", "sigma"};
   static constexpr std::array<std::string_view, 6> faults{"loss",       "churn",        "failures",
                                                           "partitions", "heartbeat_ms", "expiry_ms"};
-  static constexpr std::array<std::string_view, 3> content{"files", "replicas", "placement"};
+  static constexpr std::array<std::string_view, 4> content{"files", "files_per_peer", "replicas", "placement"};
   static constexpr std::array<std::string_view, 5> workload{"queries", "rate_per_s", "zipf_alpha",
                                                             "missing_fraction", "script"};
   static constexpr std::array<std::string_view, 4> search{"strategy", "ttl", "seen_capacity", "timeout_ms"};
@@ -167,7 +173,11 @@ std::span<const std::string_view> section_keys(std::string_view section) noexcep
   if (section == "faults") return faults;
   if (section == "content") return content;
   if (section == "workload") return workload;
+  static constexpr std::array<std::string_view, 9> chord{"id_bits",     "successors",           "stabilize_ms",
+                                                         "fix_fingers_ms", "check_predecessor_ms", "mode",
+                                                         "replication",    "ring",                 "settle_ms"};
   if (section == "search") return search;
+  if (section == "chord") return chord;
   return {};
 }
 

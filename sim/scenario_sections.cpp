@@ -1,5 +1,7 @@
 /// Per-section parsing of one scenario run: every value is type- and range-checked.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <system_error>
 
@@ -218,10 +220,17 @@ ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file)
   s.reject_unknown(section_keys("content"));
   ContentSpec c;
   c.files = s.get_uint<std::uint32_t>("files", c.files, 1, files_max);
+  if (s.has("files_per_peer")) {  // scales the file count with a swept peer count
+    if (s.has("files")) fail(s.path_of("files_per_peer"), "cannot be combined with files");
+    const double per_peer = s.get_number("files_per_peer", 1.0, Bound{0, false});
+    const double files = std::max(1.0, std::round(per_peer * peers));
+    c.files = static_cast<std::uint32_t>(at_most(files, files_max, s.path_of("files_per_peer") + " * peers"));
+  }
   c.replicas = s.get_uint<std::uint32_t>("replicas", c.replicas, 1, replicas_max);
   c.placement = parse_placement(s, peers);
   if (!c.placement.empty()) {
     if (s.has("files") || s.has("replicas")) fail(s.path_of("placement"), "cannot be combined with files or replicas");
+    if (s.has("files_per_peer")) fail(s.path_of("placement"), "cannot be combined with files_per_peer");
     c.files = static_cast<std::uint32_t>(c.placement.size());
     return c;
   }
@@ -251,8 +260,9 @@ WorkloadSpec parse_workload(const Section& s, std::uint32_t peers) {
 
 SearchSpec parse_search(const Section& s) {
   s.reject_unknown(section_keys("search"));
-  const std::array<Choice<Strategy>, 2> strategies{{{strategy_name(Strategy::flood), Strategy::flood},
-                                                    {strategy_name(Strategy::zone_flood), Strategy::zone_flood}}};
+  const std::array<Choice<Strategy>, 3> strategies{{{strategy_name(Strategy::flood), Strategy::flood},
+                                                    {strategy_name(Strategy::zone_flood), Strategy::zone_flood},
+                                                    {strategy_name(Strategy::chord), Strategy::chord}}};
   SearchSpec q;
   q.strategy = s.get_choice<Strategy>("strategy", q.strategy, strategies);
   q.ttl_hops = s.get_uint<std::uint8_t>("ttl", q.ttl_hops, 1, ttl_hops_max);
@@ -293,6 +303,7 @@ Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edg
   s.content = parse_content(root.sub("content"), peers, from_file);
   s.workload = parse_workload(root.sub("workload"), peers);
   s.search = parse_search(root.sub("search"));
+  s.chord = parse_chord(root.sub("chord"), peers);
   check_churn_volume(s, peers);
   return s;
 }

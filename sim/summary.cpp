@@ -80,6 +80,17 @@ RunMetrics compute_metrics(const RunResult& run) {
       {"events", static_cast<double>(run.events)},
       {"simulated_s", static_cast<double>(run.end_us) / 1e6},
   };
+  if (run.strategy == Strategy::chord) {  // only for chord runs: other results stay byte-identical
+    m.values.insert(m.values.end(), {
+        {"first_hit_hops_p01", percentile(hops, 0.01)},
+        {"first_hit_hops_p50", percentile(hops, 0.50)},
+        {"first_hit_hops_p99", percentile(hops, 0.99)},
+        {"maintenance_messages", static_cast<double>(run.maintenance_messages)},
+        {"ring_messages", static_cast<double>(run.ring_messages)},
+        {"ring_violations", static_cast<double>(run.ring_violations)},
+        {"ring_settle_ms", static_cast<double>(run.ring_settle_us) / 1000.0},
+    });
+  }
   if (run.faults_active) {  // only fault runs carry these, so fault-free summaries stay as they were
     const FaultCounters& f = run.faults;
     m.values.insert(m.values.end(), {

@@ -279,7 +279,7 @@ TEST(ScenarioErrors, UnknownEnumValue) {
   EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "ring"}})"),
             R"(topology.kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, edge-list))");
   EXPECT_EQ(error_of(R"({"name": "x", "search": {"strategy": "dht"}})"),
-            R"(search.strategy: unknown value "dht" (expected one of: flood, zone-flood))");
+            R"(search.strategy: unknown value "dht" (expected one of: flood, zone-flood, chord))");
   EXPECT_EQ(error_of(R"({"name": "x", "zones": {"placement": "near"}})"),
             R"(zones.placement: unknown value "near" (expected one of: random, rendezvous))");
 }
