@@ -17,7 +17,7 @@ ConfigSchema node_schema() {
       {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
-      {"search.strategy", "zone-flood", "default search strategy: flood or zone-flood"},
+      {"search.strategy", "zone-flood", "default search strategy: flood, zone-flood, random-walk or expanding-ring"},
       {"search.ttl", 7, "default hop limit of a search (1..10)"},
       {"search.timeout_ms", 3000, "how long a search collects hits, milliseconds"},
       {"search.seen_capacity", 4096, "query ids remembered for duplicate detection"},
@@ -38,7 +38,7 @@ ConfigSchema node_schema() {
 }
 
 std::optional<Strategy> strategy_from_name(std::string_view name) {
-  for (Strategy s : {Strategy::flood, Strategy::zone_flood})
+  for (Strategy s : {Strategy::flood, Strategy::zone_flood, Strategy::random_walk, Strategy::expanding_ring})
     if (name == strategy_name(s)) return s;
   return std::nullopt;
 }
@@ -59,7 +59,7 @@ NodeConfig parse_node_config(const Settings& s) {
   c.data_dir = s.get_string("data_dir");
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
-  c.strategy = *strategy_from_name(s.get_choice("search.strategy", {"flood", "zone-flood"}));
+  c.strategy = *strategy_from_name(s.get_choice("search.strategy", {"flood", "zone-flood", "random-walk", "expanding-ring"}));
   c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));
   c.peer.query_timeout_us = static_cast<TimeUs>(s.get_uint("search.timeout_ms", 10, 600'000)) * 1000;
   c.peer.seen_capacity = static_cast<std::uint32_t>(s.get_uint("search.seen_capacity", 1, 10'000'000));

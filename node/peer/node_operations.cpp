@@ -121,7 +121,7 @@ json Node::search(const std::string& name, std::optional<std::string> strategy_t
   Strategy strategy = m_config.strategy;
   if (strategy_text) {
     const auto s = strategy_from_name(*strategy_text);
-    if (!s) throw ApiError(400, "strategy: must be flood or zone-flood, got \"" + *strategy_text + "\"");
+    if (!s) throw ApiError(400, "strategy: must be flood, zone-flood, random-walk or expanding-ring, got \"" + *strategy_text + "\"");
     strategy = *s;
   }
   if (ttl && (*ttl < 1 || *ttl > ttl_hops_max)) throw ApiError(400, "ttl: must be between 1 and 10, got " + std::to_string(*ttl));

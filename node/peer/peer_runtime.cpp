@@ -146,6 +146,10 @@ std::optional<Arrival> PeerRuntime::deliver(PeerId from, const Message& msg, std
           auto& c = m.stats.at(q->query_id, q->key);
           c.fresh += a == Arrival::fresh;
           c.duplicates += a == Arrival::duplicate;
+        } else if (const auto* w = std::get_if<Walk>(&msg)) {  // walkers: revisits count as duplicates
+          auto& c = m.stats.at(w->query_id, w->key);
+          c.fresh += a == Arrival::fresh;
+          c.duplicates += a == Arrival::revisit;
         }
         if (a != Arrival::duplicate && a != Arrival::dropped) m.drain();
         return a;
