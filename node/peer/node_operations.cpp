@@ -108,7 +108,9 @@ json Node::share(const std::string& name) {
 SearchOutcome Node::run_search(const std::string& name, Strategy strategy, std::uint8_t ttl) {
   auto promise = std::make_shared<std::promise<SearchOutcome>>();
   auto result = promise->get_future();
-  runtime().search(file_key(name), strategy, ttl, [promise](SearchOutcome o) { promise->set_value(std::move(o)); });
+  SearchParams params = m_config.search;
+  params.ttl_hops = ttl;
+  runtime().search(file_key(name), strategy, params, [promise](SearchOutcome o) { promise->set_value(std::move(o)); });
   const auto wait = std::chrono::microseconds(m_config.peer.query_timeout_us) + std::chrono::seconds(5);
   if (result.wait_for(wait) != std::future_status::ready) throw ApiError(503, "search did not complete (node busy or stopping)");
   SearchOutcome out = result.get();

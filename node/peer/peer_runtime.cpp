@@ -164,13 +164,13 @@ void PeerRuntime::share(FileKey key) {
   });
 }
 
-void PeerRuntime::search(FileKey key, Strategy strategy, std::uint8_t ttl_hops, std::function<void(SearchOutcome)> done) {
+void PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done) {
   if (m_impl->stopped) return done(SearchOutcome{0, {}, "node is shutting down"});
-  asio::post(m_impl->io, [impl = m_impl.get(), key, strategy, ttl_hops, done = std::move(done)]() mutable {
+  asio::post(m_impl->io, [impl = m_impl.get(), key, strategy, params, done = std::move(done)]() mutable {
     Impl& m = *impl;
     const TimeUs now = m.clock.now_us();
     // Register the pending search before the core can report on it (the id is the next counter value).
-    const QueryId id = m.peer.search(now, key, strategy, SearchParams{ttl_hops});
+    const QueryId id = m.peer.search(now, key, strategy, params);
     auto& c = m.stats.at(id, key);
     c.origin = true;
     m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done)});

@@ -16,6 +16,7 @@ struct StrategyHandler {
   /// Called at a receiver for the first copy of a query (duplicates never reach it).
   void (*on_query)(Peer& peer, TimeUs now, PeerId from, const Query& q);
   /// Called at the origin when the search's wake_us is reached (nullptr: the strategy never arms it).
+  /// It may send and re-arm wake_us, but must not start or end searches (the peer is iterating them).
   void (*on_wake)(Peer& peer, TimeUs now, OpenSearch& search);
 };
 
