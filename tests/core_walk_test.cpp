@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "engine.hpp"
 #include "zonal/peer.hpp"
 
 using namespace zonal;
@@ -223,4 +224,53 @@ TEST(Walk, WalkerBackAtTheOriginDecidesWithoutAMessage) {
   o.peer.handle_message(20, 4, QueryHit{o.id, 9, 9, 6});
   o.peer.handle_message(30, 3, Walk{o.id, 77, 8, 1024, 4});
   EXPECT_TRUE(drain(o.peer).empty());  // stops: the origin has a hit
+}
+
+namespace {
+
+zonal::sim::Scenario walk_scenario(std::uint8_t check_every) {
+  using namespace zonal::sim;
+  Scenario sc;
+  sc.name = "walk";
+  sc.peers = 200;
+  sc.topology.degree = 4;
+  sc.latency = LatencySpec{LatencyKind::constant, 10.0};
+  sc.content = ContentSpec{5, 1, {}};
+  sc.workload = WorkloadSpec{30, 2.0, 0.0, 1.0, {}};  // only missing names: every walker runs to its TTL
+  sc.search = SearchSpec{Strategy::random_walk, 7, 4096, 20000.0};
+  sc.search.walkers = 3;
+  sc.search.walk_ttl_hops = 50;
+  sc.search.check_every = check_every;
+  return sc;
+}
+
+}  // namespace
+
+TEST(WalkSimulation, EveryStepIsAMessageAndRevisitsAreDuplicates) {
+  const auto run = zonal::sim::run_simulation(walk_scenario(0), 5);
+  ASSERT_EQ(run.queries.size(), 30u);
+  std::uint64_t duplicates = 0;
+  for (const auto& q : run.queries) {
+    EXPECT_EQ(q.messages, 3u * 50u);                  // 3 walkers x 50 steps, no checks
+    EXPECT_EQ(q.reached + q.duplicates, q.messages);  // every step arrived: first visit or revisit
+    EXPECT_LE(q.reached, 199u);
+    EXPECT_EQ(q.hits, 0u);
+    duplicates += q.duplicates;
+  }
+  EXPECT_GT(duplicates, 0u);  // 150 steps on 200 peers revisit some, and they were not dropped
+}
+
+TEST(WalkSimulation, ChecksAreCountedAsMessages) {
+  const auto plain = zonal::sim::run_simulation(walk_scenario(0), 5);
+  const auto checked = zonal::sim::run_simulation(walk_scenario(5), 5);
+  ASSERT_EQ(plain.queries.size(), checked.queries.size());
+  for (std::size_t i = 0; i < checked.queries.size(); ++i) {
+    const auto& q = checked.queries[i];
+    EXPECT_EQ(q.origin, plain.queries[i].origin);
+    EXPECT_EQ(q.reached + q.duplicates, 150u);  // walkers go on after every "continue"
+    const std::uint32_t check_traffic = q.messages - 150;
+    EXPECT_EQ(check_traffic % 2, 0u);            // a check and its answer
+    EXPECT_LE(check_traffic, 2u * 3u * 9u);      // at hops 5, 10, ..., 45 (none at the TTL)
+    EXPECT_GT(check_traffic, 0u);                // (a check made at the origin itself costs nothing)
+  }
 }
