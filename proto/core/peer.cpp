@@ -101,21 +101,21 @@ void Peer::mark_seen(TimeUs now, QueryId id, PeerId from) {
 }
 
 void Peer::park_walk(TimeUs now, PeerId from, const Walk& walk) {
-  if (!m_parked) m_parked = std::make_unique<std::vector<ParkedWalk>>();
+  auto& parked = origin_state().parked;
   const TimeUs expiry = m_config->query_timeout_us;
-  std::erase_if(*m_parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
-  m_parked->push_back(ParkedWalk{walk, from, now});
+  std::erase_if(parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
+  parked.push_back(ParkedWalk{walk, from, now});
 }
 
 std::optional<Peer::ParkedWalk> Peer::unpark_walk(QueryId query_id) {
-  if (!m_parked) return std::nullopt;
-  auto it = std::find_if(m_parked->begin(), m_parked->end(),
+  if (!m_origin) return std::nullopt;
+  auto& parked = m_origin->parked;
+  auto it = std::find_if(parked.begin(), parked.end(),
                          [query_id](const ParkedWalk& p) { return p.walk.query_id == query_id; });
-  if (it == m_parked->end()) return std::nullopt;
+  if (it == parked.end()) return std::nullopt;
   const ParkedWalk taken = *it;
-  m_parked->erase(it);
-  if (m_parked->empty()) m_parked.reset();
-  return taken;
+  parked.erase(it);
+  return taken;  // an idle origin state is freed by the next poll_event()
 }
 
 Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
@@ -192,7 +192,7 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
 
 std::optional<PeerEvent> Peer::next_event() {
   if (m_origin->events_head == m_origin->events.size()) {
-    if (m_origin->outstanding.empty()) {
+    if (m_origin->outstanding.empty() && m_origin->parked.empty()) {
       m_origin.reset();  // idle again: relay-only peers keep no origin state
     } else {
       m_origin->events.clear();

@@ -135,12 +135,13 @@ class Peer {
 
  private:
   using Outstanding = Search;
-  /// State only searching peers need; allocated on first search or event, so the many
-  /// peers that only relay stay small.
+  /// State only searching peers (and peers a walker waits at) need; allocated on first
+  /// search, event or parked walker, so the many peers that only relay stay small.
   struct OriginState {
     std::vector<Outstanding> outstanding;
     std::vector<PeerEvent> events;
     std::size_t events_head = 0;
+    std::vector<ParkedWalk> parked;  // walkers waiting here for their origin's answer
   };
 
   std::optional<TimeUs> next_timeout() const noexcept;
@@ -169,7 +170,6 @@ class Peer {
   TimeUs m_next_heartbeat_us = 0;
   Rng m_rng;
   std::unique_ptr<OriginState> m_origin;
-  std::unique_ptr<std::vector<ParkedWalk>> m_parked;  // only peers a walker waits at allocate it
   std::shared_ptr<const ZoneDirectory> m_directory;
 };
 
