@@ -16,6 +16,7 @@
 #include "workload.hpp"
 #include "zonal/hash.hpp"
 #include "zonal/peer.hpp"
+#include "zonal/strategy.hpp"
 #include "zonal/tracker.hpp"
 #include "zonal/zone_links.hpp"
 
@@ -31,6 +32,26 @@ PeerConfig peer_config(const Scenario& sc) {
   c.zone_placement = sc.zones.placement;
   c.query_timeout_us = static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
   return c;
+}
+
+SearchParams search_params(const Scenario& sc) {
+  SearchParams p;
+  p.ttl_hops = sc.search.ttl_hops;
+  p.walkers = sc.search.walkers;
+  p.walk_ttl_hops = sc.search.walk_ttl_hops;
+  p.walk_check_every = sc.search.check_every;
+  p.ring_ttl_start = sc.search.ring_ttl_start;
+  p.ring_ttl_step = sc.search.ring_ttl_step;
+  p.ring_wait_us = static_cast<TimeUs>(sc.search.ring_wait_ms * 1000.0);
+  return p;
+}
+
+/// Query id a search message is counted under, or nullopt for other messages.
+std::optional<QueryId> search_message_id(const Message& msg) {
+  if (const auto* w = std::get_if<Walk>(&msg)) return w->query_id;
+  if (const auto* c = std::get_if<WalkCheck>(&msg)) return c->query_id;
+  if (const auto* r = std::get_if<WalkCheckReply>(&msg)) return r->query_id;
+  return std::nullopt;
 }
 
 class Simulation {
@@ -257,8 +278,14 @@ void Simulation::dispatch(const Event& e) {
 // One message from e.from delivered to each peer of `to` in turn (one event per copy).
 void Simulation::deliver_run(const Event& e, std::span<const PeerId> to) {
   if (m_faults_active) to = m_faults->online_only(to);  // no crash happens within one run
-  const Query* query = m_measuring ? std::get_if<Query>(&e.msg) : nullptr;
-  QueryRecord* record = query != nullptr ? record_of(query->query_id) : nullptr;
+  QueryRecord* record = nullptr;
+  if (m_measuring) {
+    if (const Query* query = std::get_if<Query>(&e.msg)) {
+      record = record_of(query->query_id);
+    } else if (const Walk* walk = std::get_if<Walk>(&e.msg)) {
+      record = record_of(walk->query_id);  // walkers count like query copies: revisits as duplicates
+    }
+  }
   for (const PeerId dest : to) {
     if (dest == m_tracker_id) {
       m_tracker.handle_message(m_now, e.from, e.msg);
@@ -270,7 +297,7 @@ void Simulation::deliver_run(const Event& e, std::span<const PeerId> to) {
       ++m_received[dest];
       if (record != nullptr) {
         record->reached += arrival == Arrival::fresh;
-        record->duplicates += arrival == Arrival::duplicate;
+        record->duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
       }
     }
     if (arrival == Arrival::duplicate || arrival == Arrival::dropped) continue;  // no output by contract
@@ -327,6 +354,8 @@ void Simulation::count_transmissions(PeerId from, const Message& msg, std::uint3
     if (QueryRecord* r = record_of(q->query_id)) r->messages += copies;
   } else if (const auto* h = std::get_if<QueryHit>(&msg)) {
     if (QueryRecord* r = record_of(h->query_id)) r->hit_messages += copies;
+  } else if (const auto id = search_message_id(msg)) {  // walker steps and their checks
+    if (QueryRecord* r = record_of(*id)) r->messages += copies;
   } else if (std::holds_alternative<Publish>(msg)) {
     m_result.publish_messages += copies;
   } else {
@@ -358,7 +387,8 @@ void Simulation::start_query() {
     return;
   }
   Peer& origin = m_peers[req.origin];
-  const QueryId id = origin.search(m_now, req.key, m_sc.search.strategy, SearchParams{m_sc.search.ttl_hops});
+  const SearchParams params = search_params(m_sc);
+  const QueryId id = origin.search(m_now, req.key, m_sc.search.strategy, params);
   QueryRecord rec;
   rec.ordinal = ++m_queries_started;
   rec.origin = label(req.origin);
@@ -366,7 +396,8 @@ void Simulation::start_query() {
   rec.zone = home_zone(req.key, m_tracker.zone_count());
   rec.exists = req.file >= 0;
   rec.started_us = m_now;
-  m_query_index.emplace(id, static_cast<std::uint32_t>(m_result.queries.size()));
+  const std::uint32_t ids = search_id_count(m_sc.search.strategy, params);  // expanding ring: one per ring
+  for (std::uint32_t i = 0; i < ids; ++i) m_query_index.emplace(id + i, static_cast<std::uint32_t>(m_result.queries.size()));
   m_result.queries.push_back(rec);
   m_cached = nullptr;  // the vector may have moved
   drain_peer(req.origin);

@@ -31,7 +31,22 @@ std::string num(double v) {
 const char* colour(const std::string& strategy) {
   if (strategy == "flood") return "#d95f02";
   if (strategy == "zone-flood") return "#1b9e77";
+  if (strategy == "random-walk") return "#e7298a";
   return "#7570b3";
+}
+
+/// Colour legend: the flood/zone-flood one, extended only when other strategies are plotted.
+std::string legend(const nlohmann::ordered_json& runs) {
+  bool walk = false, other = false;
+  for (const auto& r : runs) {
+    const std::string s = r["strategy"].get<std::string>();
+    walk = walk || s == "random-walk";
+    other = other || (s != "flood" && s != "zone-flood" && s != "random-walk");
+  }
+  std::string text = "bar label: success rate; orange = flood, green = zone-flood";
+  if (walk) text += ", pink = random-walk";
+  if (other) text += ", purple = other (expanding-ring)";
+  return text;
 }
 
 }  // namespace
@@ -55,7 +70,7 @@ std::string messages_svg(const nlohmann::ordered_json& summary) {
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<text x=\"20\" y=\"28\" font-size=\"17\" font-weight=\"bold\">" << escape(summary["scenario"].get<std::string>())
       << ": messages per query (mean, 95% CI)</text>\n"
-      << "<text x=\"20\" y=\"46\" fill=\"#555\">bar label: success rate; orange = flood, green = zone-flood</text>\n";
+      << "<text x=\"20\" y=\"46\" fill=\"#555\">" << legend(runs) << "</text>\n";
   double y = top;
   for (const auto& r : runs) {
     const auto& m = r["metrics"]["messages_per_query"];

@@ -76,6 +76,12 @@ struct SearchSpec {
   std::uint8_t ttl_hops = ttl_hops_default;
   std::uint32_t seen_capacity = 256;
   double timeout_ms = 10000.0;
+  std::uint16_t walkers = 16;           ///< random-walk: walkers per search
+  std::uint16_t walk_ttl_hops = 1024;   ///< random-walk: hops one walker travels at most
+  std::uint8_t check_every = 4;         ///< random-walk: hops between checks with the origin (0: never)
+  std::uint8_t ring_ttl_start = 1;      ///< expanding-ring: TTL of the first ring (the last is `ttl`)
+  std::uint8_t ring_ttl_step = 2;       ///< expanding-ring: TTL added per ring
+  double ring_wait_ms = 1000.0;         ///< expanding-ring: wait for a hit before the next ring
 };
 
 /// How a Chord ring is formed before publication (chord.ring).

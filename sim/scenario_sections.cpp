@@ -22,6 +22,9 @@ constexpr std::uint32_t replicas_max = 1000;
 constexpr std::uint64_t links_max = 1'000'000'000;
 constexpr double latency_ms_max = 3'600'000;   ///< 1 hour: keeps microsecond clocks far from overflow
 constexpr double timeout_ms_max = 86'400'000;  ///< 1 day
+constexpr std::uint16_t walkers_max = 1024;
+constexpr std::uint16_t walk_ttl_max = 65535;  ///< walker hops are 16 bits on the wire
+constexpr std::uint8_t check_every_max = 255;
 constexpr double rate_per_s_min = 0.001;
 constexpr double rate_per_s_max = 1'000'000;
 
@@ -260,15 +263,27 @@ WorkloadSpec parse_workload(const Section& s, std::uint32_t peers) {
 
 SearchSpec parse_search(const Section& s) {
   s.reject_unknown(section_keys("search"));
-  const std::array<Choice<Strategy>, 3> strategies{{{strategy_name(Strategy::flood), Strategy::flood},
-                                                    {strategy_name(Strategy::zone_flood), Strategy::zone_flood},
-                                                    {strategy_name(Strategy::chord), Strategy::chord}}};
+  const std::array<Choice<Strategy>, 5> strategies{
+      {{strategy_name(Strategy::flood), Strategy::flood},
+       {strategy_name(Strategy::zone_flood), Strategy::zone_flood},
+       {strategy_name(Strategy::random_walk), Strategy::random_walk},
+       {strategy_name(Strategy::expanding_ring), Strategy::expanding_ring},
+       {strategy_name(Strategy::chord), Strategy::chord}}};
   SearchSpec q;
   q.strategy = s.get_choice<Strategy>("strategy", q.strategy, strategies);
   q.ttl_hops = s.get_uint<std::uint8_t>("ttl", q.ttl_hops, 1, ttl_hops_max);
   q.seen_capacity = s.get_uint<std::uint32_t>("seen_capacity", q.seen_capacity, 1);
   q.timeout_ms =
       at_most(s.get_number("timeout_ms", q.timeout_ms, Bound{0, false}), timeout_ms_max, s.path_of("timeout_ms"));
+  // Keys of the other strategies are validated but ignored, so one search section serves a
+  // sweep over search.strategy.
+  q.walkers = s.get_uint<std::uint16_t>("walkers", q.walkers, 1, walkers_max);
+  q.walk_ttl_hops = s.get_uint<std::uint16_t>("walk_ttl", q.walk_ttl_hops, 1, walk_ttl_max);
+  q.check_every = s.get_uint<std::uint8_t>("check_every", q.check_every, 0, check_every_max);
+  q.ring_ttl_start = s.get_uint<std::uint8_t>("ring_start", q.ring_ttl_start, 1, ttl_hops_max);
+  q.ring_ttl_step = s.get_uint<std::uint8_t>("ring_step", q.ring_ttl_step, 1, ttl_hops_max);
+  q.ring_wait_ms =
+      at_most(s.get_number("ring_wait_ms", q.ring_wait_ms, Bound{0, false}), timeout_ms_max, s.path_of("ring_wait_ms"));
   return q;
 }
 

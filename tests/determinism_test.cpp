@@ -49,3 +49,23 @@ TEST(Determinism, TwoRunsGiveIdenticalBytes) {
   fs::remove_all(b);
   fs::remove_all(c);
 }
+
+TEST(Determinism, WalkAndRingRunsGiveIdenticalBytes) {
+  const std::string scenario = ZONAL_SOURCE_DIR "/tests/data/determinism-walk.json";
+  const fs::path a = temp_dir("walk-a"), b = temp_dir("walk-b"), c = temp_dir("walk-c");
+  ASSERT_EQ(run_sim(scenario + " --out " + a.string()), 0);
+  ASSERT_EQ(run_sim(scenario + " --out " + b.string()), 0);
+  ASSERT_EQ(run_sim(scenario + " --out " + c.string() + " --seed 99"), 0);
+  for (const char* f : files) {
+    const std::string x = slurp(a / f);
+    EXPECT_FALSE(x.empty()) << f;
+    EXPECT_EQ(x, slurp(b / f)) << f << " differs between identical runs";
+  }
+  const std::string queries = slurp(a / "queries.csv");
+  EXPECT_NE(queries.find("random-walk"), std::string::npos);
+  EXPECT_NE(queries.find("expanding-ring"), std::string::npos);
+  EXPECT_NE(queries, slurp(c / "queries.csv"));
+  fs::remove_all(a);
+  fs::remove_all(b);
+  fs::remove_all(c);
+}

@@ -23,7 +23,8 @@ class NodeCluster : public ::testing::Test {
   static void SetUpTestSuite() {
     s_cluster = new Cluster("cluster");
     s_cluster->start_tracker({"--zones-count", "2", "--zones-min-size", "6", "--heartbeat-ms", "100"});
-    for (std::size_t i = 0; i < node_count; ++i) s_cluster->start_node({"--search-timeout-ms", "600"});
+    for (std::size_t i = 0; i < node_count; ++i)
+      s_cluster->start_node({"--search-timeout-ms", "600", "--search-ring-wait-ms", "100"});
     s_cluster->wait_settled(2);
   }
   static void TearDownTestSuite() {
@@ -69,6 +70,19 @@ TEST_F(NodeCluster, SearchFindsHoldersWithBothStrategies) {
   for (auto h : zone) EXPECT_TRUE(holders.contains(h));
   EXPECT_TRUE(holders_found(5, "missing.bin", "flood").empty());
   EXPECT_TRUE(holders_found(5, "missing.bin", "zone-flood").empty());
+}
+
+TEST_F(NodeCluster, RandomWalkAndExpandingRingFindHolders) {
+  c().share_random(4, "walk.bin", 1000, 1);
+  c().share_random(11, "walk.bin", 1000, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // publication travels
+  const std::set<std::uint32_t> holders{c().node(4).id, c().node(11).id};
+  for (const char* strategy : {"random-walk", "expanding-ring"}) {
+    const auto found = holders_found(0, "walk.bin", strategy);
+    EXPECT_FALSE(found.empty()) << strategy;
+    for (auto h : found) EXPECT_TRUE(holders.contains(h)) << strategy << " named " << h;
+    EXPECT_TRUE(holders_found(6, "nowhere.bin", strategy).empty()) << strategy;
+  }
 }
 
 TEST_F(NodeCluster, GetDownloadsVerifiesAndShares) {

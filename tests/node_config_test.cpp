@@ -65,11 +65,21 @@ TEST(NodeConfig, FileThenEnvThenFlags) {
   fs::remove(file);
 }
 
+TEST(NodeConfig, WalkAndRingStrategiesButNotChord) {
+  EXPECT_EQ(load({"--search-strategy", "random-walk"}).strategy, Strategy::random_walk);
+  EXPECT_EQ(load({"--search-strategy", "expanding-ring"}).strategy, Strategy::expanding_ring);
+  EXPECT_EQ(strategy_from_name("random-walk"), Strategy::random_walk);
+  EXPECT_EQ(strategy_from_name("expanding-ring"), Strategy::expanding_ring);
+  EXPECT_FALSE(strategy_from_name("chord").has_value());
+  EXPECT_NE(error_of({"--search-strategy", "chord"}), "");
+}
+
 TEST(NodeConfig, ErrorsNameKeyAndSource) {
   EXPECT_EQ(error_of({"--grpc-port", "70000"}), "grpc.port: must be between 0 and 65535, got 70000 (from flag --grpc-port)");
   EXPECT_EQ(error_of({"--search-ttl", "11"}), "search.ttl: must be between 1 and 10, got 11 (from flag --search-ttl)");
   EXPECT_EQ(error_of({"--search-strategy", "gossip"}),
-            "search.strategy: must be one of flood, zone-flood, chord, got \"gossip\" (from flag --search-strategy)");
+            "search.strategy: must be one of flood, zone-flood, random-walk, expanding-ring, chord, got \"gossip\" (from "
+            "flag --search-strategy)");
   EXPECT_EQ(error_of({"--rest-port", "12ab"}), "rest.port: must be an unsigned integer, got \"12ab\" (from flag --rest-port)");
   EXPECT_EQ(error_of({"--overlay-neighbours", "[1,\"x\"]"}),
             "overlay.neighbours: element 1 must be a peer id below 4294967295, got \"x\" (from flag --overlay-neighbours)");

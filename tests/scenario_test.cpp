@@ -156,6 +156,61 @@ TEST(Scenario, DefaultsMatchTheStructs) {
   EXPECT_EQ(s.search.ttl_hops, ttl_hops_default);
   EXPECT_EQ(s.search.seen_capacity, d.search.seen_capacity);
   EXPECT_DOUBLE_EQ(s.search.timeout_ms, d.search.timeout_ms);
+  EXPECT_EQ(s.search.walkers, 16);
+  EXPECT_EQ(s.search.walk_ttl_hops, 1024);
+  EXPECT_EQ(s.search.check_every, 4);
+  EXPECT_EQ(s.search.ring_ttl_start, 1);
+  EXPECT_EQ(s.search.ring_ttl_step, 2);
+  EXPECT_DOUBLE_EQ(s.search.ring_wait_ms, 1000.0);
+}
+
+TEST(Scenario, WalkAndRingKeysParse) {
+  const auto plan = parse_text(R"({"name": "w", "search": {"strategy": "random-walk", "walkers": 32,
+      "walk_ttl": 500, "check_every": 0, "ring_start": 2, "ring_step": 3, "ring_wait_ms": 250}})");
+  const SearchSpec& s = plan.runs[0].scenario.search;
+  EXPECT_EQ(s.strategy, Strategy::random_walk);
+  EXPECT_EQ(s.walkers, 32);
+  EXPECT_EQ(s.walk_ttl_hops, 500);
+  EXPECT_EQ(s.check_every, 0);
+  EXPECT_EQ(s.ring_ttl_start, 2);
+  EXPECT_EQ(s.ring_ttl_step, 3);
+  EXPECT_DOUBLE_EQ(s.ring_wait_ms, 250.0);
+}
+
+TEST(Scenario, OneSearchSectionServesASweepOverStrategies) {
+  // Keys of the strategies not selected are validated but ignored.
+  const auto plan = parse_text(R"({"name": "w", "search": {"walkers": 8, "ring_wait_ms": 300},
+      "sweep": {"search.strategy": ["flood", "random-walk", "expanding-ring"]}})");
+  ASSERT_EQ(plan.runs.size(), 3u);
+  EXPECT_EQ(plan.runs[0].scenario.search.strategy, Strategy::flood);
+  EXPECT_EQ(plan.runs[1].scenario.search.strategy, Strategy::random_walk);
+  EXPECT_EQ(plan.runs[2].scenario.search.strategy, Strategy::expanding_ring);
+  for (const auto& run : plan.runs) EXPECT_EQ(run.scenario.search.walkers, 8);
+}
+
+TEST(ScenarioErrors, WalkAndRingKeysOutOfRange) {
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"walkers": 0}})"), "search.walkers: must be between 1 and 1024, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"walkers": 1025}})"),
+            "search.walkers: must be between 1 and 1024, got 1025");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"walk_ttl": 0}})"),
+            "search.walk_ttl: must be between 1 and 65535, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"walk_ttl": 65536}})"),
+            "search.walk_ttl: must be between 1 and 65535, got 65536");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"check_every": 256}})"),
+            "search.check_every: must be between 0 and 255, got 256");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"ring_start": 0}})"),
+            "search.ring_start: must be between 1 and 10, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"ring_step": 11}})"),
+            "search.ring_step: must be between 1 and 10, got 11");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"ring_wait_ms": 0}})"), "search.ring_wait_ms: must be > 0, got 0");
+  EXPECT_THAT(error_of(R"({"name": "x", "search": {"ring_wait_ms": 1e12}})"), StartsWith("search.ring_wait_ms: "));
+}
+
+TEST(ScenarioErrors, WalkAndRingKeysWrongType) {
+  EXPECT_THAT(error_of(R"({"name": "x", "search": {"walkers": "many"}})"), StartsWith("search.walkers: "));
+  EXPECT_THAT(error_of(R"({"name": "x", "search": {"check_every": 2.5}})"), StartsWith("search.check_every: "));
+  EXPECT_THAT(error_of(R"({"name": "x", "search": {"ring_wait_ms": true}})"), StartsWith("search.ring_wait_ms: "));
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"walker": 3}})").rfind("search.walker: unknown key", 0), 0u);
 }
 
 TEST(Scenario, SweepIsCrossProductInFileOrder) {
@@ -279,7 +334,8 @@ TEST(ScenarioErrors, UnknownEnumValue) {
   EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "ring"}})"),
             R"(topology.kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, edge-list))");
   EXPECT_EQ(error_of(R"({"name": "x", "search": {"strategy": "dht"}})"),
-            R"(search.strategy: unknown value "dht" (expected one of: flood, zone-flood, chord))");
+            R"(search.strategy: unknown value "dht" (expected one of: flood, zone-flood, random-walk, expanding-ring, )"
+            R"(chord))");
   EXPECT_EQ(error_of(R"({"name": "x", "zones": {"placement": "near"}})"),
             R"(zones.placement: unknown value "near" (expected one of: random, rendezvous))");
 }

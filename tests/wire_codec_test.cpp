@@ -60,7 +60,8 @@ TEST(WireCodecRoundTrip, Query) {
 }
 
 TEST(WireCodecRoundTrip, QueryEveryStrategyAndScopeAndLimits) {
-  for (auto strategy : {zonal::Strategy::flood, zonal::Strategy::zone_flood}) {
+  for (auto strategy : {zonal::Strategy::flood, zonal::Strategy::zone_flood, zonal::Strategy::random_walk,
+                        zonal::Strategy::expanding_ring}) {
     for (auto scope : {zonal::Scope::overlay, zonal::Scope::zone, zonal::Scope::zone_entry}) {
       zonal::Query q{~std::uint64_t{0}, ~std::uint64_t{0}, 0xFFFFFFFEu, zonal::ttl_hops_max, 255,
                      strategy, scope};
@@ -97,6 +98,65 @@ TEST(WireCodecRoundTrip, QueryHit) {
   EXPECT_EQ(got->holder, h.holder);
   EXPECT_EQ(got->responder, h.responder);
   EXPECT_EQ(got->hops, h.hops);
+}
+
+TEST(WireCodecRoundTrip, QueryHitRelayBudget) {
+  const zonal::QueryHit limited{(std::uint64_t{4} << 32) | 1, 3, 2, 9, 8};
+  EXPECT_EQ(std::get<zonal::QueryHit>(round_trip(2, limited).msg), limited);
+  const zonal::QueryHit unlimited{5, 3, 2, 1};  // default budget: the field is left out
+  EXPECT_FALSE(zonal::wire::encode(2, unlimited).query_hit().has_relays_left());
+  EXPECT_EQ(std::get<zonal::QueryHit>(round_trip(2, unlimited).msg), unlimited);
+}
+
+TEST(WireCodecRoundTrip, WalkMessages) {
+  const std::uint64_t id = (std::uint64_t{0xFFFFFFFEu} << 32) | 9;
+  for (const zonal::Walk& w : {zonal::Walk{id, ~std::uint64_t{0}, 1, 1, 0}, zonal::Walk{id, 7, 65535, 65535, 255},
+                               zonal::Walk{id, zonal::file_key("a"), 12, 1024, 4}}) {
+    EXPECT_EQ(std::get<zonal::Walk>(round_trip(3, w).msg), w);
+  }
+  const zonal::WalkCheck check{id, 65535};
+  EXPECT_EQ(std::get<zonal::WalkCheck>(round_trip(3, check).msg), check);
+  for (bool stop : {false, true}) {
+    const zonal::WalkCheckReply reply{id, stop};
+    EXPECT_EQ(std::get<zonal::WalkCheckReply>(round_trip(3, reply).msg), reply);
+  }
+}
+
+TEST(WireCodecReject, WalkFieldsOutOfRange) {
+  const std::uint64_t id = (std::uint64_t{4} << 32) | 1;
+  auto walk = zonal::wire::encode(2, zonal::Walk{id, 7, 3, 10, 4});
+  walk.mutable_walk()->set_hops(0);
+  EXPECT_EQ(error_of(walk), "walk.hops: 0 is invalid, must be at least 1");
+  walk.mutable_walk()->set_hops(11);
+  EXPECT_EQ(error_of(walk), "walk.hops: 11 exceeds maximum 10");
+  walk.mutable_walk()->set_hops(3);
+  walk.mutable_walk()->set_ttl_hops(0);
+  EXPECT_EQ(error_of(walk), "walk.ttl_hops: 0 is invalid, must be at least 1");
+  walk.mutable_walk()->set_ttl_hops(65536);
+  EXPECT_EQ(error_of(walk), "walk.ttl_hops: 65536 exceeds maximum 65535");
+  walk.mutable_walk()->set_ttl_hops(10);
+  walk.mutable_walk()->set_check_every(256);
+  EXPECT_EQ(error_of(walk), "walk.check_every: 256 exceeds maximum 255");
+  walk.mutable_walk()->set_check_every(4);
+  walk.mutable_walk()->set_query_id((std::uint64_t{0xFFFFFFFFu} << 32) | 1);
+  EXPECT_EQ(error_of(walk), "walk.query_id: origin (upper 32 bits) is the reserved no_peer id");
+
+  auto check = zonal::wire::encode(2, zonal::WalkCheck{id, 4});
+  check.mutable_walk_check()->set_hops(0);
+  EXPECT_EQ(error_of(check), "walk_check.hops: 0 is invalid, must be at least 1");
+  check.mutable_walk_check()->set_hops(70000);
+  EXPECT_EQ(error_of(check), "walk_check.hops: 70000 exceeds maximum 65535");
+  check.mutable_walk_check()->set_hops(4);
+  check.mutable_walk_check()->set_query_id(~std::uint64_t{0});
+  EXPECT_THAT(error_of(check), StartsWith("walk_check.query_id: "));
+
+  auto reply = zonal::wire::encode(2, zonal::WalkCheckReply{id, true});
+  reply.mutable_walk_check_reply()->set_query_id(~std::uint64_t{0});
+  EXPECT_THAT(error_of(reply), StartsWith("walk_check_reply.query_id: "));
+
+  auto hit = zonal::wire::encode(2, zonal::QueryHit{1, 3, 2, 1, 4});
+  hit.mutable_query_hit()->set_relays_left(65536);
+  EXPECT_EQ(error_of(hit), "query_hit.relays_left: 65536 exceeds maximum 65535");
 }
 
 TEST(WireCodecRoundTrip, Publish) {

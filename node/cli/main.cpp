@@ -23,11 +23,11 @@ int main(int argc, char** argv) {
   auto* files = app.add_subcommand("files", "files this node shares");
   auto* search = app.add_subcommand("search", "search the network for a file name");
   search->add_option("name", name, "file name")->required();
-  search->add_option("--strategy", strategy, "flood, zone-flood or chord (default: the node's)");
+  search->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord (default: the node's)");
   search->add_option("--ttl", ttl, "hop limit 1..10 (default: the node's)")->check(CLI::Range(1, 10));
   auto* get = app.add_subcommand("get", "search, download from the holders, verify SHA-256 and share");
   get->add_option("name", name, "file name")->required();
-  get->add_option("--strategy", strategy, "flood, zone-flood or chord");
+  get->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord");
   auto* share = app.add_subcommand("share", "share a file: a local path is copied into the node's shared directory");
   share->add_option("path", name, "path of a file, or the name of a file already in the shared directory")->required();
   auto* upload = app.add_subcommand("upload", "send a shared file into the network (a copy goes to its home zone)");

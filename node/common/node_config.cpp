@@ -18,9 +18,16 @@ ConfigSchema node_schema() {
       {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
-      {"search.strategy", "zone-flood", "default search strategy: flood, zone-flood or chord (chord needs chord.enabled)"},
+      {"search.strategy", "zone-flood",
+       "default search strategy: flood, zone-flood, random-walk, expanding-ring or chord (chord needs chord.enabled)"},
       {"search.ttl", 7, "default hop limit of a search (1..10)"},
       {"search.timeout_ms", 3000, "how long a search collects hits, milliseconds"},
+      {"search.walkers", 16, "random-walk: walkers per search (1..1024)"},
+      {"search.walk_ttl", 1024, "random-walk: hops one walker travels at most (1..65535)"},
+      {"search.check_every", 4, "random-walk: hops between a walker's checks with the origin (0..255, 0: never)"},
+      {"search.ring_start", 1, "expanding-ring: TTL of the first ring (1..10)"},
+      {"search.ring_step", 2, "expanding-ring: TTL added per ring (1..10)"},
+      {"search.ring_wait_ms", 1000, "expanding-ring: wait for a hit before the next ring, milliseconds"},
       {"search.seen_capacity", 4096, "query ids remembered for duplicate detection"},
       {"zones.placement", "rendezvous", "home-zone member choice: rendezvous or random"},
       {"zones.publish_replicas", 2, "home-zone members that receive each index record"},
@@ -72,7 +79,7 @@ void parse_chord(const Settings& s, NodeConfig& c) {
 }  // namespace
 
 std::optional<Strategy> strategy_from_name(std::string_view name) {
-  for (Strategy s : {Strategy::flood, Strategy::zone_flood, Strategy::chord})
+  for (Strategy s : {Strategy::flood, Strategy::zone_flood, Strategy::random_walk, Strategy::expanding_ring, Strategy::chord})
     if (name == strategy_name(s)) return s;
   return std::nullopt;
 }
@@ -93,8 +100,15 @@ NodeConfig parse_node_config(const Settings& s) {
   c.data_dir = s.get_string("data_dir");
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
-  c.strategy = *strategy_from_name(s.get_choice("search.strategy", {"flood", "zone-flood", "chord"}));
+  c.strategy = *strategy_from_name(
+      s.get_choice("search.strategy", {"flood", "zone-flood", "random-walk", "expanding-ring", "chord"}));
   c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));
+  c.search.walkers = static_cast<std::uint16_t>(s.get_uint("search.walkers", 1, 1024));
+  c.search.walk_ttl_hops = static_cast<std::uint16_t>(s.get_uint("search.walk_ttl", 1, 65535));
+  c.search.walk_check_every = static_cast<std::uint8_t>(s.get_uint("search.check_every", 0, 255));
+  c.search.ring_ttl_start = static_cast<std::uint8_t>(s.get_uint("search.ring_start", 1, ttl_hops_max));
+  c.search.ring_ttl_step = static_cast<std::uint8_t>(s.get_uint("search.ring_step", 1, ttl_hops_max));
+  c.search.ring_wait_us = static_cast<TimeUs>(s.get_uint("search.ring_wait_ms", 1, 600'000)) * 1000;
   c.peer.query_timeout_us = static_cast<TimeUs>(s.get_uint("search.timeout_ms", 10, 600'000)) * 1000;
   c.peer.seen_capacity = static_cast<std::uint32_t>(s.get_uint("search.seen_capacity", 1, 10'000'000));
   c.peer.zone_placement = s.get_choice("zones.placement", {"rendezvous", "random"}) == "random"

@@ -32,6 +32,7 @@ struct NodeConfig {
   std::uint32_t rpc_timeout_ms = 2000;  ///< deadline of every outbound unary RPC
   Strategy strategy = Strategy::zone_flood;
   std::uint8_t ttl_hops = ttl_hops_default;
+  SearchParams search;                  ///< search.walkers, .walk_ttl, .check_every, .ring_*: walk and ring settings
   PeerConfig peer;                      ///< core tunables (seen capacity, placement, timeout, replicas)
   NodeChordConfig chord;
   std::uint64_t core_seed = 0;          ///< core.seed: seed of the core's random stream (0 = derive from id)

@@ -109,7 +109,9 @@ json Node::share(const std::string& name) {
 SearchOutcome Node::run_search(const std::string& name, Strategy strategy, std::uint8_t ttl) {
   auto promise = std::make_shared<std::promise<SearchOutcome>>();
   auto result = promise->get_future();
-  runtime().search(file_key(name), strategy, ttl, [promise](SearchOutcome o) { promise->set_value(std::move(o)); });
+  SearchParams params = m_config.search;
+  params.ttl_hops = ttl;
+  runtime().search(file_key(name), strategy, params, [promise](SearchOutcome o) { promise->set_value(std::move(o)); });
   const auto wait = std::chrono::microseconds(m_config.peer.query_timeout_us) + std::chrono::seconds(5);
   if (result.wait_for(wait) != std::future_status::ready) throw ApiError(503, "search did not complete (node busy or stopping)");
   SearchOutcome out = result.get();
@@ -122,7 +124,10 @@ json Node::search(const std::string& name, std::optional<std::string> strategy_t
   Strategy strategy = m_config.strategy;
   if (strategy_text) {
     const auto s = strategy_from_name(*strategy_text);
-    if (!s) throw ApiError(400, "strategy: must be flood, zone-flood or chord, got \"" + *strategy_text + "\"");
+    if (!s) {
+      throw ApiError(400, "strategy: must be flood, zone-flood, random-walk, expanding-ring or chord, got \"" +
+                              *strategy_text + "\"");
+    }
     strategy = *s;
   }
   if (ttl && (*ttl < 1 || *ttl > ttl_hops_max)) throw ApiError(400, "ttl: must be between 1 and 10, got " + std::to_string(*ttl));

@@ -128,6 +128,10 @@ std::optional<Arrival> PeerRuntime::deliver(PeerId from, const Message& msg, std
           auto& c = m.stats.at(q->query_id, q->key);
           c.fresh += a == Arrival::fresh;
           c.duplicates += a == Arrival::duplicate;
+        } else if (const auto* w = std::get_if<Walk>(&msg)) {  // walkers: revisits count as duplicates
+          auto& c = m.stats.at(w->query_id, w->key);
+          c.fresh += a == Arrival::fresh;
+          c.duplicates += a == Arrival::revisit;
         }
         if (a != Arrival::duplicate && a != Arrival::dropped) m.drain();
         return a;
@@ -142,13 +146,13 @@ void PeerRuntime::share(FileKey key) {
   });
 }
 
-void PeerRuntime::search(FileKey key, Strategy strategy, std::uint8_t ttl_hops, std::function<void(SearchOutcome)> done) {
+void PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done) {
   if (m_impl->loop.stopped()) return done(SearchOutcome{0, {}, "node is shutting down"});
-  m_impl->loop.post([impl = m_impl.get(), key, strategy, ttl_hops, done = std::move(done)]() mutable {
+  m_impl->loop.post([impl = m_impl.get(), key, strategy, params, done = std::move(done)]() mutable {
     Impl& m = *impl;
     const TimeUs now = m.clock.now_us();
     // Register the pending search before the core can report on it (the id is the next counter value).
-    const QueryId id = m.peer.search(now, key, strategy, SearchParams{ttl_hops});
+    const QueryId id = m.peer.search(now, key, strategy, params);
     auto& c = m.stats.at(id, key);
     c.origin = true;
     m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done)});

@@ -59,8 +59,9 @@ class PeerRuntime {
   std::optional<Arrival> deliver(PeerId from, const Message& msg, std::chrono::milliseconds wait);
   /// Share `key` (index it and publish its record); call after the file is in the shared dir.
   void share(FileKey key);
-  /// Start a search; `done` runs on the io thread when the query's window closes.
-  void search(FileKey key, Strategy strategy, std::uint8_t ttl_hops, std::function<void(SearchOutcome)> done);
+  /// Start a search with `params` (TTL; walk and ring settings); `done` runs on the io thread
+  /// when the query's window closes.
+  void search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done);
   /// Install a new directory with the neighbour tables computed from it; call on every epoch change.
   void install_directory(std::shared_ptr<const ZoneDirectory> directory, std::vector<PeerId> overlay,
                          std::vector<PeerId> zone_links);

@@ -25,6 +25,7 @@ wire::Arrival to_wire(Arrival a) {
     case Arrival::fresh: return wire::ARRIVAL_FRESH;
     case Arrival::duplicate: return wire::ARRIVAL_DUPLICATE;
     case Arrival::dropped: return wire::ARRIVAL_DROPPED;
+    case Arrival::revisit: return wire::ARRIVAL_REVISIT;
     case Arrival::accepted: break;
   }
   return wire::ARRIVAL_ACCEPTED;

@@ -4,6 +4,7 @@
 
 #include "zonal/hash.hpp"
 #include "zonal/strategy.hpp"
+#include "zonal/strategy_walk.hpp"
 
 namespace zonal {
 
@@ -58,8 +59,16 @@ void Peer::handle_zone_directory(TimeUs /*now*/, std::shared_ptr<const ZoneDirec
   for (FileKey key : m_index.local()) publish(key);
 }
 
-Arrival Peer::handle_other(TimeUs now, PeerId /*from*/, const Message& msg) {
+Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
   if (const auto* h = std::get_if<QueryHit>(&msg)) return handle_hit(now, *h);
+  if (const auto* w = std::get_if<Walk>(&msg)) return handle_walk(now, from, *w);
+  if (const auto* c = std::get_if<WalkCheck>(&msg)) {
+    walk_on_check(*this, now, from, *c);
+    return Arrival::accepted;
+  }
+  if (const auto* r = std::get_if<WalkCheckReply>(&msg)) {
+    return walk_on_reply(*this, now, *r) ? Arrival::accepted : Arrival::dropped;
+  }
   if (const auto* p = std::get_if<Publish>(&msg)) {
     m_index.add_record(p->key, p->holder);
     return Arrival::accepted;
@@ -79,16 +88,49 @@ Arrival Peer::handle_fresh_query(TimeUs now, PeerId from, const Query& q) {
   return Arrival::fresh;
 }
 
+// Revisits are not dropped like flood duplicates: a walker goes on from every peer it visits.
+Arrival Peer::handle_walk(TimeUs now, PeerId from, const Walk& walk) {
+  const bool first = m_seen.find(walk.query_id) == nullptr;
+  if (first) mark_seen(now, walk.query_id, from);
+  walk_on_step(*this, now, from, walk);
+  return first ? Arrival::fresh : Arrival::revisit;
+}
+
+void Peer::mark_seen(TimeUs now, QueryId id, PeerId from) {
+  m_seen.insert(id, from, now, m_config->seen_capacity, m_config->query_timeout_us);
+}
+
+void Peer::park_walk(TimeUs now, PeerId from, const Walk& walk) {
+  auto& parked = origin_state().parked;
+  const TimeUs expiry = m_config->query_timeout_us;
+  std::erase_if(parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
+  parked.push_back(ParkedWalk{walk, from, now});
+}
+
+std::optional<Peer::ParkedWalk> Peer::unpark_walk(QueryId query_id) {
+  if (!m_origin) return std::nullopt;
+  auto& parked = m_origin->parked;
+  auto it = std::find_if(parked.begin(), parked.end(),
+                         [query_id](const ParkedWalk& p) { return p.walk.query_id == query_id; });
+  if (it == parked.end()) return std::nullopt;
+  const ParkedWalk taken = *it;
+  parked.erase(it);
+  return taken;  // an idle origin state is freed by the next poll_event()
+}
+
 Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
   if (Outstanding* o = outstanding(hit.query_id)) {
-    origin_state().events.emplace_back(HitEvent{hit.query_id, o->key, hit.holder, hit.responder, hit.hops,
+    origin_state().events.emplace_back(HitEvent{o->query_id, o->key, hit.holder, hit.responder, hit.hops,
                                    now - o->started_us, o->hits});
     ++o->hits;
     return Arrival::accepted;
   }
   const PeerId* prev_hop = m_seen.find(hit.query_id);
   if (prev_hop == nullptr || *prev_hop == no_peer) return Arrival::dropped;  // path forgotten or query finished
-  send(*prev_hop, hit);
+  if (hit.relays_left == 0) return Arrival::dropped;  // longer than the query's own path: a loop
+  QueryHit next = hit;
+  next.relays_left = static_cast<std::uint16_t>(hit.relays_left - 1);
+  send(*prev_hop, next);
   return Arrival::accepted;
 }
 
@@ -101,6 +143,11 @@ void Peer::handle_assignment(const ZoneAssignment& a) {
 void Peer::handle_timeout(TimeUs now) {
   if (m_origin) {
     auto& pending = m_origin->outstanding;
+    for (auto& s : pending) {  // strategy timers (expanding ring: the next ring)
+      if (s.wake_us > now || s.deadline_us <= now) continue;
+      s.wake_us = never_us;
+      if (const auto wake = strategy_handler(s.strategy).on_wake) wake(*this, now, s);
+    }
     auto done = std::stable_partition(pending.begin(), pending.end(),
                                       [now](const Outstanding& o) { return o.deadline_us > now; });
     for (auto it = done; it != pending.end(); ++it) m_origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
@@ -119,10 +166,14 @@ void Peer::share(TimeUs /*now*/, FileKey key) {
 }
 
 QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams params) {
-  const QueryId id = (static_cast<QueryId>(m_id) << 32) | ++m_query_counter;
-  m_seen.insert(id, no_peer, now, m_config->seen_capacity, m_config->query_timeout_us);
-  origin_state().outstanding.push_back(Outstanding{id, key, now, now + m_config->query_timeout_us, 0});
-  Query q{id, key, m_id, std::min(params.ttl_hops, ttl_hops_max), 1, strategy, Scope::overlay};
+  params.ttl_hops = std::min(params.ttl_hops, ttl_hops_max);
+  const std::uint32_t ids = search_id_count(strategy, params);
+  const QueryId id = (static_cast<QueryId>(m_id) << 32) | (m_query_counter + 1);
+  m_query_counter += ids;  // the search owns ids [id, id + ids)
+  mark_seen(now, id, no_peer);
+  origin_state().outstanding.push_back(
+      Outstanding{id, key, now, now + m_config->query_timeout_us, 0, ids, strategy, 0, params, never_us});
+  Query q{id, key, m_id, params.ttl_hops, 1, strategy, Scope::overlay};
   strategy_handler(strategy).start(*this, now, q);
   return id;
 }
@@ -130,7 +181,10 @@ QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams pa
 std::optional<TimeUs> Peer::next_timeout() const noexcept {
   std::optional<TimeUs> t;
   if (m_origin)
-    for (const auto& o : m_origin->outstanding) t = t ? std::min(*t, o.deadline_us) : o.deadline_us;
+    for (const auto& o : m_origin->outstanding) {
+      const TimeUs due = std::min(o.deadline_us, o.wake_us);
+      t = t ? std::min(*t, due) : due;
+    }
   if (m_config->heartbeat_interval_us > 0 && m_tracker != no_peer)
     t = t ? std::min(*t, m_next_heartbeat_us) : m_next_heartbeat_us;
   return t;
@@ -138,7 +192,7 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
 
 std::optional<PeerEvent> Peer::next_event() {
   if (m_origin->events_head == m_origin->events.size()) {
-    if (m_origin->outstanding.empty()) {
+    if (m_origin->outstanding.empty() && m_origin->parked.empty()) {
       m_origin.reset();  // idle again: relay-only peers keep no origin state
     } else {
       m_origin->events.clear();
@@ -150,14 +204,18 @@ std::optional<PeerEvent> Peer::next_event() {
 }
 
 bool Peer::answer(PeerId from, const Query& q) {
+  return answer_key(from, q.query_id, q.key, q.hops, static_cast<std::uint16_t>(q.hops > 0 ? q.hops - 1 : 0));
+}
+
+bool Peer::answer_key(PeerId from, QueryId query_id, FileKey key, std::uint8_t hops, std::uint16_t relays) {
   PeerId holder = no_peer;
-  if (m_index.has_local(q.key)) {
+  if (m_index.has_local(key)) {
     holder = m_id;
-  } else if (auto h = m_index.record_holder(q.key)) {
+  } else if (auto h = m_index.record_holder(key)) {
     holder = *h;
   }
   if (holder == no_peer) return false;
-  send(from, QueryHit{q.query_id, holder, m_id, q.hops});
+  send(from, QueryHit{query_id, holder, m_id, hops, relays});
   return true;
 }
 
@@ -172,7 +230,7 @@ void Peer::forward(PeerId from, const Query& q) {
 
 void Peer::local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder) {
   if (Outstanding* o = outstanding(id)) {
-    origin_state().events.emplace_back(HitEvent{id, key, holder, m_id, 0, now - o->started_us, o->hits});
+    origin_state().events.emplace_back(HitEvent{o->query_id, key, holder, m_id, 0, now - o->started_us, o->hits});
     ++o->hits;
   }
 }
@@ -224,8 +282,10 @@ void Peer::publish(FileKey key) {
 Peer::Outstanding* Peer::outstanding(QueryId id) noexcept {
   if (!m_origin) return nullptr;
   for (auto& o : m_origin->outstanding)
-    if (o.query_id == id) return &o;
+    if (id - o.query_id < o.id_count) return &o;  // unsigned: also false for id < o.query_id
   return nullptr;
 }
+
+Peer::Search* Peer::find_search(QueryId id) noexcept { return outstanding(id); }
 
 }  // namespace zonal

@@ -4,18 +4,14 @@
 
 #include "zonal/hash.hpp"
 #include "zonal/peer.hpp"
+#include "zonal/strategy_ring.hpp"
+#include "zonal/strategy_walk.hpp"
 
 namespace zonal {
 namespace {
 
 // ---- flood: Gnutella 0.6 TTL flooding over the whole overlay ---------------------------
-void flood_start(Peer& peer, TimeUs /*now*/, const Query& q) {
-  Query first = q;
-  first.scope = Scope::overlay;
-  first.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops + 1);  // forward() spends one: origin sends TTL q.ttl_hops
-  first.hops = 0;
-  peer.forward(no_peer, first);
-}
+void flood_start(Peer& peer, TimeUs /*now*/, const Query& q) { flood_from_origin(peer, q); }
 
 void flood_on_query(Peer& peer, TimeUs /*now*/, PeerId from, const Query& q) {
   peer.answer(from, q);
@@ -60,21 +56,30 @@ void chord_start(Peer& peer, TimeUs /*now*/, const Query& q) {
 
 void drop_query(Peer& /*peer*/, TimeUs /*now*/, PeerId /*from*/, const Query& /*q*/) {}
 
-// Filled in by the random-walk and expanding-ring strategy work (not yet available).
-void unavailable_start(Peer& peer, TimeUs /*now*/, const Query& q) {
-  peer.fail_search(q.query_id, "strategy not available yet");
-}
-
+// Walkers travel as Walk messages (strategy_walk.cpp), never as Query copies; ring copies
+// are flood copies (strategy_ring.cpp).
 constexpr StrategyHandler handlers[] = {
-    {flood_start, flood_on_query},
-    {zone_flood_start, zone_flood_on_query},
-    {unavailable_start, drop_query},
-    {unavailable_start, drop_query},
-    {chord_start, drop_query},
+    {flood_start, flood_on_query, nullptr},
+    {zone_flood_start, zone_flood_on_query, nullptr},
+    {walk_start, drop_query, nullptr},
+    {ring_start, flood_on_query, ring_wake},
+    {chord_start, drop_query, nullptr},
 };
 static_assert(std::size(handlers) == strategy_count);
 
 }  // namespace
+
+void flood_from_origin(Peer& peer, const Query& q) {
+  Query first = q;
+  first.scope = Scope::overlay;
+  first.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops + 1);  // forward() spends one: origin sends TTL q.ttl_hops
+  first.hops = 0;
+  peer.forward(no_peer, first);
+}
+
+std::uint32_t search_id_count(Strategy strategy, const SearchParams& params) noexcept {
+  return strategy == Strategy::expanding_ring ? ring_count(params) : 1;
+}
 
 const StrategyHandler& strategy_handler(Strategy strategy) noexcept {
   return handlers[static_cast<std::uint8_t>(strategy)];

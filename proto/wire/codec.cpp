@@ -16,6 +16,8 @@ using detail::fail;
 using detail::Problem;
 
 constexpr std::uint32_t hops_max = std::numeric_limits<std::uint8_t>::max();
+constexpr std::uint32_t walk_hops_max = std::numeric_limits<std::uint16_t>::max();
+constexpr std::uint32_t check_every_max = std::numeric_limits<std::uint8_t>::max();
 
 // ---- encoding (trusted core values -> wire) ----
 
@@ -23,6 +25,9 @@ wire::Strategy to_wire(zonal::Strategy s) {
   switch (s) {
     case zonal::Strategy::flood: return STRATEGY_FLOOD;
     case zonal::Strategy::zone_flood: return STRATEGY_ZONE_FLOOD;
+    case zonal::Strategy::random_walk: return STRATEGY_RANDOM_WALK;
+    case zonal::Strategy::expanding_ring: return STRATEGY_EXPANDING_RING;
+    case zonal::Strategy::chord: break;  // chord searches never travel as Query
   }
   return STRATEGY_FLOOD;  // unreachable for valid core values
 }
@@ -53,6 +58,28 @@ void fill(Envelope& env, const zonal::QueryHit& h) {
   w->set_holder(h.holder);
   w->set_responder(h.responder);
   w->set_hops(h.hops);
+  if (h.relays_left != walk_hops_max) w->set_relays_left(h.relays_left);
+}
+
+void fill(Envelope& env, const zonal::Walk& walk) {
+  auto* w = env.mutable_walk();
+  w->set_query_id(walk.query_id);
+  w->set_key(walk.key);
+  w->set_hops(walk.hops);
+  w->set_ttl_hops(walk.ttl_hops);
+  w->set_check_every(walk.check_every);
+}
+
+void fill(Envelope& env, const zonal::WalkCheck& c) {
+  auto* w = env.mutable_walk_check();
+  w->set_query_id(c.query_id);
+  w->set_hops(c.hops);
+}
+
+void fill(Envelope& env, const zonal::WalkCheckReply& r) {
+  auto* w = env.mutable_walk_check_reply();
+  w->set_query_id(r.query_id);
+  w->set_stop(r.stop);
 }
 
 void fill(Envelope& env, const zonal::Publish& p) {
@@ -90,6 +117,8 @@ Problem read_strategy(int v, zonal::Strategy& out) {
   switch (v) {
     case STRATEGY_FLOOD: out = zonal::Strategy::flood; return std::nullopt;
     case STRATEGY_ZONE_FLOOD: out = zonal::Strategy::zone_flood; return std::nullopt;
+    case STRATEGY_RANDOM_WALK: out = zonal::Strategy::random_walk; return std::nullopt;
+    case STRATEGY_EXPANDING_RING: out = zonal::Strategy::expanding_ring; return std::nullopt;
     default: return fail("query.strategy", std::to_string(v) + " is not a known strategy");
   }
 }
@@ -137,8 +166,53 @@ Problem read_message(const wire::QueryHit& w, Decoded& out) {
   if (auto p = check_peer_id(w.holder(), "query_hit.holder")) return p;
   if (auto p = check_peer_id(w.responder(), "query_hit.responder")) return p;
   if (auto p = check_hops(w.hops(), "query_hit.hops")) return p;
-  out.msg = zonal::QueryHit{w.query_id(), static_cast<PeerId>(w.holder()),
-                            static_cast<PeerId>(w.responder()), static_cast<std::uint8_t>(w.hops())};
+  std::uint32_t relays = walk_hops_max;
+  if (w.has_relays_left()) {
+    if (w.relays_left() > walk_hops_max)
+      return fail("query_hit.relays_left", std::to_string(w.relays_left()) + " exceeds maximum " +
+                                               std::to_string(walk_hops_max));
+    relays = w.relays_left();
+  }
+  out.msg = zonal::QueryHit{w.query_id(), static_cast<PeerId>(w.holder()), static_cast<PeerId>(w.responder()),
+                            static_cast<std::uint8_t>(w.hops()), static_cast<std::uint16_t>(relays)};
+  return std::nullopt;
+}
+
+/// A walker's query id must name a real origin (its upper 32 bits).
+Problem check_walk_query(std::uint64_t id, std::string_view field) {
+  if (query_origin(id) == no_peer) return fail(field, "origin (upper 32 bits) is the reserved no_peer id");
+  return std::nullopt;
+}
+
+/// A walker hop count: in [1, hi].
+Problem check_walk_hops(std::uint32_t v, std::uint32_t hi, std::string_view field) {
+  if (v == 0) return fail(field, "0 is invalid, must be at least 1");
+  if (v > hi) return fail(field, std::to_string(v) + " exceeds maximum " + std::to_string(hi));
+  return std::nullopt;
+}
+
+Problem read_message(const wire::Walk& w, Decoded& out) {
+  if (auto p = check_walk_query(w.query_id(), "walk.query_id")) return p;
+  if (auto p = check_walk_hops(w.ttl_hops(), walk_hops_max, "walk.ttl_hops")) return p;
+  if (auto p = check_walk_hops(w.hops(), w.ttl_hops(), "walk.hops")) return p;
+  if (w.check_every() > check_every_max)
+    return fail("walk.check_every", std::to_string(w.check_every()) + " exceeds maximum " +
+                                        std::to_string(check_every_max));
+  out.msg = zonal::Walk{w.query_id(), w.key(), static_cast<std::uint16_t>(w.hops()),
+                        static_cast<std::uint16_t>(w.ttl_hops()), static_cast<std::uint8_t>(w.check_every())};
+  return std::nullopt;
+}
+
+Problem read_message(const wire::WalkCheck& w, Decoded& out) {
+  if (auto p = check_walk_query(w.query_id(), "walk_check.query_id")) return p;
+  if (auto p = check_walk_hops(w.hops(), walk_hops_max, "walk_check.hops")) return p;
+  out.msg = zonal::WalkCheck{w.query_id(), static_cast<std::uint16_t>(w.hops())};
+  return std::nullopt;
+}
+
+Problem read_message(const wire::WalkCheckReply& w, Decoded& out) {
+  if (auto p = check_walk_query(w.query_id(), "walk_check_reply.query_id")) return p;
+  out.msg = zonal::WalkCheckReply{w.query_id(), w.stop()};
   return std::nullopt;
 }
 
@@ -166,6 +240,9 @@ Problem read_body(const Envelope& env, Decoded& out) {
     case Envelope::kHeartbeat: out.msg = zonal::Heartbeat{}; return std::nullopt;
     case Envelope::kLeave: out.msg = zonal::Leave{}; return std::nullopt;
     case Envelope::kZoneAssignment: return read_message(env.zone_assignment(), out);
+    case Envelope::kWalk: return read_message(env.walk(), out);
+    case Envelope::kWalkCheck: return read_message(env.walk_check(), out);
+    case Envelope::kWalkCheckReply: return read_message(env.walk_check_reply(), out);
     case Envelope::BODY_NOT_SET: break;
   }
   return fail("envelope.body", "missing (no known message set)");

@@ -41,6 +41,10 @@ struct QueryHit {
   PeerId holder = no_peer;     ///< a peer that has the file
   PeerId responder = no_peer;  ///< the peer that answered (holder itself, or an index record keeper)
   std::uint8_t hops = 0;       ///< hops of the query copy that reached the responder
+  /// Relays still allowed on the way back: a relaying peer drops a hit that has none left.
+  /// The responder sets hops - 1 (exactly the reverse path of a flood copy); this bounds hits
+  /// on reverse paths that walkers re-created in a loop after a peer forgot a query.
+  std::uint16_t relays_left = 0xFFFF;
   bool operator==(const QueryHit&) const = default;
 };
 
@@ -72,7 +76,40 @@ struct ZoneAssignment {
   bool operator==(const ZoneAssignment&) const = default;
 };
 
-using Message = std::variant<Query, QueryHit, Publish, Register, Heartbeat, Leave, ZoneAssignment>;
+/// One random walker (Lv et al., ICS 2002): a query copy that travels to one neighbour per
+/// step instead of all of them. `hops` counts links travelled so far (1 on the first link); the
+/// walker stops after `ttl_hops` links. Every `check_every` hops (0: never) it asks the origin
+/// whether to go on. The origin is not carried: it is `query_id >> 32` (see QueryId), which
+/// keeps the walker at 24 bytes.
+struct Walk {
+  QueryId query_id = 0;
+  FileKey key = 0;
+  std::uint16_t hops = 1;
+  std::uint16_t ttl_hops = 1024;
+  std::uint8_t check_every = 4;
+  bool operator==(const Walk&) const = default;
+};
+
+/// Walker's peer -> origin: may the walker of `query_id` (now at `hops`) go on?
+struct WalkCheck {
+  QueryId query_id = 0;
+  std::uint16_t hops = 0;
+  bool operator==(const WalkCheck&) const = default;
+};
+
+/// Origin -> walker's peer: the answer to one WalkCheck.
+struct WalkCheckReply {
+  QueryId query_id = 0;
+  bool stop = false;  ///< the origin has a hit, or the query is over: the walker ends here
+  bool operator==(const WalkCheckReply&) const = default;
+};
+
+/// Origin of a query id: Peer::search() builds ids as (origin << 32) | counter.
+constexpr PeerId query_origin(QueryId id) noexcept { return static_cast<PeerId>(id >> 32); }
+
+using Message = std::variant<Query, QueryHit, Publish, Register, Heartbeat, Leave, ZoneAssignment, Walk, WalkCheck,
+                             WalkCheckReply>;
+static_assert(sizeof(Message) <= 32, "the simulator's events hold a Message: keep it at most 32 bytes");
 
 /// One outgoing message produced by poll_transmit(): the driver delivers `msg` to `to`.
 struct Transmit {
@@ -97,6 +134,8 @@ enum class Arrival : std::uint8_t {
   duplicate,  ///< a query copy whose id was already seen; dropped
   accepted,   ///< any other message that was processed
   dropped,    ///< a message that could not be used (e.g. a hit whose reverse path was forgotten)
+  revisit,    ///< a walker at a peer it had visited before: processed (it may queue transmits),
+              ///< drivers count it as a duplicate
 };
 
 }  // namespace zonal

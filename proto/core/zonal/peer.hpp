@@ -9,6 +9,7 @@
 
 #include "zonal/file_index.hpp"
 #include "zonal/message.hpp"
+#include "zonal/open_search.hpp"
 #include "zonal/peer_config.hpp"
 #include "zonal/peer_event.hpp"
 #include "zonal/rng.hpp"
@@ -109,21 +110,38 @@ class Peer {
   Rng& rng() noexcept { return m_rng; }
   /// Pick the home-zone member to contact for `key` (excluding self); no_peer if none.
   PeerId pick_zone_member(ZoneId zone, FileKey key);
+  /// Like answer(), for any message kind that searches `key` under `query_id` (walkers).
+  /// `hops` is reported to the origin; `relays` is the hit's relay budget (hops - 1 for a flood copy).
+  bool answer_key(PeerId from, QueryId query_id, FileKey key, std::uint8_t hops, std::uint16_t relays);
+  /// Remember `id` as seen, with `from` as its reverse-path hop (no_peer at the origin).
+  void mark_seen(TimeUs now, QueryId id, PeerId from);
+
+  using Search = OpenSearch;
+  static constexpr TimeUs never_us = OpenSearch::never_us;
+  /// The open search owning query id `id` (any of its ids), or nullptr; for strategy handlers.
+  Search* find_search(QueryId id) noexcept;
+
+  /// A walker waiting at this peer for the origin's answer to its check.
+  struct ParkedWalk {
+    Walk walk;
+    PeerId from;
+    TimeUs parked_us;
+  };
+  /// Keep `walk` (arrived from `from`) until the origin answers its check; forgets walkers
+  /// parked longer than the query timeout (their answer was lost).
+  void park_walk(TimeUs now, PeerId from, const Walk& walk);
+  /// Take the oldest walker of `query_id` parked here, if any; call when its answer arrives.
+  std::optional<ParkedWalk> unpark_walk(QueryId query_id);
 
  private:
-  struct Outstanding {
-    QueryId query_id;
-    FileKey key;
-    TimeUs started_us;
-    TimeUs deadline_us;
-    std::uint32_t hits;
-  };
-  /// State only searching peers need; allocated on first search or event, so the many
-  /// peers that only relay stay small.
+  using Outstanding = Search;
+  /// State only searching peers (and peers a walker waits at) need; allocated on first
+  /// search, event or parked walker, so the many peers that only relay stay small.
   struct OriginState {
     std::vector<Outstanding> outstanding;
     std::vector<PeerEvent> events;
     std::size_t events_head = 0;
+    std::vector<ParkedWalk> parked;  // walkers waiting here for their origin's answer
   };
 
   std::optional<TimeUs> next_timeout() const noexcept;
@@ -131,6 +149,7 @@ class Peer {
   Arrival handle_fresh_query(TimeUs now, PeerId from, const Query& q);
   Arrival handle_other(TimeUs now, PeerId from, const Message& msg);
   Arrival handle_hit(TimeUs now, const QueryHit& hit);
+  Arrival handle_walk(TimeUs now, PeerId from, const Walk& walk);
   void handle_assignment(const ZoneAssignment& a);
   void publish(FileKey key);
   Outstanding* outstanding(QueryId id) noexcept;

@@ -21,9 +21,15 @@ struct PeerConfig {
   TimeUs heartbeat_interval_us = 0;       ///< 0 disables heartbeats to the tracker
 };
 
-/// Parameters of one search.
+/// Parameters of one search. Each strategy reads its own fields and ignores the others.
 struct SearchParams {
-  std::uint8_t ttl_hops = ttl_hops_default;  ///< capped at ttl_hops_max
+  std::uint8_t ttl_hops = ttl_hops_default;  ///< flood TTL, capped at ttl_hops_max; expanding ring: last ring's TTL
+  std::uint16_t walkers = 16;                ///< random walk: walkers sent by the origin
+  std::uint16_t walk_ttl_hops = 1024;        ///< random walk: links one walker travels at most
+  std::uint8_t walk_check_every = 4;         ///< random walk: hops between checks with the origin (0: never)
+  std::uint8_t ring_ttl_start = 1;           ///< expanding ring: TTL of the first ring
+  std::uint8_t ring_ttl_step = 2;            ///< expanding ring: TTL added per ring (0 is treated as 1)
+  TimeUs ring_wait_us = 1'000'000;           ///< expanding ring: wait for a hit before the next ring
 };
 
 }  // namespace zonal
