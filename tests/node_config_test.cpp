@@ -65,13 +65,14 @@ TEST(NodeConfig, FileThenEnvThenFlags) {
   fs::remove(file);
 }
 
-TEST(NodeConfig, WalkAndRingStrategiesButNotChord) {
+TEST(NodeConfig, WalkRingAndChordStrategies) {
   EXPECT_EQ(load({"--search-strategy", "random-walk"}).strategy, Strategy::random_walk);
   EXPECT_EQ(load({"--search-strategy", "expanding-ring"}).strategy, Strategy::expanding_ring);
   EXPECT_EQ(strategy_from_name("random-walk"), Strategy::random_walk);
   EXPECT_EQ(strategy_from_name("expanding-ring"), Strategy::expanding_ring);
-  EXPECT_FALSE(strategy_from_name("chord").has_value());
-  EXPECT_NE(error_of({"--search-strategy", "chord"}), "");
+  EXPECT_EQ(strategy_from_name("chord"), Strategy::chord);
+  EXPECT_EQ(error_of({"--search-strategy", "chord"}), "search.strategy: chord needs chord.enabled true (from flag --search-strategy)");
+  EXPECT_EQ(load({"--search-strategy", "chord", "--chord-enabled", "true"}).strategy, Strategy::chord);
 }
 
 TEST(NodeConfig, ErrorsNameKeyAndSource) {
