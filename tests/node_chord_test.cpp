@@ -262,25 +262,38 @@ TEST_F(NodeChord, SigtermLeavesGracefullyAndSearchesStillFind) {
   EXPECT_TRUE(wait_found(0, name, c().node(1).id, 10s, &last)) << last.dump();
 }
 
+// Self-contained: CTest (gtest_discover_tests) runs every test case in its own process, so this
+// one must not rely on files an earlier test case shared (it once searched for "ring.bin" of
+// SharedFileIsFoundByChordAndDownloaded and failed whenever it ran alone).
 TEST_F(NodeChord, SigkillOfTheIndexingNodeIsRepaired) {
   wait_ring(20s);
   std::string name;
   std::size_t indexer = 0;
-  const auto running = live();
   for (int n = 0; n < 200 && name.empty(); ++n) {
     const std::string candidate = "kill-" + std::to_string(n) + ".bin";
     indexer = key_successor(candidate);
     if (indexer != 0 && indexer != 2) name = candidate;
   }
   ASSERT_FALSE(name.empty());
+  // A second file, indexed by a node that survives: records elsewhere on the ring must not suffer.
+  std::string kept;
+  for (int n = 0; n < 200 && kept.empty(); ++n) {
+    const std::string candidate = "kept-" + std::to_string(n) + ".bin";
+    if (key_successor(candidate) != indexer) kept = candidate;
+  }
+  ASSERT_FALSE(kept.empty());
   c().share_random(2, name, 50'000, 31);
+  c().share_random(2, kept, 20'000, 32);
   ASSERT_TRUE(wait_found(0, name, c().node(2).id, 10s));
+  ASSERT_TRUE(wait_found(0, kept, c().node(2).id, 10s));
   c().stop_node(indexer, SIGKILL);
   json last;
+  // The record survives on the indexer's successors (chord.replication, on by default).
   EXPECT_TRUE(wait_found(0, name, c().node(2).id, 20s, &last)) << last.dump();
   wait_ring(15s);
-  // Files shared before the failure are still found too.
-  EXPECT_TRUE(wait_found(live().back(), "ring.bin", c().node(2).id, 10s, &last)) << last.dump();
+  // Files shared before the failure are still found too, from any live node.
+  EXPECT_TRUE(wait_found(live().back(), kept, c().node(2).id, 10s, &last)) << last.dump();
+  EXPECT_TRUE(wait_found(live().back(), name, c().node(2).id, 10s, &last)) << last.dump();
 }
 
 // Recursive lookups on a small ring: the search is forwarded hop by hop and finds the holder.
