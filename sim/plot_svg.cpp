@@ -28,24 +28,36 @@ std::string num(double v) {
   return s.str();
 }
 
+struct StrategyColour {
+  const char* strategy;
+  const char* colour;
+  const char* name;  ///< colour name in the legend
+};
+
+/// One colour per strategy (ColorBrewer Dark2).
+constexpr StrategyColour strategy_colours[] = {{"flood", "#d95f02", "orange"},
+                                               {"zone-flood", "#1b9e77", "green"},
+                                               {"random-walk", "#e7298a", "pink"},
+                                               {"expanding-ring", "#7570b3", "purple"},
+                                               {"chord", "#e6ab02", "yellow"}};
+
 const char* colour(const std::string& strategy) {
-  if (strategy == "flood") return "#d95f02";
-  if (strategy == "zone-flood") return "#1b9e77";
-  if (strategy == "random-walk") return "#e7298a";
-  return "#7570b3";
+  for (const auto& c : strategy_colours) {
+    if (strategy == c.strategy) return c.colour;
+  }
+  return "#666666";
 }
 
-/// Colour legend: the flood/zone-flood one, extended only when other strategies are plotted.
+/// Colour legend: the flood/zone-flood one, extended by the other strategies that are plotted.
 std::string legend(const nlohmann::ordered_json& runs) {
-  bool walk = false, other = false;
-  for (const auto& r : runs) {
-    const std::string s = r["strategy"].get<std::string>();
-    walk = walk || s == "random-walk";
-    other = other || (s != "flood" && s != "zone-flood" && s != "random-walk");
-  }
   std::string text = "bar label: success rate; orange = flood, green = zone-flood";
-  if (walk) text += ", pink = random-walk";
-  if (other) text += ", purple = other (expanding-ring)";
+  for (const auto& c : strategy_colours) {
+    const std::string_view s = c.strategy;
+    if (s == "flood" || s == "zone-flood") continue;
+    const bool plotted = std::any_of(runs.begin(), runs.end(),
+                                     [&](const auto& r) { return r["strategy"].template get<std::string>() == s; });
+    if (plotted) text += std::string(", ") + c.name + " = " + c.strategy;
+  }
   return text;
 }
 
