@@ -98,6 +98,23 @@ void ChordNode::expire_transfer(TimeUs now) {
   if (m_active && m_active->transfer && m_active->transfer->deadline_us <= now) m_active->transfer.reset();
 }
 
+// A member whose last known node died (typically a fresh joiner whose only successor crashed
+// before it learnt a successor list) would otherwise take itself for a one-node ring and answer
+// every lookup with itself. It drops back to idle instead; ChordJoinFailed asks the driver to
+// join again through a live member. Its records stay (a rejoin hands them on as usual).
+void ChordNode::lose_ring(TimeUs now) {
+  fail_all_lookups(now);
+  if (m_active) {
+    m_active->rpcs.clear();
+    m_active->forwards.clear();
+    m_active->transfer.reset();
+  }
+  m_table.clear();
+  m_state = ChordState::idle;
+  m_next_stabilize_us = m_next_check_predecessor_us = m_next_fix_fingers_us = chord_never;
+  emit(ChordJoinFailed{"ring lost"});
+}
+
 // ---- check_predecessor ----------------------------------------------------------------
 
 void ChordNode::check_predecessor(TimeUs now) {

@@ -45,6 +45,9 @@ void ChordNode::join(TimeUs now, ChordRef bootstrap) {
   ChordLookupState l;
   l.purpose = ChordPurpose::join;
   l.key = self().id();
+  // A restarted node (same address, same id) may still be listed by the ring as its old self:
+  // skip that entry like a dead node, so the answer is the next node and not "id collision".
+  exclude(l, self().peer);
   start_lookup(now, l, bootstrap);
 }
 
@@ -270,6 +273,9 @@ void ChordNode::on_rpc_failed(TimeUs now, const ChordPendingRpc& rpc) {
       return;
     case ChordRpcKind::stabilize:
       forget(rpc.target.peer);  // the successor is dead: the next one takes over at once
+      if (m_table.successors().empty() && m_table.fingers().empty() && !m_table.predecessor().valid()) {
+        return lose_ring(now);  // it was the only node we knew: we are cut off, not alone
+      }
       stabilize(now);
       return;
     case ChordRpcKind::ping:

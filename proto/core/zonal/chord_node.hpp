@@ -170,6 +170,7 @@ class ChordNode {
   void finger_resolved(unsigned k, ChordRef node);
   void expire_transfer(TimeUs now);
   void hand_over(PeerId to, std::span<const ChordRecord> records);
+  void lose_ring(TimeUs now);
 
   ChordTable m_table;
   std::shared_ptr<const ChordConfig> m_config;
