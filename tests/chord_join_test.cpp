@@ -167,6 +167,37 @@ TEST(ChordJoin, JoinerWhoseOnlySuccessorDiesDropsOutAndRejoins) {
   EXPECT_TRUE(violations.empty()) << describe_all(violations);
 }
 
+TEST(ChordJoin, NodeLeftWithOnlyItsPredecessorRejoinsInsteadOfLoopingBack) {
+  // r = 1 and no finger repair: a joiner knows its successor and, once its predecessor has
+  // stabilized, its predecessor. When the successor crashes it must not adopt the predecessor
+  // as successor (stabilization would then walk backwards round the ring): it rejoins.
+  ChordConfig config = test::fast_config(1);
+  config.fix_fingers_interval_us = 0;
+  auto net = test::stable_network(16, config);
+  net->add_nodes(1);
+  const PeerId joiner = 16;
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  net->run_for(10'000'000);  // the predecessor's stabilize reaches the joiner
+  ChordNode& j = net->node(joiner);
+  ASSERT_EQ(j.state(), ChordState::member);
+  ASSERT_TRUE(j.predecessor().valid());
+  ASSERT_TRUE(j.table().fingers().empty());
+  const ChordRef successor = j.successor();
+  net->crash(successor.peer);
+  net->clear_events();
+  net->run_for(5'000'000);
+  bool lost = false;
+  for (const auto& [p, ev] : net->events())
+    if (const auto* f = std::get_if<ChordJoinFailed>(&ev); f != nullptr && p == joiner) lost = f->reason == std::string("ring lost");
+  EXPECT_TRUE(lost);
+  EXPECT_NE(net->node(joiner).state(), ChordState::member);
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  net->run_for(60'000'000);
+  EXPECT_EQ(net->node(joiner).state(), ChordState::member);
+  const auto violations = net->violations();
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+}
+
 TEST(ChordRingCheck, ReportsWrongSuccessorsPredecessorsAndLists) {
   const ChordRef a = ChordRef::make(10, 0), b = ChordRef::make(20, 1), c = ChordRef::make(30, 2),
                  d = ChordRef::make(40, 3);

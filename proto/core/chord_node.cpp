@@ -31,6 +31,7 @@ ChordNode::ChordNode(ChordRef self, std::shared_ptr<const ChordConfig> config, s
 
 void ChordNode::create(TimeUs now) {
   if (m_state != ChordState::idle) return;
+  m_linked = false;  // alone until a joiner notifies us
   become_member(now);
   emit(ChordJoined{self()});
 }
@@ -273,9 +274,6 @@ void ChordNode::on_rpc_failed(TimeUs now, const ChordPendingRpc& rpc) {
       return;
     case ChordRpcKind::stabilize:
       forget(rpc.target.peer);  // the successor is dead: the next one takes over at once
-      if (m_table.successors().empty() && m_table.fingers().empty() && !m_table.predecessor().valid()) {
-        return lose_ring(now);  // it was the only node we knew: we are cut off, not alone
-      }
       stabilize(now);
       return;
     case ChordRpcKind::ping:

@@ -184,6 +184,7 @@ class ChordNode {
   std::uint32_t m_serial_counter = 0;
   ChordState m_state = ChordState::idle;
   std::uint8_t m_next_finger = 1;
+  bool m_linked = false;  ///< has had a successor (false: a ring's creator still alone)
 };
 
 }  // namespace zonal
