@@ -73,6 +73,7 @@ void ChordSimulation::rejoin(PeerId p) {
   ++m_faults->counters.joined;
   const std::uint64_t seed = mix64(stream_seed(m_seed, Stream::chord_nodes) ^ p ^ (m_faults->counters.joined << 32));
   m_nodes[p] = ChordNode(m_nodes[p].self(), m_config, seed);
+  m_join_failures[p] = 0;  // a fresh node gets its own join attempts
   m_live[p] = true;
   m_faults->set_online(p, true);
   send_register(p);
@@ -83,7 +84,7 @@ void ChordSimulation::fail_queries_of(PeerId origin) {
   for (const auto& [ordinal, active] : m_active) {
     if (active.origin == origin) ordinals.push_back(ordinal);
   }
-  for (const std::uint32_t ordinal : ordinals) finish_query(ordinal, nullptr);
+  for (const std::uint32_t ordinal : ordinals) finish_query(ordinal, nullptr, true);
 }
 
 // No message crosses between a partitioned zone and the others (zones as the tracker assigned

@@ -2,6 +2,7 @@
 /// The Chord engine's state and phases (ring formation, publication, queries). run_chord() in
 /// chord_engine.hpp is the entry point; tests use this class to inspect the ring after a run.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -110,7 +111,9 @@ class ChordSimulation {
   void on_done(PeerId p, const ChordLookupDone& d);
   void start_query();
   void begin_query(const QueryRequest& req);
-  void finish_query(std::uint32_t ordinal, const ChordLookupDone* d);
+  void finish_query(std::uint32_t ordinal, const ChordLookupDone* d, bool interrupted = false);
+  void count_outcome(const ChordLookupDone* d, bool interrupted, bool found);
+  PeerId live_successor(ChordId key) const;
   void add_member(PeerId p);
   void remove_member(PeerId p);
   void settle_check();
@@ -140,6 +143,7 @@ class ChordSimulation {
   std::vector<TimeUs> m_timer_at;
   std::vector<PeerId> m_members;            // live ring members (bootstrap candidates), any order
   std::vector<std::uint32_t> m_member_slot; // position in m_members, or no_slot
+  std::map<ChordId, PeerId> m_member_ring;  // the live members by id: the exact ring
   std::vector<std::uint8_t> m_join_failures;
   boost::random::mt19937_64 m_join_rng;
   std::vector<std::uint32_t> m_received;

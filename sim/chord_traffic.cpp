@@ -126,6 +126,7 @@ void ChordSimulation::on_event(PeerId p, const ChordEvent& ev) {
   if (const auto* d = std::get_if<ChordLookupDone>(&ev)) return on_done(p, *d);
   if (std::holds_alternative<ChordJoined>(ev)) return on_joined(p);
   if (std::holds_alternative<ChordJoinFailed>(ev)) {
+    remove_member(p);  // a member that lost the ring is no bootstrap any more
     if (++m_join_failures[p] < join_attempts_max) {
       m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::rejoin, 0, {}});
     } else {
@@ -195,7 +196,7 @@ void ChordSimulation::begin_query(const QueryRequest& req) {
 
 // hits = holders the key's successor indexes (0 = failure: not found, lookup failed, or
 // answered after search.timeout_ms); reached = distinct nodes the search's messages went to.
-void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone* d) {
+void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone* d, bool interrupted) {
   const auto it = m_active.find(ordinal);
   if (it == m_active.end()) return;
   QueryRecord& r = m_result.queries[ordinal - 1];
@@ -208,14 +209,38 @@ void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone*
     r.first_hit_hops = d->hops;
     r.first_hit_us = d->elapsed_us;
   }
+  count_outcome(d != nullptr && d->elapsed_us <= timeout_us ? d : nullptr, interrupted, r.hits > 0);
   m_active.erase(it);
   ++m_queries_done;
+}
+
+// A failed query's cause (ChordOutcomes); `d` is null when the lookup never ended in time.
+void ChordSimulation::count_outcome(const ChordLookupDone* d, bool interrupted, bool found) {
+  ChordOutcomes& o = m_result.chord_outcomes;
+  if (found) return;
+  if (interrupted) {
+    ++o.interrupted;
+  } else if (d == nullptr || d->status != ChordStatus::ok) {
+    ++o.lookup_failed;
+  } else if (d->successor.peer != live_successor(d->key)) {
+    ++o.wrong_successor;
+  } else {
+    ++o.record_missing;
+  }
+}
+
+// The first live member at or after `key` on the ring (no_peer when there is none).
+PeerId ChordSimulation::live_successor(ChordId key) const {
+  if (m_member_ring.empty()) return no_peer;
+  const auto it = m_member_ring.lower_bound(key);
+  return it == m_member_ring.end() ? m_member_ring.begin()->second : it->second;
 }
 
 void ChordSimulation::add_member(PeerId p) {
   if (m_member_slot[p] != no_slot) return;
   m_member_slot[p] = static_cast<std::uint32_t>(m_members.size());
   m_members.push_back(p);
+  m_member_ring.emplace(m_nodes[p].self().id(), p);
 }
 
 void ChordSimulation::remove_member(PeerId p) {
@@ -226,6 +251,7 @@ void ChordSimulation::remove_member(PeerId p) {
   m_member_slot[last] = slot;
   m_members.pop_back();
   m_member_slot[p] = no_slot;
+  m_member_ring.erase(m_nodes[p].self().id());
 }
 
 }  // namespace zonal::sim

@@ -48,6 +48,15 @@ struct FaultCounters {
   std::uint64_t queries_skipped = 0;    ///< queries whose origin was offline (never started)
 };
 
+/// How the failed queries of a Chord run ended (summary.json chord_* metrics of fault runs);
+/// with the successes (hits > 0) they partition the started queries.
+struct ChordOutcomes {
+  std::uint64_t lookup_failed = 0;    ///< routing failed (no route, hop limit, timeout), ended late, or origin off the ring
+  std::uint64_t interrupted = 0;      ///< the origin crashed or left while its lookup ran
+  std::uint64_t wrong_successor = 0;  ///< routing ended at a node that is not the key's live successor, no record there
+  std::uint64_t record_missing = 0;   ///< the key's live successor was reached but indexes no holder (record lost)
+};
+
 struct RunResult {
   std::string label;
   std::uint32_t replication = 0;
@@ -64,6 +73,7 @@ struct RunResult {
   std::uint64_t maintenance_messages = 0;  ///< Chord maintenance (and joins) during the query phase
   std::uint64_t ring_violations = 0;       ///< ring-checker violations once the ring formed (before publication)
   TimeUs ring_settle_us = 0;               ///< join ring: time from the last join until the ring was exact
+  ChordOutcomes chord_outcomes;            ///< why the failed queries failed
   std::uint64_t events = 0;
   TimeUs end_us = 0;
   bool faults_active = false;  ///< churn, failures or partitions were simulated (fault metrics apply)

@@ -68,6 +68,7 @@ struct WorkloadSpec {
   double rate_per_s = 100.0;       ///< Poisson arrival rate of queries
   double zipf_alpha = 0.8;         ///< popularity skew of queried names (0 = uniform)
   double missing_fraction = 0.0;   ///< share of queries for names nobody holds
+  double start_ms = 0.0;           ///< the first arrival comes this long after the query phase starts
   std::vector<ScriptedQuery> script;  ///< explicit queries; empty = random Poisson/Zipf stream
 };
 

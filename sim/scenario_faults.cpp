@@ -148,7 +148,8 @@ void check_churn_volume(const Scenario& s, std::uint32_t peers) {
   const ChurnSpec& c = s.faults.churn;
   if (c.model == ChurnModel::none) return;
   const WorkloadSpec& w = s.workload;
-  const double phase_s = (w.script.empty() ? w.queries / w.rate_per_s : w.script.back().at_ms / 1000.0) +
+  const double phase_s = (w.script.empty() ? w.start_ms / 1000.0 + w.queries / w.rate_per_s
+                                           : w.script.back().at_ms / 1000.0) +
                          s.search.timeout_ms / 1000.0;
   const double events = c.model == ChurnModel::sessions
                             ? 2.0 * peers * phase_s / (c.session_mean_s + c.offline_mean_s) + peers

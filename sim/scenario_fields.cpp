@@ -164,8 +164,8 @@ std::span<const std::string_view> section_keys(std::string_view section) noexcep
   static constexpr std::array<std::string_view, 6> faults{"loss",       "churn",        "failures",
                                                           "partitions", "heartbeat_ms", "expiry_ms"};
   static constexpr std::array<std::string_view, 4> content{"files", "files_per_peer", "replicas", "placement"};
-  static constexpr std::array<std::string_view, 5> workload{"queries", "rate_per_s", "zipf_alpha",
-                                                            "missing_fraction", "script"};
+  static constexpr std::array<std::string_view, 6> workload{"queries",          "rate_per_s", "zipf_alpha",
+                                                            "missing_fraction", "script",     "start_ms"};
   static constexpr std::array<std::string_view, 10> search{"strategy",    "ttl",        "seen_capacity", "timeout_ms",
                                                           "walkers",     "walk_ttl",   "check_every",   "ring_start",
                                                           "ring_step",   "ring_wait_ms"};

@@ -27,6 +27,7 @@ constexpr std::uint16_t walk_ttl_max = 65535;  ///< walker hops are 16 bits on t
 constexpr std::uint8_t check_every_max = 255;
 constexpr double rate_per_s_min = 0.001;
 constexpr double rate_per_s_max = 1'000'000;
+constexpr double start_ms_max = 86'400'000;  ///< 1 day
 
 constexpr std::array<Choice<TopologyKind>, 5> topology_kinds{{{"random-regular", TopologyKind::random_regular},
                                                               {"erdos-renyi", TopologyKind::erdos_renyi},
@@ -250,6 +251,7 @@ WorkloadSpec parse_workload(const Section& s, std::uint32_t peers) {
   w.script = parse_script(s, peers);
   if (!w.script.empty()) {
     if (s.has("queries")) fail(s.path_of("script"), "cannot be combined with queries (the script sets the count)");
+    if (s.has("start_ms")) fail(s.path_of("script"), "cannot be combined with start_ms (the script sets the times)");
     w.queries = static_cast<std::uint32_t>(w.script.size());
     return w;
   }
@@ -258,6 +260,7 @@ WorkloadSpec parse_workload(const Section& s, std::uint32_t peers) {
                          s.path_of("rate_per_s"));
   w.zipf_alpha = s.get_number("zipf_alpha", w.zipf_alpha, Bound{0});
   w.missing_fraction = s.get_number("missing_fraction", w.missing_fraction, Bound{0}, Bound{1});
+  w.start_ms = at_most(s.get_number("start_ms", w.start_ms, Bound{0}), start_ms_max, s.path_of("start_ms"));
   return w;
 }
 

@@ -103,6 +103,15 @@ RunMetrics compute_metrics(const RunResult& run) {
         {"partition_dropped_messages", static_cast<double>(f.partition_dropped)},
     });
   }
+  if (run.faults_active && run.strategy == Strategy::chord) {  // why Chord queries failed under faults
+    const ChordOutcomes& o = run.chord_outcomes;
+    m.values.insert(m.values.end(), {
+        {"chord_lookup_failed_rate", per_query(static_cast<double>(o.lookup_failed), n)},
+        {"chord_interrupted_rate", per_query(static_cast<double>(o.interrupted), n)},
+        {"chord_wrong_successor_rate", per_query(static_cast<double>(o.wrong_successor), n)},
+        {"chord_record_missing_rate", per_query(static_cast<double>(o.record_missing), n)},
+    });
+  }
   return m;
 }
 

@@ -59,7 +59,10 @@ QueryStream::QueryStream(const WorkloadSpec& spec, const Content& content, std::
 TimeUs QueryStream::next_gap_us() {
   if (!m_spec.script.empty()) return scripted_gap_us();
   boost::random::exponential_distribution<double> gap(m_spec.rate_per_s);
-  return static_cast<TimeUs>(std::llround(gap(m_engine) * 1e6));
+  const TimeUs gap_us = static_cast<TimeUs>(std::llround(gap(m_engine) * 1e6));
+  if (m_started) return gap_us;
+  m_started = true;  // the first arrival also waits workload.start_ms
+  return gap_us + static_cast<TimeUs>(std::llround(m_spec.start_ms * 1000.0));
 }
 
 QueryRequest QueryStream::next() {

@@ -32,7 +32,8 @@ class QueryStream {
   QueryStream(const WorkloadSpec& spec, const Content& content, std::uint32_t peers, std::uint64_t seed);
   /// Draw the next query; call once per query arrival.
   QueryRequest next();
-  /// Draw the time to the next arrival (exponential: Poisson arrivals); call once per arrival.
+  /// Draw the time to the next arrival (exponential: Poisson arrivals; the first one also waits
+  /// workload.start_ms); call once per arrival.
   TimeUs next_gap_us();
 
  private:
@@ -46,6 +47,7 @@ class QueryStream {
   std::vector<double> m_zipf_cdf;
   std::uint64_t m_missing = 0;
   std::size_t m_script_next = 0;
+  bool m_started = false;  // the first gap (which includes start_ms) was drawn
   boost::random::mt19937_64 m_engine;
 };
 

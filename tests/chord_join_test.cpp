@@ -105,6 +105,99 @@ TEST(ChordJoin, JoinThroughADeadBootstrapFails) {
   EXPECT_EQ(net.node(2).state(), ChordState::member);
 }
 
+TEST(ChordJoin, RestartedNodeRejoinsWhileTheRingStillNamesItsOldSelf) {
+  // A node crashes and comes back at once with the same address (same id, no state): the ring
+  // still lists its old self, so the join lookup for its own id is answered with that stale
+  // entry. The join must skip it and adopt the next node, not report an id collision.
+  auto net = test::stable_network(32, test::fast_config(4));
+  const auto ring = net->live_ring();
+  const std::size_t at = 10;
+  const ChordRef victim = ring[at];
+  const ChordRef next = ring[at + 1];
+  net->crash(victim.peer);
+  net->restart(victim.peer);
+  net->clear_events();
+  const ChordRef bootstrap = ring[at - 1];  // its successor list starts with the old self
+  net->command(victim.peer, [&](ChordNode& node, TimeUs now) { node.join(now, bootstrap); });
+  net->run_for(2'000'000);
+  bool joined = false;
+  for (const auto& [p, ev] : net->events()) {
+    if (p != victim.peer) continue;
+    EXPECT_FALSE(std::holds_alternative<ChordJoinFailed>(ev)) << std::get<ChordJoinFailed>(ev).reason;
+    if (const auto* j = std::get_if<ChordJoined>(&ev)) {
+      joined = true;
+      EXPECT_EQ(j->successor, next);
+    }
+  }
+  EXPECT_TRUE(joined);
+  EXPECT_EQ(net->node(victim.peer).state(), ChordState::member);
+  net->run_for(60'000'000);
+  const auto violations = net->violations();
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+}
+
+TEST(ChordJoin, JoinerWhoseOnlySuccessorDiesDropsOutAndRejoins) {
+  // A fresh joiner knows one node, its successor. If that one crashes before the joiner learnt
+  // anything else, the joiner must not take itself for a one-node ring (it would answer every
+  // lookup with itself): it goes idle and reports "ring lost", and can join again.
+  auto net = test::stable_network(16, test::fast_config(4));
+  net->add_nodes(1);
+  const PeerId joiner = 16;
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  ChordRef successor;
+  for (int step = 0; step < 1000 && !successor.valid(); ++step) {
+    net->run_for(1'000);
+    for (const auto& [p, ev] : net->events())
+      if (const auto* j = std::get_if<ChordJoined>(&ev); j != nullptr && p == joiner) successor = j->successor;
+  }
+  ASSERT_TRUE(successor.valid());
+  net->crash(successor.peer);  // before the joiner's first stabilize reaches it
+  net->clear_events();
+  net->run_for(3'000'000);
+  bool lost = false;
+  for (const auto& [p, ev] : net->events())
+    if (const auto* f = std::get_if<ChordJoinFailed>(&ev); f != nullptr && p == joiner) lost = f->reason == std::string("ring lost");
+  EXPECT_TRUE(lost);
+  EXPECT_EQ(net->node(joiner).state(), ChordState::idle);  // an idle node answers no lookup
+  EXPECT_TRUE(net->node(joiner).table().successors().empty());
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  net->run_for(60'000'000);
+  EXPECT_EQ(net->node(joiner).state(), ChordState::member);
+  const auto violations = net->violations();
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+}
+
+TEST(ChordJoin, NodeLeftWithOnlyItsPredecessorRejoinsInsteadOfLoopingBack) {
+  // r = 1 and no finger repair: a joiner knows its successor and, once its predecessor has
+  // stabilized, its predecessor. When the successor crashes it must not adopt the predecessor
+  // as successor (stabilization would then walk backwards round the ring): it rejoins.
+  ChordConfig config = test::fast_config(1);
+  config.fix_fingers_interval_us = 0;
+  auto net = test::stable_network(16, config);
+  net->add_nodes(1);
+  const PeerId joiner = 16;
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  net->run_for(10'000'000);  // the predecessor's stabilize reaches the joiner
+  ChordNode& j = net->node(joiner);
+  ASSERT_EQ(j.state(), ChordState::member);
+  ASSERT_TRUE(j.predecessor().valid());
+  ASSERT_TRUE(j.table().fingers().empty());
+  const ChordRef successor = j.successor();
+  net->crash(successor.peer);
+  net->clear_events();
+  net->run_for(5'000'000);
+  bool lost = false;
+  for (const auto& [p, ev] : net->events())
+    if (const auto* f = std::get_if<ChordJoinFailed>(&ev); f != nullptr && p == joiner) lost = f->reason == std::string("ring lost");
+  EXPECT_TRUE(lost);
+  EXPECT_NE(net->node(joiner).state(), ChordState::member);
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  net->run_for(60'000'000);
+  EXPECT_EQ(net->node(joiner).state(), ChordState::member);
+  const auto violations = net->violations();
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+}
+
 TEST(ChordRingCheck, ReportsWrongSuccessorsPredecessorsAndLists) {
   const ChordRef a = ChordRef::make(10, 0), b = ChordRef::make(20, 1), c = ChordRef::make(30, 2),
                  d = ChordRef::make(40, 3);

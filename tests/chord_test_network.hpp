@@ -55,6 +55,13 @@ class ChordTestNetwork {
   /// Crash `p`: nothing is delivered to or from it any more.
   void crash(PeerId p) { m_crashed[p] = true; }
 
+  /// Bring crashed `p` back as a fresh node (same address and id, no state, not on a ring), as
+  /// a restarted process; messages to and from it are delivered again.
+  void restart(PeerId p) {
+    m_nodes[p] = std::make_unique<ChordNode>(ref(p), m_config, mix64(m_seed ^ p ^ (++m_restarts << 32)));
+    m_crashed[p] = false;
+  }
+
   /// Make every node in `peers` a member of the exact stable ring they form (no messages).
   void install_stable(const std::vector<PeerId>& peers) {
     std::vector<ChordRef> refs;
@@ -169,6 +176,7 @@ class ChordTestNetwork {
   std::map<std::uint64_t, std::uint64_t> m_tagged;
   std::uint64_t m_sent = 0;
   std::uint64_t m_delivered = 0;
+  std::uint64_t m_restarts = 0;
   std::function<void(TimeUs, PeerId, PeerId, const ChordMessage&)> m_trace;
 };
 

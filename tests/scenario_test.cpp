@@ -303,6 +303,13 @@ TEST(ScenarioErrors, OutOfRange) {
             "workload.zipf_alpha: must be >= 0, got -0.5");
   EXPECT_EQ(error_of(R"({"name": "x", "workload": {"rate_per_s": 0}})"),
             "workload.rate_per_s: must be >= 0.001, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"start_ms": -1}})"), "workload.start_ms: must be >= 0, got -1");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"start_ms": 1e9}})"),
+            "workload.start_ms: must be <= 86400000, got 1000000000");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"start_ms": "soon"}})"),
+            "workload.start_ms: expected a number, got string");
+  EXPECT_EQ(error_of(R"({"name": "x", "workload": {"start_ms": 5, "script": [{"origin": 0, "name": "a"}]}})"),
+            "workload.script: cannot be combined with start_ms (the script sets the times)");
   EXPECT_EQ(error_of(R"({"name": "x", "workload": {"queries": 100000001}})"),
             "workload.queries: must be between 1 and 100000000, got 100000001");
   EXPECT_EQ(error_of(R"({"name": "x", "latency": {"kind": "lognormal", "sigma": 0}})"),

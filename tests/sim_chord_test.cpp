@@ -255,6 +255,68 @@ TEST(SimChordFaults, MassFailureCrashesItsShareAndTheRingRepairsItself) {
   EXPECT_LT(compute_metrics(b).get("success_rate_existing"), compute_metrics(r).get("success_rate_existing"));
 }
 
+TEST(SimChordFaults, LookupsAfterStabilizationLoseOnlyTheRecordsOfFailedNodes) {
+  // 30% fail at the start of the query phase; lookups start 20 s (20 stabilization rounds)
+  // later (workload.start_ms). Every failed query found the key's live successor, which
+  // simply has no record (no replication): routing never failed.
+  const std::string failure = R"({"failures": [{"at_ms": 0, "fraction": 0.3}]})";
+  const auto plan = parse_scenario(nlohmann::json::parse(R"({"name": "chord-late", "seed": 11, "peers": 300,
+      "content": {"files": 600, "replicas": 1}, "workload": {"queries": 1000, "rate_per_s": 50, "start_ms": 20000},
+      "search": {"strategy": "chord", "timeout_ms": 5000}, "faults": )" + failure + R"(,
+      "chord": {"stabilize_ms": 1000, "fix_fingers_ms": 1000, "check_predecessor_ms": 1000}})"),
+                                   ZONAL_SOURCE_DIR);
+  const RunResult r = run_simulation(plan.runs[0].scenario, 11);
+  ASSERT_FALSE(r.queries.empty());
+  for (const QueryRecord& q : r.queries) EXPECT_GE(q.started_us, 20'000'000) << q.ordinal;  // after start_ms
+  const RunMetrics m = compute_metrics(r);
+  EXPECT_EQ(r.chord_outcomes.lookup_failed, 0u);
+  EXPECT_EQ(r.chord_outcomes.wrong_successor, 0u);
+  EXPECT_EQ(r.chord_outcomes.interrupted, 0u);
+  EXPECT_NEAR(m.get("chord_record_missing_rate"), 0.3, 0.06);
+  // The outcomes partition the queries.
+  EXPECT_NEAR(m.get("success_rate") + m.get("chord_lookup_failed_rate") + m.get("chord_interrupted_rate") +
+                  m.get("chord_wrong_successor_rate") + m.get("chord_record_missing_rate"),
+              1.0, 1e-9);
+  std::uint64_t failed = 0;
+  for (const QueryRecord& q : r.queries) failed += q.hits == 0;
+  EXPECT_EQ(failed, r.chord_outcomes.record_missing);
+}
+
+TEST(SimChordFaults, QueriesStartedDuringRepairAreClassifiedAndSumUp) {
+  // The failure hits while queries run: failed queries are counted under exactly one cause.
+  const auto plan = faulty_plan(R"({"failures": [{"at_ms": 5000, "fraction": 0.3}]})");
+  const RunResult r = run_simulation(plan.runs[0].scenario, 11);
+  std::uint64_t failed = 0;
+  for (const QueryRecord& q : r.queries) failed += q.hits == 0;
+  const ChordOutcomes& o = r.chord_outcomes;
+  EXPECT_EQ(o.lookup_failed + o.interrupted + o.wrong_successor + o.record_missing, failed);
+  EXPECT_GT(o.record_missing, 0u);
+  // Fault-free chord runs carry no chord_* outcome metrics (their summaries stay as they were).
+  const auto quiet_plan = plan_of(64, quiet);
+  const RunMetrics clean = compute_metrics(run_simulation(quiet_plan.runs[0].scenario, 5));
+  for (const auto& [name, value] : clean.values) EXPECT_NE(name.rfind("chord_", 0), 0u) << name;
+}
+
+TEST(SimChordFaults, HeavyChurnWithSlowStabilizationKeepsRoutingConsistent) {
+  // The chord-churn setting at a smaller scale: 300 nodes, 30 s timers, a failure and a join
+  // every 2.5 s on average, lookups after 300 s of churn. Crashed records are lost (no
+  // replication), but lookups must still end at the key's live successor: restarted nodes
+  // rejoin although the ring lists their old selves, and nodes cut off from the ring rejoin
+  // instead of answering for keys that are not theirs.
+  const auto plan = parse_scenario(nlohmann::json::parse(R"({"name": "chord-heavy-churn", "seed": 3, "peers": 300,
+      "content": {"files_per_peer": 10, "replicas": 1},
+      "workload": {"queries": 1500, "rate_per_s": 1, "zipf_alpha": 0, "start_ms": 300000},
+      "search": {"strategy": "chord", "timeout_ms": 60000},
+      "faults": {"churn": {"model": "poisson", "rate_per_s": 0.4}}})"),
+                                   ZONAL_SOURCE_DIR);
+  const RunResult r = run_simulation(plan.runs[0].scenario, 3);
+  EXPECT_GT(r.faults.joined, 500u);
+  const RunMetrics m = compute_metrics(r);
+  EXPECT_GT(m.get("chord_record_missing_rate"), 0.3);  // records of crashed nodes are gone
+  EXPECT_LT(m.get("chord_lookup_failed_rate") + m.get("chord_wrong_successor_rate"), 0.03)
+      << m.get("chord_lookup_failed_rate") << " " << m.get("chord_wrong_successor_rate");
+}
+
 TEST(SimChordFaults, ChurnCrashesLeavesAndRejoinsThroughTheTracker) {
   const auto plan = faulty_plan(R"({"churn": {"model": "poisson", "rate_per_s": 1, "leave_fraction": 0.5}})",
                                 R"(, "replication": true)");

@@ -11,12 +11,24 @@ namespace zonal {
 
 void ChordNode::stabilize(TimeUs now) {
   if (m_state != ChordState::member || has_rpc(ChordRpcKind::stabilize)) return;
-  if (m_table.successors().empty()) {  // alone, or every successor died: the paper's fallbacks
+  if (m_table.successors().empty()) {  // alone, or every successor died
+    // The nearest finger lies ahead of us: stabilization walks back from it to the true
+    // successor. The predecessor is a successor only for a ring's creator learning of its first
+    // joiner; for a node that had successors it lies behind us, and stabilizing towards it
+    // would walk backwards round the ring (a loop that answers lookups wrongly): such a node
+    // is cut off and joins again instead.
     const auto fingers = m_table.fingers();
-    const ChordRef fallback = fingers.empty() ? m_table.predecessor() : fingers.front();
-    if (!fallback.valid()) return;
-    m_table.adopt_successor(fallback);
+    if (!fingers.empty()) {
+      m_table.adopt_successor(fingers.front());
+    } else if (m_linked) {
+      return lose_ring(now);
+    } else if (m_table.predecessor().valid()) {
+      m_table.adopt_successor(m_table.predecessor());
+    } else {
+      return;  // alone
+    }
   }
+  m_linked = true;
   const ChordRef s = m_table.successor();
   const ChordRpcId rpc = next_rpc();
   const std::uint32_t digest = chord_list_digest(m_table.successors().subspan(1));
@@ -96,6 +108,25 @@ bool ChordNode::on(TimeUs /*now*/, PeerId from, const ChordSuccessorEntry& m) {
 
 void ChordNode::expire_transfer(TimeUs now) {
   if (m_active && m_active->transfer && m_active->transfer->deadline_us <= now) m_active->transfer.reset();
+}
+
+// A member that had successors and lost all of them and every finger (typically a fresh joiner
+// whose only successor crashed before it learnt a successor list) would otherwise take itself
+// for a one-node ring, or its predecessor for its successor, and answer lookups wrongly. It
+// drops back to idle instead; ChordJoinFailed asks the driver to join again through a live
+// member. Its records stay (a rejoin hands them on as usual).
+void ChordNode::lose_ring(TimeUs now) {
+  m_linked = false;
+  fail_all_lookups(now);
+  if (m_active) {
+    m_active->rpcs.clear();
+    m_active->forwards.clear();
+    m_active->transfer.reset();
+  }
+  m_table.clear();
+  m_state = ChordState::idle;
+  m_next_stabilize_us = m_next_check_predecessor_us = m_next_fix_fingers_us = chord_never;
+  emit(ChordJoinFailed{"ring lost"});
 }
 
 // ---- check_predecessor ----------------------------------------------------------------

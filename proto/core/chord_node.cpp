@@ -31,6 +31,7 @@ ChordNode::ChordNode(ChordRef self, std::shared_ptr<const ChordConfig> config, s
 
 void ChordNode::create(TimeUs now) {
   if (m_state != ChordState::idle) return;
+  m_linked = false;  // alone until a joiner notifies us
   become_member(now);
   emit(ChordJoined{self()});
 }
@@ -45,6 +46,9 @@ void ChordNode::join(TimeUs now, ChordRef bootstrap) {
   ChordLookupState l;
   l.purpose = ChordPurpose::join;
   l.key = self().id();
+  // A restarted node (same address, same id) may still be listed by the ring as its old self:
+  // skip that entry like a dead node, so the answer is the next node and not "id collision".
+  exclude(l, self().peer);
   start_lookup(now, l, bootstrap);
 }
 

@@ -42,9 +42,10 @@ struct ChordJoined {
   ChordRef successor;
 };
 
-/// join() failed; the driver may retry through another member.
+/// join() failed, or a member lost every node it knew (its only successor died before it learnt
+/// others): the node is idle again; the driver may (re)join through another member.
 struct ChordJoinFailed {
-  const char* reason;  ///< "no route", "id collision", "hop limit"
+  const char* reason;  ///< "no route", "id collision", "hop limit", "timeout", "ring lost"
 };
 
 /// leave() finished: the node handed its records on and stopped.

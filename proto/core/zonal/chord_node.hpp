@@ -170,6 +170,7 @@ class ChordNode {
   void finger_resolved(unsigned k, ChordRef node);
   void expire_transfer(TimeUs now);
   void hand_over(PeerId to, std::span<const ChordRecord> records);
+  void lose_ring(TimeUs now);
 
   ChordTable m_table;
   std::shared_ptr<const ChordConfig> m_config;
@@ -183,6 +184,7 @@ class ChordNode {
   std::uint32_t m_serial_counter = 0;
   ChordState m_state = ChordState::idle;
   std::uint8_t m_next_finger = 1;
+  bool m_linked = false;  ///< has had a successor (false: a ring's creator still alone)
 };
 
 }  // namespace zonal
