@@ -16,28 +16,20 @@ void ChordSimulation::start_faults() {
   m_faults = std::make_unique<Liveness>(m_sc.faults, static_cast<std::uint32_t>(m_nodes.size()), m_now, end_us,
                                         stream_seed(m_seed, Stream::faults));
   for (PeerId p = 0; p < m_nodes.size(); ++p) m_faults->set_online(p, m_live[p]);
-  if (!m_faults->actions().empty()) {
-    m_queue.push(m_faults->actions().front().at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::fault, 0, {}});
+  schedule_next_fault();
+}
+
+void ChordSimulation::schedule_next_fault() {
+  if (const auto at_us = m_faults->next_action_us()) {
+    m_queue.push(*at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::fault, 0, {}});
   }
 }
 
 void ChordSimulation::apply_fault() {
-  const FaultAction& a = m_faults->actions()[m_next_fault++];
-  switch (a.kind) {
-    case FaultAction::Kind::crash: crash(a.peer); break;
-    case FaultAction::Kind::leave: leave(a.peer); break;
-    case FaultAction::Kind::join: rejoin(a.peer); break;
-    case FaultAction::Kind::mass_failure: {
-      const auto victims = m_faults->victims(a.failure, [this](PeerId p) { return m_tracker.zone_of(p); });
-      for (const PeerId p : victims) crash(p);
-      m_faults->counters.mass_failed += victims.size();
-      break;
-    }
-  }
-  if (m_next_fault < m_faults->actions().size()) {
-    const TimeUs at_us = m_faults->actions()[m_next_fault].at_us;
-    m_queue.push(at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::fault, 0, {}});
-  }
+  m_faults->apply_next(FaultHandlers{[this](PeerId p) { crash(p); }, [this](PeerId p) { leave(p); },
+                                     [this](PeerId p) { rejoin(p); },
+                                     [this](PeerId p) { return m_tracker.zone_of(p); }});
+  schedule_next_fault();
 }
 
 void ChordSimulation::crash(PeerId p) {

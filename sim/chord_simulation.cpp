@@ -179,7 +179,7 @@ void ChordSimulation::run_queries() {
   // engines count the same crashes, leaves and joins.
   run_until("queries", [&] {
     return m_queries_done + queries_skipped() == m_sc.workload.queries &&
-           (!m_faults || m_next_fault == m_faults->actions().size());
+           (!m_faults || !m_faults->next_action_us());
   });
 }
 

@@ -121,6 +121,7 @@ class ChordSimulation {
   // chord_faults.cpp: churn, mass failures, partitions (faults.*), during the query phase
   void start_faults();
   void apply_fault();
+  void schedule_next_fault();
   void crash(PeerId p);
   void leave(PeerId p);
   void rejoin(PeerId p);
@@ -164,7 +165,6 @@ class ChordSimulation {
   TimeUs m_settle_start_us = 0;
   bool m_measuring = false;
   std::unique_ptr<Liveness> m_faults;  // fault runs only
-  std::size_t m_next_fault = 0;
   TimeUs m_now = 0;
   RunResult m_result;
 };

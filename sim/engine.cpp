@@ -97,6 +97,7 @@ class Simulation {
   // Faults (churn, mass failures, partitions); only called when m_faults_active.
   void start_faults();
   void apply_fault();
+  void schedule_next_fault();
   void crash(PeerId p);
   void leave(PeerId p);
   void rejoin(PeerId p);
@@ -128,7 +129,6 @@ class Simulation {
   RunResult m_result;
   bool m_faults_active = false;  // one well-predicted branch on the hot paths of fault-free runs
   std::unique_ptr<Liveness> m_faults;
-  std::size_t m_next_fault = 0;
   std::shared_ptr<const ZoneDirectory> m_directory;  // the last one handed to the peers
 };
 
@@ -457,26 +457,20 @@ void Simulation::start_faults() {
   m_faults = std::make_unique<Liveness>(m_sc.faults, static_cast<std::uint32_t>(m_peers.size()), m_now, end_us,
                                         stream_seed(m_seed, Stream::faults));
   m_faults_active = true;
-  if (!m_faults->actions().empty())
-    m_queue.push(Event{m_faults->actions().front().at_us, 0, no_peer, no_peer, EventKind::fault, 0, {}});
+  schedule_next_fault();
   heartbeat_round();
 }
 
+void Simulation::schedule_next_fault() {
+  if (const auto at_us = m_faults->next_action_us())
+    m_queue.push(Event{*at_us, 0, no_peer, no_peer, EventKind::fault, 0, {}});
+}
+
 void Simulation::apply_fault() {
-  const FaultAction& a = m_faults->actions()[m_next_fault++];
-  switch (a.kind) {
-    case FaultAction::Kind::crash: crash(a.peer); break;
-    case FaultAction::Kind::leave: leave(a.peer); break;
-    case FaultAction::Kind::join: rejoin(a.peer); break;
-    case FaultAction::Kind::mass_failure: {
-      const auto victims = m_faults->victims(a.failure, [this](PeerId p) { return m_tracker.zone_of(p); });
-      for (const PeerId p : victims) crash(p);
-      m_faults->counters.mass_failed += victims.size();
-      break;
-    }
-  }
-  if (m_next_fault < m_faults->actions().size())
-    m_queue.push(Event{m_faults->actions()[m_next_fault].at_us, 0, no_peer, no_peer, EventKind::fault, 0, {}});
+  m_faults->apply_next(FaultHandlers{[this](PeerId p) { crash(p); }, [this](PeerId p) { leave(p); },
+                                     [this](PeerId p) { rejoin(p); },
+                                     [this](PeerId p) { return m_tracker.zone_of(p); }});
+  schedule_next_fault();
 }
 
 // A crashed peer keeps its state frozen: nothing reaches it, it sends nothing, its timers wait.

@@ -102,4 +102,19 @@ std::vector<PeerId> Liveness::victims(std::uint32_t failure, const std::function
   return mass_failure_victims(m_faults.failures[failure], live, zone_of, mix64(m_seed + 1 + failure));
 }
 
+void Liveness::apply_next(const FaultHandlers& h) {
+  const FaultAction& a = m_actions[m_next_action++];
+  switch (a.kind) {
+    case FaultAction::Kind::crash: return h.crash(a.peer);
+    case FaultAction::Kind::leave: return h.leave(a.peer);
+    case FaultAction::Kind::join: return h.rejoin(a.peer);
+    case FaultAction::Kind::mass_failure: {
+      const auto dead = victims(a.failure, h.zone_of);
+      for (const PeerId p : dead) h.crash(p);
+      counters.mass_failed += dead.size();
+      return;
+    }
+  }
+}
+
 }  // namespace zonal::sim

@@ -5,6 +5,7 @@
 /// faults never build one.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -24,6 +25,15 @@ struct FaultAction {
 };
 
 class QueryStream;
+
+/// How an engine carries out fault actions: its own crash, leave and rejoin of a peer, and the
+/// zones it knows (the tracker's), for mass failures of a zone.
+struct FaultHandlers {
+  std::function<void(PeerId)> crash;
+  std::function<void(PeerId)> leave;
+  std::function<void(PeerId)> rejoin;
+  std::function<ZoneId(PeerId)> zone_of;
+};
 
 /// Time from the query phase start to the arrival of query number `queries` of `stream` (a copy
 /// draws exactly what the run's stream will). Plus the query timeout, this is when the last query
@@ -59,6 +69,14 @@ class Liveness {
   const std::vector<FaultAction>& actions() const noexcept { return m_actions; }
   /// The online peers mass failure `failure` crashes now (zones as `zone_of` says).
   std::vector<PeerId> victims(std::uint32_t failure, const std::function<ZoneId(PeerId)>& zone_of) const;
+  /// Time of the next fault action not yet applied, if any; schedule an engine event for it.
+  std::optional<TimeUs> next_action_us() const noexcept {
+    if (m_next_action == m_actions.size()) return std::nullopt;
+    return m_actions[m_next_action].at_us;
+  }
+  /// Carry out the next fault action through `h` (a mass failure crashes its victims one by
+  /// one and counts them); call when the time from next_action_us() is reached.
+  void apply_next(const FaultHandlers& h);
 
   TimeUs start_us() const noexcept { return m_start_us; }
   TimeUs end_us() const noexcept { return m_end_us; }
@@ -81,6 +99,7 @@ class Liveness {
   TimeUs m_heartbeat_us;
   std::vector<std::uint8_t> m_online;
   std::vector<FaultAction> m_actions;
+  std::size_t m_next_action = 0;
   std::vector<Window> m_windows;
   std::vector<PeerId> m_scratch;
 };
