@@ -25,5 +25,6 @@ BENCHMARK(BM_SearchHops)
     ->Arg(static_cast<int>(Strategy::zone_flood))
     ->Arg(static_cast<int>(Strategy::random_walk))     // search defaults: 16 walkers, check every 4 hops
     ->Arg(static_cast<int>(Strategy::expanding_ring))  // rings 1, 3, 5, 7, 1 s apart
+    ->Arg(static_cast<int>(Strategy::chord))           // stable ring, chord defaults (r = 8, iterative)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
