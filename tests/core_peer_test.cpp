@@ -5,24 +5,14 @@
 #include <vector>
 
 #include "zonal/hash.hpp"
+#include "peer_outputs.hpp"
 #include "zonal/peer.hpp"
 
 using namespace zonal;
+using zonal::test::drain;
+using zonal::test::events;
 
 namespace {
-
-// Collects everything a peer wants to send: the "mock that collects packets".
-std::vector<Transmit> drain(Peer& p) {
-  std::vector<Transmit> out;
-  while (auto t = p.poll_transmit()) out.push_back(*t);
-  return out;
-}
-
-std::vector<PeerEvent> events(Peer& p) {
-  std::vector<PeerEvent> out;
-  while (auto e = p.poll_event()) out.push_back(*e);
-  return out;
-}
 
 Query query(QueryId id, FileKey key, std::uint8_t ttl, std::uint8_t hops = 1) {
   return Query{id, key, 99, ttl, hops, Strategy::flood, Scope::overlay};

@@ -5,19 +5,16 @@
 #include <vector>
 
 #include "engine.hpp"
+#include "peer_outputs.hpp"
 #include "zonal/peer.hpp"
 #include "zonal/strategy.hpp"
 #include "zonal/strategy_ring.hpp"
 
 using namespace zonal;
+using zonal::test::drain;
+using zonal::test::events;
 
 namespace {
-
-std::vector<Transmit> drain(Peer& p) {
-  std::vector<Transmit> out;
-  while (auto t = p.poll_transmit()) out.push_back(*t);
-  return out;
-}
 
 SearchParams ring_params(std::uint8_t start, std::uint8_t step, std::uint8_t last) {
   SearchParams p;
@@ -124,7 +121,7 @@ TEST(Ring, SimulatorCountsEveryRingOnTheOneSearch) {
   sc.topology.degree = 4;
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{5, 1, {}};
-  sc.workload = WorkloadSpec{20, 0.1, 0.0, 1.0, {}};
+  sc.workload = WorkloadSpec{20, 0.1, 0.0, 1.0, 0.0, {}};
   sc.search = SearchSpec{Strategy::expanding_ring, 7, 4096, 5000.0};
   sc.search.ring_wait_ms = 500;
   const RunResult ring = run_simulation(sc, 3);

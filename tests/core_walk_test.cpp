@@ -7,23 +7,14 @@
 #include <vector>
 
 #include "engine.hpp"
+#include "peer_outputs.hpp"
 #include "zonal/peer.hpp"
 
 using namespace zonal;
+using zonal::test::drain;
+using zonal::test::events;
 
 namespace {
-
-std::vector<Transmit> drain(Peer& p) {
-  std::vector<Transmit> out;
-  while (auto t = p.poll_transmit()) out.push_back(*t);
-  return out;
-}
-
-std::vector<PeerEvent> events(Peer& p) {
-  std::vector<PeerEvent> out;
-  while (auto e = p.poll_event()) out.push_back(*e);
-  return out;
-}
 
 constexpr PeerId origin_id = 1;
 constexpr QueryId walk_id = (QueryId{origin_id} << 32) | 1;  // the origin's first query
@@ -236,7 +227,7 @@ zonal::sim::Scenario walk_scenario(std::uint8_t check_every) {
   sc.topology.degree = 4;
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{5, 1, {}};
-  sc.workload = WorkloadSpec{30, 2.0, 0.0, 1.0, {}};  // only missing names: every walker runs to its TTL
+  sc.workload = WorkloadSpec{30, 2.0, 0.0, 1.0, 0.0, {}};  // only missing names: every walker runs to its TTL
   sc.search = SearchSpec{Strategy::random_walk, 7, 4096, 20000.0};
   sc.search.walkers = 3;
   sc.search.walk_ttl_hops = 50;

@@ -32,7 +32,7 @@ Scenario flood_scenario(std::uint8_t ttl) {
   sc.name = "bfs";
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{1, 1, {}};  // one file on one peer: the hit distance is checkable
-  sc.workload = WorkloadSpec{60, 20.0, 0.0, 0.0, {}};
+  sc.workload = WorkloadSpec{60, 20.0, 0.0, 0.0, 0.0, {}};
   sc.search = SearchSpec{Strategy::flood, ttl, 4096, 5000.0};
   return sc;
 }

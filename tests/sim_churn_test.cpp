@@ -25,7 +25,7 @@ Scenario base_scenario() {
   sc.zones = ZonesSpec{4, 6, 4, ZonePlacement::random, 2, {}};
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{200, 2, {}};
-  sc.workload = WorkloadSpec{400, 100.0, 0.5, 0.0, {}};
+  sc.workload = WorkloadSpec{400, 100.0, 0.5, 0.0, 0.0, {}};
   sc.search = SearchSpec{Strategy::zone_flood, 7, 256, 1000.0};
   return sc;
 }
