@@ -105,12 +105,29 @@ void write_peers_csv(std::ostream& out, const std::vector<std::vector<RunResult>
   }
 }
 
+namespace {
+
+/// Why `target` (which does not exist) could not be created with its missing parents, or "".
+std::string creatable_problem(const std::filesystem::path& target) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path ancestor = target.parent_path();
+  while (!ancestor.empty() && !fs::exists(fs::symlink_status(ancestor, ec))) ancestor = ancestor.parent_path();
+  if (ancestor.empty()) ancestor = ".";
+  if (!fs::is_directory(ancestor, ec)) return target.string() + ": cannot be created: " + ancestor.string() + " is not a directory";
+  if (::access(ancestor.c_str(), W_OK | X_OK) != 0)
+    return target.string() + ": cannot be created: " + ancestor.string() + " is not writable";
+  return {};
+}
+
+}  // namespace
+
 std::string output_dir_problem(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   const fs::path target = normalised(dir);
   std::error_code ec;
   const auto status = fs::status(target, ec);
-  if (!fs::exists(status)) return {};
+  if (!fs::exists(status)) return creatable_problem(target);
   if (!fs::is_directory(status)) return target.string() + ": exists and is not a directory";
   for (const auto& entry : fs::directory_iterator(target, ec)) {
     const std::string name = entry.path().filename().string();

@@ -48,15 +48,17 @@ const char* colour(const std::string& strategy) {
   return "#666666";
 }
 
-/// Colour legend: the flood/zone-flood one, extended by the other strategies that are plotted.
+/// Colour legend: the strategies that are plotted, in a fixed order.
 std::string legend(const nlohmann::ordered_json& runs) {
-  std::string text = "bar label: success rate; orange = flood, green = zone-flood";
+  std::string text = "bar label: success rate";
+  const char* separator = "; ";
   for (const auto& c : strategy_colours) {
     const std::string_view s = c.strategy;
-    if (s == "flood" || s == "zone-flood") continue;
     const bool plotted = std::any_of(runs.begin(), runs.end(),
                                      [&](const auto& r) { return r["strategy"].template get<std::string>() == s; });
-    if (plotted) text += std::string(", ") + c.name + " = " + c.strategy;
+    if (!plotted) continue;
+    text += std::string(separator) + c.name + " = " + c.strategy;
+    separator = ", ";
   }
   return text;
 }

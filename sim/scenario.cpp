@@ -81,12 +81,15 @@ class DuplicateKeyCheck {
   std::vector<Frame> m_frames;
 };
 
-/// Whole file as text; throws "<file>: cannot read".
+/// Whole file as text; throws "<file>: cannot read: <why>".
 std::string read_text(const fs::path& file) {
   std::error_code ec;
+  const auto status = fs::status(file, ec);
+  if (!fs::exists(status)) throw ScenarioError(file.string() + ": cannot read: no such file");
+  if (fs::is_directory(status)) throw ScenarioError(file.string() + ": cannot read: is a directory");
   std::ifstream in;
-  if (fs::is_regular_file(file, ec)) in.open(file, std::ios::binary);
-  if (!in.is_open()) throw ScenarioError(file.string() + ": cannot read");
+  if (fs::is_regular_file(status)) in.open(file, std::ios::binary);
+  if (!in.is_open()) throw ScenarioError(file.string() + ": cannot read: not a readable regular file");
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw ScenarioError(file.string() + ": cannot read");

@@ -102,6 +102,8 @@ class Section {
   bool has(std::string_view key) const { return find(key) != nullptr; }
   /// Dotted path of `key` inside this section.
   std::string path_of(std::string_view key) const;
+  /// Path of the section itself (e.g. "faults.failures[0]"); "" for the top level.
+  const std::string& path() const noexcept { return m_path; }
   /// Throw "<path>.<key>: unknown key<note>" for the first key not in `allowed`.
   void reject_unknown(std::span<const std::string_view> allowed, std::string_view note = {}) const;
 

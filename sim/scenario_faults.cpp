@@ -94,7 +94,7 @@ ZoneId zone_at(const Json& v, const std::string& path, const ZonesSpec& zones) {
   if (!v.is_number_integer()) to_uint(v, path, 0, 0, false);  // reports the type error
   const bool negative = !v.is_number_unsigned() && v.get<std::int64_t>() < 0;
   if (negative || v.get<std::uint64_t>() >= zones.count) {
-    fail(path, "must be < zones.count (" + std::to_string(zones.count) + "), got " + v.dump());
+    fail(path, "must be between 0 and zones.count - 1 (" + std::to_string(zones.count - 1) + "), got " + v.dump());
   }
   return static_cast<ZoneId>(v.get<std::uint64_t>());
 }
@@ -104,7 +104,7 @@ MassFailure parse_failure(const Section& s, const ZonesSpec& zones) {
   s.reject_unknown(keys);
   MassFailure f;
   f.at_ms = at_most(s.get_number("at_ms", f.at_ms, Bound{0}), at_ms_max, s.path_of("at_ms"));
-  if (s.has("fraction") == s.has("zone")) fail(s.path_of("fraction"), "exactly one of fraction and zone is required");
+  if (s.has("fraction") == s.has("zone")) fail(s.path(), "exactly one of fraction and zone is required");
   if (s.has("zone")) {
     f.zone = zone_at(*s.find("zone"), s.path_of("zone"), zones);
   } else {

@@ -113,6 +113,19 @@ TEST_F(Cli, OutRefusesARegularFile) {
   EXPECT_TRUE(fs::is_regular_file(out));
 }
 
+TEST_F(Cli, OutBelowARegularFileIsRefusedBeforeTheRun) {
+  const fs::path file = m_dir / "afile";
+  std::ofstream(file) << "data";
+  const Outcome o = run(write(tiny_scenario) + " --out " + (file / "sub").string());
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("--out: " + (file / "sub").string() + ": cannot be created: " + file.string() +
+                          " is not a directory"),
+            std::string::npos)
+      << o.output;
+  EXPECT_EQ(o.output.find("replay with"), std::string::npos) << "the run must not start: " << o.output;
+  EXPECT_TRUE(fs::is_regular_file(file));
+}
+
 TEST_F(Cli, RerunReplacesAPreviousResult) {
   const fs::path out = m_dir / "out";
   const std::string file = write(tiny_scenario);

@@ -19,7 +19,7 @@ nlohmann::ordered_json summary_of(std::initializer_list<const char*> strategies)
   return {{"scenario", "plot"}, {"seed", 1}, {"runs", runs}};
 }
 
-TEST(PlotSvg, LegendNamesOnlyTheBaseStrategiesWhenOnlyTheyArePlotted) {
+TEST(PlotSvg, LegendNamesOnlyThePlottedStrategies) {
   const std::string svg = zonal::sim::messages_svg(summary_of({"flood", "zone-flood"}));
   EXPECT_NE(svg.find("orange = flood, green = zone-flood</text>"), std::string::npos);
   EXPECT_NE(svg.find("fill=\"#d95f02\""), std::string::npos);
@@ -28,7 +28,10 @@ TEST(PlotSvg, LegendNamesOnlyTheBaseStrategiesWhenOnlyTheyArePlotted) {
 
 TEST(PlotSvg, EveryOtherStrategyHasItsOwnColourAndLegendEntry) {
   const std::string svg = zonal::sim::messages_svg(summary_of({"flood", "random-walk", "expanding-ring", "chord"}));
-  EXPECT_NE(svg.find("pink = random-walk, purple = expanding-ring, yellow = chord</text>"), std::string::npos);
+  EXPECT_NE(svg.find("success rate; orange = flood, pink = random-walk, purple = expanding-ring, yellow = chord</text>"),
+            std::string::npos);
+  const std::string chord_only = zonal::sim::messages_svg(summary_of({"chord"}));
+  EXPECT_NE(chord_only.find("success rate; yellow = chord</text>"), std::string::npos);
   EXPECT_NE(svg.find("fill=\"#e7298a\""), std::string::npos);
   EXPECT_NE(svg.find("fill=\"#7570b3\""), std::string::npos);
   EXPECT_NE(svg.find("fill=\"#e6ab02\""), std::string::npos);

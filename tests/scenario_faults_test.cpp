@@ -116,9 +116,9 @@ TEST(ScenarioFaults, WrongTypes) {
 
 TEST(ScenarioFaults, FailureNeedsExactlyOneTarget) {
   EXPECT_EQ(error_of(R"({"failures": [{"at_ms": 5}]})"),
-            "faults.failures[0].fraction: exactly one of fraction and zone is required");
+            "faults.failures[0]: exactly one of fraction and zone is required");
   EXPECT_EQ(error_of(R"({"failures": [{"fraction": 0.1, "zone": 1}]})"),
-            "faults.failures[0].fraction: exactly one of fraction and zone is required");
+            "faults.failures[0]: exactly one of fraction and zone is required");
 }
 
 TEST(ScenarioFaults, FailureOutOfRange) {
@@ -132,10 +132,10 @@ TEST(ScenarioFaults, FailureOutOfRange) {
 }
 
 TEST(ScenarioFaults, ZonesOutOfRangeOfZonesCount) {
-  EXPECT_EQ(error_of(R"({"failures": [{"zone": 4}]})"), "faults.failures[0].zone: must be < zones.count (4), got 4");
-  EXPECT_EQ(error_of(R"({"failures": [{"zone": -1}]})"), "faults.failures[0].zone: must be < zones.count (4), got -1");
+  EXPECT_EQ(error_of(R"({"failures": [{"zone": 4}]})"), "faults.failures[0].zone: must be between 0 and zones.count - 1 (3), got 4");
+  EXPECT_EQ(error_of(R"({"failures": [{"zone": -1}]})"), "faults.failures[0].zone: must be between 0 and zones.count - 1 (3), got -1");
   EXPECT_EQ(error_of(R"({"partitions": [{"until_ms": 5, "zones": [0, 9]}]})"),
-            "faults.partitions[0].zones[1]: must be < zones.count (4), got 9");
+            "faults.partitions[0].zones[1]: must be between 0 and zones.count - 1 (3), got 9");
 }
 
 TEST(ScenarioFaults, PartitionShape) {

@@ -390,9 +390,9 @@ TEST(ScenarioErrors, TopLevelNotAnObjectInFile) {
 
 TEST(ScenarioErrors, UnreadableFile) {
   const fs::path missing = fs::path(::testing::TempDir()) / "no-such-scenario.json";
-  EXPECT_EQ(load_error_of(missing), missing.string() + ": cannot read");
+  EXPECT_EQ(load_error_of(missing), missing.string() + ": cannot read: no such file");
   const fs::path dir = write_temp("x", "").parent_path();
-  EXPECT_EQ(load_error_of(dir), dir.string() + ": cannot read");
+  EXPECT_EQ(load_error_of(dir), dir.string() + ": cannot read: is a directory");
 }
 
 TEST(ScenarioErrors, BadSweepValue) {
