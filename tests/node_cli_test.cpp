@@ -2,6 +2,7 @@
 // clear message for errors, and the interactive menu driven through stdin.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -50,6 +51,12 @@ TEST(ZonalCli, CommandsAgainstARealNode) {
   const auto search = run(b + " search notes.txt");
   EXPECT_EQ(search.status, 0);
   EXPECT_NE(search.text.find("1 hit(s) for \"notes.txt\""), std::string::npos) << search.text;
+  // 16 walkers from B all reach the one holder A one hop away: one line, the repeats counted.
+  const auto walk = run(b + " search notes.txt --strategy random-walk");
+  EXPECT_EQ(walk.status, 0);
+  EXPECT_NE(walk.text.find("16 hit(s) for \"notes.txt\" (random-walk)"), std::string::npos) << walk.text;
+  EXPECT_NE(walk.text.find("(and 15 more the same way)"), std::string::npos) << walk.text;
+  EXPECT_EQ(std::count(walk.text.begin(), walk.text.end(), '\n'), 2) << walk.text;
   const auto get = run(b + " get notes.txt");
   EXPECT_EQ(get.status, 0);
   EXPECT_NE(get.text.find("downloaded \"notes.txt\": 15 bytes"), std::string::npos) << get.text;

@@ -1,8 +1,11 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "http_client.hpp"
 
@@ -50,6 +53,28 @@ void print_chord(const json& c, std::ostream& out) {
       << " records\n";
 }
 
+/// One line per distinct (holder, responder, hops) in arrival order; repeats (e.g. several random
+/// walkers reaching the same holder) are counted on the first line instead of printed again.
+void print_hits(const json& hits, std::ostream& out) {
+  std::vector<std::pair<const json*, std::size_t>> lines;
+  for (const auto& h : hits) {
+    const auto same = [&](const auto& line) {
+      const json& f = *line.first;
+      return f["holder"] == h["holder"] && f["responder"] == h["responder"] && f["hops"] == h["hops"];
+    };
+    const auto it = std::find_if(lines.begin(), lines.end(), same);
+    if (it != lines.end()) ++it->second;
+    else lines.emplace_back(&h, 1);
+  }
+  for (const auto& [h, count] : lines) {
+    out << "  holder " << (*h)["holder"] << " at " << (*h)["address"].get<std::string>() << ", answered by "
+        << (*h)["responder"] << " after " << (*h)["hops"] << " hop(s), " << std::fixed << std::setprecision(1)
+        << (*h)["elapsed_ms"].get<double>() << " ms";
+    if (count > 1) out << " (and " << count - 1 << " more the same way)";
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 int cmd_status(const Target& t, std::ostream& out) {
@@ -93,9 +118,7 @@ int cmd_search(const Target& t, const std::string& name, const std::string& stra
   if (ttl != 0) target += "&ttl=" + std::to_string(ttl);
   return run(t, out, "GET", target, nullptr, [&](const json& r) {
     out << r["hits"].size() << " hit(s) for \"" << name << "\" (" << r["strategy"].get<std::string>() << ")\n";
-    for (const auto& h : r["hits"])
-      out << "  holder " << h["holder"] << " at " << h["address"].get<std::string>() << ", answered by " << h["responder"] << " after "
-          << h["hops"] << " hop(s), " << std::fixed << std::setprecision(1) << h["elapsed_ms"].get<double>() << " ms\n";
+    print_hits(r["hits"], out);
   });
 }
 
