@@ -176,7 +176,8 @@ Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeL
 /// One sweep dimension: a parameter path and the values it takes, in file order.
 struct SweepAxis {
   std::string path;
-  std::vector<Json> values;
+  std::vector<Json> values;        ///< without their "label" keys
+  std::vector<std::string> labels;  ///< per value: its "label" (whole-section values only), or ""
 };
 
 /// Validate the "sweep" object's shape, paths and duplicate values (values are checked when runs are built).

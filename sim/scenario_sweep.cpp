@@ -67,15 +67,41 @@ void apply(Json& doc, const std::string& path, const Json& value) {
   if (section.is_object()) section[parts[1]] = value;  // otherwise parsing reports the bad section
 }
 
-/// "a=1,b=flood" for the chosen value index of every axis.
+/// "a=1,b=flood" for the chosen value index of every axis (a value's own label where it has one).
 std::string make_label(std::span<const SweepAxis> axes, std::span<const std::size_t> pick) {
   if (axes.empty()) return "base";
   std::string label;
   for (std::size_t a = 0; a < axes.size(); ++a) {
     const Json& v = axes[a].values[pick[a]];
-    label += (a == 0 ? "" : ",") + axes[a].path + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    const std::string& own = axes[a].labels[pick[a]];
+    const std::string text = !own.empty() ? own : v.is_string() ? v.get<std::string>() : v.dump();
+    label += (a == 0 ? "" : ",") + axes[a].path + "=" + text;
   }
   return label;
+}
+
+/// Take the optional "label" out of each object value of a whole-section axis; it must be a
+/// short printable string, distinct within the axis.
+void take_labels(SweepAxis& axis, const std::string& where) {
+  constexpr std::size_t label_chars_max = 100;
+  axis.labels.assign(axis.values.size(), {});
+  if (axis.path.find('.') != std::string::npos) return;  // "search.ttl" values are plain values
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < axis.values.size(); ++i) {
+    Json& v = axis.values[i];
+    if (!v.is_object() || !v.contains("label")) continue;
+    const std::string at = where + "[" + std::to_string(i) + "].label";
+    const Json& l = v["label"];
+    if (!l.is_string()) fail(at, std::string("expected a string, got ") + l.type_name());
+    const std::string text = l.get<std::string>();
+    const bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= ' ' && c != 127; });
+    if (text.empty() || text.size() > label_chars_max || !printable) {
+      fail(at, "must be 1 to " + std::to_string(label_chars_max) + " printable characters");
+    }
+    if (!seen.insert(text).second) fail(at, "duplicate label \"" + text + "\"");
+    axis.labels[i] = text;
+    v.erase("label");
+  }
 }
 
 /// Re-throw a run's error naming the sweep value responsible, if one is.
@@ -138,7 +164,8 @@ std::vector<SweepAxis> parse_sweep(const Section& root) {
     const std::string where = sweep.path_of(path);
     if (!values.is_array()) fail(where, std::string("expected a non-empty array, got ") + values.type_name());
     if (values.empty()) fail(where, "must be a non-empty array");
-    axes.push_back(SweepAxis{path, std::vector<Json>(values.begin(), values.end())});
+    axes.push_back(SweepAxis{path, std::vector<Json>(values.begin(), values.end()), {}});
+    take_labels(axes.back(), where);
     check_duplicates(axes.back(), where);
   }
   check_overlaps(axes);

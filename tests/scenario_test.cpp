@@ -245,6 +245,29 @@ TEST(Scenario, SweepCreatesMissingSectionsAndReplacesWholeSections) {
   EXPECT_DOUBLE_EQ(plan.runs[0].scenario.latency.mean_ms, 1.0);
 }
 
+TEST(Scenario, WholeSectionSweepValuesMayCarryALabel) {
+  const auto plan = parse_text(R"({"name": "s", "sweep": {"search": [
+    {"label": "16 walkers", "strategy": "random-walk", "walkers": 16},
+    {"strategy": "flood", "ttl": 5}]}})");
+  ASSERT_EQ(plan.runs.size(), 2u);
+  EXPECT_EQ(plan.runs[0].label, "search=16 walkers");
+  EXPECT_EQ(plan.runs[0].scenario.search.strategy, Strategy::random_walk);
+  EXPECT_EQ(plan.runs[0].scenario.search.walkers, 16u);
+  EXPECT_EQ(plan.runs[1].label, R"(search={"strategy":"flood","ttl":5})");
+}
+
+TEST(ScenarioErrors, BadSweepLabels) {
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search": [{"label": 3, "ttl": 5}]}})"),
+            "sweep.search[0].label: expected a string, got number");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search": [{"label": "", "ttl": 5}]}})"),
+            "sweep.search[0].label: must be 1 to 100 printable characters");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search": [{"label": "a", "ttl": 5}, {"label": "a", "ttl": 6}]}})"),
+            "sweep.search[1].label: duplicate label \"a\"");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search": [{"label": "a", "ttl": 5}, {"label": "b", "ttl": 5}]}})"),
+            "sweep.search[1]: duplicate value {\"ttl\":5}");
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"label": "a"}})"), "search.label: unknown key");
+}
+
 TEST(Scenario, ReplicationSeed) {
   EXPECT_EQ(replication_seed(42, 0), 42u);
   EXPECT_EQ(replication_seed(42, 1), mix64(43));
