@@ -182,6 +182,14 @@ void print_table(std::ostream& out, const nlohmann::ordered_json& summary) {
         << fixed(metric(run, "first_hit_hops_mean"), 2) << std::setw(11) << fixed(metric(run, "first_hit_ms_mean"), 1)
         << std::setw(10) << fixed(metric(run, "busiest_peer_messages"), 0) << "\n";
   }
+  double skipped = 0;
+  for (const auto& run : summary["runs"]) {
+    if (run["metrics"].contains("queries_skipped")) skipped += metric(run, "queries_skipped");
+  }
+  if (skipped > 0) {
+    out << "note: " << fixed(skipped, 1) << " queries (summed over the runs, mean of the replications) were not "
+        << "started because their origin was offline; see queries_skipped in summary.json\n";
+  }
 }
 
 }  // namespace zonal::sim
