@@ -5,27 +5,18 @@
 #include <string>
 
 #include "scenario.hpp"
+#include "scenario_text.hpp"
 
 namespace zonal::sim {
 namespace {
 
-ScenarioPlan parse_text(const std::string& text) {
-  return parse_scenario(nlohmann::json::parse(text), ZONAL_SOURCE_DIR);
-}
+using test::error_of;
+using test::parse_text;
 
 /// A scenario of `peers` peers with `chord` as the chord section's members and `content` as content's.
 std::string doc(const std::string& chord, std::uint32_t peers = 100, const std::string& content = "") {
   return R"({"name": "c", "peers": )" + std::to_string(peers) + R"(, "search": {"strategy": "chord"}, "content": {)" +
          content + R"(}, "chord": {)" + chord + "}}";
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    parse_text(text);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(ScenarioChord, EveryValueParses) {

@@ -6,6 +6,7 @@
 
 #include "engine.hpp"
 #include "scenario.hpp"
+#include "scenario_text.hpp"
 
 namespace zonal::sim {
 namespace {
@@ -27,31 +28,22 @@ TEST(ScenarioExplicit, PlacementAndScriptParse) {
   EXPECT_EQ(s.workload.script[1].name, "zz");
 }
 
-std::string explicit_error(std::string_view text) {
-  try {
-    parse_scenario(nlohmann::json::parse(text), ZONAL_SOURCE_DIR);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(ScenarioExplicit, ErrorsNameTheField) {
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "content": {"placement": [{"name": "a", "holders": [12]}]}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "content": {"placement": [{"name": "a", "holders": [12]}]}})"),
             "content.placement[0].holders[0]: must be between 0 and 11, got 12");
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "content": {"placement": [{"name": "a", "holders": [1, 1]}]}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "content": {"placement": [{"name": "a", "holders": [1, 1]}]}})"),
             "content.placement[0].holders[1]: peer 1 listed twice");
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "content": {"placement": []}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "content": {"placement": []}})"),
             "content.placement: must not be empty");
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "content": {"files": 3, "placement": [{"name": "a", "holders": [1]}]}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "content": {"files": 3, "placement": [{"name": "a", "holders": [1]}]}})"),
             "content.placement: cannot be combined with files or replicas");
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "content": {"placement": [{"name": "a", "holders": [1]}, {"name": "a", "holders": [2]}]}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "content": {"placement": [{"name": "a", "holders": [1]}, {"name": "a", "holders": [2]}]}})"),
             "content.placement[1].name: \"a\" placed twice");
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "workload": {"script": [{"origin": 1, "name": "a", "at_ms": 5}, {"origin": 2, "name": "b", "at_ms": 4}]}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "workload": {"script": [{"origin": 1, "name": "a", "at_ms": 5}, {"origin": 2, "name": "b", "at_ms": 4}]}})"),
             "workload.script[1].at_ms: must be >= the previous entry's at_ms (5), got 4");
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "workload": {"script": [{"name": "a"}]}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "workload": {"script": [{"name": "a"}]}})"),
             "workload.script[0].origin: is required");
-  EXPECT_EQ(explicit_error(R"({"name": "x", "peers": 12, "workload": {"queries": 2, "script": [{"origin": 0, "name": "a"}]}})"),
+  EXPECT_EQ(test::error_of(R"({"name": "x", "peers": 12, "workload": {"queries": 2, "script": [{"origin": 0, "name": "a"}]}})"),
             "workload.script: cannot be combined with queries (the script sets the count)");
 }
 

@@ -1,31 +1,25 @@
 // The faults section of scenario files: churn, mass failures, partitions; one test per kind of bad input.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <string>
 #include <string_view>
 
 #include "scenario.hpp"
+#include "scenario_text.hpp"
 
 namespace zonal::sim {
 namespace {
 
-namespace fs = std::filesystem;
 
-Scenario parse_run(std::string_view faults) {
-  const std::string text = R"({"name": "x", "zones": {"count": 4}, "faults": )" + std::string(faults) + "}";
-  return parse_scenario(nlohmann::json::parse(text), fs::path(ZONAL_SOURCE_DIR) / "scenarios").runs.at(0).scenario;
+/// A document with 4 zones whose faults section is `faults`.
+std::string doc(std::string_view faults) {
+  return R"({"name": "x", "zones": {"count": 4}, "faults": )" + std::string(faults) + "}";
 }
+
+Scenario parse_run(std::string_view faults) { return test::parse_text(doc(faults)).runs.at(0).scenario; }
 
 /// what() of the ScenarioError for a document whose faults section is `faults` ("" if it parses).
-std::string error_of(std::string_view faults) {
-  try {
-    parse_run(faults);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(std::string_view faults) { return test::error_of(doc(faults)); }
 
 TEST(ScenarioFaults, DefaultsAreNoFaults) {
   const Scenario s = parse_run("{}");

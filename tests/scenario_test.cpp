@@ -12,6 +12,7 @@
 
 #include "engine.hpp"
 #include "scenario_detail.hpp"
+#include "scenario_text.hpp"
 #include "topology.hpp"
 #include "zonal/hash.hpp"
 
@@ -19,26 +20,14 @@ namespace zonal::sim {
 namespace {
 
 namespace fs = std::filesystem;
+using test::error_of;
+using test::parse_text;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 const fs::path source_dir{ZONAL_SOURCE_DIR};
 
 /// Parse JSON text as a scenario (relative files resolve against the repo's scenarios/ folder).
-ScenarioPlan parse_text(std::string_view text) {
-  return parse_scenario(nlohmann::json::parse(text), source_dir / "scenarios");
-}
-
-/// what() of the ScenarioError that parsing `text` throws ("" if it parses).
-std::string error_of(std::string_view text) {
-  try {
-    parse_text(text);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 /// Write `text` to a fresh file in the test temp directory and return its path.
 fs::path write_temp(const std::string& name, std::string_view text) {
   const fs::path dir = fs::path(::testing::TempDir()) / "zonal_scenario_test";
