@@ -23,7 +23,7 @@ double percentile(std::vector<double> v, double p) {
 
 void BM_NodeSearchLatency(benchmark::State& state) {
   const std::string strategy = state.range(0) == 0 ? "flood" : "zone-flood";
-  Cluster c("bench-search");
+  Cluster c("bench-search", false);  // plaintext, as the figures in docs/performance.md were measured
   c.start_tracker({"--zones-count", "4", "--zones-min-size", "6", "--heartbeat-ms", "200"});
   for (std::size_t i = 0; i < nodes; ++i) c.start_node({"--search-timeout-ms", "150", "--log-level", "warn"});
   c.wait_settled(4);

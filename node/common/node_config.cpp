@@ -1,5 +1,6 @@
 #include "node_config.hpp"
 
+#include "identity_name.hpp"
 #include "zonal/chord_id.hpp"
 #include "zonal/strategy.hpp"
 
@@ -8,7 +9,7 @@ namespace zonal::node {
 using nlohmann::json;
 
 ConfigSchema node_schema() {
-  return {
+  ConfigSchema schema{
       {"node.id", "", "peer id to ask the tracker for (empty: the tracker assigns one)"},
       {"node.host", "127.0.0.1", "host name or address other peers use to reach this node's gRPC port"},
       {"grpc.bind", "127.0.0.1", "address the peer gRPC service listens on (0.0.0.0: all interfaces)"},
@@ -53,6 +54,8 @@ ConfigSchema node_schema() {
       {"dummy.bytes", 1 << 20, "size of each dummy file"},
       {"log.level", "info", "trace, debug, info, warn, error or off"},
   };
+  for (auto& k : tls_schema()) schema.push_back(std::move(k));
+  return schema;
 }
 
 namespace {
@@ -91,6 +94,14 @@ NodeConfig parse_node_config(const Settings& s) {
     if (id.find_first_not_of("0123456789") != std::string::npos || n >= 0xFFFFFFFFull)
       s.fail("node.id", "must be a peer id below 4294967295, got \"" + id + "\"");
     c.requested_id = static_cast<std::uint32_t>(n);
+  }
+  c.tls = parse_tls_config(s);
+  if (c.tls.enabled()) {  // the certificate decides the id (identity_name.hpp)
+    const auto cert_id = peer_id_of_identity(c.tls.identity);
+    if (!cert_id) s.fail("tls.cert", "names \"" + c.tls.identity + "\", not a node (node-<id>)");
+    if (c.requested_id && *c.requested_id != *cert_id)
+      s.fail("node.id", "is " + std::to_string(*c.requested_id) + " but tls.cert names " + c.tls.identity);
+    c.requested_id = cert_id;
   }
   c.advertise_host = s.get_string("node.host");
   c.grpc_bind = s.get_string("grpc.bind");

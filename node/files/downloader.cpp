@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "hash_pipeline.hpp"
 #include "grpc_status.hpp"
 #include "safe_name.hpp"
@@ -131,7 +132,7 @@ struct Reservation {
 }  // namespace
 
 DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms) {
+                             std::uint32_t timeout_ms, const TlsConfig& tls) {
   if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   if (holders.empty()) throw FileError(FileErrorKind::not_found, "no holder of \"" + name + "\" is known");
   if (!files.begin_transfer(name)) throw FileError(FileErrorKind::conflict, "a transfer of \"" + name + "\" is already running");
@@ -141,7 +142,7 @@ DownloadResult download_file(const std::string& name, const std::vector<Holder>&
   DownloadResult result;
   std::string last_error;
   for (const Holder& h : holders) {
-    auto stub = wire::Peer::NewStub(make_channel(h.address));
+    auto stub = wire::Peer::NewStub(make_channel(h.address, tls, node_identity_name(h.id)));
     std::string why;
     const auto info = file_info(*stub, name, timeout_ms, why);
     if (!info) {

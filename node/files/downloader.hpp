@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "shared_dir.hpp"
+#include "tls_config.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal::node {
@@ -33,7 +34,8 @@ struct DownloadResult {
 /// Download `name` from `holders` (in order) into `files`; throws FileError naming the cause
 /// (bad name, no holder has it, every holder failed, SHA-256 mismatch, transfer already running).
 /// Every RPC has a deadline: `timeout_ms` for FileInfo, plus one second per MiB for Fetch.
+/// Channels use `tls` (a holder must present its own node certificate).
 DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms);
+                             std::uint32_t timeout_ms, const TlsConfig& tls);
 
 }  // namespace zonal::node

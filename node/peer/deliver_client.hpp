@@ -11,9 +11,11 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 #include <variant>
 
 #include "address_book.hpp"
+#include "tls_config.hpp"
 #include "transport.hpp"
 
 namespace grpc {
@@ -25,7 +27,8 @@ namespace zonal::node {
 class DeliverClient final : public Transport, public ChordTransport {
  public:
   /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline.
-  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms);
+  /// Channels use `tls` (the receiver must present the certificate of the id it is sent to).
+  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, const TlsConfig& tls);
   ~DeliverClient() override;
 
   /// Start one Deliver call; unknown destinations and failed calls are counted and logged.
@@ -39,6 +42,9 @@ class DeliverClient final : public Transport, public ChordTransport {
   /// Send the messages that waited for an address now in the book (others are dropped); call
   /// after every directory update.
   void retry_waiting();
+  /// Open channels to `peers` now, so the first messages to them do not wait for a connection
+  /// and TLS handshake; call after every directory update with the node's neighbours.
+  void connect(const std::vector<PeerId>& peers);
   /// Set this node's id once known (before any send).
   void set_self(PeerId self) noexcept { m_self = self; }
   /// Wait (bounded) until no call is in flight, dropping queued Chord messages; call before

@@ -23,7 +23,7 @@ std::unique_ptr<EventSink> make_events(const NodeConfig& c) {
 
 Node::Node(NodeConfig config)
     : m_config(std::move(config)), m_events(make_events(m_config)), m_files(m_config.shared_dir(), m_config.partial_dir()) {
-  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events);
+  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events, m_book);
   m_address = m_config.advertise_host + ":" + std::to_string(m_server->port());
   m_session = std::make_unique<TrackerSession>(m_config, m_address, m_book, *m_events);
 }
@@ -42,14 +42,20 @@ bool Node::start() {
     make_dummy_files(m_config.shared_dir(), tag, m_config.dummy_files, m_config.dummy_bytes);
   }
   const auto shared = m_files.scan();
+  m_query_ids = std::make_unique<QueryCounterStore>(m_config.data_dir / "query-counter");
   const auto id = m_session->register_blocking();
   if (!id) return false;
   m_id = *id;
-  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms);
-  m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events);
+  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.tls);
+  m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events, m_query_ids.get());
   m_server->attach(*m_runtime, m_id);
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
-  m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
+  m_session->set_installed_handler([this] {
+    m_transport->retry_waiting();
+    RuntimeState s = m_runtime->state();  // the neighbour tables of the directory just installed
+    s.overlay.insert(s.overlay.end(), s.zone_links.begin(), s.zone_links.end());
+    m_transport->connect(s.overlay);
+  });
   m_session->run(*m_runtime);
   if (m_config.chord.enabled) start_chord();
   for (const auto& f : shared) share_key(f.key);

@@ -168,14 +168,14 @@ json Node::get(const std::string& name, std::optional<std::string> strategy) {
   try {
     DownloadResult r;
     try {
-      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms);
+      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, m_config.tls);
     } catch (const FileError& e) {
       // Index records may name a holder that is gone: look for other holders with a flood
       // and continue from the partial file.
       if (e.kind != FileErrorKind::unavailable || strategy == std::string("flood")) throw;
       const auto more = holders_of(search(name, "flood", std::nullopt), holders);
       if (more.empty()) throw;
-      r = download_file(name, more, m_files, m_config.rpc_timeout_ms);
+      r = download_file(name, more, m_files, m_config.rpc_timeout_ms, m_config.tls);
     }
     share_key(r.file.key);
     json sources = json::array();
@@ -202,7 +202,7 @@ json Node::store(const std::string& name) {
   const auto address = target == no_peer ? std::nullopt : m_book.find(target);
   if (!address) throw ApiError(503, "home zone " + std::to_string(home) + " has no other reachable member");
   try {
-    const PeerId stored_on = store_file(*file, m_files, Holder{target, *address}, m_config.chunk_bytes, m_config.rpc_timeout_ms);
+    const PeerId stored_on = store_file(*file, m_files, Holder{target, *address}, m_config.chunk_bytes, m_config.rpc_timeout_ms, m_config.tls);
     return {{"name", name}, {"zone", home}, {"stored_on", stored_on}, {"address", *address}};
   } catch (const FileError& e) {
     throw api_error(e);

@@ -19,13 +19,16 @@ struct PeerRuntime::Impl {
     std::function<void(SearchOutcome)> done;
   };
 
-  Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e)
-      : peer(id, config, seed), transport(t), events(e), timer(loop.io()) {}
+  Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e, QueryCounterStore* q)
+      : peer(id, config, seed), transport(t), events(e), query_ids(q), timer(loop.io()) {
+    if (query_ids) peer.resume_query_counter(query_ids->start());
+  }
 
   MonotonicClock clock;
   Peer peer;
   Transport& transport;
   EventSink& events;
+  QueryCounterStore* query_ids;
   IoLoop loop;
   asio::steady_timer timer;
   QueryStats stats;
@@ -107,8 +110,8 @@ void PeerRuntime::Impl::fail_all(const std::string& why) {
 }
 
 PeerRuntime::PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport,
-                         EventSink& events)
-    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events)) {}
+                         EventSink& events, QueryCounterStore* query_ids)
+    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events, query_ids)) {}
 
 PeerRuntime::~PeerRuntime() { stop(); }
 
@@ -153,6 +156,13 @@ void PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, st
     const TimeUs now = m.clock.now_us();
     // Register the pending search before the core can report on it (the id is the next counter value).
     const QueryId id = m.peer.search(now, key, strategy, params);
+    if (m.query_ids) {
+      try {
+        m.query_ids->note_used(m.peer.query_counter());
+      } catch (const std::exception& e) {  // the search still runs; a restart might reuse ids
+        spdlog::error("cannot reserve query ids: {}", e.what());
+      }
+    }
     auto& c = m.stats.at(id, key);
     c.origin = true;
     m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done)});

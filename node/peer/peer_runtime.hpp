@@ -13,6 +13,7 @@
 
 #include "clock.hpp"
 #include "event_sink.hpp"
+#include "query_counter.hpp"
 #include "query_stats.hpp"
 #include "transport.hpp"
 #include "zonal/peer_config.hpp"
@@ -48,8 +49,10 @@ struct RuntimeState {
 
 class PeerRuntime {
  public:
-  /// Create the core peer `id`; starts the io thread. `transport` and `events` must outlive it.
-  PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport, EventSink& events);
+  /// Create the core peer `id`; starts the io thread. `transport` and `events` must outlive it;
+  /// so must `query_ids` when given: queries are then numbered after the ids of earlier runs.
+  PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport, EventSink& events,
+              QueryCounterStore* query_ids = nullptr);
   ~PeerRuntime();
   PeerRuntime(const PeerRuntime&) = delete;
   PeerRuntime& operator=(const PeerRuntime&) = delete;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "address_book.hpp"
 #include "event_sink.hpp"
 #include "node_config.hpp"
 #include "chord_runtime.hpp"
@@ -16,8 +17,9 @@ namespace zonal::node {
 
 class PeerServer {
  public:
-  /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called.
-  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events);
+  /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called. `book` (the
+  /// directory's members) must outlive the server; with TLS only its members may Store.
+  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, const AddressBook& book);
   ~PeerServer();
   PeerServer(const PeerServer&) = delete;
   PeerServer& operator=(const PeerServer&) = delete;

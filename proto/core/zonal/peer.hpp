@@ -87,6 +87,11 @@ class Peer {
 
   // ---- state ------------------------------------------------------------------------
   PeerId id() const noexcept { return m_id; }
+  /// Low 32 bits of the last query id this peer used (0: none yet).
+  std::uint32_t query_counter() const noexcept { return m_query_counter; }
+  /// Continue numbering queries after `counter`; call before the first search of a restarted
+  /// node so it never reuses a query id of an earlier run (the node persists the counter).
+  void resume_query_counter(std::uint32_t counter) noexcept { m_query_counter = counter; }
   ZoneId zone() const noexcept { return m_zone; }
   std::span<const PeerId> overlay_neighbours() const noexcept { return {m_links.data(), m_overlay_count}; }
   std::span<const PeerId> zone_neighbours() const noexcept {
