@@ -8,6 +8,10 @@
 
 namespace zonal {
 
+// docs/performance.md: a relay-only peer costs at most 192 bytes of object (on LP64 targets);
+// a million of them must stay small.
+static_assert(sizeof(void*) != 8 || sizeof(Peer) <= 192, "Peer must stay within 192 bytes (docs/performance.md)");
+
 namespace {
 
 /// `config` with out-of-range values replaced by the nearest valid ones.
