@@ -56,11 +56,13 @@ std::optional<QueryId> search_message_id(const Message& msg) {
 
 class Simulation {
  public:
-  Simulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress)
+  Simulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress,
+             const DeliveryTap& tap)
       : m_sc(sc),
         m_seed(seed),
         m_labels(topo.labels),
         m_progress(progress),
+        m_tap(tap),
         m_tracker_id(static_cast<PeerId>(topo.peer_count())),
         m_tracker(m_tracker_id, tracker_config(sc)),
         m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
@@ -108,6 +110,7 @@ class Simulation {
   std::uint64_t m_seed;
   std::vector<std::uint64_t> m_labels;  // edge-list node ids; empty = dense ids
   const ProgressFn& m_progress;
+  const DeliveryTap& m_tap;
   PeerId m_tracker_id;
   Tracker m_tracker;
   Network m_network;
@@ -294,6 +297,7 @@ void Simulation::deliver_run(const Event& e, std::span<const PeerId> to) {
     }
     const Arrival arrival = m_peers[dest].handle_message(m_now, e.from, e.msg);
     if (m_measuring) {
+      if (m_tap) m_tap(e.from, dest, e.msg, arrival);
       ++m_received[dest];
       if (record != nullptr) {
         record->reached += arrival == Arrival::fresh;
@@ -542,15 +546,15 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed) {
 }
 
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
-                          const ProgressFn& progress) {
+                          const ProgressFn& progress, const DeliveryTap& tap) {
   if (scenario.search.strategy == Strategy::chord) {
     return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
   }
-  Simulation sim(scenario, seed, topology, progress);
+  Simulation sim(scenario, seed, topology, progress, tap);
   return sim.run();
 }
 
-RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress) {
+RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress, const DeliveryTap& tap) {
   if (scenario.search.strategy == Strategy::chord) {
     // Chord ignores the overlay: only an edge list's node labels (its peer addresses) are needed.
     if (scenario.topology.kind != TopologyKind::edge_list) {
@@ -561,7 +565,7 @@ RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const Pro
   }
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
   auto topology = std::make_unique<Topology>(build_topology(scenario, seed));
-  Simulation sim(scenario, seed, *topology, progress);
+  Simulation sim(scenario, seed, *topology, progress, tap);
   topology.reset();  // peers hold their own neighbour lists now
   return sim.run();
 }
