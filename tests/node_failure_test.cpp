@@ -104,7 +104,7 @@ TEST_F(NodeFailure, SearchStillFindsReachableHoldersAfterKills) {
       std::this_thread::sleep_for(2s);
       c().wait_settled(1);  // 10 live peers, min_size 6: one zone
     }
-    const auto r = c().rest(0, "GET", "/api/search?name=kept.bin&strategy=" + strategy);
+    const auto r = c().rest(0, "GET", "/api/search?wait=all&name=kept.bin&strategy=" + strategy);
     ASSERT_EQ(r.status, 200) << r.body.dump();
     std::set<std::uint32_t> holders;
     for (const auto& h : r.body["hits"]) holders.insert(h["holder"].get<std::uint32_t>());
