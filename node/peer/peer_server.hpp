@@ -9,6 +9,7 @@
 #include "address_book.hpp"
 #include "event_sink.hpp"
 #include "node_config.hpp"
+#include "node_metrics.hpp"
 #include "chord_runtime.hpp"
 #include "peer_runtime.hpp"
 #include "shared_dir.hpp"
@@ -17,9 +18,10 @@ namespace zonal::node {
 
 class PeerServer {
  public:
-  /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called. `book` (the
-  /// directory's members) must outlive the server; with TLS only its members may Store.
-  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, const AddressBook& book);
+  /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called. `metrics`
+  /// (messages in, duplicates, bytes served, gRPC errors) and `book` (the directory's members;
+  /// with TLS only they may Store) must outlive the server.
+  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics, const AddressBook& book);
   ~PeerServer();
   PeerServer(const PeerServer&) = delete;
   PeerServer& operator=(const PeerServer&) = delete;

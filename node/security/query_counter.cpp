@@ -21,7 +21,10 @@ QueryCounterStore::QueryCounterStore(std::filesystem::path file) : m_file(std::m
 }
 
 void QueryCounterStore::note_used(std::uint32_t counter) {
-  if (static_cast<std::uint32_t>(m_reserved_end - counter) < block / 2) reserve(counter + block);
+  std::lock_guard lock(m_mutex);
+  // Distance to the end of the reservation; more than a block means the counter wrapped past it.
+  const auto left = static_cast<std::uint32_t>(m_reserved_end - counter);
+  if (left < block / 2 || left > block) reserve(counter + block);
 }
 
 void QueryCounterStore::reserve(std::uint32_t end) {

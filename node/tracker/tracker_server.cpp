@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "address_check.hpp"
+#include "grpc_code.hpp"
 #include "grpc_options.hpp"
 #include "peer_identity.hpp"
 #include "zonal.grpc.pb.h"
@@ -30,9 +31,12 @@ void fill_members(std::span<const PeerId> members, const RegistrySnapshot& snap,
 
 class TrackerService final : public wire::Tracker::Service {
  public:
-  TrackerService(const TrackerOptions& o, Registry& r, const MonotonicClock& c) : m_options(o), m_registry(r), m_clock(c) {}
+  TrackerService(const TrackerOptions& o, Registry& r, const MonotonicClock& c, MetricsRegistry& m)
+      : m_requests(m.counter("zonal_tracker_requests_total", "Tracker gRPC calls by method", {"method"})),
+        m_errors(m.counter("zonal_grpc_errors_total", "gRPC calls that ended with a non-OK status", {"side", "method", "code"})),
+        m_options(o), m_registry(r), m_clock(c) {}
 
-  grpc::Status Register(grpc::ServerContext* ctx, const wire::RegisterRequest* req, wire::RegisterReply* reply) override {
+  grpc::Status register_impl(grpc::ServerContext* ctx, const wire::RegisterRequest* req, wire::RegisterReply* reply) {
     const Caller caller = caller_of(*ctx);
     if (auto denied = check_member(caller, "Register")) return *denied;
     if (auto p = address_problem(req->address())) return invalid(*p);
@@ -57,7 +61,7 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Heartbeat(grpc::ServerContext* ctx, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) override {
+  grpc::Status heartbeat_impl(grpc::ServerContext* ctx, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) {
     if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
     if (auto denied = check_acts_as(caller_of(*ctx), req->peer_id(), "peer_id")) return *denied;
     const auto a = m_registry.heartbeat(m_clock.now_us(), static_cast<PeerId>(req->peer_id()));
@@ -70,7 +74,7 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Leave(grpc::ServerContext* ctx, const wire::LeaveRequest* req, wire::LeaveReply* reply) override {
+  grpc::Status leave_impl(grpc::ServerContext* ctx, const wire::LeaveRequest* req, wire::LeaveReply* reply) {
     if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
     if (auto denied = check_acts_as(caller_of(*ctx), req->peer_id(), "peer_id")) return *denied;
     reply->set_known(m_registry.leave(static_cast<PeerId>(req->peer_id())));
@@ -78,7 +82,7 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ListZones(grpc::ServerContext* ctx, const wire::ListZonesRequest*, wire::ZoneDirectoryReply* reply) override {
+  grpc::Status list_zones_impl(grpc::ServerContext* ctx, wire::ZoneDirectoryReply* reply) {
     if (auto denied = check_member(caller_of(*ctx), "ListZones")) return *denied;
     const RegistrySnapshot snap = m_registry.snapshot();
     const auto& dir = *snap.directory;
@@ -99,7 +103,7 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ZoneMembers(grpc::ServerContext* ctx, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) override {
+  grpc::Status zone_members_impl(grpc::ServerContext* ctx, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) {
     if (auto denied = check_member(caller_of(*ctx), "ZoneMembers")) return *denied;
     const RegistrySnapshot snap = m_registry.snapshot();
     const auto& dir = *snap.directory;
@@ -113,7 +117,32 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
+  // The service's methods: each call is counted, and each non-OK status by its code.
+  grpc::Status Register(grpc::ServerContext* ctx, const wire::RegisterRequest* req, wire::RegisterReply* reply) override {
+    return counted("Tracker/Register", register_impl(ctx, req, reply));
+  }
+  grpc::Status Heartbeat(grpc::ServerContext* ctx, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) override {
+    return counted("Tracker/Heartbeat", heartbeat_impl(ctx, req, reply));
+  }
+  grpc::Status Leave(grpc::ServerContext* ctx, const wire::LeaveRequest* req, wire::LeaveReply* reply) override {
+    return counted("Tracker/Leave", leave_impl(ctx, req, reply));
+  }
+  grpc::Status ListZones(grpc::ServerContext* ctx, const wire::ListZonesRequest*, wire::ZoneDirectoryReply* reply) override {
+    return counted("Tracker/ListZones", list_zones_impl(ctx, reply));
+  }
+  grpc::Status ZoneMembers(grpc::ServerContext* ctx, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) override {
+    return counted("Tracker/ZoneMembers", zone_members_impl(ctx, req, reply));
+  }
+
  private:
+  grpc::Status counted(const char* method, grpc::Status status) {
+    m_requests.with({method}).inc();
+    if (!status.ok()) m_errors.with({"server", method, grpc_code_name(status.error_code())}).inc();
+    return status;
+  }
+
+  Family<Counter>& m_requests;
+  Family<Counter>& m_errors;
   const TrackerOptions& m_options;
   Registry& m_registry;
   const MonotonicClock& m_clock;
@@ -125,11 +154,12 @@ struct TrackerServer::Impl {
   TrackerService service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
-  Impl(const TrackerOptions& o, Registry& r, const MonotonicClock& c) : service(o, r, c) {}
+  Impl(const TrackerOptions& o, Registry& r, const MonotonicClock& c, MetricsRegistry& m) : service(o, r, c, m) {}
 };
 
-TrackerServer::TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock)
-    : m_impl(std::make_unique<Impl>(options, registry, clock)) {
+TrackerServer::TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock,
+                             MetricsRegistry& metrics)
+    : m_impl(std::make_unique<Impl>(options, registry, clock, metrics)) {
   m_impl->server = start_server(m_impl->service, options.grpc_bind, options.grpc_port, m_impl->port, options.tls);
 }
 
