@@ -213,7 +213,9 @@ json Node::queries() {
   json out = json::array();
   for (const auto& c : runtime().counters()) {
     out.push_back({{"query_id", c.query_id}, {"key", c.key}, {"sent", c.sent}, {"fresh", c.fresh}, {"duplicates", c.duplicates},
-                   {"hit_messages", c.hit_messages}, {"hits", c.hits}, {"holder_hits", c.holder_hits}, {"origin", c.origin}});
+                   {"hit_messages", c.hit_messages}, {"hits", c.hits}, {"holder_hits", c.holder_hits}, {"origin", c.origin},
+                   {"first_hops", c.first_hops}, {"hop_inversions", c.hop_inversions}, {"hit_arrivals", c.hit_arrivals},
+                   {"hits_dropped", c.hits_dropped}});
   }
   return {{"peer_id", m_id}, {"queries", out}};
 }
