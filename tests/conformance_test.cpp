@@ -224,7 +224,7 @@ class RealCluster {
     const auto worker = [&] {
       for (std::size_t k = next++; k < which.size(); k = next++) {
         const Search& s = list[which[k]];
-        const auto r = m_c.rest(s.origin, "GET", "/api/search?ttl=" + std::to_string(ttl) + "&strategy=" + strategy + "&name=" + s.name);
+        const auto r = m_c.rest(s.origin, "GET", "/api/search?wait=all&ttl=" + std::to_string(ttl) + "&strategy=" + strategy + "&name=" + s.name);
         if (r.status != 200) {
           std::lock_guard lock(failures_mutex);
           failures.push_back(r.body.dump());

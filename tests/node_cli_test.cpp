@@ -57,7 +57,7 @@ TEST(ZonalCli, CommandsAgainstARealNode) {
   EXPECT_EQ(search.status, 0);
   EXPECT_NE(search.text.find("1 hit(s) for \"notes.txt\""), std::string::npos) << search.text;
   // 16 walkers from B all reach the one holder A one hop away: one line, the repeats counted.
-  const auto walk = run(b + " search notes.txt --strategy random-walk");
+  const auto walk = run(b + " search notes.txt --strategy random-walk --wait all");
   EXPECT_EQ(walk.status, 0);
   EXPECT_NE(walk.text.find("16 hit(s) for \"notes.txt\" (random-walk)"), std::string::npos) << walk.text;
   EXPECT_NE(walk.text.find("(and 15 more the same way)"), std::string::npos) << walk.text;

@@ -36,7 +36,7 @@ class NodeCluster : public ::testing::Test {
   Cluster& c() { return *s_cluster; }
 
   std::set<std::uint32_t> holders_found(std::size_t from, const std::string& name, const std::string& strategy) {
-    const auto r = c().rest(from, "GET", "/api/search?name=" + name + "&strategy=" + strategy);
+    const auto r = c().rest(from, "GET", "/api/search?wait=all&name=" + name + "&strategy=" + strategy);
     EXPECT_EQ(r.status, 200) << r.body.dump();
     std::set<std::uint32_t> out;
     for (const auto& h : r.body["hits"]) out.insert(h["holder"].get<std::uint32_t>());

@@ -52,7 +52,7 @@ class NodeFailure : public ::testing::Test {
 
   /// Holders a `strategy` search from node `from` finds for `name`.
   std::set<std::uint32_t> holders_found(std::size_t from, const std::string& name, const std::string& strategy) {
-    const auto r = c().rest(from, "GET", "/api/search?name=" + name + "&strategy=" + strategy);
+    const auto r = c().rest(from, "GET", "/api/search?wait=all&name=" + name + "&strategy=" + strategy);
     std::set<std::uint32_t> out;
     for (const auto& h : r.body["hits"]) out.insert(h["holder"].get<std::uint32_t>());
     return out;
@@ -132,7 +132,7 @@ TEST_F(NodeFailure, SearchStillFindsReachableHoldersAfterKills) {
   // dead member before that (a known limit of one-hop entry, see docs/node.md).
   for (const std::string strategy : {"flood", "zone-flood"}) {
     if (strategy == "zone-flood") c().wait_settled(1);  // the tracker expired both: 10 live peers, min_size 6, one zone
-    const auto r = c().rest(0, "GET", "/api/search?name=kept.bin&strategy=" + strategy);
+    const auto r = c().rest(0, "GET", "/api/search?wait=all&name=kept.bin&strategy=" + strategy);
     ASSERT_EQ(r.status, 200) << r.body.dump();
     std::set<std::uint32_t> holders;
     for (const auto& h : r.body["hits"]) holders.insert(h["holder"].get<std::uint32_t>());

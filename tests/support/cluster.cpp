@@ -128,10 +128,12 @@ Cluster::~Cluster() {
 
 void Cluster::start_tracker(const std::vector<std::string>& args) {
   m_tracker_args = args;
-  std::vector<std::string> all{"--grpc-port", std::to_string(m_tracker_port)};
+  std::vector<std::string> all{"--grpc-port", std::to_string(m_tracker_port), "--http-port", "0"};
   all.insert(all.end(), args.begin(), args.end());
   m_tracker = std::make_unique<Process>(ZONAL_TRACKER_EXE, all, m_dir / "tracker.log");
-  m_tracker_port = m_tracker->wait_ready(scaled(std::chrono::seconds(10)))["grpc_port"];
+  const json ready = m_tracker->wait_ready(scaled(std::chrono::seconds(10)));
+  m_tracker_port = ready["grpc_port"];
+  m_tracker_http_port = ready.value("http_port", 0);
 }
 
 void Cluster::kill_tracker() {
@@ -146,8 +148,8 @@ std::size_t Cluster::start_node(const std::vector<std::string>& args) {
   const std::size_t index = m_nodes.size();
   h->data_dir = m_dir / ("node" + std::to_string(index));
   h->args = args;
-  std::vector<std::string> all{"--grpc-port", "0", "--rest-port", "0", "--data-dir", h->data_dir.string(), "--tracker-address",
-                               tracker_address()};
+  std::vector<std::string> all{"--grpc-port", "0", "--rest-port", "0", "--client-port", "0", "--data-dir", h->data_dir.string(),
+                               "--tracker-address", tracker_address()};
   if (std::find(args.begin(), args.end(), "--log-level") == args.end()) all.insert(all.end(), {"--log-level", "debug"});
   all.insert(all.end(), args.begin(), args.end());
   h->process = std::make_unique<Process>(ZONAL_NODE_EXE, all, m_dir / ("node" + std::to_string(index) + ".log"));
@@ -155,6 +157,7 @@ std::size_t Cluster::start_node(const std::vector<std::string>& args) {
   h->id = ready["id"];
   h->grpc_port = ready["grpc_port"];
   h->rest_port = ready["rest_port"];
+  h->client_port = ready.value("client_port", 0);
   m_nodes.push_back(std::move(h));
   return index;
 }
