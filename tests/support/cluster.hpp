@@ -88,7 +88,8 @@ class Cluster {
 
   /// REST call to node `i`; the body is parsed JSON.
   HttpReply rest(std::size_t i, const std::string& method, const std::string& target, const nlohmann::json& body = nullptr);
-  /// Wait until every running node reports the same epoch and `zones` zones; throws on timeout.
+  /// Wait until every running node reports the same epoch and `zones` zones; throws on timeout
+  /// (every deadline of the harness is stretched by time_scale()).
   void wait_settled(std::uint32_t zones, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   /// Write `bytes` of seeded pseudo-random data into node i's shared dir as `name` and share it via REST.
   std::string share_random(std::size_t i, const std::string& name, std::size_t bytes, std::uint64_t seed);

@@ -46,6 +46,9 @@ class Peer {
   }
   /// Fire due timers; call when the time from poll_timeout() is reached.
   void handle_timeout(TimeUs now);
+  /// Forget query ids and parked walkers older than the query timeout even when no new
+  /// queries arrive; real nodes call it periodically (e.g. every second). Queues nothing.
+  void forget_expired(TimeUs now);
 
   // ---- commands ---------------------------------------------------------------------
   /// Share a file: index it locally and publish its record to its home zone when zones are known.
