@@ -8,7 +8,9 @@
 #include "address_book.hpp"
 #include "chord_runtime.hpp"
 #include "deliver_client.hpp"
+#include "download_board.hpp"
 #include "downloader.hpp"
+#include "event_feed.hpp"
 #include "event_sink.hpp"
 #include "http_server.hpp"
 #include "node_api.hpp"
@@ -43,6 +45,9 @@ class Node final : public NodeApi {
   nlohmann::json get(const std::string& name, std::optional<std::string> strategy) override;
   nlohmann::json store(const std::string& name) override;
   nlohmann::json queries() override;
+  nlohmann::json unshare(const std::string& name) override;
+  nlohmann::json events(std::uint64_t after, std::uint32_t wait_ms) override;
+  nlohmann::json downloads() override;
 
  private:
   PeerRuntime& runtime();
@@ -54,9 +59,13 @@ class Node final : public NodeApi {
   std::vector<Holder> holders_of(const nlohmann::json& found, const std::vector<Holder>& skip);
   SearchOutcome run_search(const std::string& name, Strategy strategy, std::uint8_t ttl);
   std::uint64_t core_seed(PeerId id) const;
+  /// Throw ApiError 503 when the event outbox is full: work that would emit events is refused.
+  void require_event_room() const;
+  nlohmann::json download_and_share(const std::string& name, std::optional<std::string> strategy);
 
   NodeConfig m_config;
-  std::unique_ptr<EventSink> m_events;
+  std::unique_ptr<EventFeed> m_events;
+  DownloadBoard m_downloads;
   SharedDir m_files;
   AddressBook m_book;
   std::unique_ptr<PeerServer> m_server;
@@ -66,6 +75,7 @@ class Node final : public NodeApi {
   std::unique_ptr<ChordRuntime> m_chord;
   std::unique_ptr<HttpServer> m_rest;
   PeerId m_id = no_peer;
+  bool m_left = false;  ///< node.left was published
   std::string m_address;
 };
 

@@ -38,6 +38,11 @@ void check_name(const std::string& name) {
   if (auto p = file_name_problem(name)) throw ApiError(400, *p);
 }
 
+json events_json(const EventStats& s) {
+  return {{"published", s.published}, {"refused", s.refused}, {"outbox_depth", s.outbox_depth}, {"outbox_max", s.outbox_max},
+          {"broker_connected", s.broker_connected}};
+}
+
 }  // namespace
 
 json Node::status() {
@@ -60,7 +65,8 @@ json Node::status() {
           {"strategy", strategy_name(m_config.strategy)},
           {"uploads_active", m_server->uploads_active()},
           {"deliver_failures", m_transport ? m_transport->failures() : 0},
-          {"chord", chord_status()}};
+          {"chord", chord_status()},
+          {"events", events_json(m_events->stats())}};
 }
 
 json Node::peers() {
@@ -94,12 +100,19 @@ json Node::files() {
   return {{"files", out}};
 }
 
+void Node::require_event_room() const {
+  if (m_events->has_room()) return;
+  throw ApiError(503, "event outbox full: " + std::to_string(m_events->stats().outbox_depth) +
+                          " events wait for the broker (amqp.outbox_max); new work is refused until it drains");
+}
+
 json Node::share(const std::string& name) {
   check_name(name);
+  require_event_room();
   try {
     const SharedFile f = m_files.add(name);
     share_key(f.key);
-    m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
+    m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "share"}});
     return file_json(f);
   } catch (const FileError& e) {
     throw api_error(e);
@@ -131,6 +144,7 @@ json Node::search(const std::string& name, std::optional<std::string> strategy_t
     strategy = *s;
   }
   if (ttl && (*ttl < 1 || *ttl > ttl_hops_max)) throw ApiError(400, "ttl: must be between 1 and 10, got " + std::to_string(*ttl));
+  require_event_room();
   const SearchOutcome o = strategy == Strategy::chord
                               ? run_chord_search(name)
                               : run_search(name, strategy, static_cast<std::uint8_t>(ttl.value_or(m_config.ttl_hops)));
@@ -162,25 +176,43 @@ std::vector<Holder> Node::holders_of(const json& found, const std::vector<Holder
 json Node::get(const std::string& name, std::optional<std::string> strategy) {
   check_name(name);
   if (const auto mine = m_files.find(name)) return {{"file", file_json(*mine)}, {"already_shared", true}, {"sources", json::array()}};
+  require_event_room();
+  m_downloads.begin(name);
+  try {
+    json out = download_and_share(name, strategy);
+    m_downloads.finish(name, "");
+    return out;
+  } catch (const std::exception& e) {
+    m_downloads.finish(name, e.what());
+    throw;
+  }
+}
+
+json Node::download_and_share(const std::string& name, std::optional<std::string> strategy) {
+  const DownloadProgress progress = [this, &name](std::uint64_t done, std::uint64_t size, std::uint64_t) {
+    m_downloads.progress(name, done, size);
+  };
   std::vector<Holder> holders = holders_of(search(name, strategy, std::nullopt), {});
   if (holders.empty() && strategy != std::string("flood")) holders = holders_of(search(name, "flood", std::nullopt), {});
   if (holders.empty()) throw ApiError(404, "no holder of \"" + name + "\" found");
   try {
     DownloadResult r;
     try {
-      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms);
+      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, progress);
     } catch (const FileError& e) {
       // Index records may name a holder that is gone: look for other holders with a flood
       // and continue from the partial file.
       if (e.kind != FileErrorKind::unavailable || strategy == std::string("flood")) throw;
       const auto more = holders_of(search(name, "flood", std::nullopt), holders);
       if (more.empty()) throw;
-      r = download_file(name, more, m_files, m_config.rpc_timeout_ms);
+      r = download_file(name, more, m_files, m_config.rpc_timeout_ms, progress);
     }
     share_key(r.file.key);
     json sources = json::array();
     for (const auto& s : r.sources) sources.push_back({{"peer", s.peer}, {"from_offset", s.from_offset}, {"bytes", s.bytes}});
     m_events->publish("download.completed", {{"peer_id", m_id}, {"name", name}, {"size", r.file.size}, {"sha256", to_hex(r.file.sha256)}});
+    m_events->publish("file.shared",
+                      {{"peer_id", m_id}, {"name", name}, {"size", r.file.size}, {"sha256", to_hex(r.file.sha256)}, {"origin", "download"}});
     spdlog::info("downloaded \"{}\" ({} bytes, {} source(s))", name, r.file.size, r.sources.size());
     return {{"file", file_json(r.file)}, {"already_shared", false}, {"resumed_from", r.resumed_from}, {"sources", sources}};
   } catch (const FileError& e) {
@@ -193,6 +225,7 @@ json Node::store(const std::string& name) {
   check_name(name);
   const auto file = m_files.find(name);
   if (!file) throw ApiError(404, "name: \"" + name + "\" is not shared by this node");
+  require_event_room();
   const auto dir = m_session->directory();
   if (!dir || dir->zone_count() == 0) throw ApiError(503, "no zone directory yet");
   const ZoneId home = home_zone(file->key, dir->zone_count());
@@ -217,5 +250,24 @@ json Node::queries() {
   }
   return {{"peer_id", m_id}, {"queries", out}};
 }
+
+json Node::unshare(const std::string& name) {
+  check_name(name);
+  require_event_room();
+  try {
+    const SharedFile f = m_files.remove(name);
+    m_events->publish("file.unshared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
+    return file_json(f);
+  } catch (const FileError& e) {
+    throw api_error(e);
+  }
+}
+
+json Node::events(std::uint64_t after, std::uint32_t wait_ms) {
+  const FeedSlice s = m_events->recent(after, std::chrono::milliseconds(wait_ms));
+  return {{"next", s.next}, {"events", s.events}, {"stats", events_json(m_events->stats())}};
+}
+
+json Node::downloads() { return m_downloads.list(); }
 
 }  // namespace zonal::node

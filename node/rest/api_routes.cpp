@@ -3,10 +3,19 @@
 #include <functional>
 #include <vector>
 
+#include "web_assets.hpp"
+
 namespace zonal::node {
 namespace {
 
 using nlohmann::json;
+
+HttpResponse reply(int status, json body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
 
 struct Route {
   std::string method;
@@ -47,6 +56,15 @@ std::optional<unsigned> optional_ttl(const HttpRequest& req) {
   return static_cast<unsigned>(std::stoul(*text));
 }
 
+/// Optional unsigned integer query parameter `key` in [0, max] (default `fallback`).
+std::uint64_t optional_uint(const HttpRequest& req, const std::string& key, std::uint64_t max, std::uint64_t fallback) {
+  const auto text = optional_query(req, key);
+  if (!text) return fallback;
+  if (text->size() > 19 || text->find_first_not_of("0123456789") != std::string::npos || std::stoull(*text) > max)
+    throw ApiError(400, key + ": must be an integer between 0 and " + std::to_string(max) + ", got \"" + *text + "\"");
+  return std::stoull(*text);
+}
+
 std::optional<std::string> optional_body_string(const HttpRequest& req, const std::string& key) {
   std::string v = body_string(req, key, false);
   if (v.empty()) return std::nullopt;
@@ -66,6 +84,12 @@ const std::vector<Route>& routes() {
       {"POST", "/api/get",
        [](NodeApi& a, const HttpRequest& r) { return a.get(body_string(r, "name"), optional_body_string(r, "strategy")); }},
       {"POST", "/api/store", [](NodeApi& a, const HttpRequest& r) { return a.store(body_string(r, "name")); }},
+      {"POST", "/api/unshare", [](NodeApi& a, const HttpRequest& r) { return a.unshare(body_string(r, "name")); }},
+      {"GET", "/api/events",
+       [](NodeApi& a, const HttpRequest& r) {
+         return a.events(optional_uint(r, "after", ~0ull >> 1, 0), static_cast<std::uint32_t>(optional_uint(r, "wait_ms", 25'000, 0)));
+       }},
+      {"GET", "/api/downloads", [](NodeApi& a, const HttpRequest&) { return a.downloads(); }},
   };
   return table;
 }
@@ -73,19 +97,20 @@ const std::vector<Route>& routes() {
 }  // namespace
 
 HttpResponse handle_api(NodeApi& api, const HttpRequest& req) {
+  if (auto page = web_response(req)) return *page;
   bool path_known = false;
   for (const Route& route : routes()) {
     if (route.path != req.path) continue;
     path_known = true;
     if (route.method != req.method) continue;
     try {
-      return HttpResponse{200, route.run(api, req)};
+      return reply(200, route.run(api, req));
     } catch (const ApiError& e) {
-      return HttpResponse{e.http_status, {{"error", e.what()}}};
+      return reply(e.http_status, {{"error", e.what()}});
     }
   }
-  if (path_known) return HttpResponse{405, {{"error", "method " + req.method + " not allowed on " + req.path}}};
-  return HttpResponse{404, {{"error", "no such endpoint: " + req.path}}};
+  if (path_known) return reply(405, {{"error", "method " + req.method + " not allowed on " + req.path}});
+  return reply(404, {{"error", "no such endpoint: " + req.path}});
 }
 
 }  // namespace zonal::node

@@ -29,7 +29,10 @@ int hex_value(char c) {
 }
 
 HttpResponse error_response(int status, const std::string& message) {
-  return HttpResponse{status, {{"error", message}}};
+  HttpResponse r;
+  r.status = status;
+  r.body = {{"error", message}};
+  return r;
 }
 
 }  // namespace
@@ -120,10 +123,13 @@ void HttpServer::Impl::session(std::shared_ptr<tcp::socket> socket) {
       keep_alive = parser.get().keep_alive();
     }
     http::response<http::string_body> res{static_cast<http::status>(out.status), 11};
-    res.set(http::field::content_type, "application/json");
+    res.set(http::field::content_type, out.content_type);
     res.set(http::field::server, "zonal-node");
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
     res.keep_alive(keep_alive);
-    res.body() = out.body.dump(2) + "\n";
+    res.body() = out.text ? *out.text : out.body.dump(2) + "\n";
     res.prepare_payload();
     http::write(*socket, res, ec);
     if (ec || !keep_alive) break;

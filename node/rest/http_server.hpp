@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,9 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
-  nlohmann::json body = nlohmann::json::object();
+  nlohmann::json body = nlohmann::json::object();  ///< sent as JSON unless `text` is set
+  std::string content_type = "application/json";
+  std::optional<std::string> text;  ///< a non-JSON body, sent verbatim with `content_type`
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

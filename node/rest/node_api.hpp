@@ -1,6 +1,7 @@
 #pragma once
 /// What the REST API (and through it the `zonal` CLI) can ask a running node. Results are JSON
 /// documents (their shapes are listed in docs/node.md); failures throw ApiError.
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,12 @@ class NodeApi {
   virtual nlohmann::json store(const std::string& name) = 0;
   /// Per-query message counters.
   virtual nlohmann::json queries() = 0;
+  /// Stop sharing `name` and delete it from the shared directory.
+  virtual nlohmann::json unshare(const std::string& name) = 0;
+  /// Recent events numbered `after` or later, waiting up to `wait_ms` for one (the live feed).
+  virtual nlohmann::json events(std::uint64_t after, std::uint32_t wait_ms) = 0;
+  /// Downloads running and recently finished, with their progress.
+  virtual nlohmann::json downloads() = 0;
 };
 
 }  // namespace zonal::node
