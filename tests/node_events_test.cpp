@@ -8,11 +8,13 @@
 #include <signal.h>
 
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
 #include "amqp_consumer.hpp"
 #include "cluster.hpp"
+#include "time_scale.hpp"
 
 namespace zonal::test {
 namespace {
@@ -104,6 +106,14 @@ TEST(NodeEvents, UnreachableBrokerDoesNotStopTheNode) {
   const json events = c.rest(0, "GET", "/api/status").body["events"];
   EXPECT_GE(events["outbox_depth"].get<int>(), 2) << events.dump();  // node.registered, file.shared wait
   EXPECT_FALSE(events["broker_connected"].get<bool>());
+  // The publisher really tried the broker (a node with AMQP silently off would pass the above).
+  const auto log = c.dir() / "node0.log";
+  const auto log_says_unreachable = [&] {
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.find("amqp broker 127.0.0.1:1 unreachable") != std::string::npos;
+  };
+  EXPECT_TRUE(wait_until(log_says_unreachable, std::chrono::seconds(10))) << "no AMQP connection attempt in " << log;
 }
 
 TEST(NodeEvents, FullOutboxRefusesWorkWithAClearError) {

@@ -43,10 +43,14 @@ class Transfer {
   }
 
   /// Append one chunk (its data is handed to the hashing thread); false (with `why`) when it
-  /// does not continue the file.
-  bool append(wire::Chunk& c, std::string& why) {
+  /// does not continue the file or would take it past `size` (nothing of it is written then).
+  bool append(wire::Chunk& c, std::uint64_t size, std::string& why) {
     if (c.offset() != m_offset) {
       why = "chunk at offset " + std::to_string(c.offset()) + ", expected " + std::to_string(m_offset);
+      return false;
+    }
+    if (c.data().size() > size - m_offset) {
+      why = "holder sent more than " + std::to_string(size) + " bytes";
       return false;
     }
     m_out.write(c.data().data(), static_cast<std::streamsize>(c.data().size()));
@@ -105,12 +109,7 @@ std::string fetch_from(wire::Peer::Stub& stub, const std::string& name, Transfer
   std::string why;
   while (reader->Read(&chunk)) {
     const std::uint64_t added = chunk.data().size();
-    if (!t.append(chunk, why)) {
-      ctx.TryCancel();
-      break;
-    }
-    if (t.offset() > e.size) {
-      why = "holder sent more than " + std::to_string(e.size) + " bytes";
+    if (!t.append(chunk, e.size, why)) {
       ctx.TryCancel();
       break;
     }
