@@ -45,8 +45,17 @@ Topology make_erdos_renyi(std::uint32_t peers, double degree_mean, std::uint64_t
 Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::uint64_t seed);
 /// Watts-Strogatz small world (ring lattice of even degree k, rewiring probability p), via boost::small_world_iterator.
 Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double rewire, std::uint64_t seed);
+/// What loading an edge list dropped: links from a node to itself, and links listed more than
+/// once (in either direction).
+struct EdgeListStats {
+  std::size_t lines = 0;       ///< link lines read
+  std::size_t self_loops = 0;
+  std::size_t duplicates = 0;
+};
+
 /// Load a SNAP edge list ("# comment" lines, then "from<TAB or space>to" per line); links are undirected.
 /// Node ids become labels; dense ids follow first appearance order. Throws TopologyError naming file:line.
-Topology load_edge_list(const std::filesystem::path& file);
+/// `stats`, when given, receives what was dropped (scenario validation reports it).
+Topology load_edge_list(const std::filesystem::path& file, EdgeListStats* stats = nullptr);
 
 }  // namespace zonal::sim
