@@ -7,8 +7,8 @@
 # result byte for byte (every file but provenance.json). Everything is torn down on exit.
 #   tests/slurm/slurm_sweep_test.sh ZONAL_SIM_EXE SOURCE_DIR
 set -euo pipefail
-sim=$1
-src=$2
+sim=$(realpath "$1")
+src=$(realpath "$2")
 scenario="$src/tests/data/sweep12.json"
 options=(--set replications=1)   # 6 runs
 deadline_s=240
@@ -62,7 +62,7 @@ wait_for() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # munge: a private key, socket and state in $tmp (munged refuses group/world-writable paths).
-mkdir -m 700 "$tmp/munge"
+mkdir -m 711 "$tmp/munge"
 dd if=/dev/urandom of="$tmp/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$tmp/munge/munge.key"
 munged --foreground --force --key-file="$tmp/munge/munge.key" --socket="$tmp/munge/munge.socket" \
@@ -141,3 +141,13 @@ fi
 count=$(find "$tmp/out/merged/runs" -name run.json | wc -l)
 [ "$count" -eq 6 ] || { echo "slurm_sweep: merged result has $count runs, expected 6" >&2; exit 1; }
 echo "slurm_sweep: 6-task job array merged byte-identical to the serial run (${SECONDS}s)"
+
+# The shipped submitter: the same array plus a merge job that waits for it (afterok).
+(cd "$tmp/out" && ZONAL_SIM="$sim" "$src/deploy/slurm/submit" "$scenario" "$tmp/out/submitted" "${options[@]}")
+wait_for "$deadline_s" bash -c "[ -z \"\$(squeue -h 2>/dev/null)\" ]"
+if ! diff -r --exclude=provenance.json "$tmp/out/serial" "$tmp/out/submitted/merged"; then
+  echo "slurm_sweep: deploy/slurm/submit's merged result differs from the serial run" >&2
+  cat "$tmp/out/submitted/logs/merge.log" >&2 || true
+  exit 1
+fi
+echo "slurm_sweep: deploy/slurm/submit (array + dependent merge job) byte-identical too (${SECONDS}s)"
