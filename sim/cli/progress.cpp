@@ -54,6 +54,11 @@ void SweepProgress::update(std::size_t index, const Progress& p) {
   }
   if (now - m_last < std::chrono::seconds(2)) return;
   m_last = now;
+  if (p.phase == "topology") {
+    std::fprintf(stderr, "  [run %zu] topology: %.1f M of about %.1f M links\n", index, static_cast<double>(p.links) / 1e6,
+                 static_cast<double>(p.links_expected) / 1e6);
+    return;
+  }
   const double elapsed_s = std::chrono::duration<double>(now - m_start).count();
   const double f = fraction_locked();
   const std::string eta = f > 0.01 ? format_duration(elapsed_s * (1.0 - f) / f) : std::string("?");
