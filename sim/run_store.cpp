@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "output.hpp"
+#include "output_timeseries.hpp"
 #include "run_table.hpp"
 
 namespace zonal::sim {
@@ -127,6 +128,7 @@ void write_run(const fs::path& dir, const StoredRun& run, const nlohmann::ordere
       write_peers_header(o);
       write_peers_rows(o, result);
     });
+    if (!result.timeseries.windows.empty()) write_timeseries_csv(tmp / "timeseries.csv", result);
     for (const auto& writer : extra_writers) writer(tmp, result);
     write_stream(tmp / "provenance.json", [&](std::ostream& o) { o << provenance.dump(2) << "\n"; });
     if (fs::exists(final_dir)) {
