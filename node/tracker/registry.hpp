@@ -9,6 +9,7 @@
 #include <string>
 #include <variant>
 
+#include "event_sink.hpp"
 #include "tracker_config.hpp"
 #include "zonal/tracker.hpp"
 
@@ -45,7 +46,8 @@ struct RegistrySnapshot {
 
 class Registry {
  public:
-  explicit Registry(const TrackerOptions& options);
+  /// `events` (may be null) receives peer.registered, peer.expired and zones.rebalanced.
+  explicit Registry(const TrackerOptions& options, EventSink* events = nullptr);
 
   /// Admit a peer serving at `address`, calling from network host `host`. `requested` is
   /// honoured when free, already held by the same address (re-registration, e.g. after a tracker
@@ -72,7 +74,9 @@ class Registry {
   PeerId allocate(const std::string& address, std::optional<PeerId> requested, bool proven);
   std::optional<RegistryRefusal> check_limits(const std::string& host, std::optional<PeerId> replacing);
   void forget(PeerId peer);
-  void drain();
+  /// Drain the core's transmits; publish zones.rebalanced when peers other than `joining` moved
+  /// or the zone count changed.
+  void drain(PeerId joining = no_peer);
 
   std::uint32_t m_peers_max;
   std::uint32_t m_peers_per_host_max;
@@ -85,6 +89,8 @@ class Registry {
   Tracker m_core;
   std::map<PeerId, std::string> m_addresses;
   PeerId m_next_id = 0;
+  EventSink* m_events;
+  std::uint32_t m_zone_count_published = 0;
 };
 
 }  // namespace zonal::node

@@ -179,6 +179,8 @@ void Cluster::spawn_node(NodeHandle& h, std::size_t index) {
     if (h.args[a] == "--node-id") id = static_cast<std::uint32_t>(std::stoul(h.args[a + 1]));
   const auto tls = tls_args(node::node_identity_name(id), h.data_dir / "tls");
   all.insert(all.end(), tls.begin(), tls.end());
+  if (h.grpc_port != 0 && std::find(h.args.begin(), h.args.end(), "--node-id") == h.args.end())
+    all.insert(all.end(), {"--node-id", std::to_string(h.id)});  // a restart keeps its id (plaintext: asks for it)
   all.insert(all.end(), h.args.begin(), h.args.end());
   if (h.grpc_port != 0) all.insert(all.end(), {"--grpc-port", std::to_string(h.grpc_port)});  // a restart: its old place
   h.process = std::make_unique<Process>(ZONAL_NODE_EXE, all, h.log);

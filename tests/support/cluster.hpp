@@ -84,8 +84,8 @@ class Cluster {
   std::size_t start_node(const std::vector<std::string>& args = {});
   /// Send `sig` to node `i` and (for SIGKILL/SIGTERM) wait for it to exit.
   void stop_node(std::size_t i, int sig);
-  /// Start stopped node `i` again with its data dir, certificate, arguments and gRPC port (its old
-  /// place in the network); waits for ready.
+  /// Start node `i` again (after stop_node) with its data dir, certificate, arguments, id and gRPC
+  /// port (its old place in the network); waits for ready.
   void restart_node(std::size_t i);
 
   /// True when the cluster runs mutual TLS.
