@@ -20,6 +20,7 @@ ConfigSchema node_schema() {
       {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
+      {"net.latency_ms", 0, "emulated one-way latency: hold every protocol message this node sends this long (0..10000; 0: none)"},
       {"search.strategy", "zone-flood",
        "default search strategy: flood, zone-flood, random-walk, expanding-ring or chord (chord needs chord.enabled)"},
       {"search.ttl", 7, "default hop limit of a search (1..10)"},
@@ -106,6 +107,7 @@ NodeConfig parse_node_config(const Settings& s) {
   c.data_dir = s.get_string("data_dir");
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
+  c.net_latency_ms = static_cast<std::uint32_t>(s.get_uint("net.latency_ms", 0, 10'000));
   c.strategy = *strategy_from_name(
       s.get_choice("search.strategy", {"flood", "zone-flood", "random-walk", "expanding-ring", "chord"}));
   c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));

@@ -32,6 +32,7 @@ struct NodeConfig {
   std::filesystem::path data_dir = "zonal-data";
   std::string tracker_address = "127.0.0.1:7600";
   std::uint32_t rpc_timeout_ms = 2000;  ///< deadline of every outbound unary RPC
+  std::uint32_t net_latency_ms = 0;     ///< net.latency_ms: emulated delay of every protocol message sent (0 = none)
   Strategy strategy = Strategy::zone_flood;
   std::uint8_t ttl_hops = ttl_hops_default;
   SearchParams search;                  ///< search.walkers, .walk_ttl, .check_every, .ring_*: walk and ring settings

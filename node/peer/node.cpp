@@ -56,6 +56,7 @@ bool Node::start() {
   m_ids = std::make_unique<QueryIdAllocator>(m_id);
   m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, &m_metrics);
   m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events, *m_ids);
+  m_runtime->set_send_delay(std::chrono::milliseconds(m_config.net_latency_ms));
   m_server->attach(*m_runtime, m_id);
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
   m_session->set_installed_handler([this] { m_transport->retry_waiting(); });

@@ -66,9 +66,9 @@ class Node final : public NodeApi {
   /// Longest a Chord find may take (every dead node on the path costs request timeouts).
   std::chrono::microseconds chord_find_bound() const;
   std::vector<Holder> holders_of(const std::vector<FoundHit>& found, const std::vector<Holder>& skip);
-  /// Start a search and wait for its first hit (wait_all: for its end); its holders without `skip`.
-  std::vector<Holder> search_holders(const std::string& name, std::optional<std::string> strategy, bool wait_all,
-                                     const std::vector<Holder>& skip);
+  /// Wait for the first hit of `session` naming a holder other than this node and `skip`
+  /// (or its end); those holders.
+  std::vector<Holder> first_holders(const SearchSession& session, const std::vector<Holder>& skip);
   std::uint64_t core_seed(PeerId id) const;
   void register_gauges();
   /// Throw ApiError 503 when the event outbox is full: work that would emit events is refused.

@@ -184,20 +184,13 @@ std::vector<Holder> Node::holders_of(const std::vector<FoundHit>& found, const s
   return holders;
 }
 
-std::vector<Holder> Node::search_holders(const std::string& name, std::optional<std::string> strategy, bool wait_all,
-                                         const std::vector<Holder>& skip) {
-  const auto session = start_search(SearchRequest{name, std::move(strategy), std::nullopt});
-  // Holders already tried count as "no news": wait for a hit naming someone new, or the end.
+std::vector<Holder> Node::first_holders(const SearchSession& session, const std::vector<Holder>& skip) {
+  // Hits naming only this node or holders in `skip` are no news: wait for more, or the end.
   std::size_t have = 0;
   for (;;) {
-    if (wait_all) {
-      session->wait_done(session->deadline());
-    } else {
-      have = session->wait_beyond(have, session->deadline());
-    }
-    auto holders = holders_of(session->hits(), skip);
-    if (!holders.empty() && !wait_all) return holders;
-    if (wait_all || session->done() || SearchSession::Clock::now() >= session->deadline()) return holders;
+    have = session.wait_beyond(have, session.deadline());
+    auto holders = holders_of(session.hits(), skip);
+    if (!holders.empty() || session.done() || SearchSession::Clock::now() >= session.deadline()) return holders;
   }
 }
 
@@ -225,11 +218,32 @@ json Node::get(const std::string& name, std::optional<std::string> strategy, con
 }
 
 json Node::download_and_share(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress) {
-  const bool flood = strategy == std::string("flood");
-  // Start downloading on the first hit; the search keeps collecting in the background.
-  std::vector<Holder> holders = search_holders(name, strategy, false, {});
-  if (holders.empty() && !flood) holders = search_holders(name, "flood", false, {});
+  // Start downloading at the first hit; the search keeps collecting in the background.
+  auto session = start_search(SearchRequest{name, strategy, std::nullopt});
+  std::vector<Holder> holders = first_holders(*session, {});
+  if (holders.empty() && strategy != std::string("flood")) {
+    session = start_search(SearchRequest{name, "flood", std::nullopt});
+    holders = first_holders(*session, {});
+    strategy = "flood";
+  }
   if (holders.empty()) throw ApiError(404, "no holder of \"" + name + "\" found");
+  // When every holder so far failed (index records may name a holder that is gone): the next
+  // holders this search finds (or has found), then those of a `flood`; the transfer continues
+  // from the same offset.
+  std::vector<Holder> tried = holders;
+  bool flooded = strategy == std::string("flood");
+  const MoreHolders more = [&]() -> std::vector<Holder> {
+    for (;;) {
+      auto extra = first_holders(*session, tried);
+      if (!extra.empty()) {
+        tried.insert(tried.end(), extra.begin(), extra.end());
+        return extra;
+      }
+      if (flooded) return {};
+      session = start_search(SearchRequest{name, "flood", std::nullopt});
+      flooded = true;
+    }
+  };
   ActiveDownload active(m_metrics.downloads_active);
   const DownloadProgress on_bytes = [this, &name, &progress](std::uint64_t done, std::uint64_t total, std::uint64_t added) {
     m_metrics.bytes_downloaded.inc(static_cast<double>(added));
@@ -237,17 +251,7 @@ json Node::download_and_share(const std::string& name, std::optional<std::string
     if (progress) progress(done, total);
   };
   try {
-    DownloadResult r;
-    try {
-      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, on_bytes);
-    } catch (const FileError& e) {
-      // The first holders failed (index records may name a holder that is gone): look for the
-      // others with a complete flood and continue from the partial file.
-      if (e.kind != FileErrorKind::unavailable) throw;
-      const auto more = search_holders(name, "flood", true, holders);
-      if (more.empty()) throw;
-      r = download_file(name, more, m_files, m_config.rpc_timeout_ms, on_bytes);
-    }
+    const DownloadResult r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, on_bytes, more);
     share_key(r.file.key);
     json sources = json::array();
     for (const auto& s : r.sources) sources.push_back({{"peer", s.peer}, {"from_offset", s.from_offset}, {"bytes", s.bytes}});
@@ -287,7 +291,9 @@ json Node::queries() {
   json out = json::array();
   for (const auto& c : runtime().counters()) {
     out.push_back({{"query_id", c.query_id}, {"key", c.key}, {"sent", c.sent}, {"fresh", c.fresh}, {"duplicates", c.duplicates},
-                   {"hit_messages", c.hit_messages}, {"hits", c.hits}, {"holder_hits", c.holder_hits}, {"origin", c.origin}});
+                   {"hit_messages", c.hit_messages}, {"hits", c.hits}, {"holder_hits", c.holder_hits}, {"origin", c.origin},
+                   {"first_hops", c.first_hops}, {"hop_inversions", c.hop_inversions}, {"hit_arrivals", c.hit_arrivals},
+                   {"hits_dropped", c.hits_dropped}});
   }
   return {{"peer_id", m_id}, {"queries", out}};
 }
