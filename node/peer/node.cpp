@@ -127,8 +127,6 @@ void Node::register_gauges() {
                       [this] { return static_cast<double>(m_server->uploads_active()); });
   m_registry.gauge_fn("zonal_registered", "1 while registered with the tracker",
                       [this] { return m_session->status().registered ? 1.0 : 0.0; });
-  m_registry.gauge_fn("zonal_event_outbox_depth", "Events waiting in data_dir/outbox for a broker confirm",
-                      [this] { return static_cast<double>(m_events->stats().outbox_depth); });
   m_registry.gauge_fn("zonal_event_outbox_max", "Size bound of the event outbox (amqp.outbox_max; 0: AMQP off)",
                       [this] { return static_cast<double>(m_events->stats().outbox_max); });
   m_registry.gauge_fn("zonal_events_published", "Events confirmed by the broker (or logged) since start",

@@ -317,7 +317,10 @@ json Node::events(std::uint64_t after, std::uint32_t wait_ms) {
 
 json Node::downloads() { return m_downloads.list(); }
 
-std::string Node::metrics_text() { return m_registry.exposition(); }
+std::string Node::metrics_text() {
+  m_metrics.outbox_depth.set(static_cast<double>(m_events->stats().outbox_depth));  // read at each scrape
+  return m_registry.exposition();
+}
 
 json Node::readiness() {
   const SessionStatus t = m_session->status();
