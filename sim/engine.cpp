@@ -30,6 +30,7 @@ PeerConfig peer_config(const Scenario& sc) {
   c.seen_capacity = sc.search.seen_capacity;
   c.publish_replicas = sc.zones.publish_replicas;
   c.zone_placement = sc.zones.placement;
+  c.zone_entry = sc.zones.entry;
   c.query_timeout_us = static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
   return c;
 }
