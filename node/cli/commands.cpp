@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -112,12 +113,16 @@ int cmd_files(const Target& t, std::ostream& out) {
   });
 }
 
-int cmd_search(const Target& t, const std::string& name, const std::string& strategy, unsigned ttl, std::ostream& out) {
+int cmd_search(const Target& t, const std::string& name, const std::string& strategy, unsigned ttl, std::ostream& out,
+               const std::string& wait) {
   std::string target = "/api/search?name=" + url_encode(name);
   if (!strategy.empty()) target += "&strategy=" + url_encode(strategy);
   if (ttl != 0) target += "&ttl=" + std::to_string(ttl);
+  if (!wait.empty()) target += "&wait=" + url_encode(wait);
   return run(t, out, "GET", target, nullptr, [&](const json& r) {
-    out << r["hits"].size() << " hit(s) for \"" << name << "\" (" << r["strategy"].get<std::string>() << ")\n";
+    out << r["hits"].size() << " hit(s) for \"" << name << "\" (" << r["strategy"].get<std::string>();
+    if (!r.value("complete", true)) out << "; answered at the first hit, --wait all collects every hit";
+    out << ")\n";
     print_hits(r["hits"], out);
   });
 }
@@ -159,6 +164,16 @@ int cmd_upload(const Target& t, const std::string& name, std::ostream& out) {
   return run(t, out, "POST", "/api/store", json{{"name", name}}, [&](const json& r) {
     out << "\"" << name << "\" stored on peer " << r["stored_on"] << " (" << r["address"].get<std::string>() << "), home zone "
         << r["zone"] << '\n';
+  });
+}
+
+int cmd_ui(const Target& t, std::ostream& out) {
+  const char* token = std::getenv("ZONAL_REST_TOKEN");
+  return run(t, out, "GET", "/api/status", nullptr, [&](const json& r) {
+    std::string url = "http://" + t.node + "/";
+    if (token != nullptr && *token != '\0') url += "#token=" + std::string(token);
+    out << url << '\n';
+    if (!t.json) out << "(node " << r["id"] << "; open it in a browser on this host)\n";
   });
 }
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "events_command.hpp"
 #include "interactive.hpp"
 
 int main(int argc, char** argv) {
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
   search->add_option("name", name, "file name")->required();
   search->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord (default: the node's)");
   search->add_option("--ttl", ttl, "hop limit 1..10 (default: the node's)")->check(CLI::Range(1, 10));
+  std::string wait;
+  search->add_option("--wait", wait, "first (default: answer at the first hit), all (the whole search window) or milliseconds");
   auto* get = app.add_subcommand("get", "search, download from the holders, verify SHA-256 and share");
   get->add_option("name", name, "file name")->required();
   get->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord");
@@ -33,15 +36,27 @@ int main(int argc, char** argv) {
   auto* upload = app.add_subcommand("upload", "send a shared file into the network (a copy goes to its home zone)");
   upload->add_option("name", name, "name of a file this node shares")->required();
   auto* interactive = app.add_subcommand("interactive", "menu-driven session");
+  EventsOptions ev;
+  auto* events = app.add_subcommand("events", "print the nodes' events from RabbitMQ (default: the durable queue file_notifications)");
+  events->add_option("--amqp-url", ev.amqp_url, "broker URL")->capture_default_str();
+  events->add_option("--queue", ev.queue, "durable queue to consume; each printed event is acknowledged (removed)")->capture_default_str();
+  events->add_option("--bind", ev.bind, "instead: a private queue bound to --exchange with this pattern, e.g. '#' (every event from now on)");
+  events->add_option("--exchange", ev.exchange, "topic exchange for --bind")->capture_default_str();
+  events->add_option("--count", ev.count, "stop after this many events (0: never)");
+  events->add_option("--idle-s", ev.idle_s, "stop after this many seconds without an event (0: never)");
+  events->add_flag("--json", ev.json, "print raw JSON bodies");
+  auto* ui = app.add_subcommand("ui", "print the URL of the node's web page (with its API token)");
   CLI11_PARSE(app, argc, argv);
   if (*status) return cmd_status(t, std::cout);
   if (*peers) return cmd_peers(t, std::cout);
   if (*zones) return cmd_zones(t, std::cout);
   if (*files) return cmd_files(t, std::cout);
-  if (*search) return cmd_search(t, name, strategy, ttl, std::cout);
+  if (*search) return cmd_search(t, name, strategy, ttl, std::cout, wait);
   if (*get) return cmd_get(t, name, strategy, std::cout);
   if (*share) return cmd_share(t, name, std::cout);
   if (*upload) return cmd_upload(t, name, std::cout);
   if (*interactive) return run_interactive(t, std::cin, std::cout);
+  if (*events) return cmd_events(ev, std::cout);
+  if (*ui) return cmd_ui(t, std::cout);
   return 2;
 }

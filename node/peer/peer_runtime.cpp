@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "io_loop.hpp"
+#include "zonal/strategy.hpp"
 #include "zonal/peer.hpp"
 
 namespace zonal::node {
@@ -17,20 +18,23 @@ struct PeerRuntime::Impl {
     FileKey key = 0;
     SearchOutcome outcome;
     std::function<void(SearchOutcome)> done;
+    std::function<void(const SearchHit&)> on_hit;
   };
 
-  Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e)
-      : peer(id, config, seed), transport(t), events(e), timer(loop.io()) {}
+  Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e, QueryIdAllocator& i)
+      : peer(id, config, seed), transport(t), events(e), ids(i), timer(loop.io()) {}
 
   MonotonicClock clock;
   Peer peer;
   Transport& transport;
   EventSink& events;
+  QueryIdAllocator& ids;
   IoLoop loop;
   asio::steady_timer timer;
   QueryStats stats;
   std::unordered_map<QueryId, PendingSearch> searches;
   std::optional<TimeUs> armed_us;
+  std::chrono::milliseconds send_delay{0};
 
   template <class Fn>
   auto call(Fn fn, std::chrono::milliseconds wait = std::chrono::seconds(5)) {
@@ -38,6 +42,7 @@ struct PeerRuntime::Impl {
   }
 
   void drain();
+  void send(PeerId to, const Message& msg);
   void on_event(const PeerEvent& ev);
   void arm_timer();
   void fail_all(const std::string& why);
@@ -50,10 +55,18 @@ void PeerRuntime::Impl::drain() {
     } else if (const auto* h = std::get_if<QueryHit>(&t->msg)) {
       if (auto* c = stats.find(h->query_id)) ++c->hit_messages;
     }
-    transport.send(t->to, t->msg);
+    send(t->to, t->msg);
   }
   while (auto ev = peer.poll_event()) on_event(*ev);
   arm_timer();
+}
+
+void PeerRuntime::Impl::send(PeerId to, const Message& msg) {
+  if (send_delay.count() == 0) return transport.send(to, msg);
+  auto timer = std::make_shared<asio::steady_timer>(loop.io(), send_delay);
+  timer->async_wait([this, timer, to, msg](const boost::system::error_code& ec) {
+    if (!ec) transport.send(to, msg);  // cancelled only when the loop stops
+  });
 }
 
 void PeerRuntime::Impl::on_event(const PeerEvent& ev) {
@@ -61,8 +74,11 @@ void PeerRuntime::Impl::on_event(const PeerEvent& ev) {
     auto& c = stats.at(hit->query_id, hit->key);
     ++c.hits;
     c.holder_hits += hit->holder == hit->responder;
-    if (auto it = searches.find(hit->query_id); it != searches.end())
-      it->second.outcome.hits.push_back(SearchHit{hit->holder, hit->responder, hit->hops, hit->elapsed_us / 1000.0});
+    if (auto it = searches.find(hit->query_id); it != searches.end()) {
+      const SearchHit h{hit->holder, hit->responder, hit->hops, hit->elapsed_us / 1000.0};
+      it->second.outcome.hits.push_back(h);
+      if (it->second.on_hit) it->second.on_hit(h);
+    }
   } else if (const auto* done = std::get_if<QueryDoneEvent>(&ev)) {
     auto it = searches.find(done->query_id);
     if (it == searches.end()) return;
@@ -107,10 +123,14 @@ void PeerRuntime::Impl::fail_all(const std::string& why) {
 }
 
 PeerRuntime::PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport,
-                         EventSink& events)
-    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events)) {}
+                         EventSink& events, QueryIdAllocator& ids)
+    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events, ids)) {}
 
 PeerRuntime::~PeerRuntime() { stop(); }
+
+void PeerRuntime::set_send_delay(std::chrono::milliseconds delay) {
+  m_impl->loop.post([impl = m_impl.get(), delay] { impl->send_delay = delay; });
+}
 
 void PeerRuntime::stop() {
   m_impl->loop.stop([impl = m_impl.get()] {
@@ -126,8 +146,15 @@ std::optional<Arrival> PeerRuntime::deliver(PeerId from, const Message& msg, std
         const Arrival a = m.peer.handle_message(m.clock.now_us(), from, msg);
         if (const auto* q = std::get_if<Query>(&msg)) {
           auto& c = m.stats.at(q->query_id, q->key);
-          c.fresh += a == Arrival::fresh;
+          if (a == Arrival::fresh) ++c.fresh, c.first_hops = q->hops;
           c.duplicates += a == Arrival::duplicate;
+          // A copy that travelled fewer links than the first one overtook nothing: arrival order
+          // differed from hop order (what a constant-latency simulation assumes).
+          c.hop_inversions += a == Arrival::duplicate && c.fresh > 0 && q->hops < c.first_hops;
+        } else if (const auto* h = std::get_if<QueryHit>(&msg)) {
+          auto& c = m.stats.at(h->query_id, 0);
+          ++c.hit_arrivals;
+          c.hits_dropped += a == Arrival::dropped;
         } else if (const auto* w = std::get_if<Walk>(&msg)) {  // walkers: revisits count as duplicates
           auto& c = m.stats.at(w->query_id, w->key);
           c.fresh += a == Arrival::fresh;
@@ -146,18 +173,30 @@ void PeerRuntime::share(FileKey key) {
   });
 }
 
-void PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done) {
-  if (m_impl->loop.stopped()) return done(SearchOutcome{0, {}, "node is shutting down"});
-  m_impl->loop.post([impl = m_impl.get(), key, strategy, params, done = std::move(done)]() mutable {
+QueryId PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done,
+                            std::function<void(const SearchHit&)> on_hit) {
+  params.ttl_hops = std::min(params.ttl_hops, ttl_hops_max);
+  const QueryId id = m_impl->ids.take(search_id_count(strategy, params));
+  if (m_impl->loop.stopped()) {
+    done(SearchOutcome{id, {}, "node is shutting down"});
+    return id;
+  }
+  m_impl->loop.post([impl = m_impl.get(), id, key, strategy, params, done = std::move(done), on_hit = std::move(on_hit)]() mutable {
     Impl& m = *impl;
-    const TimeUs now = m.clock.now_us();
-    // Register the pending search before the core can report on it (the id is the next counter value).
-    const QueryId id = m.peer.search(now, key, strategy, params);
-    auto& c = m.stats.at(id, key);
+    // Register the pending search before the core can report on it.
+    m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done), std::move(on_hit)});
+    const QueryId ran = m.peer.search_with_ids(m.clock.now_us(), key, strategy, params, id);
+    if (ran != id) {  // cannot happen with the node's allocator; keep the caller's id mapped anyway
+      auto node = m.searches.extract(id);
+      node.key() = ran;
+      node.mapped().outcome.query_id = ran;
+      m.searches.insert(std::move(node));
+    }
+    auto& c = m.stats.at(ran, key);
     c.origin = true;
-    m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done)});
     m.drain();
   });
+  return id;
 }
 
 void PeerRuntime::install_directory(std::shared_ptr<const ZoneDirectory> directory, std::vector<PeerId> overlay,
