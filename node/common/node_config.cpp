@@ -33,8 +33,11 @@ ConfigSchema node_schema() {
       {"search.ring_step", 2, "expanding-ring: TTL added per ring (1..10)"},
       {"search.ring_wait_ms", 1000, "expanding-ring: wait for a hit before the next ring, milliseconds"},
       {"search.seen_capacity", 4096, "query ids remembered for duplicate detection"},
-      {"zones.placement", "rendezvous", "home-zone member choice: rendezvous or random"},
-      {"zones.publish_replicas", 2, "home-zone members that receive each index record"},
+      {"zones.placement", zone_placement_name(PeerConfig{}.zone_placement), "home-zone member choice: rendezvous or random"},
+      {"zones.publish_replicas", PeerConfig{}.publish_replicas, "home-zone members that receive each index record"},
+      {"zones.entry", zone_entry_name(PeerConfig{}.zone_entry),
+       "rendezvous: record keeper a search contacts: top (the highest-scoring) or any-keeper (one of the "
+       "zones.publish_replicas keepers, chosen per search)"},
       {"chord.enabled", false, "also run a Chord node: join the ring, store shared files on it, answer chord searches"},
       {"chord.id_bits", 64, "bits of Chord ids (1..64); every node of a ring must use the same value"},
       {"chord.successors", 8, "successor-list length (1..32)"},
@@ -132,6 +135,8 @@ NodeConfig parse_node_config(const Settings& s) {
   c.peer.seen_capacity = static_cast<std::uint32_t>(s.get_uint("search.seen_capacity", 1, 10'000'000));
   c.peer.zone_placement = s.get_choice("zones.placement", {"rendezvous", "random"}) == "random"
                               ? ZonePlacement::random : ZonePlacement::rendezvous;
+  c.peer.zone_entry = s.get_choice("zones.entry", {"top", "any-keeper"}) == "any-keeper" ? ZoneEntry::any_keeper
+                                                                                          : ZoneEntry::top;
   c.peer.publish_replicas = static_cast<std::uint32_t>(s.get_uint("zones.publish_replicas", 1, 64));
   parse_chord(s, c);
   if (c.strategy == Strategy::chord && !c.chord.enabled) s.fail("search.strategy", "chord needs chord.enabled true");
