@@ -52,7 +52,7 @@ class NodeFailure : public ::testing::Test {
 
   /// Holders a `strategy` search from node `from` finds for `name`.
   std::set<std::uint32_t> holders_found(std::size_t from, const std::string& name, const std::string& strategy) {
-    const auto r = c().rest(from, "GET", "/api/search?name=" + name + "&strategy=" + strategy);
+    const auto r = c().rest(from, "GET", "/api/search?wait=all&name=" + name + "&strategy=" + strategy);  // every holder, not the first
     std::set<std::uint32_t> out;
     for (const auto& h : r.body["hits"]) out.insert(h["holder"].get<std::uint32_t>());
     return out;
