@@ -24,8 +24,8 @@ constexpr Strategy walk = Strategy::random_walk;
 constexpr Strategy ring = Strategy::expanding_ring;
 constexpr Strategy chord = Strategy::chord;
 
-const std::array<Use, 13>& uses() {
-  static const std::array<Use, 13> table{{
+const std::array<Use, 14>& uses() {
+  static const std::array<Use, 14> table{{
       {"search.ttl", {flood, zone_flood, ring}},
       {"search.seen_capacity", {flood, zone_flood, walk, ring}},
       {"search.walkers", {walk}},
@@ -37,6 +37,7 @@ const std::array<Use, 13>& uses() {
       {"zones.degree", {zone_flood}},
       {"zones.publish_replicas", {zone_flood}},
       {"zones.links_seed", {zone_flood}},
+      {"zones.entry", {zone_flood}},
       {"topology", {flood, walk, ring}},  // zone-flood travels on zone links; Chord on its ring
       {"chord", {chord}},
   }};

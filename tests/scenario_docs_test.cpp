@@ -37,6 +37,7 @@ const std::map<std::string, Get>& readers() {
       {"zones.degree", [](const ScenarioPlan& p) { return first(p).zones.degree; }},
       {"zones.placement", [](const ScenarioPlan& p) { return static_cast<int>(first(p).zones.placement); }},
       {"zones.publish_replicas", [](const ScenarioPlan& p) { return first(p).zones.publish_replicas; }},
+      {"zones.entry", [](const ScenarioPlan& p) { return static_cast<int>(first(p).zones.entry); }},
       {"latency.kind", [](const ScenarioPlan& p) { return static_cast<int>(first(p).latency.kind); }},
       {"latency.mean_ms", [](const ScenarioPlan& p) { return first(p).latency.mean_ms; }},
       {"latency.min_ms", [](const ScenarioPlan& p) { return first(p).latency.min_ms; }},

@@ -66,7 +66,7 @@ TEST(ScenarioVariants, RejectedInputsNameTheirPath) {
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"variants": [{"label": "a"}]}})"),
             "sweep.variants[0]: must set at least one parameter path");
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"variants": [{"search.bogus": 1}]}})"),
-            "sweep.variants[0].search.bogus: unknown key (expected a parameter path such as search.ttl)");
+            "sweep.variants[0].search.bogus: unknown key \"bogus\" in section search");
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"variants": [{"seed": 1}]}})").rfind("sweep.variants[0].seed: cannot be swept", 0),
             0u);
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"variants": [{"search": {}, "search.ttl": 3}]}})"),
