@@ -10,6 +10,7 @@
 
 #include "memory_tuning.hpp"
 #include "output.hpp"
+#include "output_timeseries.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
 #include "summary.hpp"
@@ -122,7 +123,9 @@ int main(int argc, char** argv) {
     const auto summary = zonal::sim::summary_json(plan.name, plan.seed, results);
     zonal::sim::write_results(out, summary, results);
     zonal::sim::print_table(std::cout, summary);
-    std::cout << "results: " << out << "/{summary.json,queries.csv,peers.csv,messages.svg}\n";
+    std::cout << "results: " << out << "/{summary.json,queries.csv,peers.csv"
+              << (zonal::sim::has_timeseries(results) ? ",timeseries.csv" : "") << "}; figures: scripts/plot " << out
+              << "\n";
   } catch (const zonal::sim::TopologyError& e) {
     std::cerr << "zonal-sim: topology: " << e.what() << "\n";
     return exit_bad_scenario;

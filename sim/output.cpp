@@ -10,7 +10,6 @@
 #include <stdexcept>
 
 #include "output_timeseries.hpp"
-#include "plot_svg.hpp"
 #include "zonal/strategy.hpp"
 
 namespace zonal::sim {
@@ -61,7 +60,14 @@ std::filesystem::path normalised(const std::filesystem::path& dir) {
   return p;
 }
 
-// `dir` holds a previous result (checked by output_dir_problem), so removing it loses nothing else.
+/// True for the files scripts/plot writes into figures/.
+bool figure_file(const std::filesystem::directory_entry& entry) {
+  const std::string ext = entry.path().extension().string();
+  return entry.is_regular_file() && (ext == ".png" || ext == ".svg" || ext == ".pdf");
+}
+
+// `dir` holds a previous result (checked by output_dir_problem), so removing it loses nothing
+// else; its figures belong to the old results and go with them.
 void replace_dir(const std::filesystem::path& tmp, const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   const fs::path old = private_sibling(dir, "old");
@@ -69,8 +75,26 @@ void replace_dir(const std::filesystem::path& tmp, const std::filesystem::path& 
   fs::rename(tmp, dir);
   if (fs::exists(old)) {
     for (const char* f : result_files) fs::remove(old / f);
+    if (fs::is_directory(old / figures_dir)) {
+      for (const auto& entry : fs::directory_iterator(old / figures_dir)) {
+        if (figure_file(entry)) fs::remove(entry.path());
+      }
+      fs::remove(old / figures_dir);
+    }
     fs::remove(old);
   }
+}
+
+/// Why the figures/ directory of a previous result is not only figures, or "".
+std::string figures_problem(const std::filesystem::path& figures) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(figures, ec)) {
+    if (!figure_file(entry)) {
+      return figures.string() + ": holds \"" + entry.path().filename().string() +
+             "\", not a figure; choose an empty or new directory";
+    }
+  }
+  return ec ? figures.string() + ": cannot list: " + ec.message() : std::string();
 }
 
 }  // namespace
@@ -132,6 +156,10 @@ std::string output_dir_problem(const std::filesystem::path& dir) {
   if (!fs::is_directory(status)) return target.string() + ": exists and is not a directory";
   for (const auto& entry : fs::directory_iterator(target, ec)) {
     const std::string name = entry.path().filename().string();
+    if (name == figures_dir && entry.is_directory()) {
+      if (std::string problem = figures_problem(entry.path()); !problem.empty()) return problem;
+      continue;
+    }
     const bool ours = std::find(std::begin(result_files), std::end(result_files), name) != std::end(result_files);
     if (!ours || !entry.is_regular_file())
       return target.string() + ": not empty and not a zonal result (it holds \"" + name +
@@ -154,7 +182,6 @@ void write_results(const std::filesystem::path& dir, const nlohmann::ordered_jso
     write_file(tmp / "summary.json", summary.dump(2) + "\n");
     write_stream_file(tmp / "queries.csv", [&](std::ostream& o) { write_queries_csv(o, runs); });
     write_stream_file(tmp / "peers.csv", [&](std::ostream& o) { write_peers_csv(o, runs); });
-    write_file(tmp / "messages.svg", messages_svg(summary));
     if (has_timeseries(runs)) write_timeseries_csv(tmp / "timeseries.csv", runs);
     replace_dir(tmp, target);
   } catch (...) {

@@ -1,7 +1,7 @@
 #pragma once
-/// Result files of a scenario: summary.json, queries.csv, peers.csv, messages.svg (and
-/// timeseries.csv with output.timeseries_ms), written
-/// into a temporary directory and renamed into place, so a failed run leaves nothing half-written.
+/// Result files of a scenario: summary.json, queries.csv, peers.csv (and timeseries.csv with
+/// output.timeseries_ms), written into a temporary directory and renamed into place, so a failed
+/// run leaves nothing half-written. Figures (figures/) are scripts/plot's business.
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -13,12 +13,15 @@
 
 namespace zonal::sim {
 
-/// Names of the files a result directory holds.
-inline constexpr const char* result_files[] = {"summary.json", "queries.csv", "peers.csv", "messages.svg",
-                                               "timeseries.csv"};
+/// Names of the files a result directory holds (messages.svg: written by earlier versions).
+inline constexpr const char* result_files[] = {"summary.json", "queries.csv", "peers.csv", "timeseries.csv",
+                                               "messages.svg"};
+/// The directory of scripts/plot's figures inside a result (only .png, .svg and .pdf files).
+inline constexpr const char* figures_dir = "figures";
 
 /// Why `dir` cannot receive results, or an empty string when it can: it must be absent, an
-/// empty directory, or a previous result (nothing but result_files). Call before running.
+/// empty directory, or a previous result (nothing but result_files and figures_dir). Call
+/// before running.
 std::string output_dir_problem(const std::filesystem::path& dir);
 
 /// Write every file for `runs` (sweep points x replications) into `dir`, replacing it atomically.
