@@ -32,6 +32,9 @@ PeerConfig peer_config(const Scenario& sc) {
   c.publish_replicas = sc.zones.publish_replicas;
   c.zone_placement = sc.zones.placement;
   c.query_timeout_us = static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
+  // Simulated peers are honest: the receive-side caps against hostile peers never bind.
+  c.walk_ttl_hops_max = sc.search.walk_ttl_hops;
+  c.parked_walks_max = std::numeric_limits<std::uint32_t>::max();
   return c;
 }
 
@@ -57,11 +60,13 @@ std::optional<QueryId> search_message_id(const Message& msg) {
 
 class Simulation {
  public:
-  Simulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress)
+  Simulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress,
+             const DeliveryTap& tap)
       : m_sc(sc),
         m_seed(seed),
         m_labels(topo.labels),
         m_progress(progress),
+        m_tap(tap),
         m_tracker_id(static_cast<PeerId>(topo.peer_count())),
         m_tracker(m_tracker_id, tracker_config(sc)),
         m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
@@ -115,6 +120,7 @@ class Simulation {
   std::uint64_t m_seed;
   std::vector<std::uint64_t> m_labels;  // edge-list node ids; empty = dense ids
   const ProgressFn& m_progress;
+  const DeliveryTap& m_tap;
   PeerId m_tracker_id;
   Tracker m_tracker;
   Network m_network;
@@ -307,6 +313,7 @@ void Simulation::deliver_run(const Event& e, std::span<const PeerId> to) {
     }
     const Arrival arrival = m_peers[dest].handle_message(m_now, e.from, e.msg);
     if (m_measuring) {
+      if (m_tap) m_tap(e.from, dest, e.msg, arrival);
       ++m_received[dest];
       if (record != nullptr) {
         record->reached += arrival == Arrival::fresh;
@@ -563,15 +570,15 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed) {
 }
 
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
-                          const ProgressFn& progress) {
+                          const ProgressFn& progress, const DeliveryTap& tap) {
   if (scenario.search.strategy == Strategy::chord) {
     return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
   }
-  Simulation sim(scenario, seed, topology, progress);
+  Simulation sim(scenario, seed, topology, progress, tap);
   return sim.run();
 }
 
-RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress) {
+RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress, const DeliveryTap& tap) {
   if (scenario.search.strategy == Strategy::chord) {
     // Chord ignores the overlay: only an edge list's node labels (its peer addresses) are needed.
     if (scenario.topology.kind != TopologyKind::edge_list) {
@@ -582,7 +589,7 @@ RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const Pro
   }
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
   auto topology = std::make_unique<Topology>(build_topology(scenario, seed));
-  Simulation sim(scenario, seed, *topology, progress);
+  Simulation sim(scenario, seed, *topology, progress, tap);
   topology.reset();  // peers hold their own neighbour lists now
   return sim.run();
 }

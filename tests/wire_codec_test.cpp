@@ -63,7 +63,8 @@ TEST(WireCodecRoundTrip, QueryEveryStrategyAndScopeAndLimits) {
   for (auto strategy : {zonal::Strategy::flood, zonal::Strategy::zone_flood, zonal::Strategy::random_walk,
                         zonal::Strategy::expanding_ring}) {
     for (auto scope : {zonal::Scope::overlay, zonal::Scope::zone, zonal::Scope::zone_entry}) {
-      zonal::Query q{~std::uint64_t{0}, ~std::uint64_t{0}, 0xFFFFFFFEu, zonal::ttl_hops_max, 255,
+      // The largest query id in use: origin 0xFFFFFFFE (0xFFFFFFFF is the reserved no_peer).
+      zonal::Query q{~std::uint64_t{0} - (std::uint64_t{1} << 32), ~std::uint64_t{0}, 0xFFFFFFFEu, zonal::ttl_hops_max, 255,
                      strategy, scope};
       const auto d = round_trip(0, q);
       const auto* got = std::get_if<zonal::Query>(&d.msg);
@@ -157,6 +158,20 @@ TEST(WireCodecReject, WalkFieldsOutOfRange) {
   auto hit = zonal::wire::encode(2, zonal::QueryHit{1, 3, 2, 1, 4});
   hit.mutable_query_hit()->set_relays_left(65536);
   EXPECT_EQ(error_of(hit), "query_hit.relays_left: 65536 exceeds maximum 65535");
+}
+
+TEST(WireCodecReject, ReservedQueryIds) {
+  auto q = query_envelope();
+  q.mutable_query()->set_query_id(0);
+  EXPECT_EQ(error_of(q), "query.query_id: 0 is reserved (no peer uses it)");
+  q.mutable_query()->set_query_id((std::uint64_t{0xFFFFFFFFu} << 32) | 3);
+  EXPECT_EQ(error_of(q), "query.query_id: origin (upper 32 bits) is the reserved no_peer id");
+  auto hit = zonal::wire::encode(2, zonal::QueryHit{1, 3, 2, 1, 4});
+  hit.mutable_query_hit()->set_query_id(0);
+  EXPECT_EQ(error_of(hit), "query_hit.query_id: 0 is reserved (no peer uses it)");
+  auto walk = zonal::wire::encode(2, zonal::Walk{(std::uint64_t{4} << 32) | 1, 7, 3, 10, 4});
+  walk.mutable_walk()->set_query_id(0);
+  EXPECT_EQ(error_of(walk), "walk.query_id: 0 is reserved (no peer uses it)");
 }
 
 TEST(WireCodecRoundTrip, Publish) {

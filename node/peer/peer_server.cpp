@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "grpc_code.hpp"
 #include "grpc_options.hpp"
 #include "grpc_status.hpp"
 #include "safe_name.hpp"
@@ -54,36 +55,39 @@ struct ActiveCount {
 
 class PeerService final : public wire::Peer::Service {
  public:
-  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e) : m_config(c), m_files(f), m_events(e) {}
+  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m) : m_config(c), m_files(f), m_events(e), m_metrics(m) {}
 
   void attach(PeerRuntime& runtime, PeerId self) {
     m_self = self;
     m_runtime.store(&runtime);
   }
 
-  grpc::Status Deliver(grpc::ServerContext*, const wire::Envelope* req, wire::Ack* reply) override {
+  grpc::Status deliver_impl(grpc::ServerContext*, const wire::Envelope* req, wire::Ack* reply) {
     const auto decoded = wire::decode(*req);
     if (!decoded) {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    m_metrics.in(decoded.value->msg).inc();
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
+    if (*arrival == Arrival::duplicate) m_metrics.duplicates.inc();
     reply->set_arrival(to_wire(*arrival));
     return grpc::Status::OK;
   }
 
   void attach_chord(ChordRuntime& chord) { m_chord.store(&chord); }
 
-  grpc::Status Chord(grpc::ServerContext*, const wire::ChordEnvelope* req, wire::Ack* reply) override {
+  grpc::Status chord_impl(grpc::ServerContext*, const wire::ChordEnvelope* req, wire::Ack* reply) {
     if (!m_config.chord.enabled) return {grpc::StatusCode::FAILED_PRECONDITION, "chord is not enabled on this node (chord.enabled false)"};
     const auto decoded = wire::decode_chord(*req, m_config.chord.core.id_bits);
     if (!decoded) {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    m_metrics.in(decoded.value->msg).inc();
     ChordRuntime* chord = m_chord.load();
     if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
     const auto arrival = chord->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
@@ -92,7 +96,7 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Ping(grpc::ServerContext*, const wire::PingRequest* req, wire::PingReply* reply) override {
+  grpc::Status ping_impl(grpc::ServerContext*, const wire::PingRequest* req, wire::PingReply* reply) {
     if (req->from() > 0xFFFFFFFFull) return {grpc::StatusCode::INVALID_ARGUMENT, "from: exceeds the 32-bit id range"};
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
@@ -105,7 +109,7 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status FileInfo(grpc::ServerContext*, const wire::FileInfoRequest* req, wire::FileEntry* reply) override {
+  grpc::Status file_info_impl(grpc::ServerContext*, const wire::FileInfoRequest* req, wire::FileEntry* reply) {
     if (auto p = file_name_problem(req->name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
     const auto f = m_files.find(req->name());
     if (!f) return {grpc::StatusCode::NOT_FOUND, "name: \"" + req->name() + "\" is not shared here"};
@@ -113,12 +117,12 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ListFiles(grpc::ServerContext*, const wire::ListFilesRequest*, wire::ListFilesReply* reply) override {
+  grpc::Status list_files_impl(grpc::ServerContext*, const wire::ListFilesRequest*, wire::ListFilesReply* reply) {
     for (const auto& f : m_files.list()) fill_entry(f, reply->add_files());
     return grpc::Status::OK;
   }
 
-  grpc::Status Fetch(grpc::ServerContext* ctx, const wire::FetchRequest* req, grpc::ServerWriter<wire::Chunk>* out) override {
+  grpc::Status fetch_impl(grpc::ServerContext* ctx, const wire::FetchRequest* req, grpc::ServerWriter<wire::Chunk>* out) {
     if (auto p = file_name_problem(req->name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
     const auto f = m_files.find(req->name());
     if (!f) return {grpc::StatusCode::NOT_FOUND, "name: \"" + req->name() + "\" is not shared here"};
@@ -147,11 +151,12 @@ class PeerService final : public wire::Peer::Service {
       }
       pace(m_config.upload_rate_bytes_per_s, offset - req->offset(), start);
       if (!out->Write(chunk)) return {grpc::StatusCode::CANCELLED, "client went away"};
+      m_metrics.bytes_served.inc(static_cast<double>(want));
     } while (offset < f->size);
     return grpc::Status::OK;
   }
 
-  grpc::Status Store(grpc::ServerContext*, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) override {
+  grpc::Status store_impl(grpc::ServerContext*, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) {
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     try {
@@ -167,10 +172,25 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
+  // The service's methods: each one's status is counted in zonal_grpc_errors_total when not OK.
+  grpc::Status Deliver(grpc::ServerContext* ctx, const wire::Envelope* req, wire::Ack* reply) override { return counted("Peer/Deliver", deliver_impl(ctx, req, reply)); }
+  grpc::Status Chord(grpc::ServerContext* ctx, const wire::ChordEnvelope* req, wire::Ack* reply) override { return counted("Peer/Chord", chord_impl(ctx, req, reply)); }
+  grpc::Status Ping(grpc::ServerContext* ctx, const wire::PingRequest* req, wire::PingReply* reply) override { return counted("Peer/Ping", ping_impl(ctx, req, reply)); }
+  grpc::Status FileInfo(grpc::ServerContext* ctx, const wire::FileInfoRequest* req, wire::FileEntry* reply) override { return counted("Peer/FileInfo", file_info_impl(ctx, req, reply)); }
+  grpc::Status ListFiles(grpc::ServerContext* ctx, const wire::ListFilesRequest* req, wire::ListFilesReply* reply) override { return counted("Peer/ListFiles", list_files_impl(ctx, req, reply)); }
+  grpc::Status Fetch(grpc::ServerContext* ctx, const wire::FetchRequest* req, grpc::ServerWriter<wire::Chunk>* out) override { return counted("Peer/Fetch", fetch_impl(ctx, req, out)); }
+  grpc::Status Store(grpc::ServerContext* ctx, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) override { return counted("Peer/Store", store_impl(ctx, in, reply)); }
+
  private:
+  grpc::Status counted(const char* method, grpc::Status status) {
+    if (!status.ok()) m_metrics.grpc_errors.with({"server", method, grpc_code_name(status.error_code())}).inc();
+    return status;
+  }
+
   const NodeConfig& m_config;
   SharedDir& m_files;
   EventSink& m_events;
+  NodeMetrics& m_metrics;
   std::atomic<PeerRuntime*> m_runtime{nullptr};
   std::atomic<ChordRuntime*> m_chord{nullptr};
   std::atomic<PeerId> m_self{no_peer};
@@ -185,11 +205,11 @@ struct PeerServer::Impl {
   PeerService service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
-  Impl(const NodeConfig& c, SharedDir& f, EventSink& e) : service(c, f, e) {}
+  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m) : service(c, f, e, m) {}
 };
 
-PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events)
-    : m_impl(std::make_unique<Impl>(config, files, events)) {
+PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics)
+    : m_impl(std::make_unique<Impl>(config, files, events, metrics)) {
   m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port);
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
@@ -29,7 +30,43 @@ int hex_value(char c) {
 }
 
 HttpResponse error_response(int status, const std::string& message) {
-  return HttpResponse{status, {{"error", message}}};
+  HttpResponse r;
+  r.status = status;
+  r.body = {{"error", message}};
+  return r;
+}
+
+/// A ResponseStream over the session's socket.
+class SocketStream final : public ResponseStream {
+ public:
+  explicit SocketStream(tcp::socket& socket) : m_socket(socket) {}
+  bool write(std::string_view bytes) override {
+    if (m_failed) return false;
+    beast::error_code ec;
+    asio::write(m_socket, asio::buffer(bytes.data(), bytes.size()), ec);
+    m_failed = static_cast<bool>(ec);
+    return !m_failed;
+  }
+
+ private:
+  tcp::socket& m_socket;
+  bool m_failed = false;
+};
+
+/// Send `out`'s headers and run its stream on `socket`; the connection is closed afterwards.
+void write_streamed(tcp::socket& socket, const HttpResponse& out) {
+  http::response<http::empty_body> res{static_cast<http::status>(out.status), 11};
+  res.set(http::field::content_type, out.content_type);
+  res.set(http::field::server, "zonal-node");
+  res.set(http::field::cache_control, "no-cache");
+  res.keep_alive(false);  // the body ends when the connection closes
+  http::response_serializer<http::empty_body> serializer{res};
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);  // each event leaves at once (no Nagle wait for an ACK)
+  http::write_header(socket, serializer, ec);
+  if (ec) return;
+  SocketStream stream(socket);
+  out.stream(stream);
 }
 
 }  // namespace
@@ -119,11 +156,15 @@ void HttpServer::Impl::session(std::shared_ptr<tcp::socket> socket) {
       out = dispatch(parser.get());
       keep_alive = parser.get().keep_alive();
     }
+    if (out.stream) {
+      write_streamed(*socket, out);
+      break;
+    }
     http::response<http::string_body> res{static_cast<http::status>(out.status), 11};
-    res.set(http::field::content_type, "application/json");
+    res.set(http::field::content_type, out.content_type);
     res.set(http::field::server, "zonal-node");
     res.keep_alive(keep_alive);
-    res.body() = out.body.dump(2) + "\n";
+    res.body() = out.text ? *out.text : out.body.dump(2) + "\n";
     res.prepare_payload();
     http::write(*socket, res, ec);
     if (ec || !keep_alive) break;

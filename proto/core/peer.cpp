@@ -8,15 +8,27 @@
 
 namespace zonal {
 
+// docs/performance.md: a relay-only peer costs at most 192 bytes of object (on LP64 targets);
+// a million of them must stay small.
+static_assert(sizeof(void*) != 8 || sizeof(Peer) <= 192, "Peer must stay within 192 bytes (docs/performance.md)");
+
 namespace {
 
 /// `config` with out-of-range values replaced by the nearest valid ones.
 std::shared_ptr<const PeerConfig> normalised(std::shared_ptr<const PeerConfig> config) {
   if (!config) return std::make_shared<const PeerConfig>();
-  if (config->seen_capacity > 0) return config;
+  if (config->seen_capacity > 0 && config->walk_ttl_hops_max > 0 && config->parked_walks_max > 0) return config;
   auto fixed = std::make_shared<PeerConfig>(*config);
-  fixed->seen_capacity = 1;
+  fixed->seen_capacity = std::max<std::uint32_t>(fixed->seen_capacity, 1);
+  fixed->walk_ttl_hops_max = std::max<std::uint16_t>(fixed->walk_ttl_hops_max, 1);
+  fixed->parked_walks_max = std::max<std::uint32_t>(fixed->parked_walks_max, 1);
   return fixed;
+}
+
+/// Longest reverse path a hit may still travel: flood hits start at hops - 1 (a query's hops
+/// are 8 bits), walk hits at the walk's TTL - 1 (cut to walk_ttl_hops_max on receipt).
+std::uint16_t relays_cap(const PeerConfig& c) noexcept {
+  return static_cast<std::uint16_t>(std::max<int>(254, c.walk_ttl_hops_max - 1));
 }
 
 }  // namespace
@@ -81,6 +93,7 @@ Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
 }
 
 Arrival Peer::handle_fresh_query(TimeUs now, PeerId from, const Query& q) {
+  if (query_id_reserved(q.query_id)) return Arrival::dropped;  // id 0 would never count as seen
   m_seen.insert(q.query_id, from, now, m_config->seen_capacity, m_config->query_timeout_us);
   Query capped = q;
   capped.ttl_hops = std::min(q.ttl_hops, ttl_hops_max);
@@ -90,9 +103,16 @@ Arrival Peer::handle_fresh_query(TimeUs now, PeerId from, const Query& q) {
 
 // Revisits are not dropped like flood duplicates: a walker goes on from every peer it visits.
 Arrival Peer::handle_walk(TimeUs now, PeerId from, const Walk& walk) {
+  if (query_id_reserved(walk.query_id)) return Arrival::dropped;
   const bool first = m_seen.find(walk.query_id) == nullptr;
   if (first) mark_seen(now, walk.query_id, from);
-  walk_on_step(*this, now, from, walk);
+  if (walk.ttl_hops > m_config->walk_ttl_hops_max) {
+    Walk capped = walk;
+    capped.ttl_hops = m_config->walk_ttl_hops_max;
+    walk_on_step(*this, now, from, capped);
+  } else {
+    walk_on_step(*this, now, from, walk);
+  }
   return first ? Arrival::fresh : Arrival::revisit;
 }
 
@@ -104,6 +124,7 @@ void Peer::park_walk(TimeUs now, PeerId from, const Walk& walk) {
   auto& parked = origin_state().parked;
   const TimeUs expiry = m_config->query_timeout_us;
   std::erase_if(parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
+  if (parked.size() >= m_config->parked_walks_max) parked.erase(parked.begin());  // oldest first
   parked.push_back(ParkedWalk{walk, from, now});
 }
 
@@ -127,9 +148,10 @@ Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
   }
   const PeerId* prev_hop = m_seen.find(hit.query_id);
   if (prev_hop == nullptr || *prev_hop == no_peer) return Arrival::dropped;  // path forgotten or query finished
-  if (hit.relays_left == 0) return Arrival::dropped;  // longer than the query's own path: a loop
+  const std::uint16_t relays = std::min(hit.relays_left, relays_cap(*m_config));  // hostile values cut
+  if (relays == 0) return Arrival::dropped;  // longer than the query's own path: a loop
   QueryHit next = hit;
-  next.relays_left = static_cast<std::uint16_t>(hit.relays_left - 1);
+  next.relays_left = static_cast<std::uint16_t>(relays - 1);
   send(*prev_hop, next);
   return Arrival::accepted;
 }
@@ -159,6 +181,12 @@ void Peer::handle_timeout(TimeUs now) {
   }
 }
 
+void Peer::forget_expired(TimeUs now) {
+  const TimeUs expiry = m_config->query_timeout_us;
+  m_seen.expire(now, expiry);
+  if (m_origin) std::erase_if(m_origin->parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
+}
+
 void Peer::share(TimeUs /*now*/, FileKey key) {
   if (m_index.has_local(key)) return;
   m_index.add_local(key);
@@ -166,10 +194,20 @@ void Peer::share(TimeUs /*now*/, FileKey key) {
 }
 
 QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams params) {
+  return search_with_ids(now, key, strategy, params, 0);
+}
+
+QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, SearchParams params, QueryId first_id) {
   params.ttl_hops = std::min(params.ttl_hops, ttl_hops_max);
+  params.walk_ttl_hops = std::min(params.walk_ttl_hops, m_config->walk_ttl_hops_max);
   const std::uint32_t ids = search_id_count(strategy, params);
-  const QueryId id = (static_cast<QueryId>(m_id) << 32) | (m_query_counter + 1);
-  m_query_counter += ids;  // the search owns ids [id, id + ids)
+  const auto counter = static_cast<std::uint32_t>(first_id);
+  const bool usable = query_origin(first_id) == m_id && counter != 0 && counter <= 0xFFFFFFFFu - ids;
+  QueryId id = first_id;
+  if (!usable) {
+    id = (static_cast<QueryId>(m_id) << 32) | (m_query_counter + 1);
+    m_query_counter += ids;  // the search owns ids [id, id + ids)
+  }
   mark_seen(now, id, no_peer);
   origin_state().outstanding.push_back(
       Outstanding{id, key, now, now + m_config->query_timeout_us, 0, ids, strategy, 0, params, never_us});

@@ -68,6 +68,19 @@ void SeenTable::insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t ca
   m_current.place(id, prev_hop, now_ms, slots_for(half));
 }
 
+void SeenTable::expire(TimeUs now, TimeUs expiry_us) {
+  const auto now_ms = static_cast<std::uint32_t>(now / 1000);
+  const auto expiry_ms = static_cast<std::uint32_t>(expiry_us / 1000);
+  if (expiry_ms == 0) return;
+  if (m_previous.size > 0 && now_ms - m_previous.newest_ms >= expiry_ms) m_previous = Generation{};
+  if (m_current.size == 0) return;
+  if (now_ms - m_current.newest_ms >= expiry_ms) {
+    m_current = Generation{};  // everything expired: free both
+  } else if (now_ms - m_current.oldest_ms >= expiry_ms) {
+    rotate();  // its older ids go with the previous generation on a later call
+  }
+}
+
 // The current generation becomes the previous one; the old previous one's buffer is reused.
 void SeenTable::rotate() {
   std::swap(m_current, m_previous);

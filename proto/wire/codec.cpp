@@ -143,10 +143,18 @@ Problem read_name(const wire::Query& w, std::optional<std::string>& out) {
   return std::nullopt;
 }
 
+/// A query id must not be reserved: 0 (an empty seen-table slot) or an origin part of no_peer.
+Problem check_query_id(std::uint64_t id, std::string_view field) {
+  if (id == 0) return fail(field, "0 is reserved (no peer uses it)");
+  if (query_origin(id) == no_peer) return fail(field, "origin (upper 32 bits) is the reserved no_peer id");
+  return std::nullopt;
+}
+
 // ---- message validation ----
 
 Problem read_message(const wire::Query& w, Decoded& out) {
   zonal::Query q;
+  if (auto p = check_query_id(w.query_id(), "query.query_id")) return p;
   if (auto p = check_peer_id(w.origin(), "query.origin")) return p;
   if (auto p = check_ttl_hops(w.ttl_hops(), "query.ttl_hops")) return p;
   if (auto p = check_hops(w.hops(), "query.hops")) return p;
@@ -163,6 +171,7 @@ Problem read_message(const wire::Query& w, Decoded& out) {
 }
 
 Problem read_message(const wire::QueryHit& w, Decoded& out) {
+  if (auto p = check_query_id(w.query_id(), "query_hit.query_id")) return p;
   if (auto p = check_peer_id(w.holder(), "query_hit.holder")) return p;
   if (auto p = check_peer_id(w.responder(), "query_hit.responder")) return p;
   if (auto p = check_hops(w.hops(), "query_hit.hops")) return p;
@@ -178,11 +187,6 @@ Problem read_message(const wire::QueryHit& w, Decoded& out) {
   return std::nullopt;
 }
 
-/// A walker's query id must name a real origin (its upper 32 bits).
-Problem check_walk_query(std::uint64_t id, std::string_view field) {
-  if (query_origin(id) == no_peer) return fail(field, "origin (upper 32 bits) is the reserved no_peer id");
-  return std::nullopt;
-}
 
 /// A walker hop count: in [1, hi].
 Problem check_walk_hops(std::uint32_t v, std::uint32_t hi, std::string_view field) {
@@ -192,7 +196,7 @@ Problem check_walk_hops(std::uint32_t v, std::uint32_t hi, std::string_view fiel
 }
 
 Problem read_message(const wire::Walk& w, Decoded& out) {
-  if (auto p = check_walk_query(w.query_id(), "walk.query_id")) return p;
+  if (auto p = check_query_id(w.query_id(), "walk.query_id")) return p;
   if (auto p = check_walk_hops(w.ttl_hops(), walk_hops_max, "walk.ttl_hops")) return p;
   if (auto p = check_walk_hops(w.hops(), w.ttl_hops(), "walk.hops")) return p;
   if (w.check_every() > check_every_max)
@@ -204,14 +208,14 @@ Problem read_message(const wire::Walk& w, Decoded& out) {
 }
 
 Problem read_message(const wire::WalkCheck& w, Decoded& out) {
-  if (auto p = check_walk_query(w.query_id(), "walk_check.query_id")) return p;
+  if (auto p = check_query_id(w.query_id(), "walk_check.query_id")) return p;
   if (auto p = check_walk_hops(w.hops(), walk_hops_max, "walk_check.hops")) return p;
   out.msg = zonal::WalkCheck{w.query_id(), static_cast<std::uint16_t>(w.hops())};
   return std::nullopt;
 }
 
 Problem read_message(const wire::WalkCheckReply& w, Decoded& out) {
-  if (auto p = check_walk_query(w.query_id(), "walk_check_reply.query_id")) return p;
+  if (auto p = check_query_id(w.query_id(), "walk_check_reply.query_id")) return p;
   out.msg = zonal::WalkCheckReply{w.query_id(), w.stop()};
   return std::nullopt;
 }

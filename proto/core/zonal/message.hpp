@@ -107,6 +107,10 @@ struct WalkCheckReply {
 /// Origin of a query id: Peer::search() builds ids as (origin << 32) | counter.
 constexpr PeerId query_origin(QueryId id) noexcept { return static_cast<PeerId>(id >> 32); }
 
+/// True for query ids no peer ever uses: 0 (the seen table's empty slot) and ids whose origin
+/// part is no_peer. Peers drop messages carrying them; the wire decoder refuses them.
+constexpr bool query_id_reserved(QueryId id) noexcept { return id == 0 || query_origin(id) == no_peer; }
+
 using Message = std::variant<Query, QueryHit, Publish, Register, Heartbeat, Leave, ZoneAssignment, Walk, WalkCheck,
                              WalkCheckReply>;
 static_assert(sizeof(Message) <= 32, "the simulator's events hold a Message: keep it at most 32 bytes");

@@ -19,6 +19,11 @@ struct PeerConfig {
   ZonePlacement zone_placement = ZonePlacement::random;
   TimeUs query_timeout_us = 10'000'000;   ///< origin stops collecting hits after this
   TimeUs heartbeat_interval_us = 0;       ///< 0 disables heartbeats to the tracker
+  /// Longest walk accepted: walkers arriving with a longer TTL are cut to it, and searches
+  /// started here too (a hostile TTL of 65535 would otherwise cost 65535 messages).
+  std::uint16_t walk_ttl_hops_max = 1024;
+  /// Walkers kept waiting here for their origin's answer at once; the oldest is dropped beyond it.
+  std::uint32_t parked_walks_max = 4096;
 };
 
 /// Parameters of one search. Each strategy reads its own fields and ignores the others.

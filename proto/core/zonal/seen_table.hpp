@@ -38,6 +38,11 @@ class SeenTable {
   /// `capacity` >= 1 bounds the count; `expiry_us` > 0 also forgets ids by age.
   void insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t capacity, TimeUs expiry_us);
 
+  /// Forget every id remembered for at least `expiry_us` (> 0) at time `now`, freeing generations
+  /// that hold only such ids; call periodically when no new ids may arrive for a long time
+  /// (insert() alone ages the table only when new ids come in).
+  void expire(TimeUs now, TimeUs expiry_us);
+
   /// Hint the CPU to load the slots `id` would occupy in both generations; call shortly before find(id).
   void prefetch(QueryId id) const noexcept {
 #if defined(__GNUC__)
