@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """scripts/plot on small fresh results (CTest plot_figures): every expected figure exists in
 PNG, SVG and PDF and is a real, non-trivial file of its format; plotting again gives the same
-bytes; a summary-only result gets the summary figures; a non-result is refused.
+bytes; the committed quickstart figures are what scripts/plot draws now; a summary-only result
+gets the summary figures; a non-result is refused.
 Usage: plot_test.py ZONAL_SIM_EXE SCRIPTS_PLOT"""
 import json
 import subprocess
@@ -106,6 +107,21 @@ class PlotTest(unittest.TestCase):
         self.assertIn("distribution figures left out", p.stderr)
         names = sorted({f.stem for f in (only / "figures").iterdir()})
         self.assertEqual(names, sorted(SUMMARY_FIGURES))
+
+    def test_committed_quickstart_figures_are_current(self):
+        # Debian bookworm's matplotlib (scripts/setup) draws the committed figures byte for byte.
+        committed = Path(PLOT).resolve().parent.parent / "results" / "quickstart"
+        copy = Path(self.tmp.name) / "quickstart"
+        copy.mkdir()
+        for f in ("summary.json", "queries.csv", "peers.csv"):
+            (copy / f).write_bytes((committed / f).read_bytes())
+        p = plot(copy)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        names = sorted(f.name for f in (committed / "figures").iterdir())
+        self.assertEqual(names, sorted(f.name for f in (copy / "figures").iterdir()))
+        for name in names:
+            self.assertEqual((committed / "figures" / name).read_bytes(), (copy / "figures" / name).read_bytes(),
+                             f"results/quickstart/figures/{name} is stale: run scripts/plot results/quickstart")
 
     def test_not_a_result_is_refused(self):
         empty = Path(self.tmp.name) / "empty"
