@@ -22,16 +22,32 @@ std::vector<std::string> split_path(std::string_view path) {
   }
 }
 
-/// Throw unless `path` names a parameter that may be swept.
+/// Throw unless `path` names a parameter that may be swept: a top-level key, a section, a key of
+/// a section, or a deeper key inside one ("faults.churn.model"; checked when the runs are parsed).
 void check_sweep_path(const std::string& path) {
   const std::string where = "sweep." + path;
   if (path == "name" || path == "sweep" || path == "replications") fail(where, "cannot be swept");
   if (path == "seed") fail(where, "cannot be swept (use replications for independent seeds)");
   const auto parts = split_path(path);
+  if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+    fail(where, "empty key in the path (expected a parameter path such as search.ttl)");
+  }
   const auto keys = section_keys(parts[0]);
-  const bool ok = parts.size() == 1 ? (path == "peers" || !keys.empty())
-                                    : parts.size() == 2 && std::find(keys.begin(), keys.end(), parts[1]) != keys.end();
-  if (!ok) fail(where, "unknown key (expected a parameter path such as search.ttl)");
+  if (parts.size() == 1 && path != "peers" && keys.empty()) {
+    fail(where, "unknown key \"" + parts[0] + "\" (expected a parameter path such as search.ttl)");
+  }
+  if (parts.size() >= 2 && keys.empty()) {
+    fail(where, "\"" + parts[0] + "\" is not a section (expected a parameter path such as search.ttl)");
+  }
+  if (parts.size() >= 2 && std::find(keys.begin(), keys.end(), parts[1]) == keys.end()) {
+    fail(where, "unknown key \"" + parts[1] + "\" in section " + parts[0]);
+  }
+  static constexpr std::string_view object_keys[] = {"faults.churn"};  // keys whose value is an object
+  const std::string key = parts.size() >= 2 ? parts[0] + "." + parts[1] : std::string();
+  if (parts.size() >= 3 && std::find(std::begin(object_keys), std::end(object_keys), key) == std::end(object_keys)) {
+    fail(where, key + " has no keys of its own (only faults.churn can be swept below a section key, e.g. "
+                      "faults.churn.rate_per_s)");
+  }
 }
 
 /// True if `inner` is `outer` or lies inside it ("topology.degree" inside "topology").
@@ -55,18 +71,6 @@ void check_overlaps(std::span<const SweepAxis> axes) {
   }
 }
 
-/// Write `value` at dotted `path` of `doc`, creating the section if absent.
-void apply(Json& doc, const std::string& path, const Json& value) {
-  const auto parts = split_path(path);
-  if (parts.size() == 1) {
-    doc[parts[0]] = value;
-    return;
-  }
-  Json& section = doc[parts[0]];
-  if (section.is_null()) section = Json::object();
-  if (section.is_object()) section[parts[1]] = value;  // otherwise parsing reports the bad section
-}
-
 /// "a=1,b=flood" for the chosen value index of every axis (a value's own label where it has one).
 std::string make_label(std::span<const SweepAxis> axes, std::span<const std::size_t> pick) {
   if (axes.empty()) return "base";
@@ -80,12 +84,12 @@ std::string make_label(std::span<const SweepAxis> axes, std::span<const std::siz
   return label;
 }
 
-/// Take the optional "label" out of each object value of a whole-section axis; it must be a
-/// short printable string, distinct within the axis.
+/// Take the optional "label" out of each object value of an axis (a whole section such as
+/// "topology", or an object-valued key such as "faults.churn"); it must be a short printable
+/// string, distinct within the axis.
 void take_labels(SweepAxis& axis, const std::string& where) {
   constexpr std::size_t label_chars_max = 100;
   axis.labels.assign(axis.values.size(), {});
-  if (axis.path.find('.') != std::string::npos) return;  // "search.ttl" values are plain values
   std::set<std::string> seen;
   for (std::size_t i = 0; i < axis.values.size(); ++i) {
     Json& v = axis.values[i];
@@ -102,6 +106,14 @@ void take_labels(SweepAxis& axis, const std::string& where) {
     axis.labels[i] = text;
     v.erase("label");
   }
+}
+
+/// The swept value as recorded in run.json: the value itself; an object value keeps its label.
+Json typed_parameter(const SweepAxis& axis, std::size_t i) {
+  if (axis.labels[i].empty()) return axis.values[i];
+  Json v = {{"label", axis.labels[i]}};
+  for (const auto& [k, x] : axis.values[i].items()) v[k] = x;
+  return v;
 }
 
 /// Re-throw a run's error naming the sweep value responsible, if one is.
@@ -154,6 +166,23 @@ std::size_t count_runs(std::span<const SweepAxis> axes) {
 
 }  // namespace
 
+void set_at_path(Json& doc, const std::string& path, const Json& value, const std::string& where) {
+  const auto parts = split_path(path);
+  Json* node = &doc;
+  std::string walked;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    walked += (i == 0 ? "" : ".") + parts[i];
+    Json& next = (*node)[parts[i]];
+    if (next.is_null()) next = Json::object();
+    if (!next.is_object()) {
+      fail(where, walked + " is " + std::string(next.type_name()) + ", not an object: sweep " + walked +
+                      " as a whole instead");
+    }
+    node = &next;
+  }
+  (*node)[parts.back()] = value;
+}
+
 std::vector<SweepAxis> parse_sweep(const Section& root) {
   const Section sweep = root.sub("sweep");
   const Json* node = root.find("sweep");
@@ -180,9 +209,14 @@ std::vector<RunSpec> expand_sweep(const Json& base, std::span<const SweepAxis> a
   std::vector<std::size_t> pick(axes.size(), 0);
   do {
     Json doc = base;
-    for (std::size_t a = 0; a < axes.size(); ++a) apply(doc, axes[a].path, axes[a].values[pick[a]]);
+    Json parameters = Json::object();
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      const std::string where = "sweep." + axes[a].path + "[" + std::to_string(pick[a]) + "]";
+      set_at_path(doc, axes[a].path, axes[a].values[pick[a]], where);
+      parameters[axes[a].path] = typed_parameter(axes[a], pick[a]);
+    }
     try {
-      runs.push_back(RunSpec{make_label(axes, pick), parse_run(doc, base_dir, edge_lists)});
+      runs.push_back(RunSpec{make_label(axes, pick), parse_run(doc, base_dir, edge_lists), parameters, doc});
     } catch (const FieldError& e) {
       if (axes.empty()) throw;
       blame(e, base, axes, pick, base_dir, edge_lists);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "events_command.hpp"
 #include "interactive.hpp"
 
 int main(int argc, char** argv) {
@@ -35,6 +36,16 @@ int main(int argc, char** argv) {
   auto* upload = app.add_subcommand("upload", "send a shared file into the network (a copy goes to its home zone)");
   upload->add_option("name", name, "name of a file this node shares")->required();
   auto* interactive = app.add_subcommand("interactive", "menu-driven session");
+  EventsOptions ev;
+  auto* events = app.add_subcommand("events", "print the nodes' events from RabbitMQ (default: the durable queue file_notifications)");
+  events->add_option("--amqp-url", ev.amqp_url, "broker URL")->capture_default_str();
+  events->add_option("--queue", ev.queue, "durable queue to consume; each printed event is acknowledged (removed)")->capture_default_str();
+  events->add_option("--bind", ev.bind, "instead: a private queue bound to --exchange with this pattern, e.g. '#' (every event from now on)");
+  events->add_option("--exchange", ev.exchange, "topic exchange for --bind")->capture_default_str();
+  events->add_option("--count", ev.count, "stop after this many events (0: never)");
+  events->add_option("--idle-s", ev.idle_s, "stop after this many seconds without an event (0: never)");
+  events->add_flag("--json", ev.json, "print raw JSON bodies");
+  auto* ui = app.add_subcommand("ui", "print the URL of the node's web page (with its API token)");
   CLI11_PARSE(app, argc, argv);
   if (*status) return cmd_status(t, std::cout);
   if (*peers) return cmd_peers(t, std::cout);
@@ -45,5 +56,7 @@ int main(int argc, char** argv) {
   if (*share) return cmd_share(t, name, std::cout);
   if (*upload) return cmd_upload(t, name, std::cout);
   if (*interactive) return run_interactive(t, std::cin, std::cout);
+  if (*events) return cmd_events(ev, std::cout);
+  if (*ui) return cmd_ui(t, std::cout);
   return 2;
 }

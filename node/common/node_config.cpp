@@ -20,6 +20,7 @@ ConfigSchema node_schema() {
       {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
+      {"net.latency_ms", 0, "emulated one-way latency: hold every protocol message this node sends this long (0..10000; 0: none)"},
       {"search.strategy", "zone-flood",
        "default search strategy: flood, zone-flood, random-walk, expanding-ring or chord (chord needs chord.enabled)"},
       {"search.ttl", 7, "default hop limit of a search (1..10)"},
@@ -51,6 +52,8 @@ ConfigSchema node_schema() {
       {"amqp.enabled", false, "publish events to RabbitMQ"},
       {"amqp.url", "amqp://guest:guest@127.0.0.1:5672/", "AMQP broker URL"},
       {"amqp.exchange", "zonal.events", "topic exchange the events go to"},
+      {"amqp.queue", "file_notifications", "durable queue declared on connect and bound to file.* and download.* (empty: none)"},
+      {"amqp.outbox_max", 100000, "events that may wait in data_dir/outbox for a broker confirm; when full, work that would emit events is refused (1..10000000)"},
       {"dummy.files", 0, "generate this many dummy files in the shared directory at start (demo mode)"},
       {"dummy.bytes", 1 << 20, "size of each dummy file"},
       {"log.level", "info", "trace, debug, info, warn, error or off"},
@@ -104,6 +107,7 @@ NodeConfig parse_node_config(const Settings& s) {
   c.data_dir = s.get_string("data_dir");
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
+  c.net_latency_ms = static_cast<std::uint32_t>(s.get_uint("net.latency_ms", 0, 10'000));
   c.strategy = *strategy_from_name(
       s.get_choice("search.strategy", {"flood", "zone-flood", "random-walk", "expanding-ring", "chord"}));
   c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));
@@ -128,6 +132,8 @@ NodeConfig parse_node_config(const Settings& s) {
   c.amqp_enabled = s.get_bool("amqp.enabled");
   c.amqp_url = s.get_string("amqp.url");
   c.amqp_exchange = s.get_string("amqp.exchange");
+  c.amqp_queue = s.get_string("amqp.queue", true);
+  c.amqp_outbox_max = s.get_uint("amqp.outbox_max", 1, 10'000'000);
   c.dummy_files = static_cast<std::uint32_t>(s.get_uint("dummy.files", 0, 100'000));
   c.dummy_bytes = s.get_uint("dummy.bytes", 0, 1ull << 40);
   c.log_level = s.get_choice("log.level", {"trace", "debug", "info", "warn", "error", "off"});

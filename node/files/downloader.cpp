@@ -131,8 +131,8 @@ struct Reservation {
 
 }  // namespace
 
-DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms, const DownloadProgress& progress) {
+DownloadResult download_file(const std::string& name, std::vector<Holder> holders, SharedDir& files,
+                             std::uint32_t timeout_ms, const DownloadProgress& progress, const MoreHolders& more) {
   if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   if (holders.empty()) throw FileError(FileErrorKind::not_found, "no holder of \"" + name + "\" is known");
   if (!files.begin_transfer(name)) throw FileError(FileErrorKind::conflict, "a transfer of \"" + name + "\" is already running");
@@ -141,7 +141,13 @@ DownloadResult download_file(const std::string& name, const std::vector<Holder>&
   std::optional<Expected> expected;
   DownloadResult result;
   std::string last_error;
-  for (const Holder& h : holders) {
+  for (std::size_t i = 0;; ++i) {
+    if (i == holders.size()) {
+      std::vector<Holder> extra = more ? more() : std::vector<Holder>{};
+      if (extra.empty()) break;
+      holders.insert(holders.end(), extra.begin(), extra.end());
+    }
+    const Holder h = holders[i];
     auto stub = wire::Peer::NewStub(make_channel(h.address));
     std::string why;
     const auto info = file_info(*stub, name, timeout_ms, why);

@@ -45,6 +45,10 @@ class SharedDir {
   /// FileError(conflict) if a different file of that name is already shared (partial is removed).
   SharedFile adopt(const std::filesystem::path& partial, const std::string& name, const Digest& sha256);
 
+  /// Stop sharing `name`: drop it from the index and delete it from the shared directory.
+  /// Throws FileError (not_found when not shared, conflict while a transfer of it runs, io).
+  SharedFile remove(const std::string& name);
+
   /// Reserve `name` for one transfer; false when a transfer of it is already running.
   bool begin_transfer(const std::string& name);
   /// Release a reservation made by begin_transfer.

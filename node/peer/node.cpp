@@ -16,9 +16,15 @@
 namespace zonal::node {
 namespace {
 
-std::unique_ptr<EventSink> make_events(const NodeConfig& c) {
-  if (!c.amqp_enabled) return std::make_unique<LogSink>();
-  return std::make_unique<AmqpPublisher>(parse_amqp_url(c.amqp_url), c.amqp_exchange);
+std::unique_ptr<EventFeed> make_events(const NodeConfig& c) {
+  if (!c.amqp_enabled) return std::make_unique<EventFeed>(std::make_unique<LogSink>());
+  AmqpOptions o;
+  o.url = parse_amqp_url(c.amqp_url);
+  o.exchange = c.amqp_exchange;
+  o.queue = c.amqp_queue;
+  o.outbox_dir = c.outbox_dir();
+  o.outbox_max = c.amqp_outbox_max;
+  return std::make_unique<EventFeed>(std::make_unique<AmqpPublisher>(std::move(o)));
 }
 
 }  // namespace
@@ -50,12 +56,16 @@ bool Node::start() {
   m_ids = std::make_unique<QueryIdAllocator>(m_id);
   m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, &m_metrics);
   m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events, *m_ids);
+  m_runtime->set_send_delay(std::chrono::milliseconds(m_config.net_latency_ms));
   m_server->attach(*m_runtime, m_id);
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
   m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
   m_session->run(*m_runtime);
   if (m_config.chord.enabled) start_chord();
-  for (const auto& f : shared) share_key(f.key);
+  for (const auto& f : shared) {
+    share_key(f.key);
+    m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "scan"}});
+  }
   register_gauges();
   m_rest = std::make_unique<HttpServer>(m_config.rest_bind, m_config.rest_port,
                                         [this](const HttpRequest& r) { return handle_api(*this, r); });
@@ -70,6 +80,11 @@ bool Node::start() {
 }
 
 void Node::stop() {
+  if (m_id != no_peer && !m_left) {
+    m_left = true;
+    m_events->publish("node.left", {{"peer_id", m_id}, {"address", m_address}});
+  }
+  m_events->wake_all();
   if (m_rest) m_rest->stop();
   if (m_client) m_client->shutdown();
   if (m_chord) m_chord->leave(std::chrono::milliseconds(1000));
@@ -100,6 +115,14 @@ void Node::register_gauges() {
                       [this] { return static_cast<double>(m_server->uploads_active()); });
   m_registry.gauge_fn("zonal_registered", "1 while registered with the tracker",
                       [this] { return m_session->status().registered ? 1.0 : 0.0; });
+  m_registry.gauge_fn("zonal_event_outbox_depth", "Events waiting in data_dir/outbox for a broker confirm",
+                      [this] { return static_cast<double>(m_events->stats().outbox_depth); });
+  m_registry.gauge_fn("zonal_event_outbox_max", "Size bound of the event outbox (amqp.outbox_max; 0: AMQP off)",
+                      [this] { return static_cast<double>(m_events->stats().outbox_max); });
+  m_registry.gauge_fn("zonal_events_published", "Events confirmed by the broker (or logged) since start",
+                      [this] { return static_cast<double>(m_events->stats().published); });
+  m_registry.gauge_fn("zonal_events_refused", "Events refused since start because the outbox was full or unwritable",
+                      [this] { return static_cast<double>(m_events->stats().refused); });
 }
 
 PeerRuntime& Node::runtime() {

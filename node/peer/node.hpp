@@ -8,7 +8,9 @@
 #include "address_book.hpp"
 #include "chord_runtime.hpp"
 #include "deliver_client.hpp"
+#include "download_board.hpp"
 #include "downloader.hpp"
+#include "event_feed.hpp"
 #include "event_sink.hpp"
 #include "client_server.hpp"
 #include "http_server.hpp"
@@ -47,6 +49,9 @@ class Node final : public NodeApi {
   nlohmann::json get(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress = {}) override;
   nlohmann::json store(const std::string& name) override;
   nlohmann::json queries() override;
+  nlohmann::json unshare(const std::string& name) override;
+  nlohmann::json events(std::uint64_t after, std::uint32_t wait_ms) override;
+  nlohmann::json downloads() override;
   std::string metrics_text() override;
   nlohmann::json readiness() override;
 
@@ -61,16 +66,20 @@ class Node final : public NodeApi {
   /// Longest a Chord find may take (every dead node on the path costs request timeouts).
   std::chrono::microseconds chord_find_bound() const;
   std::vector<Holder> holders_of(const std::vector<FoundHit>& found, const std::vector<Holder>& skip);
-  /// Start a search and wait for its first hit (wait_all: for its end); its holders without `skip`.
-  std::vector<Holder> search_holders(const std::string& name, std::optional<std::string> strategy, bool wait_all,
-                                     const std::vector<Holder>& skip);
+  /// Wait for the first hit of `session` naming a holder other than this node and `skip`
+  /// (or its end); those holders.
+  std::vector<Holder> first_holders(const SearchSession& session, const std::vector<Holder>& skip);
   std::uint64_t core_seed(PeerId id) const;
   void register_gauges();
+  /// Throw ApiError 503 when the event outbox is full: work that would emit events is refused.
+  void require_event_room() const;
+  nlohmann::json download_and_share(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress);
 
   NodeConfig m_config;
   MetricsRegistry m_registry;  ///< first: every part below may hold references into it
   NodeMetrics m_metrics{m_registry};
-  std::unique_ptr<EventSink> m_events;
+  std::unique_ptr<EventFeed> m_events;
+  DownloadBoard m_downloads;
   SharedDir m_files;
   AddressBook m_book;
   std::unique_ptr<PeerServer> m_server;
@@ -82,6 +91,7 @@ class Node final : public NodeApi {
   std::unique_ptr<HttpServer> m_rest;
   std::unique_ptr<ClientServer> m_client;
   PeerId m_id = no_peer;
+  bool m_left = false;  ///< node.left was published
   std::string m_address;
 };
 

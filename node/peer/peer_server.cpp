@@ -164,6 +164,8 @@ class PeerService final : public wire::Peer::Service {
       runtime->share(f.key);
       if (ChordRuntime* chord = m_chord.load()) chord->store(f.key);
       m_events.publish("file.stored", {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
+      m_events.publish("file.shared",
+                       {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "store"}});
       spdlog::info("stored \"{}\" ({} bytes) sent by a peer", f.name, f.size);
     } catch (const FileError& e) {
       return to_status(e);

@@ -163,6 +163,9 @@ void HttpServer::Impl::session(std::shared_ptr<tcp::socket> socket) {
     http::response<http::string_body> res{static_cast<http::status>(out.status), 11};
     res.set(http::field::content_type, out.content_type);
     res.set(http::field::server, "zonal-node");
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
     res.keep_alive(keep_alive);
     res.body() = out.text ? *out.text : out.body.dump(2) + "\n";
     res.prepare_payload();

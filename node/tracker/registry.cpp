@@ -6,6 +6,7 @@ namespace zonal::node {
 namespace {
 
 constexpr PeerId tracker_self = 0xFFFFFFFEu;
+constexpr std::size_t moved_listed_max = 1000;  ///< zones.rebalanced lists at most this many moves
 
 TrackerConfig core_config(const TrackerOptions& o) {
   TrackerConfig c;
@@ -18,7 +19,8 @@ TrackerConfig core_config(const TrackerOptions& o) {
 
 }  // namespace
 
-Registry::Registry(const TrackerOptions& options) : m_core(tracker_self, core_config(options)) {}
+Registry::Registry(const TrackerOptions& options, EventSink* events)
+    : m_core(tracker_self, core_config(options)), m_events(events) {}
 
 Admission Registry::admission_of(PeerId peer) const {
   return Admission{peer, m_core.zone_of(peer), m_core.zone_count(), m_core.epoch()};
@@ -39,8 +41,12 @@ Admission Registry::register_peer(TimeUs now, const std::string& address, std::o
   const PeerId id = allocate(address, requested);
   m_addresses[id] = address;
   m_core.register_peer(now, id);
-  drain();
-  return admission_of(id);
+  drain(id);
+  const Admission a = admission_of(id);
+  if (m_events)
+    m_events->publish("peer.registered",
+                      {{"peer_id", id}, {"address", address}, {"zone", a.zone}, {"zone_count", a.zone_count}, {"epoch", a.epoch}});
+  return a;
 }
 
 std::optional<Admission> Registry::heartbeat(TimeUs now, PeerId peer) {
@@ -63,6 +69,7 @@ void Registry::expire(TimeUs now) {
   std::erase_if(m_addresses, [this](const auto& entry) {
     if (m_core.zone_of(entry.first) != no_zone) return false;
     spdlog::info("peer {} at {} expired", entry.first, entry.second);
+    if (m_events) m_events->publish("peer.expired", {{"peer_id", entry.first}, {"address", entry.second}});
     return true;
   });
   drain();
@@ -80,11 +87,19 @@ std::size_t Registry::peer_count() const {
 
 // Zone moves reach real peers through heartbeat replies (zone + epoch), so the core's
 // ZoneAssignment transmits are only logged.
-void Registry::drain() {
+void Registry::drain(PeerId joining) {
+  nlohmann::json moved = nlohmann::json::array();
   while (auto t = m_core.poll_transmit()) {
-    if (const auto* a = std::get_if<ZoneAssignment>(&t->msg))
-      spdlog::debug("peer {} -> zone {} of {} (epoch {})", t->to, a->zone, a->zone_count, a->epoch);
+    const auto* a = std::get_if<ZoneAssignment>(&t->msg);
+    if (a == nullptr) continue;
+    spdlog::debug("peer {} -> zone {} of {} (epoch {})", t->to, a->zone, a->zone_count, a->epoch);
+    if (t->to != joining && moved.size() < moved_listed_max) moved.push_back({{"peer_id", t->to}, {"zone", a->zone}});
   }
+  const std::uint32_t zone_count = m_core.zone_count();
+  if (m_events == nullptr || (moved.empty() && zone_count == m_zone_count_published)) return;
+  m_zone_count_published = zone_count;
+  m_events->publish("zones.rebalanced",
+                    {{"epoch", m_core.epoch()}, {"zone_count", zone_count}, {"peers", m_core.peer_count()}, {"moved", moved}});
 }
 
 }  // namespace zonal::node

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "event_sink.hpp"
 #include "tracker_config.hpp"
 #include "zonal/tracker.hpp"
 
@@ -32,7 +33,8 @@ struct RegistrySnapshot {
 
 class Registry {
  public:
-  explicit Registry(const TrackerOptions& options);
+  /// `events` (may be null) receives peer.registered, peer.expired and zones.rebalanced.
+  explicit Registry(const TrackerOptions& options, EventSink* events = nullptr);
 
   /// Admit a peer serving at `address`. `requested` is honoured when free or already held by
   /// the same address (re-registration, e.g. after a tracker restart); otherwise a fresh id is given.
@@ -51,12 +53,16 @@ class Registry {
  private:
   Admission admission_of(PeerId peer) const;
   PeerId allocate(const std::string& address, std::optional<PeerId> requested);
-  void drain();
+  /// Drain the core's transmits; publish zones.rebalanced when peers other than `joining` moved
+  /// or the zone count changed.
+  void drain(PeerId joining = no_peer);
 
   mutable std::mutex m_mutex;
   Tracker m_core;
   std::map<PeerId, std::string> m_addresses;
   PeerId m_next_id = 0;
+  EventSink* m_events;
+  std::uint32_t m_zone_count_published = 0;
 };
 
 }  // namespace zonal::node

@@ -15,6 +15,11 @@ ConfigSchema tracker_schema() {
       {"links_seed", 1, "seed of the computed links; sent to every node with the directory"},
       {"heartbeat_ms", 2000, "how often peers must heartbeat, milliseconds"},
       {"expiry_ms", 10000, "drop peers silent this long, milliseconds (0: never)"},
+      {"data_dir", "zonal-tracker-data", "directory of the event outbox (outbox/), used with amqp.enabled"},
+      {"amqp.enabled", false, "publish peer.registered, peer.expired and zones.rebalanced to RabbitMQ"},
+      {"amqp.url", "amqp://guest:guest@127.0.0.1:5672/", "AMQP broker URL"},
+      {"amqp.exchange", "zonal.events", "topic exchange the events go to"},
+      {"amqp.outbox_max", 100000, "events that may wait in data_dir/outbox for a broker confirm (1..10000000)"},
       {"ready_dir", "", "directory for ready.json (empty: only the ready line on stdout)"},
       {"log.level", "info", "trace, debug, info, warn, error or off"},
   };
@@ -37,6 +42,11 @@ TrackerOptions parse_tracker_config(const Settings& s) {
     s.fail("expiry_ms", "must be 0 or greater than heartbeat_ms (" + std::to_string(t.heartbeat_ms) + "), got " +
                             std::to_string(t.expiry_ms));
   t.ready_dir = s.get_string("ready_dir", true);
+  t.data_dir = s.get_string("data_dir");
+  t.amqp_enabled = s.get_bool("amqp.enabled");
+  t.amqp_url = s.get_string("amqp.url");
+  t.amqp_exchange = s.get_string("amqp.exchange");
+  t.amqp_outbox_max = s.get_uint("amqp.outbox_max", 1, 10'000'000);
   t.log_level = s.get_choice("log.level", {"trace", "debug", "info", "warn", "error", "off"});
   return t;
 }

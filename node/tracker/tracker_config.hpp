@@ -21,6 +21,11 @@ struct TrackerOptions {
   std::uint32_t heartbeat_ms = 2000;  ///< interval peers are told to heartbeat at
   std::uint32_t expiry_ms = 10000;    ///< peers silent this long are dropped (0 = never)
   std::filesystem::path ready_dir;    ///< where ready.json goes (empty: stdout only)
+  std::filesystem::path data_dir = "zonal-tracker-data";  ///< holds outbox/ (events waiting for the broker)
+  bool amqp_enabled = false;          ///< publish peer.* and zones.* events to RabbitMQ
+  std::string amqp_url = "amqp://guest:guest@127.0.0.1:5672/";
+  std::string amqp_exchange = "zonal.events";
+  std::uint64_t amqp_outbox_max = 100'000;
   std::string log_level = "info";
 };
 

@@ -143,23 +143,40 @@ void Cluster::kill_tracker() {
 
 void Cluster::restart_tracker() { start_tracker(m_tracker_args); }
 
+namespace {
+
+/// Spawn the node process of `h` (its data dir and args, `extra` first) and wait for its ready line.
+void launch_node(NodeHandle& h, const std::string& tracker, const std::filesystem::path& log, std::vector<std::string> extra) {
+  std::vector<std::string> all{"--grpc-port", "0", "--rest-port", "0", "--client-port", "0", "--data-dir", h.data_dir.string(),
+                               "--tracker-address", tracker};
+  if (std::find(h.args.begin(), h.args.end(), "--log-level") == h.args.end()) all.insert(all.end(), {"--log-level", "debug"});
+  all.insert(all.end(), extra.begin(), extra.end());
+  all.insert(all.end(), h.args.begin(), h.args.end());
+  h.process = std::make_unique<Process>(ZONAL_NODE_EXE, all, log);
+  const json ready = h.process->wait_ready(scaled(std::chrono::seconds(15)));
+  h.id = ready["id"];
+  h.grpc_port = ready["grpc_port"];
+  h.rest_port = ready["rest_port"];
+  h.client_port = ready.value("client_port", 0);
+}
+
+}  // namespace
+
 std::size_t Cluster::start_node(const std::vector<std::string>& args) {
   auto h = std::make_unique<NodeHandle>();
   const std::size_t index = m_nodes.size();
   h->data_dir = m_dir / ("node" + std::to_string(index));
   h->args = args;
-  std::vector<std::string> all{"--grpc-port", "0", "--rest-port", "0", "--client-port", "0", "--data-dir", h->data_dir.string(),
-                               "--tracker-address", tracker_address()};
-  if (std::find(args.begin(), args.end(), "--log-level") == args.end()) all.insert(all.end(), {"--log-level", "debug"});
-  all.insert(all.end(), args.begin(), args.end());
-  h->process = std::make_unique<Process>(ZONAL_NODE_EXE, all, m_dir / ("node" + std::to_string(index) + ".log"));
-  const json ready = h->process->wait_ready(scaled(std::chrono::seconds(15)));
-  h->id = ready["id"];
-  h->grpc_port = ready["grpc_port"];
-  h->rest_port = ready["rest_port"];
-  h->client_port = ready.value("client_port", 0);
+  launch_node(*h, tracker_address(), m_dir / ("node" + std::to_string(index) + ".log"), {});
   m_nodes.push_back(std::move(h));
   return index;
+}
+
+void Cluster::restart_node(std::size_t i) {
+  NodeHandle& h = node(i);
+  std::vector<std::string> extra;
+  if (std::find(h.args.begin(), h.args.end(), "--node-id") == h.args.end()) extra = {"--node-id", std::to_string(h.id)};
+  launch_node(h, tracker_address(), m_dir / ("node" + std::to_string(i) + ".log"), extra);
 }
 
 void Cluster::stop_node(std::size_t i, int sig) {

@@ -75,6 +75,8 @@ class Cluster {
   void restart_tracker();
   /// Start one node with `args` added; waits for its ready line; returns its index.
   std::size_t start_node(const std::vector<std::string>& args = {});
+  /// Start node `i` again (after stop_node) with its data dir, arguments and id; waits for ready.
+  void restart_node(std::size_t i);
   /// Send `sig` to node `i` and (for SIGKILL/SIGTERM) wait for it to exit.
   void stop_node(std::size_t i, int sig);
 
