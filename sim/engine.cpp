@@ -31,6 +31,7 @@ PeerConfig peer_config(const Scenario& sc) {
   c.seen_capacity = sc.search.seen_capacity;
   c.publish_replicas = sc.zones.publish_replicas;
   c.zone_placement = sc.zones.placement;
+  c.zone_entry = sc.zones.entry;
   c.query_timeout_us = static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
   // Simulated peers are honest: the receive-side caps against hostile peers never bind.
   c.walk_ttl_hops_max = sc.search.walk_ttl_hops;

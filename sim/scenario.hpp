@@ -39,9 +39,10 @@ struct ZonesSpec {
   std::uint32_t count = 8;             ///< zones wanted (tracker target)
   std::uint32_t min_size = 6;          ///< minimum members per zone
   std::uint32_t degree = 4;            ///< mean intra-zone link degree
-  ZonePlacement placement = ZonePlacement::random;
-  std::uint32_t publish_replicas = 2;  ///< members of the home zone that receive each index record
+  ZonePlacement placement = PeerConfig{}.zone_placement;           ///< default: the protocol's (peer_config.hpp)
+  std::uint32_t publish_replicas = PeerConfig{}.publish_replicas;  ///< members of the home zone that receive each index record
   std::optional<std::uint64_t> links_seed;  ///< seed of the computed zone links; default: from the run seed
+  ZoneEntry entry = PeerConfig{}.zone_entry;  ///< which record keeper a rendezvous searcher contacts
 };
 
 /// One explicitly placed file (content.placement).

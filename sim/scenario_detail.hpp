@@ -204,11 +204,13 @@ Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeL
 /// way holds something other than an object (e.g. an array).
 void set_at_path(Json& doc, const std::string& path, const Json& value, const std::string& where);
 
-/// One sweep dimension: a parameter path and the values it takes, in file order.
+/// One sweep dimension: a parameter path and the values it takes, in file order. The axis
+/// "variants" is a list of objects that each set several parameter paths at once.
 struct SweepAxis {
   std::string path;
   std::vector<Json> values;        ///< without their "label" keys
-  std::vector<std::string> labels;  ///< per value: its "label" (whole-section values only), or ""
+  std::vector<std::string> labels;  ///< per value: its "label" (whole-section and variant values only), or ""
+  bool variants() const noexcept { return path == "variants"; }
 };
 
 /// Validate the "sweep" object's shape, paths and duplicate values (values are checked when runs are built).

@@ -38,7 +38,10 @@ constexpr std::array<Choice<TopologyKind>, 5> topology_kinds{{{"random-regular",
 constexpr std::array<Choice<LatencyKind>, 3> latency_kinds{
     {{"constant", LatencyKind::constant}, {"uniform", LatencyKind::uniform}, {"lognormal", LatencyKind::lognormal}}};
 constexpr std::array<Choice<ZonePlacement>, 2> placements{
-    {{"random", ZonePlacement::random}, {"rendezvous", ZonePlacement::rendezvous}}};
+    {{zone_placement_name(ZonePlacement::random), ZonePlacement::random},
+     {zone_placement_name(ZonePlacement::rendezvous), ZonePlacement::rendezvous}}};
+constexpr std::array<Choice<ZoneEntry>, 2> entries{
+    {{zone_entry_name(ZoneEntry::top), ZoneEntry::top}, {zone_entry_name(ZoneEntry::any_keeper), ZoneEntry::any_keeper}}};
 
 /// Spelling of `value` in `choices` (for error messages).
 template <class E, std::size_t N>
@@ -200,6 +203,7 @@ ZonesSpec parse_zones(const Section& s) {
   z.degree = s.get_uint<std::uint32_t>("degree", z.degree, 1);
   z.placement = s.get_choice<ZonePlacement>("placement", z.placement, placements);
   z.publish_replicas = s.get_uint<std::uint32_t>("publish_replicas", z.publish_replicas, 1);
+  z.entry = s.get_choice<ZoneEntry>("entry", z.entry, entries);
   if (s.has("links_seed")) z.links_seed = s.get_uint<std::uint64_t>("links_seed", 0, 0);
   return z;
 }

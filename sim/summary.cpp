@@ -36,6 +36,7 @@ double RunMetrics::get(const std::string& name) const {
 
 RunMetrics compute_metrics(const RunResult& run) {
   double messages = 0, duplicates = 0, reached = 0, hit_messages = 0, successes = 0, existing = 0, found = 0;
+  double messages_existing = 0, one_node = 0, no_node = 0;
   std::vector<double> hops, ms;
   for (const QueryRecord& q : run.queries) {
     messages += q.messages;
@@ -43,7 +44,10 @@ RunMetrics compute_metrics(const RunResult& run) {
     reached += q.reached;
     hit_messages += q.hit_messages;
     existing += q.exists;
+    if (q.exists) messages_existing += q.messages;
     if (q.hits > 0) {
+      one_node += q.reached == 1;
+      no_node += q.reached == 0;
       successes += 1;
       found += q.exists;
       hops.push_back(q.first_hit_hops);
@@ -57,6 +61,7 @@ RunMetrics compute_metrics(const RunResult& run) {
     load_total += p.received;
   }
   const std::size_t n = run.queries.size();
+  const double missing = static_cast<double>(n) - existing;
   double hops_sum = 0, ms_sum = 0;
   for (double h : hops) hops_sum += h;
   for (double m : ms) ms_sum += m;
@@ -80,6 +85,11 @@ RunMetrics compute_metrics(const RunResult& run) {
       {"lost_messages", static_cast<double>(run.lost_messages)},
       {"events", static_cast<double>(run.events)},
       {"simulated_s", static_cast<double>(run.end_us) / 1e6},
+      {"messages_per_query_existing", existing == 0 ? 0.0 : messages_existing / existing},
+      {"messages_per_query_missing", missing == 0 ? 0.0 : (messages - messages_existing) / missing},
+      {"contacted_one_node_rate", per_query(one_node, n)},
+      {"answered_locally_rate", per_query(no_node, n)},
+      {"busiest_peer_share", load_total == 0 ? 0.0 : busiest / load_total},
   };
   if (run.strategy == Strategy::chord) {  // only for chord runs: other results stay byte-identical
     m.values.insert(m.values.end(), {

@@ -261,3 +261,20 @@ TEST_F(Cli, TheScenarioMayLiveInItsResultDirectory) {
   std::ofstream(study / "notes.txt") << "mine";
   EXPECT_EQ(run(file + " --out " + study.string() + " --quiet").status, 2) << "other files are still refused";
 }
+
+TEST_F(Cli, TimeSeriesAreWrittenPerRunAndCombinedInRunOrder) {
+  const auto file = write(R"({"name": "ts", "seed": 3, "peers": 60, "topology": {"kind": "random-regular", "degree": 4},
+    "zones": {"count": 2}, "content": {"files": 20, "replicas": 2}, "workload": {"queries": 30, "rate_per_s": 10},
+    "output": {"timeseries_ms": 500}, "sweep": {"search.strategy": ["flood", "zone-flood"]}})");
+  const fs::path out = m_dir / "out";
+  ASSERT_EQ(run(file + " --out " + out.string() + " --quiet --jobs 2").status, 0);
+  const auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string a = slurp(out / "runs" / "0000" / "timeseries.csv");
+  const std::string b = slurp(out / "runs" / "0001" / "timeseries.csv");
+  ASSERT_FALSE(a.empty());
+  ASSERT_FALSE(b.empty());
+  EXPECT_EQ(slurp(out / "timeseries.csv"), a + b.substr(b.find('\n') + 1));
+}

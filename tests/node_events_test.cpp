@@ -7,9 +7,14 @@
 
 #include <signal.h>
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <sstream>
 #include <set>
 
 #include "amqp_consumer.hpp"
@@ -94,6 +99,50 @@ TEST(NodeEvents, EveryEventReachesTheExchangeWithAUniqueId) {
   EXPECT_FALSE(kept.has("search.completed"));
   EXPECT_FALSE(kept.has("node.registered"));
   late.delete_queue(queue);
+}
+
+/// Run the shell command `cmd` (stderr merged); exit status and output.
+std::pair<int, std::string> run(const std::string& cmd) {
+  std::string text;
+  FILE* pipe = ::popen((cmd + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) text.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
+}
+
+TEST(NodeEvents, ZonalEventsPrintsAndAcknowledgesQueuedEvents) {
+  const std::string exchange = "zonal.test.cli." + std::to_string(::getpid());
+  const std::string queue = exchange + ".files";
+  Cluster c("events-cli");
+  c.start_tracker({"--zones-min-size", "2"});
+  c.start_node({"--amqp-enabled", "true", "--amqp-exchange", exchange, "--amqp-queue", queue});
+  c.share_random(0, "cli-one.bin", 10, 1);
+  c.share_random(0, "cli-two.bin", 10, 2);
+  // The node declares the queue when it connects; wait until the broker confirmed every event.
+  ASSERT_TRUE(wait_until([&] { return c.rest(0, "GET", "/api/status").body["events"]["outbox_depth"] == 0; },
+                         std::chrono::seconds(20)));
+  const std::string zonal = std::string(ZONAL_CLI_EXE) + " events --queue " + queue;
+  const auto [status, text] = run(zonal + " --count 2 --idle-s 20 --json");
+  EXPECT_EQ(status, 0) << text;
+  std::istringstream lines(text);
+  std::set<std::string> names;
+  for (std::string line; std::getline(lines, line);) {
+    const json e = json::parse(line, nullptr, false);
+    ASSERT_TRUE(e.is_object()) << line;
+    EXPECT_EQ(e["event"], "file.shared");
+    EXPECT_FALSE(e.value("event_id", "").empty());
+    names.insert(e.value("name", ""));
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"cli-one.bin", "cli-two.bin"})) << text;
+  // Printed events were acknowledged: the queue is empty now.
+  const auto [again, rest] = run(zonal + " --idle-s 1");
+  EXPECT_EQ(again, 0) << rest;
+  EXPECT_EQ(rest, "");
+  const auto [missing, why] = run(std::string(ZONAL_CLI_EXE) + " events --queue no.such.queue." + std::to_string(::getpid()) + " --idle-s 1");
+  EXPECT_EQ(missing, 1);
+  EXPECT_NE(why.find("no.such.queue"), std::string::npos) << why;
+  AmqpConsumer::of_queue(5672, queue).delete_queue(queue);
 }
 
 TEST(NodeEvents, UnreachableBrokerDoesNotStopTheNode) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "settings.hpp"
+#include "tls_config.hpp"
 #include "zonal/chord_config.hpp"
 #include "zonal/message.hpp"
 #include "zonal/peer_config.hpp"
@@ -21,7 +22,8 @@ struct NodeChordConfig {
 };
 
 struct NodeConfig {
-  std::optional<std::uint32_t> requested_id;  ///< node.id: ask the tracker for this id
+  std::optional<std::uint32_t> requested_id;  ///< node.id, or the id named by tls.cert: ask the tracker for this id
+  TlsConfig tls;                              ///< tls.*: mutual TLS on every gRPC channel (docs/security.md)
   std::string advertise_host = "127.0.0.1";   ///< node.host: host other peers use to reach this node
   std::string grpc_bind = "127.0.0.1";
   std::uint16_t grpc_port = 7701;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "hash_pipeline.hpp"
 #include "grpc_status.hpp"
 #include "safe_name.hpp"
@@ -132,7 +133,8 @@ struct Reservation {
 }  // namespace
 
 DownloadResult download_file(const std::string& name, std::vector<Holder> holders, SharedDir& files,
-                             std::uint32_t timeout_ms, const DownloadProgress& progress, const MoreHolders& more) {
+                             std::uint32_t timeout_ms, const TlsConfig& tls, const DownloadProgress& progress,
+                             const MoreHolders& more) {
   if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   if (holders.empty()) throw FileError(FileErrorKind::not_found, "no holder of \"" + name + "\" is known");
   if (!files.begin_transfer(name)) throw FileError(FileErrorKind::conflict, "a transfer of \"" + name + "\" is already running");
@@ -148,7 +150,7 @@ DownloadResult download_file(const std::string& name, std::vector<Holder> holder
       holders.insert(holders.end(), extra.begin(), extra.end());
     }
     const Holder h = holders[i];
-    auto stub = wire::Peer::NewStub(make_channel(h.address));
+    auto stub = wire::Peer::NewStub(make_channel(h.address, tls, node_identity_name(h.id)));
     std::string why;
     const auto info = file_info(*stub, name, timeout_ms, why);
     if (!info) {

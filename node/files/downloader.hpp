@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shared_dir.hpp"
+#include "tls_config.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal::node {
@@ -42,10 +43,12 @@ using MoreHolders = std::function<std::vector<Holder>()>;
 /// Download `name` from `holders` (in order) into `files`; throws FileError naming the cause
 /// (bad name, no holder has it, every holder failed, SHA-256 mismatch, transfer already running).
 /// Every RPC has a deadline: `timeout_ms` for FileInfo, plus one second per MiB for Fetch.
+/// Channels use `tls` (a holder must present its own node certificate).
 /// `progress` (optional) runs on the calling thread after the size is known and after every chunk;
 /// `more` (optional) is asked for further holders when all given ones failed, and the transfer
 /// continues from the same offset with them.
 DownloadResult download_file(const std::string& name, std::vector<Holder> holders, SharedDir& files,
-                             std::uint32_t timeout_ms, const DownloadProgress& progress = {}, const MoreHolders& more = {});
+                             std::uint32_t timeout_ms, const TlsConfig& tls, const DownloadProgress& progress = {},
+                             const MoreHolders& more = {});
 
 }  // namespace zonal::node

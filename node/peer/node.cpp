@@ -31,7 +31,7 @@ std::unique_ptr<EventFeed> make_events(const NodeConfig& c) {
 
 Node::Node(NodeConfig config)
     : m_config(std::move(config)), m_events(make_events(m_config)), m_files(m_config.shared_dir(), m_config.partial_dir()) {
-  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events, m_metrics);
+  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events, m_metrics, m_book);
   m_address = m_config.advertise_host + ":" + std::to_string(m_server->port());
   m_session = std::make_unique<TrackerSession>(m_config, m_address, m_book, *m_events);
 }
@@ -50,16 +50,28 @@ bool Node::start() {
     make_dummy_files(m_config.shared_dir(), tag, m_config.dummy_files, m_config.dummy_bytes);
   }
   const auto shared = m_files.scan();
+  m_query_ids = std::make_unique<QueryCounterStore>(m_config.data_dir / "query-counter");
   const auto id = m_session->register_blocking();
   if (!id) return false;
   m_id = *id;
-  m_ids = std::make_unique<QueryIdAllocator>(m_id);
-  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, &m_metrics);
+  m_ids = std::make_unique<QueryIdAllocator>(m_id, m_query_ids->start(), [this](std::uint32_t last) {
+    try {
+      m_query_ids->note_used(last);
+    } catch (const std::exception& e) {  // the search still runs; a restart might reuse ids
+      spdlog::error("cannot reserve query ids: {}", e.what());
+    }
+  });
+  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.tls, &m_metrics);
   m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events, *m_ids);
   m_runtime->set_send_delay(std::chrono::milliseconds(m_config.net_latency_ms));
   m_server->attach(*m_runtime, m_id);
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
-  m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
+  m_session->set_installed_handler([this] {
+    m_transport->retry_waiting();
+    RuntimeState s = m_runtime->state();  // the neighbour tables of the directory just installed
+    s.overlay.insert(s.overlay.end(), s.zone_links.begin(), s.zone_links.end());
+    m_transport->connect(s.overlay);
+  });
   m_session->run(*m_runtime);
   if (m_config.chord.enabled) start_chord();
   for (const auto& f : shared) {
@@ -115,8 +127,6 @@ void Node::register_gauges() {
                       [this] { return static_cast<double>(m_server->uploads_active()); });
   m_registry.gauge_fn("zonal_registered", "1 while registered with the tracker",
                       [this] { return m_session->status().registered ? 1.0 : 0.0; });
-  m_registry.gauge_fn("zonal_event_outbox_depth", "Events waiting in data_dir/outbox for a broker confirm",
-                      [this] { return static_cast<double>(m_events->stats().outbox_depth); });
   m_registry.gauge_fn("zonal_event_outbox_max", "Size bound of the event outbox (amqp.outbox_max; 0: AMQP off)",
                       [this] { return static_cast<double>(m_events->stats().outbox_max); });
   m_registry.gauge_fn("zonal_events_published", "Events confirmed by the broker (or logged) since start",

@@ -20,6 +20,7 @@
 #include "node_metrics.hpp"
 #include "peer_runtime.hpp"
 #include "peer_server.hpp"
+#include "query_counter.hpp"
 #include "query_ids.hpp"
 #include "shared_dir.hpp"
 #include "tracker_session.hpp"
@@ -86,6 +87,7 @@ class Node final : public NodeApi {
   std::unique_ptr<TrackerSession> m_session;
   std::unique_ptr<QueryIdAllocator> m_ids;
   std::unique_ptr<DeliverClient> m_transport;
+  std::unique_ptr<QueryCounterStore> m_query_ids;
   std::unique_ptr<PeerRuntime> m_runtime;
   std::unique_ptr<ChordRuntime> m_chord;
   std::unique_ptr<HttpServer> m_rest;

@@ -251,7 +251,7 @@ json Node::download_and_share(const std::string& name, std::optional<std::string
     if (progress) progress(done, total);
   };
   try {
-    const DownloadResult r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, on_bytes, more);
+    const DownloadResult r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, m_config.tls, on_bytes, more);
     share_key(r.file.key);
     json sources = json::array();
     for (const auto& s : r.sources) sources.push_back({{"peer", s.peer}, {"from_offset", s.from_offset}, {"bytes", s.bytes}});
@@ -280,7 +280,7 @@ json Node::store(const std::string& name) {
   const auto address = target == no_peer ? std::nullopt : m_book.find(target);
   if (!address) throw ApiError(503, "home zone " + std::to_string(home) + " has no other reachable member");
   try {
-    const PeerId stored_on = store_file(*file, m_files, Holder{target, *address}, m_config.chunk_bytes, m_config.rpc_timeout_ms);
+    const PeerId stored_on = store_file(*file, m_files, Holder{target, *address}, m_config.chunk_bytes, m_config.rpc_timeout_ms, m_config.tls);
     return {{"name", name}, {"zone", home}, {"stored_on", stored_on}, {"address", *address}};
   } catch (const FileError& e) {
     throw api_error(e);
@@ -317,7 +317,10 @@ json Node::events(std::uint64_t after, std::uint32_t wait_ms) {
 
 json Node::downloads() { return m_downloads.list(); }
 
-std::string Node::metrics_text() { return m_registry.exposition(); }
+std::string Node::metrics_text() {
+  m_metrics.outbox_depth.set(static_cast<double>(m_events->stats().outbox_depth));  // read at each scrape
+  return m_registry.exposition();
+}
 
 json Node::readiness() {
   const SessionStatus t = m_session->status();

@@ -10,10 +10,13 @@
 #include "grpc_code.hpp"
 #include "grpc_options.hpp"
 #include "grpc_status.hpp"
+#include "message_authorization.hpp"
+#include "peer_identity.hpp"
 #include "safe_name.hpp"
 #include "store_receiver.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/wire/chord_codec.hpp"
+#include "zonal/hash.hpp"
 #include "zonal/wire/codec.hpp"
 
 namespace zonal::node {
@@ -55,19 +58,22 @@ struct ActiveCount {
 
 class PeerService final : public wire::Peer::Service {
  public:
-  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m) : m_config(c), m_files(f), m_events(e), m_metrics(m) {}
+  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m, const AddressBook& b)
+      : m_config(c), m_files(f), m_events(e), m_metrics(m), m_book(b) {}
 
   void attach(PeerRuntime& runtime, PeerId self) {
     m_self = self;
     m_runtime.store(&runtime);
   }
 
-  grpc::Status deliver_impl(grpc::ServerContext*, const wire::Envelope* req, wire::Ack* reply) {
+  grpc::Status deliver_impl(grpc::ServerContext* ctx, const wire::Envelope* req, wire::Ack* reply) {
     const auto decoded = wire::decode(*req);
     if (!decoded) {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    if (auto denied = check_acts_as(caller_of(*ctx), decoded.value->from, "from")) return *denied;
+    if (auto refusal = message_refusal(decoded.value->from, decoded.value->msg)) return permission_denied(*refusal);
     m_metrics.in(decoded.value->msg).inc();
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
@@ -80,13 +86,17 @@ class PeerService final : public wire::Peer::Service {
 
   void attach_chord(ChordRuntime& chord) { m_chord.store(&chord); }
 
-  grpc::Status chord_impl(grpc::ServerContext*, const wire::ChordEnvelope* req, wire::Ack* reply) {
+  grpc::Status chord_impl(grpc::ServerContext* ctx, const wire::ChordEnvelope* req, wire::Ack* reply) {
     if (!m_config.chord.enabled) return {grpc::StatusCode::FAILED_PRECONDITION, "chord is not enabled on this node (chord.enabled false)"};
     const auto decoded = wire::decode_chord(*req, m_config.chord.core.id_bits);
     if (!decoded) {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    if (auto denied = check_acts_as(caller_of(*ctx), decoded.value->from, "chord_envelope.from")) return *denied;
+    const auto is_member = [this](PeerId p) { return p == m_self.load() || m_book.find(p).has_value(); };
+    if (auto refusal = chord_message_refusal(decoded.value->from, decoded.value->msg, is_member))
+      return permission_denied(*refusal);
     m_metrics.in(decoded.value->msg).inc();
     ChordRuntime* chord = m_chord.load();
     if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
@@ -96,8 +106,9 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ping_impl(grpc::ServerContext*, const wire::PingRequest* req, wire::PingReply* reply) {
+  grpc::Status ping_impl(grpc::ServerContext* ctx, const wire::PingRequest* req, wire::PingReply* reply) {
     if (req->from() > 0xFFFFFFFFull) return {grpc::StatusCode::INVALID_ARGUMENT, "from: exceeds the 32-bit id range"};
+    if (auto denied = check_acts_as(caller_of(*ctx), req->from(), "from")) return *denied;
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     const RuntimeState s = runtime->state();
@@ -156,11 +167,35 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status store_impl(grpc::ServerContext*, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) {
+  grpc::Status store_impl(grpc::ServerContext* ctx, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) {
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    const Caller caller = caller_of(*ctx);
+    if (auto denied = check_member(caller, "Store")) return *denied;
+    if (caller.authenticated && !m_book.find(*caller.peer) && *caller.peer != m_self.load())
+      return permission_denied("Store: " + caller.name + " is not a member of the directory");
+    // The first message names the file: this node must be in the file's home zone (a copy goes
+    // where searches for it look), checked before any byte is written.
+    wire::StoreChunk first;
+    bool have_first = in->Read(&first);
+    if (have_first) {
+      if (auto p = file_name_problem(first.name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
+      const RuntimeState state = runtime->state();
+      const ZoneId home = state.zone_count == 0 ? no_zone : home_zone(file_key(first.name()), state.zone_count);
+      if (state.zone == no_zone || home != state.zone)
+        return permission_denied("Store: \"" + first.name() + "\" belongs to home zone " + std::to_string(home) +
+                                 ", this node is in zone " + std::to_string(state.zone));
+    }
     try {
-      const SharedFile f = receive_store([in](wire::StoreChunk& c) { return in->Read(&c); }, m_files, m_config.store_bytes_max);
+      const auto read = [in, &first, &have_first](wire::StoreChunk& c) {
+        if (have_first) {
+          c = std::move(first);
+          have_first = false;
+          return true;
+        }
+        return in->Read(&c);
+      };
+      const SharedFile f = receive_store(read, m_files, m_config.store_bytes_max);
       runtime->share(f.key);
       if (ChordRuntime* chord = m_chord.load()) chord->store(f.key);
       m_events.publish("file.stored", {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
@@ -193,6 +228,7 @@ class PeerService final : public wire::Peer::Service {
   SharedDir& m_files;
   EventSink& m_events;
   NodeMetrics& m_metrics;
+  const AddressBook& m_book;
   std::atomic<PeerRuntime*> m_runtime{nullptr};
   std::atomic<ChordRuntime*> m_chord{nullptr};
   std::atomic<PeerId> m_self{no_peer};
@@ -207,12 +243,13 @@ struct PeerServer::Impl {
   PeerService service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
-  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m) : service(c, f, e, m) {}
+  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m, const AddressBook& b) : service(c, f, e, m, b) {}
 };
 
-PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics)
-    : m_impl(std::make_unique<Impl>(config, files, events, metrics)) {
-  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port);
+PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics,
+                       const AddressBook& book)
+    : m_impl(std::make_unique<Impl>(config, files, events, metrics, book)) {
+  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port, config.tls);
 }
 
 PeerServer::~PeerServer() { shutdown(); }

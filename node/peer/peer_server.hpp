@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "address_book.hpp"
 #include "event_sink.hpp"
 #include "node_config.hpp"
 #include "node_metrics.hpp"
@@ -18,8 +19,9 @@ namespace zonal::node {
 class PeerServer {
  public:
   /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called. `metrics`
-  /// (messages in, duplicates, bytes served, gRPC errors) must outlive the server.
-  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics);
+  /// (messages in, duplicates, bytes served, gRPC errors) and `book` (the directory's members;
+  /// with TLS only they may Store) must outlive the server.
+  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics, const AddressBook& book);
   ~PeerServer();
   PeerServer(const PeerServer&) = delete;
   PeerServer& operator=(const PeerServer&) = delete;

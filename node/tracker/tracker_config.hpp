@@ -5,6 +5,7 @@
 #include <string>
 
 #include "settings.hpp"
+#include "tls_config.hpp"
 
 namespace zonal::node {
 
@@ -27,10 +28,22 @@ struct TrackerOptions {
   std::string amqp_exchange = "zonal.events";
   std::uint64_t amqp_outbox_max = 100'000;
   std::string log_level = "info";
+  TlsConfig tls;                      ///< tls.*: mutual TLS; the certificate must name "tracker"
+  std::uint32_t peers_max = 10000;    ///< limits.peers_max: registered peers at most (directory size)
+  std::uint32_t peers_per_host_max = 64;  ///< limits.peers_per_host_max: registrations from one caller IP address
 };
+
+/// Largest peer entry of a ListZones reply in bytes: a 255-byte address, a 32-bit id, framing.
+inline constexpr std::uint32_t peer_entry_bytes_max = 255 + 5 + 3 + 3 + 3;
+/// Zone and reply framing allowed for in ListZones, per zone and in total.
+inline constexpr std::uint32_t zone_entry_bytes_max = 16;
+inline constexpr std::uint32_t directory_reply_bytes_fixed = 64;
 
 /// Every key the tracker understands.
 ConfigSchema tracker_schema();
+
+/// Largest limits.peers_max whose ListZones reply fits one gRPC message with `zone_count` zones.
+std::uint64_t peers_max_limit(std::uint32_t zone_count);
 
 /// Build TrackerOptions from loaded settings; throws ConfigError naming the key.
 TrackerOptions parse_tracker_config(const Settings& s);

@@ -44,8 +44,9 @@ _KEY_START = re.compile(r"[A-Za-z_][A-Za-z0-9_.\[\]]*=")
 
 
 def split_label(label):
-    """'a=1,b={"x":1,"y":2}' -> {'a': '1', 'b': '{"x":1,"y":2}'}; 'base' -> {}.
-    Commas inside brackets or quotes, or not followed by key=, belong to the value."""
+    """'a=1,b={"x":1,"y":2},top of 2' -> {'a': '1', 'b': '{"x":1,"y":2}', 'variant': 'top of 2'};
+    'base' -> {}. Commas inside brackets or quotes belong to the value; a part without key= is a
+    labelled sweep variant."""
     if not _KEY_START.match(label):
         return {}
     parts, depth, quoted, start = [], 0, False, 0
@@ -58,14 +59,17 @@ def split_label(label):
             depth += 1
         elif c in "]}":
             depth -= 1
-        elif c == "," and depth == 0 and _KEY_START.match(label, i + 1):
+        elif c == "," and depth == 0:
             parts.append(label[start:i])
             start = i + 1
     parts.append(label[start:])
     out = {}
     for part in parts:
-        key, _, value = part.partition("=")
-        out[key] = value
+        if _KEY_START.match(part):
+            key, _, value = part.partition("=")
+            out[key] = value
+        else:
+            out["variant"] = part
     return out
 
 
@@ -180,7 +184,7 @@ def describe_value(path, v):
 def describe_runs(result):
     """Readable run labels from the parameters that vary (the raw label as the fallback)."""
     for r in result.runs:
-        parts = [describe_value(k, r.parameters[k]) for k in result.varying if k in r.parameters]
+        parts = [describe_value(k, r.parameters[k]) for k in result.varying if r.parameters.get(k) is not None]
         r.display = ", ".join(parts) if parts else (r.label if r.label != "base" else result.scenario)
 
 

@@ -122,7 +122,8 @@ def lines(ax, result, x_key, metric, factor, ylabel, legend=True):
 def bar_layout(result):
     """(groups [(label, [runs])], hue key or None, hue values) for grouped horizontal bars."""
     hue = None
-    if len(result.varying) >= 2:
+    complete = all(r.parameters.get(k) is not None for r in result.runs for k in result.varying)
+    if len(result.varying) >= 2 and complete:  # runs without some parameter: one bar per run
         counts = {k: len({str(r.parameters.get(k)) for r in result.runs}) for k in result.varying}
         hue = min(result.varying, key=lambda k: counts[k])
     others = [k for k in result.varying if k != hue]
@@ -217,8 +218,7 @@ def figures(result, figures_dir):
     fig, axes = style.figure(width=7.0, height=h)
     ax = axes[0][0]
     draw_metric(ax, result, *METRICS[0], x_key, annotate="success")
-    ax.set_title(f"{result.scenario}: messages per query", loc="left")
-    ax.set_title(note, loc="right", fontsize=8, color="#555555")
+    ax.set_title(f"{result.scenario}: messages per query ({note})", loc="left")
     written += style.save(fig, figures_dir, "messages_per_query")
 
     fig, axes = style.figure(2, 2, width=11.0, height=7.0 if x_key else 2 * h + 0.6)

@@ -4,7 +4,7 @@ Chromium driven by Selenium. From node 0's page: search for a file held by node 
 stream in, click Download, watch the progress bar reach 100 %, and find the file in the shared
 list (and its SHA-256 equal to the original). Screenshots go to --screenshots (docs/ for the docs).
 
-Usage: web_page_test.py --bin DIR [--screenshots DIR] [--keep]
+Usage: web_page_test.py --bin DIR (holding zonal-tracker, zonal-node, zonal) [--screenshots DIR] [--keep]
 Exit status 0 on success; any failure raises (non-zero exit) with the nodes' logs kept.
 """
 import argparse
@@ -135,8 +135,13 @@ def run(args, root):
         driver.set_page_load_timeout(30)
         wait = WebDriverWait(driver, 60, poll_frequency=0.05)
         node0 = cluster.nodes[0]
-        token = cluster.token(0)
-        driver.get(f"http://127.0.0.1:{node0['rest']}/" + (f"#token={token}" if token else ""))
+        # `zonal ui` prints the page's URL (with the token when the node has one).
+        ui = subprocess.run([os.path.join(args.bin, "zonal"), "--node", f"127.0.0.1:{node0['rest']}", "ui"],
+                            capture_output=True, text=True, timeout=30, env={**os.environ, "ZONAL_REST_TOKEN": cluster.token(0)})
+        assert ui.returncode == 0, ui.stderr
+        url = ui.stdout.splitlines()[0]
+        assert url.startswith(f"http://127.0.0.1:{node0['rest']}/"), url
+        driver.get(url)
         wait.until(lambda d: d.find_element(By.ID, "node-id").text == str(node0["id"]))
         wait.until(lambda d: "zone" in d.find_element(By.ID, "status-line").text)
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#peers tbody tr")) == NODES)
@@ -207,7 +212,7 @@ def run(args, root):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bin", required=True, help="directory holding zonal-tracker and zonal-node")
+    ap.add_argument("--bin", required=True, help="directory holding zonal-tracker, zonal-node and zonal")
     ap.add_argument("--screenshots", help="directory for PNG screenshots (e.g. docs/)")
     ap.add_argument("--keep", action="store_true", help="keep the cluster's directory (logs) even on success")
     args = ap.parse_args()
