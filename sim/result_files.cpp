@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "plot_svg.hpp"
 #include "run_store.hpp"
 #include "run_table.hpp"
 #include "summary.hpp"
@@ -82,7 +81,7 @@ nlohmann::ordered_json rebuild_result(const fs::path& dir, const std::vector<Sto
   write_file_atomically(target / "summary.csv", summary_csv(summary, parameter_columns(runs)));
   if (all_files) {
     for (const char* f : run_csv_files) concatenate(target, runs, f);
-    write_file_atomically(target / "messages.svg", messages_svg(summary));
+    fs::remove(target / "messages.svg");  // written by earlier versions; figures are scripts/plot's
   }
   return summary;
 }

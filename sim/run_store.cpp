@@ -62,6 +62,19 @@ std::string creatable_problem(const fs::path& target) {
   return {};
 }
 
+/// Why the figures/ directory of a previous result holds more than scripts/plot's figures, or "".
+std::string figures_problem(const fs::path& figures) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(figures, ec)) {
+    const std::string ext = entry.path().extension().string();
+    if (!entry.is_regular_file() || (ext != ".png" && ext != ".svg" && ext != ".pdf")) {
+      return figures.string() + ": holds \"" + entry.path().filename().string() +
+             "\", not a figure; choose an empty or new directory";
+    }
+  }
+  return ec ? figures.string() + ": cannot list: " + ec.message() : std::string();
+}
+
 }  // namespace
 
 fs::path normalised_dir(const fs::path& dir) {
@@ -79,6 +92,9 @@ std::string output_dir_problem(const fs::path& dir, const fs::path& keep) {
   const fs::path kept = keep.empty() ? fs::path() : fs::absolute(keep).lexically_normal();
   for (const auto& entry : fs::directory_iterator(target, ec)) {
     const std::string name = entry.path().filename().string();
+    if (name == "figures" && entry.is_directory()) {
+      if (std::string problem = figures_problem(entry.path()); !problem.empty()) return problem;
+    }
     const bool ours = temporary_owner(name) != 0 || (listed(name, result_top_files) && entry.is_regular_file()) ||
                       (listed(name, result_dirs) && entry.is_directory()) || (!kept.empty() && entry.path() == kept);
     if (!ours) {

@@ -15,7 +15,8 @@
 
 namespace zonal::sim {
 
-/// Files zonal writes directly in a result directory (docs/results.md).
+/// Files zonal writes directly in a result directory (docs/results.md; messages.svg: written by
+/// earlier versions, accepted and removed).
 inline constexpr const char* result_top_files[] = {"summary.json", "summary.csv",  "queries.csv",  "peers.csv",
                                                    "timeseries.csv", "messages.svg", "scenario.json"};
 /// Directories zonal writes in a result directory: runs/ (this file) and figures/ (scripts/plot).

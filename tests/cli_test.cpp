@@ -110,6 +110,30 @@ TEST_F(Cli, OutRefusesADirectoryWithOtherFilesAndKeepsThem) {
   EXPECT_FALSE(fs::exists(out / "summary.json"));
 }
 
+TEST_F(Cli, OutReplacesAPreviousResultWithItsFiguresAndOldMessagesSvg) {
+  const fs::path out = m_dir / "out";
+  ASSERT_EQ(run(write(tiny_scenario) + " --out " + out.string() + " --quiet").status, 0);
+  fs::create_directories(out / "figures");
+  std::ofstream(out / "figures" / "metrics.png") << "old figure";
+  std::ofstream(out / "messages.svg") << "<svg/>";  // written by earlier versions
+  const Outcome o = run(write(tiny_scenario) + " --out " + out.string() + " --quiet");
+  ASSERT_EQ(o.status, 0) << o.output;
+  EXPECT_TRUE(fs::exists(out / "summary.json"));
+  EXPECT_FALSE(fs::exists(out / "figures")) << "figures of the old results must go with them";
+  EXPECT_FALSE(fs::exists(out / "messages.svg"));
+}
+
+TEST_F(Cli, OutRefusesFiguresHoldingOtherFiles) {
+  const fs::path out = m_dir / "out";
+  ASSERT_EQ(run(write(tiny_scenario) + " --out " + out.string() + " --quiet").status, 0);
+  fs::create_directories(out / "figures");
+  std::ofstream(out / "figures" / "notes.txt") << "precious";
+  const Outcome o = run(write(tiny_scenario) + " --out " + out.string() + " --quiet");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.output.find("holds \"notes.txt\", not a figure"), std::string::npos) << o.output;
+  EXPECT_TRUE(fs::exists(out / "figures" / "notes.txt"));
+}
+
 TEST_F(Cli, OutRefusesARegularFile) {
   const fs::path out = m_dir / "afile";
   std::ofstream(out) << "data";
@@ -161,7 +185,7 @@ TEST_F(Cli, GoodScenarioWritesAllResultsAndATable) {
   const fs::path out = m_dir / "out";
   const Outcome o = run(file + " --out " + out.string() + " --quiet");
   ASSERT_EQ(o.status, 0) << o.output;
-  for (const char* f : {"summary.json", "queries.csv", "peers.csv", "messages.svg"}) EXPECT_TRUE(fs::exists(out / f)) << f;
+  for (const char* f : {"summary.json", "queries.csv", "peers.csv"}) EXPECT_TRUE(fs::exists(out / f)) << f;
   EXPECT_NE(o.output.find("search.strategy=zone-flood"), std::string::npos) << o.output;
   EXPECT_NE(o.output.find("seed 3"), std::string::npos) << o.output;
   std::ifstream csv(out / "queries.csv");

@@ -29,7 +29,7 @@ fs::path temp_dir(const std::string& name) {
   return d;
 }
 
-const char* const files[] = {"summary.json", "queries.csv", "peers.csv", "messages.svg"};
+const char* const files[] = {"summary.json", "queries.csv", "peers.csv"};
 
 /// Runs `scenario` twice with its own seed and once with seed 99; expects every output file of
 /// the first two to be non-empty and identical, and the third's queries to differ. Returns the

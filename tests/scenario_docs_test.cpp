@@ -72,6 +72,7 @@ const std::map<std::string, Get>& readers() {
       {"chord.replication", [](const ScenarioPlan& p) { return first(p).chord.replication ? 1 : 0; }},
       {"chord.ring", [](const ScenarioPlan& p) { return static_cast<int>(first(p).chord.ring); }},
       {"chord.settle_ms", [](const ScenarioPlan& p) { return first(p).chord.settle_ms; }},
+      {"output.timeseries_ms", [](const ScenarioPlan& p) { return first(p).output.timeseries_ms; }},
   };
   return r;
 }

@@ -277,7 +277,7 @@ int execute(const Options& o) {
     return exit_interrupted;
   }
   print_table(std::cout, summary);
-  std::cout << "results: " << out.string() << "/{summary.json,summary.csv,queries.csv,peers.csv,messages.svg,runs/}\n";
+  std::cout << "results: " << out.string() << "/{summary.json,summary.csv,queries.csv,peers.csv,runs/}; figures: scripts/plot " << out.string() << "\n";
   if (runs.size() < table.size()) {
     std::cout << "note: " << runs.size() << " of " << table.size() << " runs are in " << out.string()
               << "; run the others (--runs, --shard) and combine the directories with zonal-sim merge\n";
