@@ -15,12 +15,21 @@ inline constexpr int grpc_message_bytes_max = 5 << 20;
 /// Insecure channel to `address` with explicit message size limits; call for every outbound stub.
 std::shared_ptr<grpc::Channel> make_channel(const std::string& address);
 
-/// Apply the message size limits to a server under construction.
-void apply_limits(grpc::ServerBuilder& builder);
+/// Resource bounds of a gRPC server (limits.grpc_* settings of a node).
+struct GrpcServerLimits {
+  int threads_max = 64;               ///< threads serving calls; more calls wait or get RESOURCE_EXHAUSTED
+  int streams_max = 32;               ///< concurrent calls on one connection
+  int handshake_timeout_ms = 10'000;  ///< a connection must finish its HTTP/2 (and TLS) handshake within this
+  int idle_connection_ms = 300'000;   ///< connections without calls this long are closed
+};
+
+/// Apply the message size limits and `limits` to a server under construction.
+void apply_limits(grpc::ServerBuilder& builder, const GrpcServerLimits& limits = {});
 
 /// Build and start a server for `service` on bind:port with the limits applied; stores the bound
 /// port (the OS's choice for port 0) in `bound_port`. Throws std::runtime_error when it cannot listen.
-std::unique_ptr<grpc::Server> start_server(grpc::Service& service, const std::string& bind, std::uint16_t port, int& bound_port);
+std::unique_ptr<grpc::Server> start_server(grpc::Service& service, const std::string& bind, std::uint16_t port, int& bound_port,
+                                           const GrpcServerLimits& limits = {});
 
 /// Shut `server` down (running calls get two seconds), wait for it and release it; idempotent.
 void stop_server(std::unique_ptr<grpc::Server>& server);

@@ -45,6 +45,10 @@ class SharedDir {
   /// FileError(conflict) if a different file of that name is already shared (partial is removed).
   SharedFile adopt(const std::filesystem::path& partial, const std::string& name, const Digest& sha256);
 
+  /// Why `name` could never be transferred here (its partial file's name, name + ".download",
+  /// would exceed the file system's name limit), or nullopt. Checked when sharing, downloading and storing.
+  std::optional<std::string> transfer_name_problem(const std::string& name) const;
+
   /// Reserve `name` for one transfer; false when a transfer of it is already running.
   bool begin_transfer(const std::string& name);
   /// Release a reservation made by begin_transfer.
@@ -57,6 +61,7 @@ class SharedDir {
 
   std::filesystem::path m_shared;
   std::filesystem::path m_partial;
+  std::size_t m_name_max = 255;  ///< longest file name the partial directory's file system takes
   mutable std::mutex m_mutex;
   std::map<std::string, SharedFile> m_files;
   std::set<std::string> m_transfers;

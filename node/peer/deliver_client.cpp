@@ -27,7 +27,10 @@ struct DeliverClient::Impl {
   /// ChordSuccessorEntry messages), and concurrent unary calls may be handled out of order.
   std::map<PeerId, std::deque<ChordMessage>> chord_queues;
 
-  Impl(const AddressBook& b, std::uint32_t t) : book(b), timeout_ms(t) {}
+  std::size_t calls_max;
+  std::atomic<std::uint64_t> dropped_busy{0};  ///< protocol messages dropped: calls_max in flight
+
+  Impl(const AddressBook& b, std::uint32_t t, std::size_t max) : book(b), timeout_ms(t), calls_max(max) {}
 
   /// The stub of `address` (created on first use); call with `mutex` held.
   wire::Peer::Stub& stub(const std::string& address) {
@@ -51,8 +54,10 @@ struct Call {
 
 }  // namespace
 
-DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms)
-    : m_impl(std::make_unique<Impl>(book, timeout_ms)), m_self(self) {}
+DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max)
+    : m_impl(std::make_unique<Impl>(book, timeout_ms, calls_max)), m_self(self) {}
+
+std::uint64_t DeliverClient::dropped_busy() const noexcept { return m_impl->dropped_busy.load(); }
 
 DeliverClient::~DeliverClient() { drain_calls(); }
 
@@ -102,10 +107,17 @@ void DeliverClient::finished(PeerId to, const grpc::Status& status) {
 }
 
 void DeliverClient::start_deliver(PeerId to, const std::string& address, const Message& msg) {
+  std::unique_lock lock(m_impl->mutex);
+  if (m_impl->in_flight >= m_impl->calls_max) {  // the network is slower than the traffic: shed it
+    ++m_impl->dropped_busy;
+    ++m_failures;
+    return;
+  }
+  lock.unlock();
   auto* call = new Call<wire::Envelope>;
   call->request = wire::encode(m_self, msg);
   set_deadline(call->ctx, m_impl->timeout_ms);
-  std::unique_lock lock(m_impl->mutex);
+  lock.lock();
   auto& stub = m_impl->stub(address);
   ++m_impl->in_flight;
   lock.unlock();

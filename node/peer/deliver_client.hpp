@@ -24,8 +24,9 @@ namespace zonal::node {
 
 class DeliverClient final : public Transport, public ChordTransport {
  public:
-  /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline.
-  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms);
+  /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline; at
+  /// most `calls_max` Deliver calls are in flight (more messages are dropped and counted).
+  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max = 4096);
   ~DeliverClient() override;
 
   /// Start one Deliver call; unknown destinations and failed calls are counted and logged.
@@ -49,6 +50,8 @@ class DeliverClient final : public Transport, public ChordTransport {
   bool refuses_chord(PeerId peer) const;
   /// Calls that failed (no address, transport error or error status).
   std::uint64_t failures() const noexcept { return m_failures; }
+  /// Protocol messages dropped because calls_max calls were in flight.
+  std::uint64_t dropped_busy() const noexcept;
 
  private:
   struct Impl;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <unistd.h>
 
 #include "amqp_publisher.hpp"
@@ -26,6 +27,15 @@ Node::Node(NodeConfig config)
   m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events);
   m_address = m_config.advertise_host + ":" + std::to_string(m_server->port());
   m_session = std::make_unique<TrackerSession>(m_config, m_address, m_book, *m_events);
+  auto hosts = m_config.rest.allowed_hosts;
+  hosts.push_back(m_config.rest_bind);
+  hosts.push_back(m_config.advertise_host);
+  m_auth = std::make_unique<ApiAuth>(load_or_create_api_token(m_config.data_dir, m_config.rest.token), default_allowed_hosts(hosts));
+}
+
+HttpResponse Node::serve(const HttpRequest& request) {
+  if (auto refused = m_auth->check(request)) return *refused;
+  return handle_api(*this, request);
 }
 
 void Node::interrupt() { m_session->interrupt(); }
@@ -45,16 +55,23 @@ bool Node::start() {
   const auto id = m_session->register_blocking();
   if (!id) return false;
   m_id = *id;
-  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms);
+  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.limits.outbound_calls_max);
   m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events);
   m_server->attach(*m_runtime, m_id);
+  if (m_config.limits.listener_probe_ms > 0)
+    m_server->watch(std::chrono::milliseconds(m_config.limits.listener_probe_ms), [this] {
+      m_listener_lost = true;  // unreachable: leave the tracker (stop() on SIGTERM) rather than stay a registered zombie
+      ::kill(::getpid(), SIGTERM);
+    });
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
   m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
   m_session->run(*m_runtime);
   if (m_config.chord.enabled) start_chord();
   for (const auto& f : shared) share_key(f.key);
-  m_rest = std::make_unique<HttpServer>(m_config.rest_bind, m_config.rest_port,
-                                        [this](const HttpRequest& r) { return handle_api(*this, r); });
+  const NodeRestConfig& r = m_config.rest;
+  m_rest = std::make_unique<HttpServer>(
+      m_config.rest_bind, m_config.rest_port, [this](const HttpRequest& req) { return serve(req); },
+      HttpServerLimits{r.workers, r.queue_max, r.connections_max, r.read_timeout_ms, r.idle_timeout_ms});
   spdlog::info("peer {} serving gRPC on {} and REST on {}:{}, sharing {} files from {}", m_id, m_address, m_config.rest_bind,
                m_rest->port(), shared.size(), m_config.shared_dir().string());
   announce_ready({{"event", "ready"}, {"role", "node"}, {"id", m_id}, {"grpc_port", m_server->port()},

@@ -1,11 +1,13 @@
 #pragma once
 /// A whole zonal-node: shared directory, gRPC peer server, tracker session, protocol runtime,
 /// REST API and event publisher, started in dependency order and stopped in reverse.
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "address_book.hpp"
+#include "api_auth.hpp"
 #include "chord_runtime.hpp"
 #include "deliver_client.hpp"
 #include "downloader.hpp"
@@ -33,6 +35,8 @@ class Node final : public NodeApi {
   void interrupt();
   /// Leave the tracker and stop everything; idempotent. Call after start() returned.
   void stop();
+  /// True when the gRPC listener died and could not be restored (the process should exit non-zero).
+  bool listener_lost() const noexcept { return m_listener_lost; }
 
   nlohmann::json status() override;
   nlohmann::json peers() override;
@@ -54,6 +58,10 @@ class Node final : public NodeApi {
   std::vector<Holder> holders_of(const nlohmann::json& found, const std::vector<Holder>& skip);
   SearchOutcome run_search(const std::string& name, Strategy strategy, std::uint8_t ttl);
   std::uint64_t core_seed(PeerId id) const;
+  /// Refusal counters of every limit (status()["limits"]).
+  nlohmann::json limits_status();
+  /// Check the request's credential and names, then route it; the REST server's handler.
+  HttpResponse serve(const HttpRequest& request);
 
   NodeConfig m_config;
   std::unique_ptr<EventSink> m_events;
@@ -64,9 +72,11 @@ class Node final : public NodeApi {
   std::unique_ptr<DeliverClient> m_transport;
   std::unique_ptr<PeerRuntime> m_runtime;
   std::unique_ptr<ChordRuntime> m_chord;
+  std::unique_ptr<ApiAuth> m_auth;
   std::unique_ptr<HttpServer> m_rest;
   PeerId m_id = no_peer;
   std::string m_address;
+  std::atomic<bool> m_listener_lost{false};
 };
 
 }  // namespace zonal::node

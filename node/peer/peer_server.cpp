@@ -4,10 +4,15 @@
 
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "caller_identity.hpp"
 #include "grpc_options.hpp"
+#include "listener_watchdog.hpp"
+#include "rate_limiter.hpp"
+#include "store_limits.hpp"
 #include "grpc_status.hpp"
 #include "safe_name.hpp"
 #include "store_receiver.hpp"
@@ -54,14 +59,51 @@ struct ActiveCount {
 
 class PeerService final : public wire::Peer::Service {
  public:
-  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e) : m_config(c), m_files(f), m_events(e) {}
+  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e)
+      : m_config(c),
+        m_files(f),
+        m_events(e),
+        m_messages(c.limits.messages_per_s, c.limits.messages_burst),
+        m_searches(c.limits.searches_per_s, c.limits.searches_burst),
+        m_store_limits(StoreLimitsConfig{c.limits.store_uploads_max, c.limits.store_quota_bytes,
+                                         std::chrono::milliseconds(c.limits.store_deadline_ms),
+                                         std::chrono::milliseconds(c.limits.store_idle_ms)}) {}
+
+  /// Refusal counters for status pages.
+  PeerServerCounters counters() const {
+    const StoreLimitsCounters st = m_store_limits.counters();
+    PeerRuntime* runtime = m_runtime.load();
+    return {m_messages.refused(), m_searches.refused(), m_backlog_refused.load(),
+            runtime ? runtime->abandoned() : 0, runtime ? runtime->backlog() : 0,
+            st.running, st.refused_busy, st.refused_quota, st.cancelled};
+  }
+
+  /// Charge one message (and, for a query copy, one search) to `from`; an error status when over its rate.
+  std::optional<grpc::Status> over_rate(grpc::ServerContext* ctx, PeerId claimed_from, bool search) {
+    const PeerId key = rate_limit_key(*ctx, claimed_from);
+    if (!m_messages.allow(key))
+      return grpc::Status{grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: peer " + std::to_string(key) + " sends more than " +
+                                                                     std::to_string(static_cast<std::uint64_t>(m_config.limits.messages_per_s)) + " messages/s (limits.messages_per_s)"};
+    if (search && !m_searches.allow(key))
+      return grpc::Status{grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: peer " + std::to_string(key) + " sends more than " +
+                                                                     std::to_string(static_cast<std::uint64_t>(m_config.limits.searches_per_s)) + " queries/s (limits.searches_per_s)"};
+    return std::nullopt;
+  }
+
+  /// An error status when the protocol thread is too far behind to take another message.
+  std::optional<grpc::Status> backlogged(std::size_t backlog) {
+    if (backlog < m_config.limits.deliver_queue_max) return std::nullopt;
+    ++m_backlog_refused;
+    return grpc::Status{grpc::StatusCode::RESOURCE_EXHAUSTED, "overloaded: " + std::to_string(backlog) +
+                                                                  " messages wait for the protocol thread (limits.deliver_queue_max)"};
+  }
 
   void attach(PeerRuntime& runtime, PeerId self) {
     m_self = self;
     m_runtime.store(&runtime);
   }
 
-  grpc::Status Deliver(grpc::ServerContext*, const wire::Envelope* req, wire::Ack* reply) override {
+  grpc::Status Deliver(grpc::ServerContext* ctx, const wire::Envelope* req, wire::Ack* reply) override {
     const auto decoded = wire::decode(*req);
     if (!decoded) {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
@@ -69,6 +111,8 @@ class PeerService final : public wire::Peer::Service {
     }
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    if (auto refused = over_rate(ctx, decoded.value->from, std::holds_alternative<Query>(decoded.value->msg))) return *refused;
+    if (auto refused = backlogged(runtime->backlog())) return *refused;
     const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
     reply->set_arrival(to_wire(*arrival));
@@ -77,7 +121,7 @@ class PeerService final : public wire::Peer::Service {
 
   void attach_chord(ChordRuntime& chord) { m_chord.store(&chord); }
 
-  grpc::Status Chord(grpc::ServerContext*, const wire::ChordEnvelope* req, wire::Ack* reply) override {
+  grpc::Status Chord(grpc::ServerContext* ctx, const wire::ChordEnvelope* req, wire::Ack* reply) override {
     if (!m_config.chord.enabled) return {grpc::StatusCode::FAILED_PRECONDITION, "chord is not enabled on this node (chord.enabled false)"};
     const auto decoded = wire::decode_chord(*req, m_config.chord.core.id_bits);
     if (!decoded) {
@@ -86,6 +130,7 @@ class PeerService final : public wire::Peer::Service {
     }
     ChordRuntime* chord = m_chord.load();
     if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
+    if (auto refused = over_rate(ctx, decoded.value->from, false)) return *refused;
     const auto arrival = chord->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
     reply->set_arrival(to_wire(*arrival));
@@ -151,16 +196,39 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Store(grpc::ServerContext*, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) override {
+  grpc::Status Store(grpc::ServerContext* ctx, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) override {
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    std::unique_ptr<StoreLimits::Ticket> ticket;
+    const std::string caller = quota_key(*ctx);
+    // The first message announces the size: admit the upload then (or refuse it); every later
+    // chunk keeps the idle watchdog away.
+    const auto next = [&](wire::StoreChunk& c) {
+      if (!in->Read(&c)) return false;
+      if (ticket) {
+        ticket->progress();
+      } else if (c.size() <= m_config.store_bytes_max) {
+        std::string why;
+        bool over_quota = false;
+        ticket = m_store_limits.admit(caller, c.size(), [ctx] { ctx->TryCancel(); }, why, over_quota);
+        if (!ticket) throw FileError(FileErrorKind::too_large, why);
+      }
+      return true;
+    };
     try {
-      const SharedFile f = receive_store([in](wire::StoreChunk& c) { return in->Read(&c); }, m_files, m_config.store_bytes_max);
+      const SharedFile f = receive_store(next, m_files, m_config.store_bytes_max);
+      if (ticket) ticket->commit();
       runtime->share(f.key);
       if (ChordRuntime* chord = m_chord.load()) chord->store(f.key);
       m_events.publish("file.stored", {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
       spdlog::info("stored \"{}\" ({} bytes) sent by a peer", f.name, f.size);
     } catch (const FileError& e) {
+      if (ticket) {
+        if (const std::string why = ticket->cancel_reason(); !why.empty()) {
+          spdlog::warn("store of a file from {} cancelled: {}", caller, why);
+          return {grpc::StatusCode::DEADLINE_EXCEEDED, why};  // the client sees CANCELLED
+        }
+      }
       return to_status(e);
     }
     reply->set_peer_id(m_self.load());
@@ -174,6 +242,10 @@ class PeerService final : public wire::Peer::Service {
   std::atomic<PeerRuntime*> m_runtime{nullptr};
   std::atomic<ChordRuntime*> m_chord{nullptr};
   std::atomic<PeerId> m_self{no_peer};
+  RateLimiter m_messages;
+  RateLimiter m_searches;
+  std::atomic<std::uint64_t> m_backlog_refused{0};
+  StoreLimits m_store_limits;
 
  public:
   std::atomic<int> m_uploads{0};  ///< Fetch streams being served
@@ -182,16 +254,66 @@ class PeerService final : public wire::Peer::Service {
 }  // namespace
 
 struct PeerServer::Impl {
+  const NodeConfig& config;
   PeerService service;
+  GrpcServerLimits limits;
+  std::mutex server_mutex;  ///< guards server against the watchdog's restarts
   std::unique_ptr<grpc::Server> server;
+  bool shut_down = false;  ///< guarded by server_mutex
   int port = 0;
-  Impl(const NodeConfig& c, SharedDir& f, EventSink& e) : service(c, f, e) {}
+  std::unique_ptr<ListenerWatchdog> watchdog;
+  Impl(const NodeConfig& c, SharedDir& f, EventSink& e) : config(c), service(c, f, e) {
+    limits.threads_max = static_cast<int>(c.limits.grpc_threads_max);
+    limits.streams_max = static_cast<int>(c.limits.grpc_streams_max);
+    limits.handshake_timeout_ms = static_cast<int>(c.limits.grpc_handshake_ms);
+    limits.idle_connection_ms = static_cast<int>(c.limits.grpc_idle_ms);
+  }
+
+  /// A call on a fresh connection (its own subchannel) answered: the listener accepts.
+  bool probe() const {
+    std::string host = config.grpc_bind;
+    if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+    if (host == "::") host = "::1";
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto stub = wire::Peer::NewStub(grpc::CreateCustomChannel(host + ":" + std::to_string(port), grpc::InsecureChannelCredentials(), args));
+    grpc::ClientContext ctx;
+    set_deadline(ctx, 3000);
+    wire::FileInfoRequest req;  // an empty name: refused at once, touching nothing
+    wire::FileEntry reply;
+    const grpc::Status s = stub->FileInfo(&ctx, req, &reply);
+    return s.error_code() == grpc::StatusCode::INVALID_ARGUMENT;
+  }
+
+  /// Stop the listener and serve again on the same port.
+  bool restart() {
+    std::lock_guard lock(server_mutex);
+    if (shut_down) return true;
+    stop_server(server);
+    try {
+      int bound = 0;
+      server = start_server(service, config.grpc_bind, static_cast<std::uint16_t>(port), bound, limits);
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::error("cannot restart the gRPC listener: {}", e.what());
+      return false;
+    }
+  }
 };
 
 PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events)
     : m_impl(std::make_unique<Impl>(config, files, events)) {
-  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port);
+  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port, m_impl->limits);
 }
+
+void PeerServer::watch(std::chrono::milliseconds period, std::function<void()> give_up) {
+  Impl* impl = m_impl.get();
+  m_impl->watchdog = std::make_unique<ListenerWatchdog>(
+      ListenerWatchdog::Hooks{[impl] { return impl->probe(); }, [impl] { return impl->restart(); }, std::move(give_up)}, period);
+}
+
+std::uint64_t PeerServer::listener_restarts() const { return m_impl->watchdog ? m_impl->watchdog->restarts() : 0; }
 
 PeerServer::~PeerServer() { shutdown(); }
 
@@ -203,6 +325,13 @@ void PeerServer::attach_chord(ChordRuntime& chord) { m_impl->service.attach_chor
 
 int PeerServer::uploads_active() const noexcept { return m_impl->service.m_uploads.load(); }
 
-void PeerServer::shutdown() { stop_server(m_impl->server); }
+PeerServerCounters PeerServer::counters() const { return m_impl->service.counters(); }
+
+void PeerServer::shutdown() {
+  m_impl->watchdog.reset();
+  std::lock_guard lock(m_impl->server_mutex);
+  m_impl->shut_down = true;
+  stop_server(m_impl->server);
+}
 
 }  // namespace zonal::node

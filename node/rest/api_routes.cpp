@@ -79,13 +79,13 @@ HttpResponse handle_api(NodeApi& api, const HttpRequest& req) {
     path_known = true;
     if (route.method != req.method) continue;
     try {
-      return HttpResponse{200, route.run(api, req)};
+      return HttpResponse{200, route.run(api, req), {}};
     } catch (const ApiError& e) {
-      return HttpResponse{e.http_status, {{"error", e.what()}}};
+      return HttpResponse{e.http_status, {{"error", e.what()}}, {}};
     }
   }
-  if (path_known) return HttpResponse{405, {{"error", "method " + req.method + " not allowed on " + req.path}}};
-  return HttpResponse{404, {{"error", "no such endpoint: " + req.path}}};
+  if (path_known) return HttpResponse{405, {{"error", "method " + req.method + " not allowed on " + req.path}}, {}};
+  return HttpResponse{404, {{"error", "no such endpoint: " + req.path}}, {}};
 }
 
 }  // namespace zonal::node
