@@ -37,6 +37,7 @@ void ChordSimulation::crash(PeerId p) {
   m_live[p] = false;
   m_faults->set_online(p, false);
   ++m_faults->counters.crashed;
+  observe_online();
   remove_member(p);
   fail_queries_of(p);
 }
@@ -46,14 +47,17 @@ void ChordSimulation::leave(PeerId p) {
   m_nodes[p].leave(m_now);  // hands its records to the successor, tells both neighbours
   drain(p);
   ++m_result.registration_messages;
+  observe(MessageClass::registration);
   if (const auto delay = m_network.transit_us()) {
     m_queue.push(m_now + *delay, ChordSimEvent{m_tracker_id, p, ChordEventKind::tracker_in, tracker_leave, {}});
   } else {
     ++m_result.lost_messages;
+    observe(MessageClass::lost);
   }
   m_live[p] = false;
   m_faults->set_online(p, false);
   ++m_faults->counters.left;
+  observe_online();
   remove_member(p);
   fail_queries_of(p);
 }
@@ -68,6 +72,7 @@ void ChordSimulation::rejoin(PeerId p) {
   m_join_failures[p] = 0;  // a fresh node gets its own join attempts
   m_live[p] = true;
   m_faults->set_online(p, true);
+  observe_online();
   send_register(p);
 }
 

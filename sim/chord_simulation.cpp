@@ -61,6 +61,7 @@ RunResult ChordSimulation::run() {
   m_result.ring_violations = ring_violations().size();
   publish();
   run_queries();
+  if (m_series) m_result.timeseries = m_series->finish(m_now, m_result.queries);
   if (m_faults) m_result.faults_active = true, m_result.faults = m_faults->counters;
   collect_peer_loads();
   m_result.events = m_queue.pushed();
@@ -169,6 +170,10 @@ void ChordSimulation::run_queries() {
   m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_nodes.size()),
                                            stream_seed(m_seed, Stream::workload));
   const TimeUs last_us = m_now + last_arrival_us(*m_stream, m_sc.workload.queries);
+  if (m_sc.output.timeseries_ms > 0) {
+    const auto live = static_cast<std::uint32_t>(std::count(m_live.begin(), m_live.end(), true));
+    m_series = std::make_unique<TimeseriesRecorder>(static_cast<TimeUs>(m_sc.output.timeseries_ms * 1000.0), m_now, live);
+  }
   if (Liveness::needed(m_sc.faults)) start_faults();  // before the first gap is drawn
   m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
   // A search still running once the last one's timeout has passed has failed anyway; this also

@@ -14,6 +14,7 @@
 #include "chord_engine.hpp"
 #include "liveness.hpp"
 #include "network.hpp"
+#include "timeseries.hpp"
 #include "timed_queue.hpp"
 #include "workload.hpp"
 #include "zonal/chord_node.hpp"
@@ -117,6 +118,12 @@ class ChordSimulation {
   void add_member(PeerId p);
   void remove_member(PeerId p);
   void settle_check();
+  void observe(MessageClass c) {
+    if (m_series) m_series->count(m_now, c, 1);
+  }
+  void observe_online() {
+    if (m_series) m_series->online_changed(m_now, m_faults->online_count());
+  }
 
   // chord_faults.cpp: churn, mass failures, partitions (faults.*), during the query phase
   void start_faults();
@@ -165,6 +172,7 @@ class ChordSimulation {
   TimeUs m_settle_start_us = 0;
   bool m_measuring = false;
   std::unique_ptr<Liveness> m_faults;  // fault runs only
+  std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
   TimeUs m_now = 0;
   RunResult m_result;
 };

@@ -29,12 +29,14 @@ void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
   const bool store = std::holds_alternative<ChordStore>(msg);
   if (to >= m_nodes.size()) {  // addressed to nobody
     ++m_result.lost_messages;
+    observe(MessageClass::lost);
     return;
   }
   if (m_faults && partition_drops(from, to)) return;
   const auto delay = m_network.transit_us();
   if (!delay) {
     ++m_result.lost_messages;
+    observe(MessageClass::lost);
     return;
   }
   m_store_messages_in_flight += store;
@@ -48,14 +50,17 @@ void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
   const auto tag = chord_lookup_tag(from, to, msg);
   if (!tag) {
     (m_measuring ? m_result.maintenance_messages : m_result.ring_messages) += 1;
+    if (m_measuring) observe(MessageClass::maintenance);
     return;
   }
   if ((tag->lookup & store_flag) != 0) {
     ++m_result.publish_messages;
+    observe(MessageClass::publish);
     return;
   }
   if (tag->lookup == 0 || tag->lookup > m_result.queries.size()) return;
   ++m_result.queries[tag->lookup - 1].messages;
+  observe(MessageClass::search);
   const auto it = m_active.find(tag->lookup);
   if (it != m_active.end() && to != it->second.origin) it->second.contacted.push_back(to);
 }
@@ -83,10 +88,12 @@ void ChordSimulation::fire_timer(PeerId p) {
 // Register (and Leave) travel to the tracker through the network like any message.
 void ChordSimulation::send_register(PeerId p) {
   ++m_result.registration_messages;
+  observe(MessageClass::registration);
   if (const auto delay = m_network.transit_us()) {
     m_queue.push(m_now + *delay, ChordSimEvent{m_tracker_id, p, ChordEventKind::tracker_in, tracker_register, {}});
   } else {
     ++m_result.lost_messages;
+    observe(MessageClass::lost);
     m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::register_peer, 0, {}});
   }
 }
@@ -99,10 +106,12 @@ void ChordSimulation::tracker_in(const ChordSimEvent& e) {
   }
   while (const auto t = m_tracker.poll_transmit()) {
     ++m_result.registration_messages;
+    observe(MessageClass::registration);
     if (const auto delay = m_network.transit_us()) {
       m_queue.push(m_now + *delay, ChordSimEvent{t->to, m_tracker_id, ChordEventKind::assignment, 0, {}});
     } else {
       ++m_result.lost_messages;
+      observe(MessageClass::lost);
       if (t->to == e.from) send_register(e.from);  // the newcomer asks again
     }
   }
@@ -166,6 +175,7 @@ void ChordSimulation::start_query() {
   const QueryRequest req = m_stream->next();
   if (m_faults && !m_faults->online(req.origin)) {  // an offline origin asks nothing (as in the Peer engine)
     ++m_faults->counters.queries_skipped;
+    if (m_series) m_series->skipped(m_now);
   } else {
     begin_query(req);
   }

@@ -13,6 +13,7 @@
 #include "liveness.hpp"
 #include "network.hpp"
 #include "run_setup.hpp"
+#include "timeseries.hpp"
 #include "workload.hpp"
 #include "zonal/hash.hpp"
 #include "zonal/peer.hpp"
@@ -59,11 +60,13 @@ std::optional<QueryId> search_message_id(const Message& msg) {
 
 class Simulation {
  public:
-  Simulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress)
+  Simulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress,
+             const DeliveryTap& tap)
       : m_sc(sc),
         m_seed(seed),
         m_labels(topo.labels),
         m_progress(progress),
+        m_tap(tap),
         m_tracker_id(static_cast<PeerId>(topo.peer_count())),
         m_tracker(m_tracker_id, tracker_config(sc)),
         m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
@@ -90,6 +93,12 @@ class Simulation {
   void drain_tracker();
   void send_batch(PeerId from, const TransmitBatch& batch);
   void count_transmissions(PeerId from, const Message& msg, std::uint32_t copies);
+  void observe(MessageClass c, std::uint64_t copies) {
+    if (m_series) m_series->count(m_now, c, copies);
+  }
+  void observe_online() {
+    if (m_series) m_series->online_changed(m_now, m_faults->online_count());
+  }
   void arm_timer(PeerId id, std::optional<TimeUs> deadline);
   void fire_timer(PeerId id);
   void start_query();
@@ -111,6 +120,7 @@ class Simulation {
   std::uint64_t m_seed;
   std::vector<std::uint64_t> m_labels;  // edge-list node ids; empty = dense ids
   const ProgressFn& m_progress;
+  const DeliveryTap& m_tap;
   PeerId m_tracker_id;
   Tracker m_tracker;
   Network m_network;
@@ -133,6 +143,7 @@ class Simulation {
   bool m_faults_active = false;  // one well-predicted branch on the hot paths of fault-free runs
   std::unique_ptr<Liveness> m_faults;
   std::shared_ptr<const ZoneDirectory> m_directory;  // the last one handed to the peers
+  std::unique_ptr<TimeseriesRecorder> m_series;      // output.timeseries_ms only
 };
 
 RunResult Simulation::run() {
@@ -144,6 +155,7 @@ RunResult Simulation::run() {
   install_zones();
   share_content();
   run_queries();
+  if (m_series) m_result.timeseries = m_series->finish(m_now, m_result.queries);
   if (m_faults_active) m_result.faults_active = true, m_result.faults = m_faults->counters;
   collect_peer_loads();
   m_result.events = m_queue.pushed();
@@ -220,6 +232,10 @@ void Simulation::run_queries() {
   m_measuring = true;
   m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_peers.size()),
                                            stream_seed(m_seed, Stream::workload));
+  if (m_sc.output.timeseries_ms > 0) {
+    const auto window_us = static_cast<TimeUs>(m_sc.output.timeseries_ms * 1000.0);
+    m_series = std::make_unique<TimeseriesRecorder>(window_us, m_now, static_cast<std::uint32_t>(m_peers.size()));
+  }
   if (Liveness::needed(m_sc.faults)) start_faults();  // before the first gap is drawn
   m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
   run_until_idle("queries");
@@ -297,6 +313,7 @@ void Simulation::deliver_run(const Event& e, std::span<const PeerId> to) {
     }
     const Arrival arrival = m_peers[dest].handle_message(m_now, e.from, e.msg);
     if (m_measuring) {
+      if (m_tap) m_tap(e.from, dest, e.msg, arrival);
       ++m_received[dest];
       if (record != nullptr) {
         record->reached += arrival == Arrival::fresh;
@@ -338,6 +355,7 @@ void Simulation::send_batch(PeerId from, const TransmitBatch& batch) {
         if (m_network.transit_us()) m_batch_to[kept++] = to;
       }
       m_result.lost_messages += m_batch_to.size() - kept;
+      observe(MessageClass::lost, m_batch_to.size() - kept);
       m_batch_to.resize(kept);
     }
     m_queue.push_batch(m_now + m_network.constant_delay_us(), from, *batch.msg, m_batch_to);
@@ -348,21 +366,24 @@ void Simulation::send_batch(PeerId from, const TransmitBatch& batch) {
       m_queue.push(Event{m_now + *delay, 0, to, from, EventKind::deliver, 0, *batch.msg});
     } else {
       ++m_result.lost_messages;
+      observe(MessageClass::lost, 1);
     }
   }
 }
 
 void Simulation::count_transmissions(PeerId from, const Message& msg, std::uint32_t copies) {
   if (const auto* q = std::get_if<Query>(&msg)) {
-    if (QueryRecord* r = record_of(q->query_id)) r->messages += copies;
+    if (QueryRecord* r = record_of(q->query_id)) r->messages += copies, observe(MessageClass::search, copies);
   } else if (const auto* h = std::get_if<QueryHit>(&msg)) {
-    if (QueryRecord* r = record_of(h->query_id)) r->hit_messages += copies;
+    if (QueryRecord* r = record_of(h->query_id)) r->hit_messages += copies, observe(MessageClass::hit, copies);
   } else if (const auto id = search_message_id(msg)) {  // walker steps and their checks
-    if (QueryRecord* r = record_of(*id)) r->messages += copies;
+    if (QueryRecord* r = record_of(*id)) r->messages += copies, observe(MessageClass::search, copies);
   } else if (std::holds_alternative<Publish>(msg)) {
     m_result.publish_messages += copies;
+    observe(MessageClass::publish, copies);
   } else {
     m_result.registration_messages += copies;
+    observe(MessageClass::registration, copies);
   }
   if (m_measuring && from != m_tracker_id) m_sent[from] += copies;
 }
@@ -385,6 +406,7 @@ void Simulation::start_query() {
   const QueryRequest req = m_stream->next();
   if (m_faults_active && !m_faults->online(req.origin)) {  // an offline origin asks nothing
     ++m_faults->counters.queries_skipped;
+    if (m_series) m_series->skipped(m_now);
     if (m_queries_started + m_faults->counters.queries_skipped < m_sc.workload.queries)
       m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
     return;
@@ -481,6 +503,7 @@ void Simulation::crash(PeerId p) {
   if (!m_faults->online(p)) return;  // e.g. a churn crash of a mass-failure victim
   m_faults->set_online(p, false);
   ++m_faults->counters.crashed;
+  observe_online();
 }
 
 void Simulation::leave(PeerId p) {
@@ -489,6 +512,7 @@ void Simulation::leave(PeerId p) {
   drain_peer(p);
   m_faults->set_online(p, false);
   ++m_faults->counters.left;
+  observe_online();
 }
 
 // Back online: registers with the tracker again (its overlay links never changed) and takes the
@@ -497,6 +521,7 @@ void Simulation::rejoin(PeerId p) {
   if (m_faults->online(p)) return;
   m_faults->set_online(p, true);
   ++m_faults->counters.joined;
+  observe_online();
   m_peers[p].connect_tracker(m_now, m_tracker_id);
   if (m_directory) m_peers[p].handle_zone_directory(m_now, m_directory);
   drain_peer(p);
@@ -545,15 +570,15 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed) {
 }
 
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
-                          const ProgressFn& progress) {
+                          const ProgressFn& progress, const DeliveryTap& tap) {
   if (scenario.search.strategy == Strategy::chord) {
     return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
   }
-  Simulation sim(scenario, seed, topology, progress);
+  Simulation sim(scenario, seed, topology, progress, tap);
   return sim.run();
 }
 
-RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress) {
+RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress, const DeliveryTap& tap) {
   if (scenario.search.strategy == Strategy::chord) {
     // Chord ignores the overlay: only an edge list's node labels (its peer addresses) are needed.
     if (scenario.topology.kind != TopologyKind::edge_list) {
@@ -564,7 +589,7 @@ RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const Pro
   }
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
   auto topology = std::make_unique<Topology>(build_topology(scenario, seed));
-  Simulation sim(scenario, seed, *topology, progress);
+  Simulation sim(scenario, seed, *topology, progress, tap);
   topology.reset();  // peers hold their own neighbour lists now
   return sim.run();
 }

@@ -22,14 +22,19 @@ struct Progress {
 
 using ProgressFn = std::function<void(const Progress&)>;
 
+/// Observer of every message copy delivered to a peer in the query phase (not Chord runs):
+/// sender, receiver, message and how the receiver took it. Tests use it for per-peer counts.
+using DeliveryTap = std::function<void(PeerId from, PeerId to, const Message& msg, Arrival arrival)>;
+
 /// Build the scenario's topology for `seed`; call once per run (edge lists are loaded from file).
 Topology build_topology(const Scenario& scenario, std::uint64_t seed);
 
 /// Run one replication of `scenario` with `seed` to completion; deterministic for equal inputs.
-RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {});
+RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {},
+                         const DeliveryTap& tap = {});
 
 /// Same, on an already built topology (tests use this to compare against graph algorithms).
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
-                          const ProgressFn& progress = {});
+                          const ProgressFn& progress = {}, const DeliveryTap& tap = {});
 
 }  // namespace zonal::sim

@@ -26,6 +26,9 @@ struct Event {
   Message msg;
 };
 
+// docs/performance.md: an event is one cache line (on LP64 targets).
+static_assert(sizeof(void*) != 8 || sizeof(Event) == 64, "Event must stay 64 bytes (docs/performance.md)");
+
 /// Strict (time, seq) order.
 inline bool earlier(const Event& a, const Event& b) noexcept {
   return a.time_us != b.time_us ? a.time_us < b.time_us : a.seq < b.seq;

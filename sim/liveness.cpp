@@ -45,7 +45,8 @@ Liveness::Liveness(const FaultSpec& faults, std::uint32_t peers, TimeUs start_us
       m_start_us(start_us),
       m_end_us(end_us),
       m_heartbeat_us(std::max<TimeUs>(1, static_cast<TimeUs>(std::llround(faults.heartbeat_ms * 1000.0)))),
-      m_online(peers, 1) {
+      m_online(peers, 1),
+      m_online_count(peers) {
   for (const ChurnEvent& e : make_churn_schedule(faults.churn, peers, start_us, end_us, mix64(seed))) {
     m_actions.push_back(FaultAction{e.at_us, action_kind(e.kind), e.peer, 0});
   }

@@ -52,7 +52,12 @@ class Liveness {
 
   bool online(PeerId p) const noexcept { return p >= m_online.size() || m_online[p] != 0; }
   /// Mark `p` online or offline; call when the engine applies an action.
-  void set_online(PeerId p, bool online) noexcept { m_online[p] = online ? 1 : 0; }
+  void set_online(PeerId p, bool online) noexcept {
+    m_online_count += static_cast<std::uint32_t>(online) - static_cast<std::uint32_t>(m_online[p] != 0);
+    m_online[p] = online ? 1 : 0;
+  }
+  /// Number of online peers now.
+  std::uint32_t online_count() const noexcept { return m_online_count; }
   /// Online peers, ascending.
   std::vector<PeerId> live_peers() const;
   /// The entries of `to` that are online (ids beyond the peers, i.e. the tracker, count as
@@ -98,6 +103,7 @@ class Liveness {
   TimeUs m_end_us;
   TimeUs m_heartbeat_us;
   std::vector<std::uint8_t> m_online;
+  std::uint32_t m_online_count = 0;
   std::vector<FaultAction> m_actions;
   std::size_t m_next_action = 0;
   std::vector<Window> m_windows;

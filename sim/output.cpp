@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "output_timeseries.hpp"
 #include "plot_svg.hpp"
 #include "zonal/strategy.hpp"
 
@@ -154,6 +155,7 @@ void write_results(const std::filesystem::path& dir, const nlohmann::ordered_jso
     write_stream_file(tmp / "queries.csv", [&](std::ostream& o) { write_queries_csv(o, runs); });
     write_stream_file(tmp / "peers.csv", [&](std::ostream& o) { write_peers_csv(o, runs); });
     write_file(tmp / "messages.svg", messages_svg(summary));
+    if (has_timeseries(runs)) write_timeseries_csv(tmp / "timeseries.csv", runs);
     replace_dir(tmp, target);
   } catch (...) {
     fs::remove_all(tmp);

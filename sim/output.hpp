@@ -1,5 +1,6 @@
 #pragma once
-/// Result files of a scenario: summary.json, queries.csv, peers.csv, messages.svg, written
+/// Result files of a scenario: summary.json, queries.csv, peers.csv, messages.svg (and
+/// timeseries.csv with output.timeseries_ms), written
 /// into a temporary directory and renamed into place, so a failed run leaves nothing half-written.
 #include <filesystem>
 #include <ostream>
@@ -13,7 +14,8 @@
 namespace zonal::sim {
 
 /// Names of the files a result directory holds.
-inline constexpr const char* result_files[] = {"summary.json", "queries.csv", "peers.csv", "messages.svg"};
+inline constexpr const char* result_files[] = {"summary.json", "queries.csv", "peers.csv", "messages.svg",
+                                               "timeseries.csv"};
 
 /// Why `dir` cannot receive results, or an empty string when it can: it must be absent, an
 /// empty directory, or a previous result (nothing but result_files). Call before running.

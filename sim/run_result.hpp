@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "timeseries.hpp"
 #include "zonal/message.hpp"
 
 namespace zonal::sim {
@@ -80,6 +81,7 @@ struct RunResult {
   FaultCounters faults;
   std::vector<QueryRecord> queries;
   std::vector<PeerLoad> peers_load;
+  Timeseries timeseries;  ///< output.timeseries_ms windows of the query phase (none when off)
 };
 
 }  // namespace zonal::sim

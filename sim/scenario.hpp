@@ -153,6 +153,11 @@ struct FaultSpec {
   double expiry_ms = 10000.0;
 };
 
+/// The `output` section: optional extra result files.
+struct OutputSpec {
+  double timeseries_ms = 0.0;  ///< window of timeseries.csv; 0 = no time series (the default)
+};
+
 /// One fully specified, validated run.
 struct Scenario {
   std::string name;
@@ -166,6 +171,7 @@ struct Scenario {
   WorkloadSpec workload;
   SearchSpec search;
   ChordSpec chord;
+  OutputSpec output;
 };
 
 /// One point of the sweep's cross product.

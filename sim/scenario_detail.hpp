@@ -170,6 +170,10 @@ FaultSpec parse_faults(const Section& faults, const ZonesSpec& zones);
 /// timeout) exceeds the schedule limit; call once the workload and search are parsed. (scenario_faults.cpp)
 void check_churn_volume(const Scenario& scenario, std::uint32_t peers);
 
+/// The `output` section; `scenario` (workload and search parsed) bounds the time-series windows.
+/// (scenario_output.cpp)
+OutputSpec parse_output(const Section& output, const Scenario& scenario);
+
 /// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
 Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 

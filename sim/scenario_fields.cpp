@@ -149,10 +149,10 @@ double Section::get_number(std::string_view key, double fallback, std::optional<
 }
 
 std::span<const std::string_view> top_level_keys() noexcept {
-  static constexpr std::array<std::string_view, 13> keys{"name",     "seed",   "peers",  "topology",
+  static constexpr std::array<std::string_view, 14> keys{"name",     "seed",   "peers",  "topology",
                                                          "zones",    "latency", "faults", "content",
-                                                         "workload", "search", "chord",  "sweep",
-                                                         "replications"};
+                                                         "workload", "search", "chord",  "output",
+                                                         "sweep",    "replications"};
   return keys;
 }
 
@@ -178,8 +178,10 @@ std::span<const std::string_view> section_keys(std::string_view section) noexcep
   static constexpr std::array<std::string_view, 9> chord{"id_bits",     "successors",           "stabilize_ms",
                                                          "fix_fingers_ms", "check_predecessor_ms", "mode",
                                                          "replication",    "ring",                 "settle_ms"};
+  static constexpr std::array<std::string_view, 1> output{"timeseries_ms"};
   if (section == "search") return search;
   if (section == "chord") return chord;
+  if (section == "output") return output;
   return {};
 }
 

@@ -323,6 +323,7 @@ Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edg
   s.search = parse_search(root.sub("search"));
   s.chord = parse_chord(root.sub("chord"), peers);
   check_churn_volume(s, peers);
+  s.output = parse_output(root.sub("output"), s);
   return s;
 }
 

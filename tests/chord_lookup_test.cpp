@@ -61,6 +61,7 @@ TEST(ChordStableRing, EveryLookupMessageIsAttributedToItsSearch) {
       net->command(origin[id], [&](ChordNode& n, TimeUs now) { n.lookup(now, key, mode, id); });
     }
     net->run_for(10'000'000);
+    ASSERT_EQ(net->lookups_done().size(), 100u);  // every lookup ended (and is checked below)
     std::uint64_t tagged = 0;
     for (const auto& d : net->lookups_done()) {
       const std::uint64_t counted = net->tagged_messages(origin[d.lookup_id], d.lookup_id);

@@ -25,7 +25,10 @@ Outcome run(const std::string& args) {
   std::array<char, 4096> buf{};
   while (fgets(buf.data(), buf.size(), pipe.get()) != nullptr) out += buf.data();
   const int status = pclose(pipe.release());
-  return {WEXITSTATUS(status), out};
+  // A crash must not read as a clean exit: a signal becomes 128 + its number, like a shell's $?.
+  if (status == -1) return {-1, out};
+  if (WIFSIGNALED(status)) return {128 + WTERMSIG(status), out};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 class Cli : public ::testing::Test {

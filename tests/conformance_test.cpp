@@ -127,7 +127,7 @@ TEST_P(Conformance, SimulatorAndRealClusterCountTheSame) {
   for (const std::string strategy : {"flood", "zone-flood"}) {
     for (const auto& q : script) {
       const auto r = c.rest(q["origin"].get<std::size_t>(), "GET",
-                            "/api/search?ttl=10&strategy=" + strategy + "&name=" + q["name"].get<std::string>());
+                            "/api/search?wait=all&ttl=10&strategy=" + strategy + "&name=" + q["name"].get<std::string>());
       ASSERT_EQ(r.status, 200) << r.body.dump();
       query_ids[strategy].push_back(r.body["query_id"]);
     }

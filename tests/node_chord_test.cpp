@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cluster.hpp"
+#include "time_scale.hpp"
 #include "grpc_options.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/chord_id.hpp"
@@ -31,9 +32,14 @@ using nlohmann::json;
 
 constexpr std::size_t node_count = 6;
 constexpr unsigned id_bits = 64;
-const std::vector<std::string> chord_args{"--chord-enabled", "true", "--chord-stabilize-ms", "150", "--chord-fix-fingers-ms", "150",
-                                          "--chord-check-predecessor-ms", "150", "--chord-rpc-timeout-ms", "250",
-                                          "--search-timeout-ms", "600"};
+/// Chord timers and RPC timeout stretched by the machine's load (tests/support/time_scale.hpp):
+/// a 250 ms RPC timeout on a loaded machine would declare live nodes dead and never let the ring settle.
+std::vector<std::string> chord_args_now() {
+  const auto ms = [](int base) { return std::to_string(scaled(std::chrono::milliseconds(base)).count()); };
+  return {"--chord-enabled", "true", "--chord-stabilize-ms", ms(150), "--chord-fix-fingers-ms", ms(150),
+          "--chord-check-predecessor-ms", ms(150), "--chord-rpc-timeout-ms", ms(250), "--search-timeout-ms", ms(600)};
+}
+const std::vector<std::string> chord_args = chord_args_now();
 
 /// Output (stderr merged) of the shell command `cmd`, and its exit status.
 std::pair<int, std::string> run_command(const std::string& cmd) {
@@ -42,7 +48,7 @@ std::pair<int, std::string> run_command(const std::string& cmd) {
   std::array<char, 4096> buf{};
   while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) text.append(buf.data(), n);
   const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1, text};
 }
 
 class NodeChord : public ::testing::Test {
@@ -102,7 +108,7 @@ class NodeChord : public ::testing::Test {
 
   /// Poll until the ring is exact; fails the test with the last discrepancy after `timeout`.
   void wait_ring(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
     std::string problem = ring_problem();
     while (!problem.empty() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(50ms);
@@ -124,7 +130,7 @@ class NodeChord : public ::testing::Test {
   /// Poll chord searches from `from` until one names `holder`; false after `timeout`.
   bool wait_found(std::size_t from, const std::string& name, std::uint32_t holder, std::chrono::milliseconds timeout,
                   json* last = nullptr) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
     do {
       if (chord_holders(from, name, last).contains(holder)) return true;
       std::this_thread::sleep_for(100ms);
@@ -310,7 +316,7 @@ TEST(NodeChordRecursive, SearchFindsTheHolder) {
   for (int i = 0; i < 4; ++i) c.start_node(args);
   c.wait_settled(1);
   const std::string sha = c.share_random(1, "deep.bin", 20'000, 3);
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  const auto deadline = std::chrono::steady_clock::now() + scaled(15s);
   json last;
   bool found = false;
   while (!found && std::chrono::steady_clock::now() < deadline) {
@@ -346,7 +352,7 @@ TEST(NodeChordDisabled, RefusesChordClearlyAndChordNodesRingWithoutIt) {
   c.start_node(chord_args);
   c.wait_settled(1);
   c.share_random(1, "mixed.bin", 5'000, 4);
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  const auto deadline = std::chrono::steady_clock::now() + scaled(15s);
   json last;
   bool found = false;
   while (!found && std::chrono::steady_clock::now() < deadline) {
@@ -367,7 +373,7 @@ TEST(NodeChordDisabled, RefusesChordClearlyAndChordNodesRingWithoutIt) {
     }
     return true;
   };
-  const auto ring_deadline = std::chrono::steady_clock::now() + 10s;
+  const auto ring_deadline = std::chrono::steady_clock::now() + scaled(10s);
   while (!ring_of_two() && std::chrono::steady_clock::now() < ring_deadline) std::this_thread::sleep_for(50ms);
   EXPECT_TRUE(ring_of_two()) << last.dump();
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "cluster.hpp"
+#include "time_scale.hpp"
 
 namespace zonal::test {
 namespace {
@@ -24,15 +25,17 @@ Output run(const std::string& cmd) {
   std::array<char, 4096> buf{};
   while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.text.append(buf.data(), n);
   const int status = ::pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
   return out;
 }
 
 TEST(ZonalCli, CommandsAgainstARealNode) {
   Cluster c("cli");
   c.start_tracker({"--zones-min-size", "2"});
-  c.start_node({"--search-timeout-ms", "300"});
-  c.start_node({"--search-timeout-ms", "300"});
+  // Searches collect hits for their whole timeout: long enough for all 16 walkers on a loaded machine.
+  const std::string timeout_ms = std::to_string(scaled(std::chrono::milliseconds(1500)).count());
+  c.start_node({"--search-timeout-ms", timeout_ms});
+  c.start_node({"--search-timeout-ms", timeout_ms});
   c.wait_settled(1);
   const std::string zonal = std::string(ZONAL_CLI_EXE) + " --node 127.0.0.1:";
   const auto cli = [&](std::size_t i) {  // the CLI reads node i's API token from its data directory
@@ -51,12 +54,14 @@ TEST(ZonalCli, CommandsAgainstARealNode) {
   const auto share = run(a + " share " + file.string());
   EXPECT_EQ(share.status, 0) << share.text;
   EXPECT_NE(share.text.find("sharing \"notes.txt\" (15 bytes"), std::string::npos) << share.text;
+  // A publishes the index record to its zone (both nodes): searches start once B keeps it.
+  ASSERT_TRUE(wait_until([&] { return c.rest(1, "GET", "/api/status").body["records"] >= 1; }, std::chrono::seconds(10)));
 
   const auto search = run(b + " search notes.txt");
   EXPECT_EQ(search.status, 0);
   EXPECT_NE(search.text.find("1 hit(s) for \"notes.txt\""), std::string::npos) << search.text;
   // 16 walkers from B all reach the one holder A one hop away: one line, the repeats counted.
-  const auto walk = run(b + " search notes.txt --strategy random-walk");
+  const auto walk = run(b + " search notes.txt --strategy random-walk --wait all");
   EXPECT_EQ(walk.status, 0);
   EXPECT_NE(walk.text.find("16 hit(s) for \"notes.txt\" (random-walk)"), std::string::npos) << walk.text;
   EXPECT_NE(walk.text.find("(and 15 more the same way)"), std::string::npos) << walk.text;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cluster.hpp"
+#include "time_scale.hpp"
 #include "grpc_options.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/hash.hpp"
@@ -24,7 +25,8 @@ class NodeCluster : public ::testing::Test {
     s_cluster = new Cluster("cluster");
     s_cluster->start_tracker({"--zones-count", "2", "--zones-min-size", "6", "--heartbeat-ms", "100"});
     for (std::size_t i = 0; i < node_count; ++i)
-      s_cluster->start_node({"--search-timeout-ms", "600", "--search-ring-wait-ms", "100"});
+      s_cluster->start_node({"--search-timeout-ms", std::to_string(scaled(std::chrono::milliseconds(600)).count()),
+                             "--search-ring-wait-ms", std::to_string(scaled(std::chrono::milliseconds(100)).count())});
     s_cluster->wait_settled(2);
   }
   static void TearDownTestSuite() {
@@ -34,11 +36,18 @@ class NodeCluster : public ::testing::Test {
   Cluster& c() { return *s_cluster; }
 
   std::set<std::uint32_t> holders_found(std::size_t from, const std::string& name, const std::string& strategy) {
-    const auto r = c().rest(from, "GET", "/api/search?name=" + name + "&strategy=" + strategy);
+    const auto r = c().rest(from, "GET", "/api/search?wait=all&name=" + name + "&strategy=" + strategy);
     EXPECT_EQ(r.status, 200) << r.body.dump();
     std::set<std::uint32_t> out;
     for (const auto& h : r.body["hits"]) out.insert(h["holder"].get<std::uint32_t>());
     return out;
+  }
+
+  /// Wait until a zone-flood search from node 0 finds `name`: its index record reached the home zone.
+  void wait_published(const std::string& name) {
+    ASSERT_TRUE(wait_until([&] { return !holders_found(0, name, "zone-flood").empty(); }, std::chrono::seconds(20),
+                           std::chrono::milliseconds(50)))
+        << name << " was never published";
   }
 
   static Cluster* s_cluster;
@@ -61,7 +70,7 @@ TEST_F(NodeCluster, EveryNodeRegisteredAndZonesHaveSixMembers) {
 TEST_F(NodeCluster, SearchFindsHoldersWithBothStrategies) {
   c().share_random(3, "alpha.bin", 1000, 1);
   c().share_random(9, "alpha.bin", 1000, 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // publication travels
+  wait_published("alpha.bin");
   const std::set<std::uint32_t> holders{c().node(3).id, c().node(9).id};
   const auto flood = holders_found(0, "alpha.bin", "flood");
   for (auto h : holders) EXPECT_TRUE(flood.contains(h)) << "flood missed holder " << h;
@@ -75,7 +84,7 @@ TEST_F(NodeCluster, SearchFindsHoldersWithBothStrategies) {
 TEST_F(NodeCluster, RandomWalkAndExpandingRingFindHolders) {
   c().share_random(4, "walk.bin", 1000, 1);
   c().share_random(11, "walk.bin", 1000, 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // publication travels
+  wait_published("walk.bin");
   const std::set<std::uint32_t> holders{c().node(4).id, c().node(11).id};
   for (const char* strategy : {"random-walk", "expanding-ring"}) {
     const auto found = holders_found(0, "walk.bin", strategy);
@@ -87,7 +96,7 @@ TEST_F(NodeCluster, RandomWalkAndExpandingRingFindHolders) {
 
 TEST_F(NodeCluster, GetDownloadsVerifiesAndShares) {
   const std::string sha = c().share_random(4, "beta.bin", 3'500'000, 2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  wait_published("beta.bin");
   const auto r = c().rest(7, "POST", "/api/get", {{"name", "beta.bin"}});
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["file"]["sha256"], sha);
@@ -101,7 +110,7 @@ TEST_F(NodeCluster, GetDownloadsVerifiesAndShares) {
 TEST_F(NodeCluster, ConcurrentDownloads) {
   std::vector<std::string> shas;
   for (int f = 0; f < 3; ++f) shas.push_back(c().share_random(10, "gamma" + std::to_string(f), 2'000'000 + f, 10 + f));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int f = 0; f < 3; ++f) wait_published("gamma" + std::to_string(f));
   std::vector<std::future<HttpReply>> running;
   for (int f = 0; f < 3; ++f)
     for (std::size_t n : {1u, 2u})
@@ -120,11 +129,14 @@ TEST_F(NodeCluster, UploadPlacesACopyInTheHomeZone) {
   const std::uint32_t target = r.body["stored_on"];
   const std::uint32_t zone = r.body["zone"];
   EXPECT_EQ(zone, home_zone(file_key("delta.txt"), 2));
+  std::size_t matched = 0;
   for (std::size_t i = 0; i < c().size(); ++i) {
     if (c().node(i).id != target) continue;
+    ++matched;
     EXPECT_TRUE(fs::exists(c().node(i).shared_dir() / "delta.txt"));
     EXPECT_EQ(c().rest(i, "GET", "/api/status").body["zone"], zone);
   }
+  EXPECT_EQ(matched, 1u) << "stored_on " << target << " names no node of the cluster";
 }
 
 TEST_F(NodeCluster, RestRefusesBadInput) {

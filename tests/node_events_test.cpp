@@ -5,9 +5,12 @@
 #include <amqp_tcp_socket.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "cluster.hpp"
+#include "time_scale.hpp"
 
 namespace zonal::test {
 namespace {
@@ -89,6 +92,14 @@ TEST(NodeEvents, UnreachableBrokerDoesNotStopTheNode) {
   EXPECT_EQ(c.rest(0, "GET", "/api/status").status, 200);
   c.share_random(0, "still-works.bin", 100, 1);
   EXPECT_EQ(c.rest(0, "GET", "/api/files").body["files"].size(), 1u);
+  // The publisher really tried the broker (a node with AMQP silently off would pass the above).
+  const auto log = c.dir() / "node0.log";
+  const auto log_says_unreachable = [&] {
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.find("amqp broker 127.0.0.1:1 unreachable") != std::string::npos;
+  };
+  EXPECT_TRUE(wait_until(log_says_unreachable, std::chrono::seconds(10))) << "no AMQP connection attempt in " << log;
 }
 
 }  // namespace

@@ -35,16 +35,7 @@ TEST(ScenarioChord, EveryValueParses) {
   EXPECT_EQ(s.chord.settle_ms, 9000);
 }
 
-TEST(ScenarioChord, DefaultsMatchTheStruct) {
-  const ChordSpec c = parse_text(doc("")).runs[0].scenario.chord;
-  const ChordSpec d;
-  EXPECT_EQ(c.id_bits, d.id_bits);
-  EXPECT_EQ(c.successors, d.successors);
-  EXPECT_EQ(c.stabilize_ms, d.stabilize_ms);
-  EXPECT_EQ(c.mode, d.mode);
-  EXPECT_EQ(c.ring, d.ring);
-  EXPECT_EQ(c.replication, d.replication);
-}
+// Chord defaults are checked against docs/scenarios.md in scenario_docs_test.cpp.
 
 TEST(ScenarioChord, FilesPerPeerScalesWithPeers) {
   const auto plan = parse_text(R"({"name": "c", "peers": 8, "topology": {"kind": "random-regular", "degree": 2},

@@ -112,12 +112,16 @@ int cmd_files(const Target& t, std::ostream& out) {
   });
 }
 
-int cmd_search(const Target& t, const std::string& name, const std::string& strategy, unsigned ttl, std::ostream& out) {
+int cmd_search(const Target& t, const std::string& name, const std::string& strategy, unsigned ttl, std::ostream& out,
+               const std::string& wait) {
   std::string target = "/api/search?name=" + url_encode(name);
   if (!strategy.empty()) target += "&strategy=" + url_encode(strategy);
   if (ttl != 0) target += "&ttl=" + std::to_string(ttl);
+  if (!wait.empty()) target += "&wait=" + url_encode(wait);
   return run(t, out, "GET", target, nullptr, [&](const json& r) {
-    out << r["hits"].size() << " hit(s) for \"" << name << "\" (" << r["strategy"].get<std::string>() << ")\n";
+    out << r["hits"].size() << " hit(s) for \"" << name << "\" (" << r["strategy"].get<std::string>();
+    if (!r.value("complete", true)) out << "; answered at the first hit, --wait all collects every hit";
+    out << ")\n";
     print_hits(r["hits"], out);
   });
 }

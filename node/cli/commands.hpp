@@ -18,7 +18,8 @@ int cmd_status(const Target& t, std::ostream& out);
 int cmd_peers(const Target& t, std::ostream& out);
 int cmd_zones(const Target& t, std::ostream& out);
 int cmd_files(const Target& t, std::ostream& out);
-int cmd_search(const Target& t, const std::string& name, const std::string& strategy, unsigned ttl, std::ostream& out);
+int cmd_search(const Target& t, const std::string& name, const std::string& strategy, unsigned ttl, std::ostream& out,
+               const std::string& wait = {});
 int cmd_get(const Target& t, const std::string& name, const std::string& strategy, std::ostream& out);
 /// Share `path_or_name`: a local file path is copied into the node's shared directory first.
 int cmd_share(const Target& t, const std::string& path_or_name, std::ostream& out);

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   search->add_option("name", name, "file name")->required();
   search->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord (default: the node's)");
   search->add_option("--ttl", ttl, "hop limit 1..10 (default: the node's)")->check(CLI::Range(1, 10));
+  std::string wait;
+  search->add_option("--wait", wait, "first (default: answer at the first hit), all (the whole search window) or milliseconds");
   auto* get = app.add_subcommand("get", "search, download from the holders, verify SHA-256 and share");
   get->add_option("name", name, "file name")->required();
   get->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord");
@@ -53,7 +55,7 @@ int main(int argc, char** argv) {
   if (*peers) return cmd_peers(t, std::cout);
   if (*zones) return cmd_zones(t, std::cout);
   if (*files) return cmd_files(t, std::cout);
-  if (*search) return cmd_search(t, name, strategy, ttl, std::cout);
+  if (*search) return cmd_search(t, name, strategy, ttl, std::cout, wait);
   if (*get) return cmd_get(t, name, strategy, std::cout);
   if (*share) return cmd_share(t, name, std::cout);
   if (*upload) return cmd_upload(t, name, std::cout);

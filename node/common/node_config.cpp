@@ -15,6 +15,8 @@ ConfigSchema node_schema() {
       {"grpc.port", 7701, "port of the peer gRPC service (0: let the OS choose)"},
       {"rest.bind", "127.0.0.1", "address the REST/JSON API listens on"},
       {"rest.port", 8701, "port of the REST/JSON API (0: let the OS choose)"},
+      {"client.bind", "127.0.0.1", "address the client gRPC service (zonal.wire.Client, for applications) listens on"},
+      {"client.port", 7702, "port of the client gRPC service (0: let the OS choose)"},
       {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
@@ -175,6 +177,8 @@ NodeConfig parse_node_config(const Settings& s) {
   c.grpc_port = static_cast<std::uint16_t>(s.get_uint("grpc.port", 0, 65535));
   c.rest_bind = s.get_string("rest.bind");
   c.rest_port = static_cast<std::uint16_t>(s.get_uint("rest.port", 0, 65535));
+  c.client_bind = s.get_string("client.bind");
+  c.client_port = static_cast<std::uint16_t>(s.get_uint("client.port", 0, 65535));
   c.data_dir = s.get_string("data_dir");
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));

@@ -58,6 +58,8 @@ struct NodeConfig {
   std::uint16_t grpc_port = 7701;
   std::string rest_bind = "127.0.0.1";
   std::uint16_t rest_port = 8701;
+  std::string client_bind = "127.0.0.1";  ///< client.bind: the Client gRPC service (applications)
+  std::uint16_t client_port = 7702;
   std::filesystem::path data_dir = "zonal-data";
   std::string tracker_address = "127.0.0.1:7600";
   std::uint32_t rpc_timeout_ms = 2000;  ///< deadline of every outbound unary RPC

@@ -43,10 +43,14 @@ class Transfer {
   }
 
   /// Append one chunk (its data is handed to the hashing thread); false (with `why`) when it
-  /// does not continue the file.
-  bool append(wire::Chunk& c, std::string& why) {
+  /// does not continue the file or would take it past `size` (nothing of it is written then).
+  bool append(wire::Chunk& c, std::uint64_t size, std::string& why) {
     if (c.offset() != m_offset) {
       why = "chunk at offset " + std::to_string(c.offset()) + ", expected " + std::to_string(m_offset);
+      return false;
+    }
+    if (c.data().size() > size - m_offset) {
+      why = "holder sent more than " + std::to_string(size) + " bytes";
       return false;
     }
     m_out->write(c.data());
@@ -102,7 +106,7 @@ std::optional<Expected> file_info(wire::Peer::Stub& stub, const std::string& nam
 
 /// Stream from `offset` until eof or failure; returns the empty string on success, else why it stopped.
 std::string fetch_from(wire::Peer::Stub& stub, const std::string& name, Transfer& t, const Expected& e,
-                       std::uint32_t timeout_ms) {
+                       std::uint32_t timeout_ms, const DownloadProgress& progress) {
   grpc::ClientContext ctx;
   set_deadline(ctx, timeout_ms + static_cast<std::uint32_t>(std::min<std::uint64_t>((e.size >> 20) * 1000, 1u << 30)));
   wire::FetchRequest req;
@@ -112,15 +116,12 @@ std::string fetch_from(wire::Peer::Stub& stub, const std::string& name, Transfer
   wire::Chunk chunk;
   std::string why;
   while (reader->Read(&chunk)) {
-    if (!t.append(chunk, why)) {
+    const std::uint64_t added = chunk.data().size();
+    if (!t.append(chunk, e.size, why)) {
       ctx.TryCancel();
       break;
     }
-    if (t.offset() > e.size) {
-      why = "holder sent more than " + std::to_string(e.size) + " bytes";
-      ctx.TryCancel();
-      break;
-    }
+    if (progress) progress(t.offset(), e.size, added);
   }
   const grpc::Status s = reader->Finish();
   if (!why.empty()) return why;
@@ -139,7 +140,7 @@ struct Reservation {
 /// Download into `transfer`; throws FileError. Local I/O errors leave a partial file behind
 /// for the caller to delete.
 DownloadResult download_into(Transfer& transfer, const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms) {
+                             std::uint32_t timeout_ms, const DownloadProgress& progress) {
   std::optional<Expected> expected;
   DownloadResult result;
   std::string last_error;
@@ -155,13 +156,14 @@ DownloadResult download_into(Transfer& transfer, const std::string& name, const 
     if (!expected) {
       expected = info;
       result.resumed_from = transfer.open(*expected);
+      if (progress) progress(result.resumed_from, expected->size, 0);
     } else if (info->sha256 != expected->sha256 || info->size != expected->size) {
       last_error = "peer " + std::to_string(h.id) + " holds different content under this name";
       spdlog::warn("download \"{}\": {}", name, last_error);
       continue;
     }
     const std::uint64_t from = transfer.offset();
-    if (from < expected->size) why = fetch_from(*stub, name, transfer, *expected, timeout_ms);
+    if (from < expected->size) why = fetch_from(*stub, name, transfer, *expected, timeout_ms, progress);
     result.sources.push_back(DownloadSource{h.id, from, transfer.offset() - from});
     if (why.empty()) break;
     last_error = "peer " + std::to_string(h.id) + ": " + why;
@@ -184,7 +186,7 @@ DownloadResult download_into(Transfer& transfer, const std::string& name, const 
 }  // namespace
 
 DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms) {
+                             std::uint32_t timeout_ms, const DownloadProgress& progress) {
   if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   if (auto p = files.transfer_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   if (holders.empty()) throw FileError(FileErrorKind::not_found, "no holder of \"" + name + "\" is known");
@@ -193,7 +195,7 @@ DownloadResult download_file(const std::string& name, const std::vector<Holder>&
   const fs::path partial = files.partial_path(name, "download");
   try {
     Transfer transfer(name, partial);
-    return download_into(transfer, name, holders, files, timeout_ms);
+    return download_into(transfer, name, holders, files, timeout_ms, progress);
   } catch (const FileError& e) {
     if (e.kind != FileErrorKind::io) throw;
     std::error_code ec;  // a local write failed: what is on disk cannot be trusted for resuming

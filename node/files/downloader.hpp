@@ -4,6 +4,7 @@
 /// renamed into the shared directory. A partial file is resumed from its length; a failed
 /// stream continues from the same offset with the next holder. Blocking: run off the io thread.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,15 @@ struct DownloadResult {
   std::vector<DownloadSource> sources;
 };
 
+/// Called as a download advances: bytes present in the partial file, the file's size, and the
+/// bytes this call just added (0 when only the total became known).
+using DownloadProgress = std::function<void(std::uint64_t done, std::uint64_t total, std::uint64_t added)>;
+
 /// Download `name` from `holders` (in order) into `files`; throws FileError naming the cause
 /// (bad name, no holder has it, every holder failed, SHA-256 mismatch, transfer already running).
 /// Every RPC has a deadline: `timeout_ms` for FileInfo, plus one second per MiB for Fetch.
+/// `progress` (optional) runs on the calling thread after the size is known and after every chunk.
 DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms);
+                             std::uint32_t timeout_ms, const DownloadProgress& progress = {});
 
 }  // namespace zonal::node

@@ -48,8 +48,9 @@ struct ChordRuntime::Impl {
     std::function<void(SearchOutcome)> done;
   };
 
-  Impl(ChordRef self, const ChordConfig& config, std::uint64_t seed, TimeUs republish, ChordTransport& t, EventSink& e)
-      : node(self, config, seed), republish_us(republish), transport(t), events(e), timer(loop.io()),
+  Impl(ChordRef self, const ChordConfig& config, std::uint64_t seed, TimeUs republish, ChordTransport& t, EventSink& e,
+       QueryIdAllocator& i)
+      : node(self, config, seed), republish_us(republish), transport(t), events(e), ids(i), timer(loop.io()),
         retry_timer(loop.io()), republish_timer(loop.io()) {}
 
   MonotonicClock clock;
@@ -57,6 +58,7 @@ struct ChordRuntime::Impl {
   TimeUs republish_us;
   ChordTransport& transport;
   EventSink& events;
+  QueryIdAllocator& ids;
   IoLoop loop;
   asio::steady_timer timer;          ///< the node's poll_timeout()
   asio::steady_timer retry_timer;    ///< next join attempt or store retry
@@ -69,10 +71,10 @@ struct ChordRuntime::Impl {
   std::set<FileKey> failed_stores;                  ///< stores to retry
   std::map<ChordLookupId, PendingFind> finds;
   std::map<ChordLookupId, FileKey> stores;
-  ChordLookupId lookup_counter = 0;
 
   PeerId self_peer() const { return node.self().peer; }
-  ChordLookupId next_lookup() { return ++lookup_counter == 0 ? ++lookup_counter : lookup_counter; }
+  /// Lookup ids are the low half of query ids from the node's allocator (never 0).
+  ChordLookupId next_lookup() { return static_cast<ChordLookupId>(ids.take()); }
 
   void drain();
   void on_event(const ChordEvent& ev);
@@ -223,8 +225,8 @@ void ChordRuntime::Impl::fail_all(const std::string& why) {
 }
 
 ChordRuntime::ChordRuntime(ChordRef self, const ChordConfig& config, std::uint64_t rng_seed, TimeUs republish_us,
-                           ChordTransport& transport, EventSink& events)
-    : m_impl(std::make_unique<Impl>(self, config, rng_seed, republish_us, transport, events)) {}
+                           ChordTransport& transport, EventSink& events, QueryIdAllocator& ids)
+    : m_impl(std::make_unique<Impl>(self, config, rng_seed, republish_us, transport, events, ids)) {}
 
 ChordRuntime::~ChordRuntime() { stop(); }
 
@@ -254,17 +256,22 @@ void ChordRuntime::store(FileKey key) {
   });
 }
 
-void ChordRuntime::find(FileKey key, std::function<void(SearchOutcome)> done) {
-  if (m_impl->loop.stopped()) return done(SearchOutcome{0, {}, "node is shutting down"});
-  m_impl->loop.post([impl = m_impl.get(), key, done = std::move(done)]() mutable {
+QueryId ChordRuntime::find(FileKey key, std::function<void(SearchOutcome)> done) {
+  const QueryId qid = m_impl->ids.take();
+  const auto id = static_cast<ChordLookupId>(qid);
+  if (m_impl->loop.stopped()) {
+    done(SearchOutcome{qid, {}, "node is shutting down"});
+    return qid;
+  }
+  m_impl->loop.post([impl = m_impl.get(), key, id, qid, done = std::move(done)]() mutable {
     Impl& m = *impl;
     if (m.node.state() != ChordState::member)
-      return done(SearchOutcome{0, {}, std::string("chord: this node is not on a ring (") + state_name(m.node.state()) + ")"});
-    const ChordLookupId id = m.next_lookup();
+      return done(SearchOutcome{qid, {}, std::string("chord: this node is not on a ring (") + state_name(m.node.state()) + ")"});
     m.finds.emplace(id, Impl::PendingFind{key, std::move(done)});
     m.node.find(m.clock.now_us(), key, id);
     m.drain();
   });
+  return qid;
 }
 
 void ChordRuntime::leave(std::chrono::milliseconds wait) {

@@ -16,6 +16,7 @@
 
 #include "event_sink.hpp"
 #include "peer_runtime.hpp"
+#include "query_ids.hpp"
 #include "transport.hpp"
 #include "zonal/chord_config.hpp"
 #include "zonal/chord_message.hpp"
@@ -39,10 +40,12 @@ class ChordRuntime {
   /// Other ring members the node may join through (from the tracker's directory, this node excluded).
   using Candidates = std::function<std::vector<ChordRef>()>;
 
-  /// Create the Chord node `self`; starts the io thread. `transport` and `events` must outlive it.
-  /// `republish_us` > 0 re-stores every shared file that often (records are soft state).
+  /// Create the Chord node `self`; starts the io thread. `transport`, `events` and `ids` (the
+  /// node's one query id source: lookups take their ids from it, so Chord searches never reuse
+  /// another strategy's query id) must outlive it. `republish_us` > 0 re-stores every shared
+  /// file that often (records are soft state).
   ChordRuntime(ChordRef self, const ChordConfig& config, std::uint64_t rng_seed, TimeUs republish_us,
-               ChordTransport& transport, EventSink& events);
+               ChordTransport& transport, EventSink& events, QueryIdAllocator& ids);
   ~ChordRuntime();
   ChordRuntime(const ChordRuntime&) = delete;
   ChordRuntime& operator=(const ChordRuntime&) = delete;
@@ -55,8 +58,9 @@ class ChordRuntime {
   /// Index "this node holds `key`" on the ring (now if a member, else once joined, and again
   /// every republish interval); call for every shared file.
   void store(FileKey key);
-  /// Find the holders of `key`; `done` runs on the io thread with the holders (or an error).
-  void find(FileKey key, std::function<void(SearchOutcome)> done);
+  /// Find the holders of `key` and return the search's query id; `done` runs on the io thread
+  /// with the holders (or an error).
+  QueryId find(FileKey key, std::function<void(SearchOutcome)> done);
   /// Leave the ring gracefully (records to the successor, notices to both neighbours), waiting
   /// at most `wait`; call before stop() on a clean shutdown.
   void leave(std::chrono::milliseconds wait);

@@ -1,5 +1,7 @@
 #include "deliver_client.hpp"
 
+#include "grpc_code.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
@@ -54,16 +56,23 @@ struct Call {
 
 }  // namespace
 
-DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max)
-    : m_impl(std::make_unique<Impl>(book, timeout_ms, calls_max)), m_self(self) {}
+DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max,
+                             NodeMetrics* metrics)
+    : m_impl(std::make_unique<Impl>(book, timeout_ms, calls_max)), m_self(self), m_metrics(metrics) {}
 
 std::uint64_t DeliverClient::dropped_busy() const noexcept { return m_impl->dropped_busy.load(); }
 
 DeliverClient::~DeliverClient() { drain_calls(); }
 
-void DeliverClient::send(PeerId to, const Message& msg) { send_any(to, msg); }
+void DeliverClient::send(PeerId to, const Message& msg) {
+  if (m_metrics) m_metrics->out(msg).inc();
+  send_any(to, msg);
+}
 
-void DeliverClient::send_chord(PeerId to, const ChordMessage& msg) { send_any(to, msg); }
+void DeliverClient::send_chord(PeerId to, const ChordMessage& msg) {
+  if (m_metrics) m_metrics->out(msg).inc();
+  send_any(to, msg);
+}
 
 void DeliverClient::send_any(PeerId to, const AnyMessage& msg) {
   const auto address = m_impl->book.find(to);
@@ -97,9 +106,10 @@ void DeliverClient::send_any(PeerId to, const AnyMessage& msg) {
   start_chord(to, *address, std::get<ChordMessage>(msg));
 }
 
-void DeliverClient::finished(PeerId to, const grpc::Status& status) {
+void DeliverClient::finished(PeerId to, const char* method, const grpc::Status& status) {
   if (!status.ok()) {
     ++m_failures;
+    if (m_metrics) m_metrics->grpc_errors.with({"client", method, grpc_code_name(status.error_code())}).inc();
     spdlog::debug("call to peer {} failed: {} ({})", to, status.error_message(), static_cast<int>(status.error_code()));
   }
   std::lock_guard guard(m_impl->mutex);
@@ -123,7 +133,7 @@ void DeliverClient::start_deliver(PeerId to, const std::string& address, const M
   lock.unlock();
   stub.async()->Deliver(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
     delete call;
-    finished(to, status);
+    finished(to, "Peer/Deliver", status);
   });
 }
 
@@ -142,7 +152,7 @@ void DeliverClient::start_chord(PeerId to, const std::string& address, const Cho
       m_no_chord.insert(to);
     }
     send_next_chord(to);  // before finished(): in_flight never drops to 0 between the two calls
-    finished(to, status);
+    finished(to, "Peer/Chord", status);
   });
 }
 

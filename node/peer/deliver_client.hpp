@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "address_book.hpp"
+#include "node_metrics.hpp"
 #include "transport.hpp"
 
 namespace grpc {
@@ -26,7 +27,9 @@ class DeliverClient final : public Transport, public ChordTransport {
  public:
   /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline; at
   /// most `calls_max` Deliver calls are in flight (more messages are dropped and counted).
-  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max = 4096);
+  /// `metrics` (optional, must outlive this) counts messages sent and failed calls.
+  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max = 4096,
+                NodeMetrics* metrics = nullptr);
   ~DeliverClient() override;
 
   /// Start one Deliver call; unknown destinations and failed calls are counted and logged.
@@ -57,6 +60,7 @@ class DeliverClient final : public Transport, public ChordTransport {
   struct Impl;
   std::unique_ptr<Impl> m_impl;
   std::atomic<PeerId> m_self;
+  NodeMetrics* m_metrics;
   std::atomic<std::uint64_t> m_failures{0};
   std::function<void()> m_on_unknown;
   mutable std::mutex m_waiting_mutex;  ///< guards m_waiting and m_no_chord
@@ -67,7 +71,7 @@ class DeliverClient final : public Transport, public ChordTransport {
   void start_chord(PeerId to, const std::string& address, const ChordMessage& msg);
   /// After a Chord call to `to` ended: start the next one queued for `to`, if any.
   void send_next_chord(PeerId to);
-  void finished(PeerId to, const grpc::Status& status);
+  void finished(PeerId to, const char* method, const grpc::Status& status);
 
   std::deque<std::pair<PeerId, AnyMessage>> m_waiting;  ///< for destinations not yet in the book (bounded)
 };

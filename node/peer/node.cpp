@@ -5,6 +5,8 @@
 #include <csignal>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "amqp_publisher.hpp"
 #include "api_routes.hpp"
 #include "dummy_files.hpp"
@@ -24,7 +26,7 @@ std::unique_ptr<EventSink> make_events(const NodeConfig& c) {
 
 Node::Node(NodeConfig config)
     : m_config(std::move(config)), m_events(make_events(m_config)), m_files(m_config.shared_dir(), m_config.partial_dir()) {
-  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events);
+  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events, m_metrics);
   m_address = m_config.advertise_host + ":" + std::to_string(m_server->port());
   m_session = std::make_unique<TrackerSession>(m_config, m_address, m_book, *m_events);
   auto hosts = m_config.rest.allowed_hosts;
@@ -55,8 +57,9 @@ bool Node::start() {
   const auto id = m_session->register_blocking();
   if (!id) return false;
   m_id = *id;
-  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.limits.outbound_calls_max);
-  m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events);
+  m_ids = std::make_unique<QueryIdAllocator>(m_id);
+  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.limits.outbound_calls_max, &m_metrics);
+  m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events, *m_ids);
   m_server->attach(*m_runtime, m_id);
   if (m_config.limits.listener_probe_ms > 0)
     m_server->watch(std::chrono::milliseconds(m_config.limits.listener_probe_ms), [this] {
@@ -68,20 +71,24 @@ bool Node::start() {
   m_session->run(*m_runtime);
   if (m_config.chord.enabled) start_chord();
   for (const auto& f : shared) share_key(f.key);
+  register_gauges();
   const NodeRestConfig& r = m_config.rest;
   m_rest = std::make_unique<HttpServer>(
       m_config.rest_bind, m_config.rest_port, [this](const HttpRequest& req) { return serve(req); },
       HttpServerLimits{r.workers, r.queue_max, r.connections_max, r.read_timeout_ms, r.idle_timeout_ms});
-  spdlog::info("peer {} serving gRPC on {} and REST on {}:{}, sharing {} files from {}", m_id, m_address, m_config.rest_bind,
-               m_rest->port(), shared.size(), m_config.shared_dir().string());
+  m_client = std::make_unique<ClientServer>(*this, m_config.client_bind, m_config.client_port, m_metrics);
+  spdlog::info("peer {} serving gRPC on {}, REST on {}:{} and the Client service on {}:{}, sharing {} files from {}", m_id,
+               m_address, m_config.rest_bind, m_rest->port(), m_config.client_bind, m_client->port(), shared.size(),
+               m_config.shared_dir().string());
   announce_ready({{"event", "ready"}, {"role", "node"}, {"id", m_id}, {"grpc_port", m_server->port()},
-                  {"rest_port", m_rest->port()}, {"pid", ::getpid()}},
+                  {"rest_port", m_rest->port()}, {"client_port", m_client->port()}, {"pid", ::getpid()}},
                  m_config.data_dir);
   return true;
 }
 
 void Node::stop() {
   if (m_rest) m_rest->stop();
+  if (m_client) m_client->shutdown();
   if (m_chord) m_chord->leave(std::chrono::milliseconds(1000));
   if (m_session) m_session->stop_and_leave();
   if (m_runtime) m_runtime->stop();
@@ -93,6 +100,23 @@ void Node::stop() {
 void Node::share_key(FileKey key) {
   runtime().share(key);
   if (m_chord) m_chord->store(key);
+}
+
+void Node::register_gauges() {
+  m_registry.gauge_fn("zonal_peers_known", "Peers in the address book (from the tracker's directory)",
+                      [this] { return static_cast<double>(m_book.all().size()); });
+  m_registry.gauge_fn("zonal_zone_size", "Members of this node's zone (0 before the first directory)", [this] {
+    const auto dir = m_session->directory();
+    for (ZoneId z = 0; dir && z < dir->zone_count(); ++z) {
+      const auto m = dir->members(z);
+      if (std::find(m.begin(), m.end(), m_id) != m.end()) return static_cast<double>(m.size());
+    }
+    return 0.0;
+  });
+  m_registry.gauge_fn("zonal_uploads_active", "Fetch streams being served now",
+                      [this] { return static_cast<double>(m_server->uploads_active()); });
+  m_registry.gauge_fn("zonal_registered", "1 while registered with the tracker",
+                      [this] { return m_session->status().registered ? 1.0 : 0.0; });
 }
 
 PeerRuntime& Node::runtime() {

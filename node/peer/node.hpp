@@ -12,11 +12,15 @@
 #include "deliver_client.hpp"
 #include "downloader.hpp"
 #include "event_sink.hpp"
+#include "client_server.hpp"
 #include "http_server.hpp"
+#include "metrics.hpp"
 #include "node_api.hpp"
 #include "node_config.hpp"
+#include "node_metrics.hpp"
 #include "peer_runtime.hpp"
 #include "peer_server.hpp"
+#include "query_ids.hpp"
 #include "shared_dir.hpp"
 #include "tracker_session.hpp"
 
@@ -43,10 +47,12 @@ class Node final : public NodeApi {
   nlohmann::json zones() override;
   nlohmann::json files() override;
   nlohmann::json share(const std::string& name) override;
-  nlohmann::json search(const std::string& name, std::optional<std::string> strategy, std::optional<unsigned> ttl) override;
-  nlohmann::json get(const std::string& name, std::optional<std::string> strategy) override;
+  std::shared_ptr<SearchSession> start_search(const SearchRequest& request) override;
+  nlohmann::json get(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress = {}) override;
   nlohmann::json store(const std::string& name) override;
   nlohmann::json queries() override;
+  std::string metrics_text() override;
+  nlohmann::json readiness() override;
 
  private:
   PeerRuntime& runtime();
@@ -54,26 +60,36 @@ class Node final : public NodeApi {
   void share_key(FileKey key);
   void start_chord();
   nlohmann::json chord_status();
-  SearchOutcome run_chord_search(const std::string& name);
-  std::vector<Holder> holders_of(const nlohmann::json& found, const std::vector<Holder>& skip);
-  SearchOutcome run_search(const std::string& name, Strategy strategy, std::uint8_t ttl);
+  /// The strategy named by `text` (the configured default when unset); ApiError 400 when unknown.
+  Strategy strategy_of(const std::optional<std::string>& text) const;
+  /// Longest a Chord find may take (every dead node on the path costs request timeouts).
+  std::chrono::microseconds chord_find_bound() const;
+  std::vector<Holder> holders_of(const std::vector<FoundHit>& found, const std::vector<Holder>& skip);
+  /// Start a search and wait for its first hit (wait_all: for its end); its holders without `skip`.
+  std::vector<Holder> search_holders(const std::string& name, std::optional<std::string> strategy, bool wait_all,
+                                     const std::vector<Holder>& skip);
   std::uint64_t core_seed(PeerId id) const;
   /// Refusal counters of every limit (status()["limits"]).
   nlohmann::json limits_status();
   /// Check the request's credential and names, then route it; the REST server's handler.
   HttpResponse serve(const HttpRequest& request);
+  void register_gauges();
 
   NodeConfig m_config;
+  MetricsRegistry m_registry;  ///< first: every part below may hold references into it
+  NodeMetrics m_metrics{m_registry};
   std::unique_ptr<EventSink> m_events;
   SharedDir m_files;
   AddressBook m_book;
   std::unique_ptr<PeerServer> m_server;
   std::unique_ptr<TrackerSession> m_session;
+  std::unique_ptr<QueryIdAllocator> m_ids;
   std::unique_ptr<DeliverClient> m_transport;
   std::unique_ptr<PeerRuntime> m_runtime;
   std::unique_ptr<ChordRuntime> m_chord;
   std::unique_ptr<ApiAuth> m_auth;
   std::unique_ptr<HttpServer> m_rest;
+  std::unique_ptr<ClientServer> m_client;
   PeerId m_id = no_peer;
   std::string m_address;
   std::atomic<bool> m_listener_lost{false};

@@ -2,7 +2,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <future>
 
 #include "node.hpp"
 #include "safe_name.hpp"
@@ -46,6 +45,7 @@ json Node::status() {
   return {{"id", m_id},
           {"address", m_address},
           {"rest_port", m_rest ? m_rest->port() : 0},
+          {"client_port", m_client ? m_client->port() : 0},
           {"tracker", m_config.tracker_address},
           {"registered", t.registered},
           {"registrations", t.registrations},
@@ -128,76 +128,119 @@ json Node::share(const std::string& name) {
   }
 }
 
-SearchOutcome Node::run_search(const std::string& name, Strategy strategy, std::uint8_t ttl) {
-  auto promise = std::make_shared<std::promise<SearchOutcome>>();
-  auto result = promise->get_future();
-  SearchParams params = m_config.search;
-  params.ttl_hops = ttl;
-  runtime().search(file_key(name), strategy, params, [promise](SearchOutcome o) { promise->set_value(std::move(o)); });
-  const auto wait = std::chrono::microseconds(m_config.peer.query_timeout_us) + std::chrono::seconds(5);
-  if (result.wait_for(wait) != std::future_status::ready) throw ApiError(503, "search did not complete (node busy or stopping)");
-  SearchOutcome out = result.get();
-  if (!out.error.empty()) throw ApiError(503, "search failed: " + out.error);
-  return out;
+Strategy Node::strategy_of(const std::optional<std::string>& text) const {
+  if (!text) return m_config.strategy;
+  const auto s = strategy_from_name(*text);
+  if (!s) throw ApiError(400, "strategy: must be flood, zone-flood, random-walk, expanding-ring or chord, got \"" + *text + "\"");
+  return *s;
 }
 
-json Node::search(const std::string& name, std::optional<std::string> strategy_text, std::optional<unsigned> ttl) {
-  check_name(name);
-  Strategy strategy = m_config.strategy;
-  if (strategy_text) {
-    const auto s = strategy_from_name(*strategy_text);
-    if (!s) {
-      throw ApiError(400, "strategy: must be flood, zone-flood, random-walk, expanding-ring or chord, got \"" +
-                              *strategy_text + "\"");
-    }
-    strategy = *s;
-  }
+std::shared_ptr<SearchSession> Node::start_search(const SearchRequest& request) {
+  check_name(request.name);
+  const Strategy strategy = strategy_of(request.strategy);
+  const auto& ttl = request.ttl;
   if (ttl && (*ttl < 1 || *ttl > ttl_hops_max)) throw ApiError(400, "ttl: must be between 1 and 10, got " + std::to_string(*ttl));
-  const SearchOutcome o = strategy == Strategy::chord
-                              ? run_chord_search(name)
-                              : run_search(name, strategy, static_cast<std::uint8_t>(ttl.value_or(m_config.ttl_hops)));
-  json hits = json::array();
-  for (const auto& h : o.hits) {
-    const auto address = m_book.find(h.holder);
-    hits.push_back({{"holder", h.holder}, {"responder", h.responder}, {"hops", h.hops}, {"elapsed_ms", h.elapsed_ms},
-                    {"address", address.value_or("")}});
+  if (strategy == Strategy::chord && !m_chord) throw ApiError(400, "strategy: chord needs chord.enabled true on this node");
+  PeerRuntime& rt = runtime();
+  const std::string label = strategy_name(strategy);
+  const auto window = strategy == Strategy::chord ? chord_find_bound() : std::chrono::microseconds(m_config.peer.query_timeout_us);
+  auto session = std::make_shared<SearchSession>(request.name, label, SearchSession::Clock::now() + window + std::chrono::seconds(5));
+  m_metrics.searches.with({label}).inc();
+  Counter& hits = m_metrics.hits.with({label});
+  Histogram& first_hit = m_metrics.first_hit.with({label});
+  // Both callbacks run on a runtime's io thread.
+  // Hits go into the session together (a Chord find reports its holders all at once).
+  auto add = [this, session, &hits, &first_hit](const std::vector<SearchHit>& batch) {
+    if (batch.empty()) return;
+    std::vector<FoundHit> found;
+    for (const SearchHit& h : batch)
+      found.push_back(FoundHit{h.holder, h.responder, h.hops, h.elapsed_ms, m_book.find(h.holder).value_or("")});
+    const std::size_t count = session->add_hits(std::move(found));
+    hits.inc(static_cast<double>(batch.size()));
+    if (count == batch.size()) first_hit.observe(batch.front().elapsed_ms / 1000.0);
+  };
+  auto on_hit = [add](const SearchHit& h) { add({h}); };
+  auto done = [this, session, add, strategy](SearchOutcome o) {
+    if (strategy == Strategy::chord) add(o.hits);
+    session->finish(o.error);
+    m_events->publish("search.completed", {{"peer_id", m_id}, {"name", session->name()}, {"hits", session->hits().size()},
+                                           {"query_id", o.query_id}, {"strategy", session->strategy()}});
+  };
+  QueryId id = 0;
+  if (strategy == Strategy::chord) {
+    id = m_chord->find(file_key(request.name), std::move(done));
+  } else {
+    SearchParams params = m_config.search;
+    params.ttl_hops = static_cast<std::uint8_t>(ttl.value_or(m_config.ttl_hops));
+    id = rt.search(file_key(request.name), strategy, params, std::move(done), std::move(on_hit));
   }
-  m_events->publish("search.completed", {{"peer_id", m_id}, {"name", name}, {"hits", o.hits.size()}, {"query_id", o.query_id}});
-  return {{"name", name}, {"query_id", o.query_id}, {"strategy", strategy_name(strategy)}, {"hits", hits}};
+  session->set_query_id(id);
+  return session;
 }
 
 /// Holders named by a search's hits, in arrival order, without this node and `skip`.
-std::vector<Holder> Node::holders_of(const json& found, const std::vector<Holder>& skip) {
+std::vector<Holder> Node::holders_of(const std::vector<FoundHit>& found, const std::vector<Holder>& skip) {
   std::vector<Holder> holders;
   const auto seen = [&](PeerId id) {
     const auto same = [id](const Holder& x) { return x.id == id; };
     return std::any_of(holders.begin(), holders.end(), same) || std::any_of(skip.begin(), skip.end(), same);
   };
-  for (const auto& h : found["hits"]) {
-    const PeerId id = h["holder"];
-    if (id == m_id || seen(id)) continue;
-    if (auto address = m_book.find(id)) holders.push_back(Holder{id, *address});
+  for (const auto& h : found) {
+    if (h.holder == m_id || seen(h.holder)) continue;
+    if (auto address = m_book.find(h.holder)) holders.push_back(Holder{h.holder, *address});
   }
   return holders;
 }
 
-json Node::get(const std::string& name, std::optional<std::string> strategy) {
+std::vector<Holder> Node::search_holders(const std::string& name, std::optional<std::string> strategy, bool wait_all,
+                                         const std::vector<Holder>& skip) {
+  const auto session = start_search(SearchRequest{name, std::move(strategy), std::nullopt});
+  // Holders already tried count as "no news": wait for a hit naming someone new, or the end.
+  std::size_t have = 0;
+  for (;;) {
+    if (wait_all) {
+      session->wait_done(session->deadline());
+    } else {
+      have = session->wait_beyond(have, session->deadline());
+    }
+    auto holders = holders_of(session->hits(), skip);
+    if (!holders.empty() && !wait_all) return holders;
+    if (wait_all || session->done() || SearchSession::Clock::now() >= session->deadline()) return holders;
+  }
+}
+
+/// Counts a running download for as long as it lives.
+struct ActiveDownload {
+  explicit ActiveDownload(Gauge& g) : gauge(g) { gauge.add(1); }
+  ~ActiveDownload() { gauge.add(-1); }
+  Gauge& gauge;
+};
+
+json Node::get(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress) {
   check_name(name);
   if (const auto mine = m_files.find(name)) return {{"file", file_json(*mine)}, {"already_shared", true}, {"sources", json::array()}};
-  std::vector<Holder> holders = holders_of(search(name, strategy, std::nullopt), {});
-  if (holders.empty() && strategy != std::string("flood")) holders = holders_of(search(name, "flood", std::nullopt), {});
+  strategy_of(strategy);  // a bad strategy is a 400 before anything runs
+  const bool flood = strategy == std::string("flood");
+  // Start downloading on the first hit; the search keeps collecting in the background.
+  std::vector<Holder> holders = search_holders(name, strategy, false, {});
+  if (holders.empty() && !flood) holders = search_holders(name, "flood", false, {});
   if (holders.empty()) throw ApiError(404, "no holder of \"" + name + "\" found");
+  ActiveDownload active(m_metrics.downloads_active);
+  const DownloadProgress on_bytes = [this, &progress](std::uint64_t done, std::uint64_t total, std::uint64_t added) {
+    m_metrics.bytes_downloaded.inc(static_cast<double>(added));
+    if (progress) progress(done, total);
+  };
   try {
     DownloadResult r;
     try {
-      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms);
+      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, on_bytes);
     } catch (const FileError& e) {
-      // Index records may name a holder that is gone: look for other holders with a flood
-      // and continue from the partial file.
-      if (e.kind != FileErrorKind::unavailable || strategy == std::string("flood")) throw;
-      const auto more = holders_of(search(name, "flood", std::nullopt), holders);
+      // The first holders failed (index records may name a holder that is gone): look for the
+      // others with a complete flood and continue from the partial file.
+      if (e.kind != FileErrorKind::unavailable) throw;
+      const auto more = search_holders(name, "flood", true, holders);
       if (more.empty()) throw;
-      r = download_file(name, more, m_files, m_config.rpc_timeout_ms);
+      r = download_file(name, more, m_files, m_config.rpc_timeout_ms, on_bytes);
     }
     share_key(r.file.key);
     json sources = json::array();
@@ -238,6 +281,15 @@ json Node::queries() {
                    {"hit_messages", c.hit_messages}, {"hits", c.hits}, {"holder_hits", c.holder_hits}, {"origin", c.origin}});
   }
   return {{"peer_id", m_id}, {"queries", out}};
+}
+
+std::string Node::metrics_text() { return m_registry.exposition(); }
+
+json Node::readiness() {
+  const SessionStatus t = m_session->status();
+  const auto dir = m_session->directory();
+  const bool zones_known = dir && dir->zone_count() > 0;
+  return {{"ready", t.registered && zones_known && m_runtime != nullptr}, {"registered", t.registered}, {"zones_known", zones_known}};
 }
 
 }  // namespace zonal::node

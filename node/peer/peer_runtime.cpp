@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "io_loop.hpp"
+#include "zonal/strategy.hpp"
 #include "zonal/peer.hpp"
 
 namespace zonal::node {
@@ -17,15 +18,17 @@ struct PeerRuntime::Impl {
     FileKey key = 0;
     SearchOutcome outcome;
     std::function<void(SearchOutcome)> done;
+    std::function<void(const SearchHit&)> on_hit;
   };
 
-  Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e)
-      : peer(id, config, seed), transport(t), events(e), timer(loop.io()), expiry_timer(loop.io()) {}
+  Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e, QueryIdAllocator& i)
+      : peer(id, config, seed), transport(t), events(e), ids(i), timer(loop.io()), expiry_timer(loop.io()) {}
 
   MonotonicClock clock;
   Peer peer;
   Transport& transport;
   EventSink& events;
+  QueryIdAllocator& ids;
   IoLoop loop;
   asio::steady_timer timer;
   asio::steady_timer expiry_timer;  ///< ages the core's seen table and parked walkers when traffic stops
@@ -72,8 +75,11 @@ void PeerRuntime::Impl::on_event(const PeerEvent& ev) {
     auto& c = stats.at(hit->query_id, hit->key);
     ++c.hits;
     c.holder_hits += hit->holder == hit->responder;
-    if (auto it = searches.find(hit->query_id); it != searches.end())
-      it->second.outcome.hits.push_back(SearchHit{hit->holder, hit->responder, hit->hops, hit->elapsed_us / 1000.0});
+    if (auto it = searches.find(hit->query_id); it != searches.end()) {
+      const SearchHit h{hit->holder, hit->responder, hit->hops, hit->elapsed_us / 1000.0};
+      it->second.outcome.hits.push_back(h);
+      if (it->second.on_hit) it->second.on_hit(h);
+    }
   } else if (const auto* done = std::get_if<QueryDoneEvent>(&ev)) {
     auto it = searches.find(done->query_id);
     if (it == searches.end()) return;
@@ -118,8 +124,8 @@ void PeerRuntime::Impl::fail_all(const std::string& why) {
 }
 
 PeerRuntime::PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport,
-                         EventSink& events)
-    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events)) {
+                         EventSink& events, QueryIdAllocator& ids)
+    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events, ids)) {
   m_impl->loop.post([impl = m_impl.get()] { impl->arm_expiry(); });
 }
 
@@ -164,18 +170,30 @@ void PeerRuntime::share(FileKey key) {
   });
 }
 
-void PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done) {
-  if (m_impl->loop.stopped()) return done(SearchOutcome{0, {}, "node is shutting down"});
-  m_impl->loop.post([impl = m_impl.get(), key, strategy, params, done = std::move(done)]() mutable {
+QueryId PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done,
+                            std::function<void(const SearchHit&)> on_hit) {
+  params.ttl_hops = std::min(params.ttl_hops, ttl_hops_max);
+  const QueryId id = m_impl->ids.take(search_id_count(strategy, params));
+  if (m_impl->loop.stopped()) {
+    done(SearchOutcome{id, {}, "node is shutting down"});
+    return id;
+  }
+  m_impl->loop.post([impl = m_impl.get(), id, key, strategy, params, done = std::move(done), on_hit = std::move(on_hit)]() mutable {
     Impl& m = *impl;
-    const TimeUs now = m.clock.now_us();
-    // Register the pending search before the core can report on it (the id is the next counter value).
-    const QueryId id = m.peer.search(now, key, strategy, params);
-    auto& c = m.stats.at(id, key);
+    // Register the pending search before the core can report on it.
+    m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done), std::move(on_hit)});
+    const QueryId ran = m.peer.search_with_ids(m.clock.now_us(), key, strategy, params, id);
+    if (ran != id) {  // cannot happen with the node's allocator; keep the caller's id mapped anyway
+      auto node = m.searches.extract(id);
+      node.key() = ran;
+      node.mapped().outcome.query_id = ran;
+      m.searches.insert(std::move(node));
+    }
+    auto& c = m.stats.at(ran, key);
     c.origin = true;
-    m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done)});
     m.drain();
   });
+  return id;
 }
 
 void PeerRuntime::install_directory(std::shared_ptr<const ZoneDirectory> directory, std::vector<PeerId> overlay,

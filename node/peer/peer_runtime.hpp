@@ -13,6 +13,7 @@
 
 #include "clock.hpp"
 #include "event_sink.hpp"
+#include "query_ids.hpp"
 #include "query_stats.hpp"
 #include "transport.hpp"
 #include "zonal/peer_config.hpp"
@@ -48,8 +49,10 @@ struct RuntimeState {
 
 class PeerRuntime {
  public:
-  /// Create the core peer `id`; starts the io thread. `transport` and `events` must outlive it.
-  PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport, EventSink& events);
+  /// Create the core peer `id`; starts the io thread. `transport`, `events` and `ids` (the
+  /// node's one query id source) must outlive it.
+  PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport, EventSink& events,
+              QueryIdAllocator& ids);
   ~PeerRuntime();
   PeerRuntime(const PeerRuntime&) = delete;
   PeerRuntime& operator=(const PeerRuntime&) = delete;
@@ -63,9 +66,11 @@ class PeerRuntime {
   std::uint64_t abandoned() const noexcept;
   /// Share `key` (index it and publish its record); call after the file is in the shared dir.
   void share(FileKey key);
-  /// Start a search with `params` (TTL; walk and ring settings); `done` runs on the io thread
-  /// when the query's window closes.
-  void search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done);
+  /// Start a search with `params` (TTL; walk and ring settings) and return its query id (taken
+  /// from the node's allocator at once). `on_hit` (optional) runs on the io thread for every hit
+  /// as it arrives; `done` runs there when the query's window closes, with every hit.
+  QueryId search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done,
+                 std::function<void(const SearchHit&)> on_hit = {});
   /// Install a new directory with the neighbour tables computed from it; call on every epoch change.
   void install_directory(std::shared_ptr<const ZoneDirectory> directory, std::vector<PeerId> overlay,
                          std::vector<PeerId> zone_links);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "caller_identity.hpp"
+#include "grpc_code.hpp"
 #include "grpc_options.hpp"
 #include "listener_watchdog.hpp"
 #include "rate_limiter.hpp"
@@ -59,10 +60,11 @@ struct ActiveCount {
 
 class PeerService final : public wire::Peer::Service {
  public:
-  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e)
+  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m)
       : m_config(c),
         m_files(f),
         m_events(e),
+        m_metrics(m),
         m_messages(c.limits.messages_per_s, c.limits.messages_burst),
         m_searches(c.limits.searches_per_s, c.limits.searches_burst),
         m_store_limits(StoreLimitsConfig{c.limits.store_uploads_max, c.limits.store_quota_bytes,
@@ -103,31 +105,34 @@ class PeerService final : public wire::Peer::Service {
     m_runtime.store(&runtime);
   }
 
-  grpc::Status Deliver(grpc::ServerContext* ctx, const wire::Envelope* req, wire::Ack* reply) override {
+  grpc::Status deliver_impl(grpc::ServerContext* ctx, const wire::Envelope* req, wire::Ack* reply) {
     const auto decoded = wire::decode(*req);
     if (!decoded) {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    m_metrics.in(decoded.value->msg).inc();
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     if (auto refused = over_rate(ctx, decoded.value->from, std::holds_alternative<Query>(decoded.value->msg))) return *refused;
     if (auto refused = backlogged(runtime->backlog())) return *refused;
     const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
+    if (*arrival == Arrival::duplicate) m_metrics.duplicates.inc();
     reply->set_arrival(to_wire(*arrival));
     return grpc::Status::OK;
   }
 
   void attach_chord(ChordRuntime& chord) { m_chord.store(&chord); }
 
-  grpc::Status Chord(grpc::ServerContext* ctx, const wire::ChordEnvelope* req, wire::Ack* reply) override {
+  grpc::Status chord_impl(grpc::ServerContext* ctx, const wire::ChordEnvelope* req, wire::Ack* reply) {
     if (!m_config.chord.enabled) return {grpc::StatusCode::FAILED_PRECONDITION, "chord is not enabled on this node (chord.enabled false)"};
     const auto decoded = wire::decode_chord(*req, m_config.chord.core.id_bits);
     if (!decoded) {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    m_metrics.in(decoded.value->msg).inc();
     ChordRuntime* chord = m_chord.load();
     if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
     if (auto refused = over_rate(ctx, decoded.value->from, false)) return *refused;
@@ -137,7 +142,7 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Ping(grpc::ServerContext*, const wire::PingRequest* req, wire::PingReply* reply) override {
+  grpc::Status ping_impl(grpc::ServerContext*, const wire::PingRequest* req, wire::PingReply* reply) {
     if (req->from() > 0xFFFFFFFFull) return {grpc::StatusCode::INVALID_ARGUMENT, "from: exceeds the 32-bit id range"};
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
@@ -150,7 +155,7 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status FileInfo(grpc::ServerContext*, const wire::FileInfoRequest* req, wire::FileEntry* reply) override {
+  grpc::Status file_info_impl(grpc::ServerContext*, const wire::FileInfoRequest* req, wire::FileEntry* reply) {
     if (auto p = file_name_problem(req->name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
     const auto f = m_files.find(req->name());
     if (!f) return {grpc::StatusCode::NOT_FOUND, "name: \"" + req->name() + "\" is not shared here"};
@@ -158,12 +163,12 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ListFiles(grpc::ServerContext*, const wire::ListFilesRequest*, wire::ListFilesReply* reply) override {
+  grpc::Status list_files_impl(grpc::ServerContext*, const wire::ListFilesRequest*, wire::ListFilesReply* reply) {
     for (const auto& f : m_files.list()) fill_entry(f, reply->add_files());
     return grpc::Status::OK;
   }
 
-  grpc::Status Fetch(grpc::ServerContext* ctx, const wire::FetchRequest* req, grpc::ServerWriter<wire::Chunk>* out) override {
+  grpc::Status fetch_impl(grpc::ServerContext* ctx, const wire::FetchRequest* req, grpc::ServerWriter<wire::Chunk>* out) {
     if (auto p = file_name_problem(req->name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
     const auto f = m_files.find(req->name());
     if (!f) return {grpc::StatusCode::NOT_FOUND, "name: \"" + req->name() + "\" is not shared here"};
@@ -192,11 +197,12 @@ class PeerService final : public wire::Peer::Service {
       }
       pace(m_config.upload_rate_bytes_per_s, offset - req->offset(), start);
       if (!out->Write(chunk)) return {grpc::StatusCode::CANCELLED, "client went away"};
+      m_metrics.bytes_served.inc(static_cast<double>(want));
     } while (offset < f->size);
     return grpc::Status::OK;
   }
 
-  grpc::Status Store(grpc::ServerContext* ctx, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) override {
+  grpc::Status store_impl(grpc::ServerContext* ctx, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) {
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     std::unique_ptr<StoreLimits::Ticket> ticket;
@@ -235,10 +241,25 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
+  // The service's methods: each one's status is counted in zonal_grpc_errors_total when not OK.
+  grpc::Status Deliver(grpc::ServerContext* ctx, const wire::Envelope* req, wire::Ack* reply) override { return counted("Peer/Deliver", deliver_impl(ctx, req, reply)); }
+  grpc::Status Chord(grpc::ServerContext* ctx, const wire::ChordEnvelope* req, wire::Ack* reply) override { return counted("Peer/Chord", chord_impl(ctx, req, reply)); }
+  grpc::Status Ping(grpc::ServerContext* ctx, const wire::PingRequest* req, wire::PingReply* reply) override { return counted("Peer/Ping", ping_impl(ctx, req, reply)); }
+  grpc::Status FileInfo(grpc::ServerContext* ctx, const wire::FileInfoRequest* req, wire::FileEntry* reply) override { return counted("Peer/FileInfo", file_info_impl(ctx, req, reply)); }
+  grpc::Status ListFiles(grpc::ServerContext* ctx, const wire::ListFilesRequest* req, wire::ListFilesReply* reply) override { return counted("Peer/ListFiles", list_files_impl(ctx, req, reply)); }
+  grpc::Status Fetch(grpc::ServerContext* ctx, const wire::FetchRequest* req, grpc::ServerWriter<wire::Chunk>* out) override { return counted("Peer/Fetch", fetch_impl(ctx, req, out)); }
+  grpc::Status Store(grpc::ServerContext* ctx, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) override { return counted("Peer/Store", store_impl(ctx, in, reply)); }
+
  private:
+  grpc::Status counted(const char* method, grpc::Status status) {
+    if (!status.ok()) m_metrics.grpc_errors.with({"server", method, grpc_code_name(status.error_code())}).inc();
+    return status;
+  }
+
   const NodeConfig& m_config;
   SharedDir& m_files;
   EventSink& m_events;
+  NodeMetrics& m_metrics;
   std::atomic<PeerRuntime*> m_runtime{nullptr};
   std::atomic<ChordRuntime*> m_chord{nullptr};
   std::atomic<PeerId> m_self{no_peer};
@@ -262,7 +283,7 @@ struct PeerServer::Impl {
   bool shut_down = false;  ///< guarded by server_mutex
   int port = 0;
   std::unique_ptr<ListenerWatchdog> watchdog;
-  Impl(const NodeConfig& c, SharedDir& f, EventSink& e) : config(c), service(c, f, e) {
+  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m) : config(c), service(c, f, e, m) {
     limits.threads_max = static_cast<int>(c.limits.grpc_threads_max);
     limits.streams_max = static_cast<int>(c.limits.grpc_streams_max);
     limits.handshake_timeout_ms = static_cast<int>(c.limits.grpc_handshake_ms);
@@ -302,8 +323,8 @@ struct PeerServer::Impl {
   }
 };
 
-PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events)
-    : m_impl(std::make_unique<Impl>(config, files, events)) {
+PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics)
+    : m_impl(std::make_unique<Impl>(config, files, events, metrics)) {
   m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port, m_impl->limits);
 }
 

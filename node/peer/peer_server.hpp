@@ -10,6 +10,7 @@
 
 #include "event_sink.hpp"
 #include "node_config.hpp"
+#include "node_metrics.hpp"
 #include "chord_runtime.hpp"
 #include "peer_runtime.hpp"
 #include "shared_dir.hpp"
@@ -31,8 +32,9 @@ struct PeerServerCounters {
 
 class PeerServer {
  public:
-  /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called.
-  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events);
+  /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called. `metrics`
+  /// (messages in, duplicates, bytes served, gRPC errors) must outlive the server.
+  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics);
   ~PeerServer();
   PeerServer(const PeerServer&) = delete;
   PeerServer& operator=(const PeerServer&) = delete;

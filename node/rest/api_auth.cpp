@@ -29,7 +29,9 @@ std::string lower(std::string_view s) {
 }
 
 HttpResponse refuse(int status, const std::string& message) {
-  HttpResponse r{status, {{"error", message}}, {}};
+  HttpResponse r;
+  r.status = status;
+  r.body = {{"error", message}};
   if (status == 401) r.headers["WWW-Authenticate"] = "Bearer realm=\"zonal\"";
   return r;
 }

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -35,7 +36,44 @@ int hex_value(char c) {
 constexpr auto accept_retry = std::chrono::milliseconds(100);  ///< pause after a failed accept (e.g. EMFILE)
 
 HttpResponse error_response(int status, const std::string& message) {
-  return HttpResponse{status, {{"error", message}}, {}};
+  HttpResponse r;
+  r.status = status;
+  r.body = {{"error", message}};
+  return r;
+}
+
+/// A ResponseStream over a connection's socket (blocking writes from a worker thread).
+class SocketStream final : public ResponseStream {
+ public:
+  explicit SocketStream(tcp::socket& socket) : m_socket(socket) {}
+  bool write(std::string_view bytes) override {
+    if (m_failed) return false;
+    beast::error_code ec;
+    asio::write(m_socket, asio::buffer(bytes.data(), bytes.size()), ec);
+    m_failed = static_cast<bool>(ec);
+    return !m_failed;
+  }
+
+ private:
+  tcp::socket& m_socket;
+  bool m_failed = false;
+};
+
+/// Send `out`'s headers and run its stream on `socket`; the caller closes the connection afterwards.
+void write_streamed(tcp::socket& socket, const HttpResponse& out) {
+  http::response<http::empty_body> res{static_cast<http::status>(out.status), 11};
+  res.set(http::field::content_type, out.content_type);
+  res.set(http::field::server, "zonal-node");
+  res.set(http::field::cache_control, "no-cache");
+  for (const auto& [name, value] : out.headers) res.set(name, value);
+  res.keep_alive(false);  // the body ends when the connection closes
+  http::response_serializer<http::empty_body> serializer{res};
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);  // each event leaves at once (no Nagle wait for an ACK)
+  http::write_header(socket, serializer, ec);
+  if (ec) return;
+  SocketStream stream(socket);
+  out.stream(stream);
 }
 
 }  // namespace
@@ -130,6 +168,11 @@ class Session : public std::enable_shared_from_this<Session> {
     auto request = std::make_shared<http::request<http::string_body>>(m_parser->release());
     const bool queued = m_server.submit([self = shared_from_this(), request, keep_alive] {
       HttpResponse out = self->m_server.dispatch(*request);
+      if (out.stream) {  // no operation of the I/O thread is pending on the socket now: write from here
+        write_streamed(self->m_stream.socket(), out);
+        asio::post(self->m_stream.get_executor(), [self] { self->close(); });
+        return;
+      }
       asio::post(self->m_stream.get_executor(), [self, out = std::move(out), keep_alive] { self->write(out, keep_alive); });
     });
     if (!queued) {
@@ -140,11 +183,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write(const HttpResponse& out, bool keep_alive) {
     m_response = {static_cast<http::status>(out.status), 11};
-    m_response.set(http::field::content_type, "application/json");
+    m_response.set(http::field::content_type, out.content_type);
     m_response.set(http::field::server, "zonal-node");
     for (const auto& [name, value] : out.headers) m_response.set(name, value);
     m_response.keep_alive(keep_alive);
-    m_response.body() = out.body.dump(2) + "\n";
+    m_response.body() = out.text ? *out.text : out.body.dump(2) + "\n";
     m_response.prepare_payload();
     m_stream.expires_after(std::chrono::milliseconds(m_server.limits.read_timeout_ms));
     http::async_write(m_stream, m_response, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -31,9 +32,23 @@ struct HttpRequest {
   }
 };
 
+/// The open connection of a streamed response (server-sent events).
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  /// Send `bytes` to the client at once; false when the client went away (stop producing then).
+  virtual bool write(std::string_view bytes) = 0;
+};
+
 struct HttpResponse {
   int status = 200;
-  nlohmann::json body = nlohmann::json::object();
+  nlohmann::json body = nlohmann::json::object();  ///< sent as JSON unless `text` or `stream` is set
+  std::string content_type = "application/json";
+  std::optional<std::string> text;  ///< a non-JSON body, sent verbatim with `content_type`
+  /// A streamed body: the server sends the status line and headers (`content_type`, no length,
+  /// `Connection: close`), then runs `stream` on a worker thread, which writes the body
+  /// incrementally; the connection closes when it returns.
+  std::function<void(ResponseStream&)> stream;
   std::map<std::string, std::string> headers;  ///< extra response headers (e.g. WWW-Authenticate)
 };
 

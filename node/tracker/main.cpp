@@ -11,6 +11,7 @@
 #include "logging.hpp"
 #include "program_main.hpp"
 #include "ready.hpp"
+#include "tracker_http.hpp"
 #include "tracker_server.hpp"
 
 namespace {
@@ -32,7 +33,10 @@ int run(const TrackerOptions& options) {
   setup_logging("tracker", options.log_level);
   MonotonicClock clock;
   Registry registry(options);
-  TrackerServer server(options, registry, clock);
+  MetricsRegistry metrics;
+  TrackerServer server(options, registry, clock, metrics);
+  register_tracker_gauges(metrics, registry);
+  HttpServer http(options.http_bind, options.http_port, [&](const HttpRequest& r) { return handle_tracker_http(metrics, r); });
   asio::io_context io;
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer expiry(io);
@@ -43,9 +47,11 @@ int run(const TrackerOptions& options) {
   schedule_expiry(expiry, registry, clock);
   spdlog::info("tracker listening on {}:{} (zones {} of >= {}, heartbeat {} ms, expiry {} ms)", options.grpc_bind,
                server.port(), options.zone_count, options.zone_size_min, options.heartbeat_ms, options.expiry_ms);
-  announce_ready({{"event", "ready"}, {"role", "tracker"}, {"grpc_port", server.port()}, {"pid", ::getpid()}},
+  announce_ready({{"event", "ready"}, {"role", "tracker"}, {"grpc_port", server.port()}, {"http_port", http.port()},
+                  {"pid", ::getpid()}},
                  options.ready_dir);
   io.run();
+  http.stop();
   server.shutdown();
   return 0;
 }

@@ -6,6 +6,8 @@ ConfigSchema tracker_schema() {
   return {
       {"grpc.bind", "127.0.0.1", "address the tracker gRPC service listens on (0.0.0.0: all interfaces)"},
       {"grpc.port", 7600, "port of the tracker gRPC service (0: let the OS choose)"},
+      {"http.bind", "127.0.0.1", "address of the tracker's HTTP listener (/metrics, /healthz, /readyz)"},
+      {"http.port", 7601, "port of the tracker's HTTP listener (0: let the OS choose)"},
       {"zones.count", 8, "zones wanted once there are enough peers"},
       {"zones.min_size", 6, "minimum members per zone (zones are only opened when they can be filled)"},
       {"zones.degree", 4, "mean degree of the computed intra-zone links"},
@@ -22,6 +24,8 @@ TrackerOptions parse_tracker_config(const Settings& s) {
   TrackerOptions t;
   t.grpc_bind = s.get_string("grpc.bind");
   t.grpc_port = static_cast<std::uint16_t>(s.get_uint("grpc.port", 0, 65535));
+  t.http_bind = s.get_string("http.bind");
+  t.http_port = static_cast<std::uint16_t>(s.get_uint("http.port", 0, 65535));
   t.zone_count = static_cast<std::uint32_t>(s.get_uint("zones.count", 1, 1'000'000));
   t.zone_size_min = static_cast<std::uint32_t>(s.get_uint("zones.min_size", 1, 1'000'000));
   t.zone_degree = static_cast<std::uint32_t>(s.get_uint("zones.degree", 1, 64));

@@ -11,6 +11,8 @@ namespace zonal::node {
 struct TrackerOptions {
   std::string grpc_bind = "127.0.0.1";
   std::uint16_t grpc_port = 7600;
+  std::string http_bind = "127.0.0.1";  ///< http.bind: /metrics, /healthz, /readyz
+  std::uint16_t http_port = 7601;
   std::uint32_t zone_count = 8;       ///< zones wanted once there are enough peers
   std::uint32_t zone_size_min = 6;    ///< every zone keeps at least this many members
   std::uint32_t zone_degree = 4;      ///< mean degree of computed intra-zone links

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "grpc_code.hpp"
 #include "grpc_options.hpp"
 #include "zonal.grpc.pb.h"
 
@@ -41,9 +42,12 @@ void fill_members(std::span<const PeerId> members, const RegistrySnapshot& snap,
 
 class TrackerService final : public wire::Tracker::Service {
  public:
-  TrackerService(const TrackerOptions& o, Registry& r, const MonotonicClock& c) : m_options(o), m_registry(r), m_clock(c) {}
+  TrackerService(const TrackerOptions& o, Registry& r, const MonotonicClock& c, MetricsRegistry& m)
+      : m_requests(m.counter("zonal_tracker_requests_total", "Tracker gRPC calls by method", {"method"})),
+        m_errors(m.counter("zonal_grpc_errors_total", "gRPC calls that ended with a non-OK status", {"side", "method", "code"})),
+        m_options(o), m_registry(r), m_clock(c) {}
 
-  grpc::Status Register(grpc::ServerContext*, const wire::RegisterRequest* req, wire::RegisterReply* reply) override {
+  grpc::Status register_impl(const wire::RegisterRequest* req, wire::RegisterReply* reply) {
     if (auto p = address_problem(req->address())) return invalid(*p);
     if (req->has_peer_id())
       if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
@@ -60,7 +64,7 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Heartbeat(grpc::ServerContext*, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) override {
+  grpc::Status heartbeat_impl(const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) {
     if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
     const auto a = m_registry.heartbeat(m_clock.now_us(), static_cast<PeerId>(req->peer_id()));
     reply->set_known(a.has_value());
@@ -72,14 +76,14 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Leave(grpc::ServerContext*, const wire::LeaveRequest* req, wire::LeaveReply* reply) override {
+  grpc::Status leave_impl(const wire::LeaveRequest* req, wire::LeaveReply* reply) {
     if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
     reply->set_known(m_registry.leave(static_cast<PeerId>(req->peer_id())));
     spdlog::info("peer {} left", req->peer_id());
     return grpc::Status::OK;
   }
 
-  grpc::Status ListZones(grpc::ServerContext*, const wire::ListZonesRequest*, wire::ZoneDirectoryReply* reply) override {
+  grpc::Status list_zones_impl(wire::ZoneDirectoryReply* reply) {
     const RegistrySnapshot snap = m_registry.snapshot();
     const auto& dir = *snap.directory;
     reply->set_zone_count(dir.zone_count());
@@ -95,7 +99,7 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ZoneMembers(grpc::ServerContext*, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) override {
+  grpc::Status zone_members_impl(const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) {
     const RegistrySnapshot snap = m_registry.snapshot();
     const auto& dir = *snap.directory;
     if (req->zone() >= dir.zone_count())
@@ -108,7 +112,32 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
+  // The service's methods: each call is counted, and each non-OK status by its code.
+  grpc::Status Register(grpc::ServerContext*, const wire::RegisterRequest* req, wire::RegisterReply* reply) override {
+    return counted("Tracker/Register", register_impl(req, reply));
+  }
+  grpc::Status Heartbeat(grpc::ServerContext*, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) override {
+    return counted("Tracker/Heartbeat", heartbeat_impl(req, reply));
+  }
+  grpc::Status Leave(grpc::ServerContext*, const wire::LeaveRequest* req, wire::LeaveReply* reply) override {
+    return counted("Tracker/Leave", leave_impl(req, reply));
+  }
+  grpc::Status ListZones(grpc::ServerContext*, const wire::ListZonesRequest*, wire::ZoneDirectoryReply* reply) override {
+    return counted("Tracker/ListZones", list_zones_impl(reply));
+  }
+  grpc::Status ZoneMembers(grpc::ServerContext*, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) override {
+    return counted("Tracker/ZoneMembers", zone_members_impl(req, reply));
+  }
+
  private:
+  grpc::Status counted(const char* method, grpc::Status status) {
+    m_requests.with({method}).inc();
+    if (!status.ok()) m_errors.with({"server", method, grpc_code_name(status.error_code())}).inc();
+    return status;
+  }
+
+  Family<Counter>& m_requests;
+  Family<Counter>& m_errors;
   const TrackerOptions& m_options;
   Registry& m_registry;
   const MonotonicClock& m_clock;
@@ -120,11 +149,12 @@ struct TrackerServer::Impl {
   TrackerService service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
-  Impl(const TrackerOptions& o, Registry& r, const MonotonicClock& c) : service(o, r, c) {}
+  Impl(const TrackerOptions& o, Registry& r, const MonotonicClock& c, MetricsRegistry& m) : service(o, r, c, m) {}
 };
 
-TrackerServer::TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock)
-    : m_impl(std::make_unique<Impl>(options, registry, clock)) {
+TrackerServer::TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock,
+                             MetricsRegistry& metrics)
+    : m_impl(std::make_unique<Impl>(options, registry, clock, metrics)) {
   m_impl->server = start_server(m_impl->service, options.grpc_bind, options.grpc_port, m_impl->port);
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "clock.hpp"
+#include "metrics.hpp"
 #include "registry.hpp"
 #include "tracker_config.hpp"
 
@@ -11,8 +12,9 @@ namespace zonal::node {
 
 class TrackerServer {
  public:
-  /// Bind and start serving; throws std::runtime_error when the port cannot be bound.
-  TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock);
+  /// Bind and start serving; throws std::runtime_error when the port cannot be bound. Calls
+  /// and errors are counted in `metrics` (which must outlive the server).
+  TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock, MetricsRegistry& metrics);
   ~TrackerServer();
   TrackerServer(const TrackerServer&) = delete;
   TrackerServer& operator=(const TrackerServer&) = delete;

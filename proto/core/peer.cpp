@@ -8,6 +8,10 @@
 
 namespace zonal {
 
+// docs/performance.md: a relay-only peer costs at most 192 bytes of object (on LP64 targets);
+// a million of them must stay small.
+static_assert(sizeof(void*) != 8 || sizeof(Peer) <= 192, "Peer must stay within 192 bytes (docs/performance.md)");
+
 namespace {
 
 /// `config` with out-of-range values replaced by the nearest valid ones.
@@ -190,11 +194,20 @@ void Peer::share(TimeUs /*now*/, FileKey key) {
 }
 
 QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams params) {
+  return search_with_ids(now, key, strategy, params, 0);
+}
+
+QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, SearchParams params, QueryId first_id) {
   params.ttl_hops = std::min(params.ttl_hops, ttl_hops_max);
   params.walk_ttl_hops = std::min(params.walk_ttl_hops, m_config->walk_ttl_hops_max);
   const std::uint32_t ids = search_id_count(strategy, params);
-  const QueryId id = (static_cast<QueryId>(m_id) << 32) | (m_query_counter + 1);
-  m_query_counter += ids;  // the search owns ids [id, id + ids)
+  const auto counter = static_cast<std::uint32_t>(first_id);
+  const bool usable = query_origin(first_id) == m_id && counter != 0 && counter <= 0xFFFFFFFFu - ids;
+  QueryId id = first_id;
+  if (!usable) {
+    id = (static_cast<QueryId>(m_id) << 32) | (m_query_counter + 1);
+    m_query_counter += ids;  // the search owns ids [id, id + ids)
+  }
   mark_seen(now, id, no_peer);
   origin_state().outstanding.push_back(
       Outstanding{id, key, now, now + m_config->query_timeout_us, 0, ids, strategy, 0, params, never_us});

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "http_client.hpp"
+#include "time_scale.hpp"
 
 namespace zonal::test {
 
@@ -126,15 +128,17 @@ Cluster::~Cluster() {
 
 void Cluster::start_tracker(const std::vector<std::string>& args) {
   m_tracker_args = args;
-  std::vector<std::string> all{"--grpc-port", std::to_string(m_tracker_port)};
+  std::vector<std::string> all{"--grpc-port", std::to_string(m_tracker_port), "--http-port", "0"};
   all.insert(all.end(), args.begin(), args.end());
   m_tracker = std::make_unique<Process>(ZONAL_TRACKER_EXE, all, m_dir / "tracker.log");
-  m_tracker_port = m_tracker->wait_ready(std::chrono::seconds(10))["grpc_port"];
+  const json ready = m_tracker->wait_ready(scaled(std::chrono::seconds(10)));
+  m_tracker_port = ready["grpc_port"];
+  m_tracker_http_port = ready.value("http_port", 0);
 }
 
 void Cluster::kill_tracker() {
   m_tracker->signal(SIGKILL);
-  m_tracker->wait_exit(std::chrono::seconds(5));
+  m_tracker->wait_exit(scaled(std::chrono::seconds(5)));
 }
 
 void Cluster::restart_tracker() { start_tracker(m_tracker_args); }
@@ -144,21 +148,23 @@ std::size_t Cluster::start_node(const std::vector<std::string>& args) {
   const std::size_t index = m_nodes.size();
   h->data_dir = m_dir / ("node" + std::to_string(index));
   h->args = args;
-  std::vector<std::string> all{"--grpc-port", "0", "--rest-port", "0", "--data-dir", h->data_dir.string(), "--tracker-address",
-                               tracker_address(), "--log-level", "debug"};
+  std::vector<std::string> all{"--grpc-port", "0", "--rest-port", "0", "--client-port", "0", "--data-dir", h->data_dir.string(),
+                               "--tracker-address", tracker_address()};
+  if (std::find(args.begin(), args.end(), "--log-level") == args.end()) all.insert(all.end(), {"--log-level", "debug"});
   all.insert(all.end(), args.begin(), args.end());
   h->process = std::make_unique<Process>(ZONAL_NODE_EXE, all, m_dir / ("node" + std::to_string(index) + ".log"));
-  const json ready = h->process->wait_ready(std::chrono::seconds(15));
+  const json ready = h->process->wait_ready(scaled(std::chrono::seconds(15)));
   h->id = ready["id"];
   h->grpc_port = ready["grpc_port"];
   h->rest_port = ready["rest_port"];
+  h->client_port = ready.value("client_port", 0);
   m_nodes.push_back(std::move(h));
   return index;
 }
 
 void Cluster::stop_node(std::size_t i, int sig) {
   node(i).process->signal(sig);
-  node(i).process->wait_exit(std::chrono::seconds(10));
+  node(i).process->wait_exit(scaled(std::chrono::seconds(10)));
 }
 
 HttpReply Cluster::rest(std::size_t i, const std::string& method, const std::string& target, const json& body) {
@@ -168,7 +174,7 @@ HttpReply Cluster::rest(std::size_t i, const std::string& method, const std::str
 }
 
 void Cluster::wait_settled(std::uint32_t zones, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
   std::string last;
   while (std::chrono::steady_clock::now() < deadline) {
     std::optional<std::uint64_t> epoch;

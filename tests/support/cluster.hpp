@@ -52,10 +52,12 @@ struct NodeHandle {
   std::uint32_t id = 0;
   std::uint16_t grpc_port = 0;
   std::uint16_t rest_port = 0;
+  std::uint16_t client_port = 0;  ///< the Client gRPC service (applications)
   std::filesystem::path data_dir;
   std::vector<std::string> args;  ///< extra arguments it was started with (for restarts)
   std::unique_ptr<Process> process;
   std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port); }
+  std::string client_address() const { return "127.0.0.1:" + std::to_string(client_port); }
   std::filesystem::path shared_dir() const { return data_dir / "shared"; }
 };
 
@@ -79,12 +81,15 @@ class Cluster {
   NodeHandle& node(std::size_t i) { return *m_nodes.at(i); }
   std::size_t size() const noexcept { return m_nodes.size(); }
   std::uint16_t tracker_port() const noexcept { return m_tracker_port; }
+  /// The tracker's HTTP listener (/metrics, /healthz, /readyz).
+  std::uint16_t tracker_http_port() const noexcept { return m_tracker_http_port; }
   std::string tracker_address() const { return "127.0.0.1:" + std::to_string(m_tracker_port); }
   const std::filesystem::path& dir() const noexcept { return m_dir; }
 
   /// REST call to node `i`; the body is parsed JSON.
   HttpReply rest(std::size_t i, const std::string& method, const std::string& target, const nlohmann::json& body = nullptr);
-  /// Wait until every running node reports the same epoch and `zones` zones; throws on timeout.
+  /// Wait until every running node reports the same epoch and `zones` zones; throws on timeout
+  /// (every deadline of the harness is stretched by time_scale()).
   void wait_settled(std::uint32_t zones, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   /// Write `bytes` of seeded pseudo-random data into node i's shared dir as `name` and share it via REST.
   std::string share_random(std::size_t i, const std::string& name, std::size_t bytes, std::uint64_t seed);
@@ -94,6 +99,7 @@ class Cluster {
   std::unique_ptr<Process> m_tracker;
   std::vector<std::string> m_tracker_args;
   std::uint16_t m_tracker_port = 0;
+  std::uint16_t m_tracker_http_port = 0;
   std::vector<std::unique_ptr<NodeHandle>> m_nodes;
 };
 

@@ -55,6 +55,11 @@ class Peer {
   void share(TimeUs now, FileKey key);
   /// Start a search for `key` with `strategy`; returns the new query's id.
   QueryId search(TimeUs now, FileKey key, Strategy strategy, SearchParams params);
+  /// Like search(), with ids chosen by the caller (a real node's one allocator for every
+  /// strategy): the search owns [first_id, first_id + search_id_count()). `first_id` must carry
+  /// this peer's id in its high 32 bits and a non-zero counter; otherwise the peer's own counter
+  /// is used. Returns the id the search runs under.
+  QueryId search_with_ids(TimeUs now, FileKey key, Strategy strategy, SearchParams params, QueryId first_id);
 
   // ---- outputs ------------------------------------------------------------------------
   /// Next message to send, or nullopt; drain after every handle_*() or command.

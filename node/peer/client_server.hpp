@@ -1,0 +1,33 @@
+#pragma once
+/// The node's client gRPC service (zonal.wire.Client: Search, Get, Share, Status) for
+/// applications, on its own port (client.bind:client.port), apart from the Peer service that
+/// other peers call. It runs on the same NodeApi as the REST API. gRPC stays behind the pimpl.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "node_api.hpp"
+#include "node_metrics.hpp"
+
+namespace zonal::node {
+
+class ClientServer {
+ public:
+  /// Bind bind:port (0: the OS chooses) and serve `api`; throws std::runtime_error when it
+  /// cannot listen. `api` and `metrics` must outlive the server.
+  ClientServer(NodeApi& api, const std::string& bind, std::uint16_t port, NodeMetrics& metrics);
+  ~ClientServer();
+  ClientServer(const ClientServer&) = delete;
+  ClientServer& operator=(const ClientServer&) = delete;
+
+  /// Port actually bound.
+  std::uint16_t port() const noexcept;
+  /// Stop serving (running calls get a bounded wait); idempotent.
+  void shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace zonal::node
