@@ -28,7 +28,7 @@ double percentile(std::vector<double> v, double p) {
 
 void BM_NodeSearchLatency(benchmark::State& state) {
   const std::string strategy = state.range(0) == 0 ? "flood" : "zone-flood";
-  Cluster c("bench-search");
+  Cluster c("bench-search", false);  // plaintext, as the figures in docs/performance.md were measured
   c.start_tracker({"--zones-count", "4", "--zones-min-size", "6", "--heartbeat-ms", "200"});
   // The search window is the default 3 s: the REST answer comes at the first hit anyway.
   for (std::size_t i = 0; i < nodes; ++i) c.start_node({"--log-level", "warn"});

@@ -31,6 +31,7 @@ PeerConfig peer_config(const Scenario& sc) {
   c.seen_capacity = sc.search.seen_capacity;
   c.publish_replicas = sc.zones.publish_replicas;
   c.zone_placement = sc.zones.placement;
+  c.zone_entry = sc.zones.entry;
   c.query_timeout_us = static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
   // Simulated peers are honest: the receive-side caps against hostile peers never bind.
   c.walk_ttl_hops_max = sc.search.walk_ttl_hops;
@@ -556,14 +557,23 @@ void Simulation::drop_partitioned(PeerId from) {
 
 }  // namespace
 
-Topology build_topology(const Scenario& sc, std::uint64_t seed) {
+Topology build_topology(const Scenario& sc, std::uint64_t seed, const ProgressFn& progress) {
   const std::uint64_t s = stream_seed(seed, Stream::topology);
   const auto& t = sc.topology;
+  TopologyProgressFn links;
+  if (progress) {
+    links = [&](std::uint64_t done, std::uint64_t expected) {
+      Progress p{"topology", 0, 0, sc.workload.queries, 0};
+      p.links = done;
+      p.links_expected = expected;
+      progress(p);
+    };
+  }
   switch (t.kind) {
-    case TopologyKind::random_regular: return make_random_regular(sc.peers, t.degree, s);
-    case TopologyKind::erdos_renyi: return make_erdos_renyi(sc.peers, t.degree_mean, s);
-    case TopologyKind::barabasi_albert: return make_barabasi_albert(sc.peers, t.attach, s);
-    case TopologyKind::watts_strogatz: return make_watts_strogatz(sc.peers, t.degree, t.rewire, s);
+    case TopologyKind::random_regular: return make_random_regular(sc.peers, t.degree, s, links);
+    case TopologyKind::erdos_renyi: return make_erdos_renyi(sc.peers, t.degree_mean, s, links);
+    case TopologyKind::barabasi_albert: return make_barabasi_albert(sc.peers, t.attach, s, links);
+    case TopologyKind::watts_strogatz: return make_watts_strogatz(sc.peers, t.degree, t.rewire, s, links);
     case TopologyKind::edge_list: return load_edge_list(t.file);
   }
   throw TopologyError("unknown topology kind");
@@ -588,7 +598,7 @@ RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const Pro
     return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress);
   }
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
-  auto topology = std::make_unique<Topology>(build_topology(scenario, seed));
+  auto topology = std::make_unique<Topology>(build_topology(scenario, seed, progress));
   Simulation sim(scenario, seed, *topology, progress, tap);
   topology.reset();  // peers hold their own neighbour lists now
   return sim.run();

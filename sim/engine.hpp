@@ -18,6 +18,8 @@ struct Progress {
   std::uint32_t queries_started = 0;
   std::uint32_t queries_total = 0;
   TimeUs now_us = 0;
+  std::uint64_t links = 0;           ///< phase "topology": links generated so far
+  std::uint64_t links_expected = 0;  ///< phase "topology": links the generator aims for
 };
 
 using ProgressFn = std::function<void(const Progress&)>;
@@ -27,7 +29,8 @@ using ProgressFn = std::function<void(const Progress&)>;
 using DeliveryTap = std::function<void(PeerId from, PeerId to, const Message& msg, Arrival arrival)>;
 
 /// Build the scenario's topology for `seed`; call once per run (edge lists are loaded from file).
-Topology build_topology(const Scenario& scenario, std::uint64_t seed);
+/// `progress`, when given, receives "topology" snapshots (links so far) about every 2^20 links.
+Topology build_topology(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {});
 
 /// Run one replication of `scenario` with `seed` to completion; deterministic for equal inputs.
 RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {},

@@ -1,10 +1,7 @@
 #pragma once
-/// Result files of a scenario: summary.json, queries.csv, peers.csv, messages.svg (and
-/// timeseries.csv with output.timeseries_ms), written
-/// into a temporary directory and renamed into place, so a failed run leaves nothing half-written.
-#include <filesystem>
+/// The CSV rows of one run (queries.csv, peers.csv) and the short stdout table of a summary.
+/// Where the files go: run_store.hpp (per run) and result_files.hpp (the result directory).
 #include <ostream>
-#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,23 +10,22 @@
 
 namespace zonal::sim {
 
-/// Names of the files a result directory holds.
-inline constexpr const char* result_files[] = {"summary.json", "queries.csv", "peers.csv", "messages.svg",
-                                               "timeseries.csv"};
+/// Write the header line of queries.csv.
+void write_queries_header(std::ostream& out);
 
-/// Why `dir` cannot receive results, or an empty string when it can: it must be absent, an
-/// empty directory, or a previous result (nothing but result_files). Call before running.
-std::string output_dir_problem(const std::filesystem::path& dir);
+/// Write the queries.csv rows of one run.
+void write_queries_rows(std::ostream& out, const RunResult& run);
 
-/// Write every file for `runs` (sweep points x replications) into `dir`, replacing it atomically.
-/// Throws std::runtime_error when output_dir_problem(dir) is not empty; never deletes other files.
-void write_results(const std::filesystem::path& dir, const nlohmann::ordered_json& summary,
-                   const std::vector<std::vector<RunResult>>& runs);
+/// Write the header line of peers.csv.
+void write_peers_header(std::ostream& out);
 
-/// Write queries.csv rows for all runs; call with an open stream (used by write_results and tests).
+/// Write the peers.csv rows of one run.
+void write_peers_rows(std::ostream& out, const RunResult& run);
+
+/// Write queries.csv (header and rows) for all runs; call with an open stream (tests).
 void write_queries_csv(std::ostream& out, const std::vector<std::vector<RunResult>>& runs);
 
-/// Write peers.csv rows for all runs.
+/// Write peers.csv (header and rows) for all runs.
 void write_peers_csv(std::ostream& out, const std::vector<std::vector<RunResult>>& runs);
 
 /// Print the short human table of `summary` (one line per sweep point).

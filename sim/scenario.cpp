@@ -123,11 +123,17 @@ ScenarioPlan parse_scenario_ordered(const Json& doc, const std::filesystem::path
   Json base = doc;
   base.erase("sweep");
   EdgeListCache edge_lists;  // each edge-list file is loaded once for all sweep points
+  base.erase("replications");
   plan.runs = expand_sweep(base, axes, base_dir, edge_lists);
+  for (const auto& axis : axes) plan.swept_paths.push_back(axis.path);
   for (auto& run : plan.runs) {
     run.scenario.name = plan.name;
     run.scenario.seed = plan.seed;
+    run.document["name"] = plan.name;
+    run.document["seed"] = plan.seed;
   }
+  plan.warnings = edge_lists.drop_reports();
+  for (auto& w : ineffective_sweep_warnings(plan)) plan.warnings.push_back(std::move(w));
   return plan;
 }
 
@@ -137,7 +143,22 @@ ScenarioPlan parse_scenario(const nlohmann::json& doc, const std::filesystem::pa
   return detail::parse_scenario_ordered(detail::Json(doc), base_dir);
 }
 
-ScenarioPlan load_scenario(const std::filesystem::path& file) {
+Override parse_override(const std::string& text) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ScenarioError("--set " + text + ": expected key.path=value, e.g. --set search.ttl=5");
+  }
+  Override o{text.substr(0, eq), nlohmann::ordered_json()};
+  const std::string value = text.substr(eq + 1);
+  try {
+    o.value = nlohmann::ordered_json::parse(value);
+  } catch (const nlohmann::json::exception&) {
+    o.value = value;  // not JSON: a plain string such as flood
+  }
+  return o;
+}
+
+ScenarioPlan load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides) {
   const std::string text = detail::read_text(file);
   detail::Json doc;
   try {
@@ -147,6 +168,23 @@ ScenarioPlan load_scenario(const std::filesystem::path& file) {
   }
   if (!doc.is_object()) {
     throw ScenarioError(file.string() + ": expected a JSON object at the top level, got " + doc.type_name());
+  }
+  for (const Override& o : overrides) {
+    const std::string where = "--set " + o.path;
+    if (o.path == "name" || o.path == "sweep" || o.path.starts_with("sweep.")) {
+      throw ScenarioError(where + ": cannot be overridden (edit the file)");
+    }
+    if (const auto* sweep = doc.contains("sweep") && doc["sweep"].is_object() ? &doc["sweep"] : nullptr) {
+      for (const auto& [axis, values] : sweep->items()) {
+        const bool overlap = o.path == axis || o.path.starts_with(axis + ".") || axis.starts_with(o.path + ".");
+        if (overlap) throw ScenarioError(where + ": is swept (sweep." + axis + "); cannot be overridden as well");
+      }
+    }
+    try {
+      detail::set_at_path(doc, o.path, detail::Json(o.value), where);
+    } catch (const detail::FieldError& e) {
+      throw ScenarioError(e.what());
+    }
   }
   return detail::parse_scenario_ordered(doc, file.parent_path());
 }

@@ -39,9 +39,10 @@ struct ZonesSpec {
   std::uint32_t count = 8;             ///< zones wanted (tracker target)
   std::uint32_t min_size = 6;          ///< minimum members per zone
   std::uint32_t degree = 4;            ///< mean intra-zone link degree
-  ZonePlacement placement = ZonePlacement::random;
-  std::uint32_t publish_replicas = 2;  ///< members of the home zone that receive each index record
+  ZonePlacement placement = PeerConfig{}.zone_placement;           ///< default: the protocol's (peer_config.hpp)
+  std::uint32_t publish_replicas = PeerConfig{}.publish_replicas;  ///< members of the home zone that receive each index record
   std::optional<std::uint64_t> links_seed;  ///< seed of the computed zone links; default: from the run seed
+  ZoneEntry entry = PeerConfig{}.zone_entry;  ///< which record keeper a rendezvous searcher contacts
 };
 
 /// One explicitly placed file (content.placement).
@@ -178,6 +179,11 @@ struct Scenario {
 struct RunSpec {
   std::string label;   ///< "search.strategy=flood,search.ttl=5" or "base" without a sweep
   Scenario scenario;
+  /// The swept values of this point, typed as in the file: {"search.ttl": 5, ...}; {} without a sweep.
+  nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
+  /// The document this point was parsed from (overrides and sweep values applied, no "sweep" or
+  /// "replications"; "name" and "seed" are the plan's): scenario.resolved.json.
+  nlohmann::ordered_json document = nlohmann::ordered_json::object();
 };
 
 /// A whole scenario file: its runs (sweep expanded) and replications per run.
@@ -186,7 +192,18 @@ struct ScenarioPlan {
   std::uint64_t seed = 1;
   std::uint32_t replications = 1;
   std::vector<RunSpec> runs;
+  std::vector<std::string> swept_paths;  ///< the sweep axes in file order (summary.csv parameter columns)
+  std::vector<std::string> warnings;     ///< e.g. a sweep value that has no effect on some runs
 };
+
+/// One `--set key.path=value` override: `value` is JSON when it parses as JSON, else a string.
+struct Override {
+  std::string path;
+  nlohmann::ordered_json value;
+};
+
+/// Parse "key.path=value" into an Override; throws ScenarioError naming the text when malformed.
+Override parse_override(const std::string& text);
 
 /// A rejected scenario; what() reads "<json.path>: <problem>" (e.g. "zones.min_size: must be >= 1").
 struct ScenarioError : std::runtime_error {
@@ -198,7 +215,9 @@ struct ScenarioError : std::runtime_error {
 ScenarioPlan parse_scenario(const nlohmann::json& doc, const std::filesystem::path& base_dir);
 
 /// Read, parse and validate a scenario file; throws ScenarioError (also for unreadable files / bad JSON).
-ScenarioPlan load_scenario(const std::filesystem::path& file);
+/// `overrides` are applied to the document before validation (as if written in the file); an
+/// override of a swept path is refused.
+ScenarioPlan load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides = {});
 
 /// Seed of replication `r` of a plan seeded with `seed`: r == 0 uses `seed` itself.
 std::uint64_t replication_seed(std::uint64_t seed, std::uint32_t r) noexcept;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <span>
 #include <string>
@@ -144,20 +145,41 @@ class EdgeListCache {
  public:
   /// Node count of `file`; throws FieldError "<path>: <TopologyError::what()>" if it does not load.
   std::uint32_t peers(const std::filesystem::path& file, const std::string& path);
+  /// Dense peer id of each of `file`'s node ids (after peers() loaded it).
+  const std::unordered_map<std::uint64_t, PeerId>& ids(const std::filesystem::path& file) const;
+  /// One line per loaded file that dropped self-loops or duplicate links, for the user.
+  std::vector<std::string> drop_reports() const;
 
  private:
   struct Entry {
     std::uint32_t peers = 0;
     std::string error;  ///< non-empty: the file did not load
+    std::unordered_map<std::uint64_t, PeerId> ids;
+    std::size_t lines = 0, self_loops = 0, duplicates = 0;
   };
   std::map<std::filesystem::path, Entry> m_entries;
 };
 
-/// content.placement: explicit names and holders (ids < `peers`); empty when absent. (scenario_explicit.cpp)
-std::vector<PlacedFile> parse_placement(const Section& content, std::uint32_t peers);
+/// Peer ids as a scenario writes them (content.placement holders, workload.script origins):
+/// dense ids 0 .. peers-1 for generated topologies, the file's node ids for edge lists.
+class PeerIds {
+ public:
+  /// `by_node_id` null: dense ids; else the edge list `file`'s node ids.
+  PeerIds(std::uint32_t peers, const std::unordered_map<std::uint64_t, PeerId>* by_node_id, std::string file);
+  /// The dense peer id that `v` names; throws FieldError at `path` for an unknown id.
+  PeerId at(const Json& v, const std::string& path) const;
 
-/// workload.script: explicit queries (origins < `peers`, non-decreasing at_ms); empty when absent.
-std::vector<ScriptedQuery> parse_script(const Section& workload, std::uint32_t peers);
+ private:
+  std::uint32_t m_peers;
+  const std::unordered_map<std::uint64_t, PeerId>* m_by_node_id;
+  std::string m_file;
+};
+
+/// content.placement: explicit names and holders; empty when absent. (scenario_explicit.cpp)
+std::vector<PlacedFile> parse_placement(const Section& content, const PeerIds& ids);
+
+/// workload.script: explicit queries (known origins, non-decreasing at_ms); empty when absent.
+std::vector<ScriptedQuery> parse_script(const Section& workload, const PeerIds& ids);
 
 /// The `chord` section (scenario_chord.cpp); `peers` bounds the identifier space.
 ChordSpec parse_chord(const Section& chord, std::uint32_t peers);
@@ -177,11 +199,18 @@ OutputSpec parse_output(const Section& output, const Scenario& scenario);
 /// Parse one run's parameters (everything but name, seed, sweep, replications) from `doc`.
 Scenario parse_run(const Json& doc, const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
 
-/// One sweep dimension: a parameter path and the values it takes, in file order.
+/// Write `value` at dotted `path` of `doc` ("faults.churn.model"), creating absent sections;
+/// call for sweep values and --set overrides. Throws FieldError at `where` when a level on the
+/// way holds something other than an object (e.g. an array).
+void set_at_path(Json& doc, const std::string& path, const Json& value, const std::string& where);
+
+/// One sweep dimension: a parameter path and the values it takes, in file order. The axis
+/// "variants" is a list of objects that each set several parameter paths at once.
 struct SweepAxis {
   std::string path;
   std::vector<Json> values;        ///< without their "label" keys
-  std::vector<std::string> labels;  ///< per value: its "label" (whole-section values only), or ""
+  std::vector<std::string> labels;  ///< per value: its "label" (whole-section and variant values only), or ""
+  bool variants() const noexcept { return path == "variants"; }
 };
 
 /// Validate the "sweep" object's shape, paths and duplicate values (values are checked when runs are built).
@@ -190,6 +219,10 @@ std::vector<SweepAxis> parse_sweep(const Section& root);
 /// Build and validate every run of the cross product of `axes` over `base` (a document without "sweep").
 std::vector<RunSpec> expand_sweep(const Json& base, std::span<const SweepAxis> axes,
                                   const std::filesystem::path& base_dir, EdgeListCache& edge_lists);
+
+/// Warnings for sweep axes that some runs' strategies ignore (naming the key); throws FieldError
+/// "sweep.<path>" when an axis has no effect on any run. (scenario_effect.cpp)
+std::vector<std::string> ineffective_sweep_warnings(const ScenarioPlan& plan);
 
 /// parse_scenario on an order-preserving document (sweep axes keep the document's order).
 ScenarioPlan parse_scenario_ordered(const Json& doc, const std::filesystem::path& base_dir);

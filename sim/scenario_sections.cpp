@@ -22,6 +22,7 @@ constexpr std::uint32_t replicas_max = 1000;
 constexpr std::uint64_t links_max = 1'000'000'000;
 constexpr double latency_ms_max = 3'600'000;   ///< 1 hour: keeps microsecond clocks far from overflow
 constexpr double timeout_ms_max = 86'400'000;  ///< 1 day
+constexpr std::uint32_t seen_capacity_max = 10'000'000;  ///< as zonal-node's search.seen_capacity
 constexpr std::uint16_t walkers_max = 1024;
 constexpr std::uint16_t walk_ttl_max = 65535;  ///< walker hops are 16 bits on the wire
 constexpr std::uint8_t check_every_max = 255;
@@ -37,7 +38,10 @@ constexpr std::array<Choice<TopologyKind>, 5> topology_kinds{{{"random-regular",
 constexpr std::array<Choice<LatencyKind>, 3> latency_kinds{
     {{"constant", LatencyKind::constant}, {"uniform", LatencyKind::uniform}, {"lognormal", LatencyKind::lognormal}}};
 constexpr std::array<Choice<ZonePlacement>, 2> placements{
-    {{"random", ZonePlacement::random}, {"rendezvous", ZonePlacement::rendezvous}}};
+    {{zone_placement_name(ZonePlacement::random), ZonePlacement::random},
+     {zone_placement_name(ZonePlacement::rendezvous), ZonePlacement::rendezvous}}};
+constexpr std::array<Choice<ZoneEntry>, 2> entries{
+    {{zone_entry_name(ZoneEntry::top), ZoneEntry::top}, {zone_entry_name(ZoneEntry::any_keeper), ZoneEntry::any_keeper}}};
 
 /// Spelling of `value` in `choices` (for error messages).
 template <class E, std::size_t N>
@@ -199,6 +203,7 @@ ZonesSpec parse_zones(const Section& s) {
   z.degree = s.get_uint<std::uint32_t>("degree", z.degree, 1);
   z.placement = s.get_choice<ZonePlacement>("placement", z.placement, placements);
   z.publish_replicas = s.get_uint<std::uint32_t>("publish_replicas", z.publish_replicas, 1);
+  z.entry = s.get_choice<ZoneEntry>("entry", z.entry, entries);
   if (s.has("links_seed")) z.links_seed = s.get_uint<std::uint64_t>("links_seed", 0, 0);
   return z;
 }
@@ -220,7 +225,7 @@ LatencySpec parse_latency(const Section& s) {
 }
 
 /// Content; replicas are checked against `peers` (for edge lists: the file's node count).
-ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file) {
+ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file, const PeerIds& ids) {
   s.reject_unknown(section_keys("content"));
   ContentSpec c;
   c.files = s.get_uint<std::uint32_t>("files", c.files, 1, files_max);
@@ -231,7 +236,7 @@ ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file)
     c.files = static_cast<std::uint32_t>(at_most(files, files_max, s.path_of("files_per_peer") + " * peers"));
   }
   c.replicas = s.get_uint<std::uint32_t>("replicas", c.replicas, 1, replicas_max);
-  c.placement = parse_placement(s, peers);
+  c.placement = parse_placement(s, ids);
   if (!c.placement.empty()) {
     if (s.has("files") || s.has("replicas")) fail(s.path_of("placement"), "cannot be combined with files or replicas");
     if (s.has("files_per_peer")) fail(s.path_of("placement"), "cannot be combined with files_per_peer");
@@ -245,10 +250,10 @@ ContentSpec parse_content(const Section& s, std::uint32_t peers, bool from_file)
   return c;
 }
 
-WorkloadSpec parse_workload(const Section& s, std::uint32_t peers) {
+WorkloadSpec parse_workload(const Section& s, const PeerIds& ids) {
   s.reject_unknown(section_keys("workload"));
   WorkloadSpec w;
-  w.script = parse_script(s, peers);
+  w.script = parse_script(s, ids);
   if (!w.script.empty()) {
     if (s.has("queries")) fail(s.path_of("script"), "cannot be combined with queries (the script sets the count)");
     if (s.has("start_ms")) fail(s.path_of("script"), "cannot be combined with start_ms (the script sets the times)");
@@ -275,7 +280,7 @@ SearchSpec parse_search(const Section& s) {
   SearchSpec q;
   q.strategy = s.get_choice<Strategy>("strategy", q.strategy, strategies);
   q.ttl_hops = s.get_uint<std::uint8_t>("ttl", q.ttl_hops, 1, ttl_hops_max);
-  q.seen_capacity = s.get_uint<std::uint32_t>("seen_capacity", q.seen_capacity, 1);
+  q.seen_capacity = s.get_uint<std::uint32_t>("seen_capacity", q.seen_capacity, 1, seen_capacity_max);
   q.timeout_ms =
       at_most(s.get_number("timeout_ms", q.timeout_ms, Bound{0, false}), timeout_ms_max, s.path_of("timeout_ms"));
   // Keys of the other strategies are validated but ignored, so one search section serves a
@@ -297,13 +302,34 @@ std::uint32_t EdgeListCache::peers(const fs::path& file, const std::string& path
   Entry& entry = it->second;
   if (inserted) {
     try {
-      entry.peers = static_cast<std::uint32_t>(load_edge_list(file).peer_count());
+      EdgeListStats stats;
+      const Topology topo = load_edge_list(file, &stats);
+      entry.peers = static_cast<std::uint32_t>(topo.peer_count());
+      for (PeerId p = 0; p < entry.peers; ++p) entry.ids.emplace(topo.label(p), p);
+      entry.lines = stats.lines;
+      entry.self_loops = stats.self_loops;
+      entry.duplicates = stats.duplicates;
     } catch (const TopologyError& e) {
       entry.error = e.what();
     }
   }
   if (!entry.error.empty()) fail(path, entry.error);
   return entry.peers;
+}
+
+const std::unordered_map<std::uint64_t, PeerId>& EdgeListCache::ids(const fs::path& file) const {
+  return m_entries.at(file).ids;
+}
+
+std::vector<std::string> EdgeListCache::drop_reports() const {
+  std::vector<std::string> reports;
+  for (const auto& [file, e] : m_entries) {
+    if (!e.error.empty() || (e.self_loops == 0 && e.duplicates == 0)) continue;
+    reports.push_back(file.string() + ": dropped " + std::to_string(e.self_loops) + " self-loop(s) and " +
+                      std::to_string(e.duplicates) + " duplicate link(s) of " + std::to_string(e.lines) +
+                      " link lines (links are undirected: a-b and b-a are one link)");
+  }
+  return reports;
 }
 
 Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edge_lists) {
@@ -318,8 +344,9 @@ Scenario parse_run(const Json& doc, const fs::path& base_dir, EdgeListCache& edg
   s.zones = parse_zones(root.sub("zones"));
   s.latency = parse_latency(root.sub("latency"));
   s.faults = parse_faults(root.sub("faults"), s.zones);
-  s.content = parse_content(root.sub("content"), peers, from_file);
-  s.workload = parse_workload(root.sub("workload"), peers);
+  const PeerIds ids(peers, from_file ? &edge_lists.ids(s.topology.file) : nullptr, s.topology.file.string());
+  s.content = parse_content(root.sub("content"), peers, from_file, ids);
+  s.workload = parse_workload(root.sub("workload"), ids);
   s.search = parse_search(root.sub("search"));
   s.chord = parse_chord(root.sub("chord"), peers);
   check_churn_volume(s, peers);

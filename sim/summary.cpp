@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "stored_run.hpp"
 #include "zonal/strategy.hpp"
 
 namespace zonal::sim {
@@ -35,6 +36,7 @@ double RunMetrics::get(const std::string& name) const {
 
 RunMetrics compute_metrics(const RunResult& run) {
   double messages = 0, duplicates = 0, reached = 0, hit_messages = 0, successes = 0, existing = 0, found = 0;
+  double messages_existing = 0, one_node = 0, no_node = 0;
   std::vector<double> hops, ms;
   for (const QueryRecord& q : run.queries) {
     messages += q.messages;
@@ -42,7 +44,10 @@ RunMetrics compute_metrics(const RunResult& run) {
     reached += q.reached;
     hit_messages += q.hit_messages;
     existing += q.exists;
+    if (q.exists) messages_existing += q.messages;
     if (q.hits > 0) {
+      one_node += q.reached == 1;
+      no_node += q.reached == 0;
       successes += 1;
       found += q.exists;
       hops.push_back(q.first_hit_hops);
@@ -56,6 +61,7 @@ RunMetrics compute_metrics(const RunResult& run) {
     load_total += p.received;
   }
   const std::size_t n = run.queries.size();
+  const double missing = static_cast<double>(n) - existing;
   double hops_sum = 0, ms_sum = 0;
   for (double h : hops) hops_sum += h;
   for (double m : ms) ms_sum += m;
@@ -79,6 +85,11 @@ RunMetrics compute_metrics(const RunResult& run) {
       {"lost_messages", static_cast<double>(run.lost_messages)},
       {"events", static_cast<double>(run.events)},
       {"simulated_s", static_cast<double>(run.end_us) / 1e6},
+      {"messages_per_query_existing", existing == 0 ? 0.0 : messages_existing / existing},
+      {"messages_per_query_missing", missing == 0 ? 0.0 : (messages - messages_existing) / missing},
+      {"contacted_one_node_rate", per_query(one_node, n)},
+      {"answered_locally_rate", per_query(no_node, n)},
+      {"busiest_peer_share", load_total == 0 ? 0.0 : busiest / load_total},
   };
   if (run.strategy == Strategy::chord) {  // only for chord runs: other results stay byte-identical
     m.values.insert(m.values.end(), {
@@ -131,39 +142,101 @@ Estimate estimate(const std::vector<double>& samples) {
 
 nlohmann::ordered_json summary_json(const std::string& scenario, std::uint64_t seed,
                                     const std::vector<std::vector<RunResult>>& runs) {
+  std::vector<StoredRun> stored;
+  for (std::size_t point = 0; point < runs.size(); ++point) {
+    for (const RunResult& r : runs[point]) {
+      StoredRun s;
+      s.index = stored.size();
+      s.point = point;
+      s.label = r.label;
+      s.replication = r.replication;
+      s.seed = r.seed;
+      s.strategy = strategy_name(r.strategy);
+      s.peers = r.peers;
+      s.edges = r.edges;
+      s.zones = r.zone_count;
+      s.events = r.events;
+      s.metrics = compute_metrics(r);
+      stored.push_back(std::move(s));
+    }
+  }
+  return summary_from_runs(scenario, seed, stored);
+}
+
+nlohmann::ordered_json summary_from_runs(const std::string& scenario, std::uint64_t seed,
+                                         const std::vector<StoredRun>& runs) {
   nlohmann::ordered_json doc;
   doc["scenario"] = scenario;
   doc["seed"] = seed;
+  if (!runs.empty() && !runs.front().version.empty()) doc["zonal_version"] = runs.front().version;
   doc["runs"] = nlohmann::ordered_json::array();
-  for (const auto& reps : runs) {
-    if (reps.empty()) continue;
-    const RunResult& first = reps.front();
+  for (std::size_t begin = 0; begin < runs.size();) {
+    std::size_t end = begin + 1;
+    while (end < runs.size() && runs[end].point == runs[begin].point) ++end;
+    const StoredRun& first = runs[begin];
     nlohmann::ordered_json run;
     run["label"] = first.label;
-    run["strategy"] = strategy_name(first.strategy);
+    run["parameters"] = first.parameters;
+    run["strategy"] = first.strategy;
     run["peers"] = first.peers;
     run["edges"] = first.edges;
-    run["zones"] = first.zone_count;
-    std::vector<RunMetrics> metrics;
-    for (const RunResult& r : reps) metrics.push_back(compute_metrics(r));
+    run["zones"] = first.zones;
     nlohmann::ordered_json aggregate;
-    for (const auto& [name, value] : metrics.front().values) {
+    for (const auto& [name, value] : first.metrics.values) {
       std::vector<double> samples;
-      for (const RunMetrics& m : metrics) samples.push_back(m.get(name));
+      for (std::size_t i = begin; i < end; ++i) samples.push_back(runs[i].metrics.get(name));
       const Estimate e = estimate(samples);
       aggregate[name] = {{"mean", e.mean}, {"ci95", e.ci95}};
     }
     run["metrics"] = aggregate;
     run["replications"] = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < reps.size(); ++i) {
+    for (std::size_t i = begin; i < end; ++i) {
       nlohmann::ordered_json rep;
-      rep["seed"] = reps[i].seed;
-      for (const auto& [name, value] : metrics[i].values) rep[name] = value;
+      rep["run"] = runs[i].index;
+      rep["seed"] = runs[i].seed;
+      for (const auto& [name, value] : runs[i].metrics.values) rep[name] = value;
       run["replications"].push_back(rep);
     }
     doc["runs"].push_back(run);
+    begin = end;
   }
   return doc;
+}
+
+namespace {
+
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+/// A swept value as a CSV cell: strings unquoted, a section value by its label, else compact JSON.
+std::string parameter_cell(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("label") && v["label"].is_string()) return v["label"].get<std::string>();
+  return v.dump();
+}
+
+}  // namespace
+
+std::string summary_csv(const nlohmann::ordered_json& summary, const std::vector<std::string>& parameter_columns) {
+  std::string out = "run";
+  for (const auto& c : parameter_columns) out += "," + csv_cell(c);
+  out += ",metric,mean,ci95,n\n";
+  for (const auto& run : summary["runs"]) {
+    std::string prefix = csv_cell(run["label"].get<std::string>());
+    for (const auto& c : parameter_columns) {
+      const auto& params = run["parameters"];
+      prefix += "," + (params.contains(c) ? csv_cell(parameter_cell(params[c])) : std::string());
+    }
+    const std::size_t n = run["replications"].size();
+    for (const auto& [name, value] : run["metrics"].items()) {
+      out += prefix + "," + name + "," + value["mean"].dump() + "," + value["ci95"].dump() + "," + std::to_string(n) + "\n";
+    }
+  }
+  return out;
 }
 
 }  // namespace zonal::sim

@@ -27,8 +27,20 @@ struct Estimate {
 };
 Estimate estimate(const std::vector<double>& samples);
 
-/// summary.json body for all runs: `runs[i]` holds the replications of sweep point i.
+struct StoredRun;
+
+/// summary.json body for all runs: `runs[i]` holds the replications of sweep point i (kept for
+/// in-memory callers; equals summary_from_runs of the same runs).
 nlohmann::ordered_json summary_json(const std::string& scenario, std::uint64_t seed,
                                     const std::vector<std::vector<RunResult>>& runs);
+
+/// summary.json body built from completed runs in run order (replications of a sweep point are
+/// consecutive); points with missing replications aggregate the ones present.
+nlohmann::ordered_json summary_from_runs(const std::string& scenario, std::uint64_t seed,
+                                         const std::vector<StoredRun>& runs);
+
+/// summary.csv text (tidy long form): one row per sweep point and metric with the columns run,
+/// one column per swept parameter (`parameter_columns`), metric, mean, ci95, n.
+std::string summary_csv(const nlohmann::ordered_json& summary, const std::vector<std::string>& parameter_columns);
 
 }  // namespace zonal::sim

@@ -3,6 +3,7 @@
 /// SNAP edge-list loading, all producing one compact undirected CSR graph.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -33,20 +34,37 @@ struct TopologyError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Called while a topology is built, about every 2^20 links: (links so far, links expected).
+/// May throw to abandon the build (an interrupted sweep does).
+using TopologyProgressFn = std::function<void(std::uint64_t links, std::uint64_t expected)>;
+
 /// Build a CSR topology from an undirected edge list over `peers` nodes (duplicates,
 /// reversed duplicates and self-loops are dropped). Call from every generator.
 Topology topology_from_edges(std::size_t peers, std::vector<std::pair<PeerId, PeerId>> edges);
 
 /// Random d-regular graph (configuration model, pairing retried; leftover stubs dropped). peers*degree must be even.
-Topology make_random_regular(std::uint32_t peers, std::uint32_t degree, std::uint64_t seed);
+Topology make_random_regular(std::uint32_t peers, std::uint32_t degree, std::uint64_t seed,
+                             const TopologyProgressFn& progress = {});
 /// Erdos-Renyi G(n, p) with p = degree_mean / (n - 1), via boost::sorted_erdos_renyi_iterator.
-Topology make_erdos_renyi(std::uint32_t peers, double degree_mean, std::uint64_t seed);
+Topology make_erdos_renyi(std::uint32_t peers, double degree_mean, std::uint64_t seed,
+                          const TopologyProgressFn& progress = {});
 /// Barabasi-Albert preferential attachment: each new node attaches to `attach` distinct existing nodes.
-Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::uint64_t seed);
+Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::uint64_t seed,
+                              const TopologyProgressFn& progress = {});
 /// Watts-Strogatz small world (ring lattice of even degree k, rewiring probability p), via boost::small_world_iterator.
-Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double rewire, std::uint64_t seed);
+Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double rewire, std::uint64_t seed,
+                              const TopologyProgressFn& progress = {});
+/// What loading an edge list dropped: links from a node to itself, and links listed more than
+/// once (in either direction).
+struct EdgeListStats {
+  std::size_t lines = 0;       ///< link lines read
+  std::size_t self_loops = 0;
+  std::size_t duplicates = 0;
+};
+
 /// Load a SNAP edge list ("# comment" lines, then "from<TAB or space>to" per line); links are undirected.
 /// Node ids become labels; dense ids follow first appearance order. Throws TopologyError naming file:line.
-Topology load_edge_list(const std::filesystem::path& file);
+/// `stats`, when given, receives what was dropped (scenario validation reports it).
+Topology load_edge_list(const std::filesystem::path& file, EdgeListStats* stats = nullptr);
 
 }  // namespace zonal::sim

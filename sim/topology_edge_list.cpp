@@ -73,11 +73,12 @@ std::string line_error(const std::filesystem::path& file, std::size_t line_numbe
 
 }  // namespace
 
-Topology load_edge_list(const std::filesystem::path& file) {
+Topology load_edge_list(const std::filesystem::path& file, EdgeListStats* stats) {
   const std::string content = read_whole_file(file);
   LabelMap labels;
   std::vector<std::pair<PeerId, PeerId>> edges;
   std::size_t line_number = 0;
+  std::size_t self_loops = 0;
   for (std::size_t pos = 0; pos < content.size();) {
     const std::size_t eol = std::min(content.find('\n', pos), content.size());
     const std::string_view line = trim(std::string_view(content).substr(pos, eol - pos));
@@ -89,10 +90,13 @@ Topology load_edge_list(const std::filesystem::path& file) {
     if (!parse_link(line, from, to)) throw TopologyError(line_error(file, line_number, line));
     const PeerId a = labels.dense(from);
     edges.emplace_back(a, labels.dense(to));
+    self_loops += from == to;
   }
   if (edges.empty()) throw TopologyError(file.string() + ": edge list contains no links");
   const std::size_t peers = labels.size();
+  const std::size_t link_lines = edges.size();
   Topology topo = topology_from_edges(peers, std::move(edges));
+  if (stats != nullptr) *stats = EdgeListStats{link_lines, self_loops, link_lines - self_loops - topo.edge_count()};
   if (topo.edge_count() == 0) throw TopologyError(file.string() + ": edge list contains only self-loops");
   topo.labels = labels.take_labels();
   return topo;

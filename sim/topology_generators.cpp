@@ -43,6 +43,23 @@ class EngineRef {
   Engine* m_engine;
 };
 
+/// Reports progress every 2^20 links (cheap to call per link).
+class LinkTicker {
+ public:
+  LinkTicker(const TopologyProgressFn& progress, std::uint64_t expected) : m_progress(progress), m_expected(expected) {}
+  void operator()(std::uint64_t links) {
+    if (links < m_next || !m_progress) return;
+    m_next = links + step;
+    m_progress(links, m_expected);
+  }
+
+ private:
+  static constexpr std::uint64_t step = std::uint64_t{1} << 20;
+  const TopologyProgressFn& m_progress;
+  std::uint64_t m_expected;
+  std::uint64_t m_next = step;
+};
+
 /// Uniform integer in [0, bound); bound > 0.
 std::uint64_t uniform_below(Engine& engine, std::uint64_t bound) {
   return boost::random::uniform_int_distribution<std::uint64_t>(0, bound - 1)(engine);
@@ -60,7 +77,8 @@ class RegularBuilder {
   RegularBuilder(std::uint32_t peers, std::uint32_t degree, std::uint64_t seed)
       : m_degree(degree), m_engine(seed), m_adj(std::size_t{peers} * degree), m_fill(peers, 0) {}
 
-  Edges build() {
+  Edges build(const TopologyProgressFn& progress) {
+    LinkTicker tick(progress, m_adj.size() / 2);
     std::vector<PeerId> stubs(m_adj.size());
     for (std::size_t i = 0; i < stubs.size(); ++i) stubs[i] = static_cast<PeerId>(i / m_degree);
     shuffle(stubs, m_engine);
@@ -68,6 +86,7 @@ class RegularBuilder {
     Edges failed;
     for (std::size_t i = 0; i + 1 < stubs.size(); i += 2) {
       if (!try_link(stubs[i], stubs[i + 1])) failed.emplace_back(stubs[i], stubs[i + 1]);
+      tick(i / 2);
     }
     stubs = {};
     for (const auto& [a, b] : failed) retry_by_switching(a, b);  // pairs still failing are dropped
@@ -147,7 +166,8 @@ Edges complement_edges(const Topology& sparse) {
 
 }  // namespace
 
-Topology make_random_regular(std::uint32_t peers, std::uint32_t degree, std::uint64_t seed) {
+Topology make_random_regular(std::uint32_t peers, std::uint32_t degree, std::uint64_t seed,
+                             const TopologyProgressFn& progress) {
   if (peers == 0) throw TopologyError("random_regular: peers must be > 0");
   if (degree >= peers) throw TopologyError("random_regular: degree must be < peers");
   if ((std::uint64_t{peers} * degree) % 2 != 0) throw TopologyError("random_regular: peers * degree must be even");
@@ -155,10 +175,11 @@ Topology make_random_regular(std::uint32_t peers, std::uint32_t degree, std::uin
   if (2 * std::uint64_t{degree} > peers) {  // dense: a sparse (peers - 1 - degree)-regular graph's complement
     return topology_from_edges(peers, complement_edges(make_random_regular(peers, peers - 1 - degree, seed)));
   }
-  return topology_from_edges(peers, RegularBuilder(peers, degree, seed).build());
+  return topology_from_edges(peers, RegularBuilder(peers, degree, seed).build(progress));
 }
 
-Topology make_erdos_renyi(std::uint32_t peers, double degree_mean, std::uint64_t seed) {
+Topology make_erdos_renyi(std::uint32_t peers, double degree_mean, std::uint64_t seed,
+                          const TopologyProgressFn& progress) {
   if (peers == 0) throw TopologyError("erdos_renyi: peers must be > 0");
   if (!(degree_mean >= 0.0) || degree_mean > peers - 1.0) {
     throw TopologyError("erdos_renyi: degree_mean must be in [0, peers - 1]");
@@ -175,14 +196,17 @@ Topology make_erdos_renyi(std::uint32_t peers, double degree_mean, std::uint64_t
     return topology_from_edges(peers, std::move(edges));
   }
   Engine engine(seed);
+  LinkTicker tick(progress, static_cast<std::uint64_t>(expected));
   using Iterator = boost::sorted_erdos_renyi_iterator<Engine, UndirectedShape>;
   for (Iterator it(engine, peers, probability), end; it != end; ++it) {
     edges.emplace_back(static_cast<PeerId>(it->first), static_cast<PeerId>(it->second));
+    tick(edges.size());
   }
   return topology_from_edges(peers, std::move(edges));
 }
 
-Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::uint64_t seed) {
+Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::uint64_t seed,
+                              const TopologyProgressFn& progress) {
   if (attach == 0) throw TopologyError("barabasi_albert: attach must be >= 1");
   if (peers <= attach) throw TopologyError("barabasi_albert: peers must be > attach");
   Engine engine(seed);
@@ -197,7 +221,9 @@ Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::ui
     }
   }
   std::vector<PeerId> chosen;
+  LinkTicker tick(progress, std::uint64_t{peers} * attach);
   for (PeerId peer = attach + 1; peer < peers; ++peer) {
+    tick(edges.size());
     pick_targets(engine, endpoints, attach, chosen);
     for (const PeerId target : chosen) {
       edges.emplace_back(peer, target);
@@ -208,7 +234,8 @@ Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::ui
   return topology_from_edges(peers, std::move(edges));
 }
 
-Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double rewire, std::uint64_t seed) {
+Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double rewire, std::uint64_t seed,
+                              const TopologyProgressFn& progress) {
   if (peers == 0) throw TopologyError("watts_strogatz: peers must be > 0");
   if (degree % 2 != 0) throw TopologyError("watts_strogatz: degree must be even");
   if (degree >= peers) throw TopologyError("watts_strogatz: degree must be < peers");
@@ -221,9 +248,11 @@ Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double r
   EngineRef engine_ref(engine);
   Edges edges;
   edges.reserve(std::size_t{peers} * degree / 2);
+  LinkTicker tick(progress, std::uint64_t{peers} * degree / 2);
   using Iterator = boost::small_world_iterator<EngineRef, UndirectedShape>;
   for (Iterator it(engine_ref, peers, degree, rewire), end; it != end; ++it) {
     edges.emplace_back(static_cast<PeerId>(it->first), static_cast<PeerId>(it->second));
+    tick(edges.size());
   }
   return topology_from_edges(peers, std::move(edges));
 }

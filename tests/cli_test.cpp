@@ -2,12 +2,15 @@
 // for a rejected scenario, and results written for a good one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -169,4 +172,85 @@ TEST_F(Cli, GoodScenarioWritesAllResultsAndATable) {
   std::size_t rows = 0;
   for (std::string line; std::getline(csv, line);) ++rows;
   EXPECT_EQ(rows, 60u);  // 30 queries x 2 strategies
+}
+
+TEST_F(Cli, ListPrintsTheRunTableAndRunsNothing) {
+  const auto file = write(R"({"name": "tiny", "seed": 3, "peers": 60, "topology": {"kind": "random-regular", "degree": 4},
+    "zones": {"count": 2}, "content": {"files": 20, "replicas": 2}, "workload": {"queries": 30, "rate_per_s": 10},
+    "replications": 2, "sweep": {"search.strategy": ["flood", "zone-flood"]}})");
+  const Outcome o = run(file + " --list");
+  ASSERT_EQ(o.status, 0) << o.output;
+  EXPECT_NE(o.output.find("3    1            "), std::string::npos) << "run 3 = point 1, replication 1\n" << o.output;
+  EXPECT_NE(o.output.find("search.strategy=zone-flood  [search.strategy=zone-flood]"), std::string::npos) << o.output;
+  EXPECT_EQ(std::count(o.output.begin(), o.output.end(), '\n'), 5) << o.output;  // header + 4 runs
+  EXPECT_FALSE(fs::exists(m_dir / "results"));
+  const Outcome some = run(file + " --list --runs 1,3");
+  EXPECT_EQ(std::count(some.output.begin(), some.output.end(), '\n'), 3) << some.output;
+  EXPECT_EQ(run(file + " --list --runs 4").status, 2);
+  EXPECT_EQ(run(file + " --list --runs 2-1").status, 2);
+  EXPECT_EQ(run(file + " --list --shard 2/2").status, 2);
+  EXPECT_EQ(run(file + " --list --runs 1 --shard 0/2").status, 2);
+}
+
+TEST_F(Cli, DryRunEstimatesAndMaxMemoryRefusesBeforeAllocating) {
+  const auto file = write(R"({"name": "huge", "peers": 10000000, "topology": {"degree": 100}})");
+  const Outcome dry = run(file + " --dry-run --max-memory 1T");
+  ASSERT_EQ(dry.status, 0) << dry.output;
+  EXPECT_NE(dry.output.find("scenario huge is valid: 1 run(s)"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find(" GB "), std::string::npos) << dry.output;
+  const fs::path out = m_dir / "out";
+  const Outcome o = run(file + " --out " + out.string() + " --max-memory 2G");
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("run 0 (base) needs an estimated "), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("more than --max-memory 2.0 GB"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(run(file + " --max-memory lots").status, 2);
+}
+
+TEST_F(Cli, VersionAndSetOverrides) {
+  const Outcome v = run("--version");
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.output.rfind("zonal-sim 0.", 0), 0u) << v.output;
+  const fs::path out = m_dir / "out";
+  const Outcome o = run(write(tiny_scenario) + " --set workload.queries=12 --set search.strategy=flood --out " +
+                        out.string() + " --quiet");
+  ASSERT_EQ(o.status, 0) << o.output;
+  std::ifstream in(out / "runs" / "0000" / "scenario.resolved.json");
+  const auto resolved = nlohmann::json::parse(in);
+  EXPECT_EQ(resolved["workload"]["queries"], 12);
+  EXPECT_EQ(resolved["search"]["strategy"], "flood");
+  const Outcome bad = run(write(tiny_scenario) + " --set zones.min_size=0");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.output.find("zones.min_size: must be >= 1"), std::string::npos) << bad.output;
+}
+
+TEST_F(Cli, TheScenarioMayLiveInItsResultDirectory) {
+  const fs::path study = m_dir / "study";
+  fs::create_directories(study);
+  std::ofstream(study / "my-study.json") << tiny_scenario;
+  const std::string file = (study / "my-study.json").string();
+  ASSERT_EQ(run(file + " --out " + study.string() + " --quiet").status, 0);
+  ASSERT_EQ(run(file + " --out " + study.string() + " --quiet --seed 5").status, 0) << "a rerun replaces the result";
+  EXPECT_TRUE(fs::exists(study / "my-study.json"));
+  EXPECT_TRUE(fs::exists(study / "scenario.json"));
+  EXPECT_TRUE(fs::exists(study / "runs" / "0000" / "run.json"));
+  std::ofstream(study / "notes.txt") << "mine";
+  EXPECT_EQ(run(file + " --out " + study.string() + " --quiet").status, 2) << "other files are still refused";
+}
+
+TEST_F(Cli, TimeSeriesAreWrittenPerRunAndCombinedInRunOrder) {
+  const auto file = write(R"({"name": "ts", "seed": 3, "peers": 60, "topology": {"kind": "random-regular", "degree": 4},
+    "zones": {"count": 2}, "content": {"files": 20, "replicas": 2}, "workload": {"queries": 30, "rate_per_s": 10},
+    "output": {"timeseries_ms": 500}, "sweep": {"search.strategy": ["flood", "zone-flood"]}})");
+  const fs::path out = m_dir / "out";
+  ASSERT_EQ(run(file + " --out " + out.string() + " --quiet --jobs 2").status, 0);
+  const auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string a = slurp(out / "runs" / "0000" / "timeseries.csv");
+  const std::string b = slurp(out / "runs" / "0001" / "timeseries.csv");
+  ASSERT_FALSE(a.empty());
+  ASSERT_FALSE(b.empty());
+  EXPECT_EQ(slurp(out / "timeseries.csv"), a + b.substr(b.find('\n') + 1));
 }

@@ -1,6 +1,7 @@
 // Peer state machine: dedup, TTL, reverse-path hits, zone search, publication, timeouts.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -241,6 +242,88 @@ TEST(Peer, RendezvousPlacementSendsSearchToARecordKeeper) {
   const auto out = drain(searcher);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(out[0].to == published[0].to || out[0].to == published[1].to);
+}
+
+namespace {
+/// Entry members contacted by `searches` zone searches for one key in zone 1, and the keepers
+/// its publisher chose (rendezvous placement, `replicas` keepers, entry choice `entry`).
+struct EntryTrace {
+  std::vector<PeerId> keepers;
+  std::vector<PeerId> entries;
+};
+EntryTrace trace_entries(ZoneEntry entry, std::uint32_t replicas, int searches) {
+  PeerConfig c;
+  c.zone_placement = ZonePlacement::rendezvous;
+  c.zone_entry = entry;
+  c.publish_replicas = replicas;
+  Peer holder(0, c, 1), searcher(1, c, 2);
+  const FileKey key = key_in_zone(1);
+  holder.handle_zone_directory(0, two_zones());
+  searcher.handle_zone_directory(0, two_zones());
+  holder.share(0, key);
+  EntryTrace t;
+  for (const auto& p : drain(holder)) t.keepers.push_back(p.to);
+  for (int i = 0; i < searches; ++i) {
+    searcher.search(0, key, Strategy::zone_flood, SearchParams{});
+    const auto out = drain(searcher);
+    if (out.size() == 1) t.entries.push_back(out[0].to);
+  }
+  return t;
+}
+}  // namespace
+
+TEST(Peer, TopEntryAlwaysContactsTheHighestScoringKeeper) {
+  const EntryTrace t = trace_entries(ZoneEntry::top, 3, 30);
+  ASSERT_EQ(t.keepers.size(), 3u);
+  ASSERT_EQ(t.entries.size(), 30u);
+  for (PeerId e : t.entries) EXPECT_EQ(e, t.keepers[0]);  // the publisher sends to the best first
+}
+
+TEST(Peer, AnyKeeperEntrySpreadsSearchesOverAllKeepersAndOnlyThem) {
+  const EntryTrace t = trace_entries(ZoneEntry::any_keeper, 3, 90);
+  ASSERT_EQ(t.keepers.size(), 3u);
+  ASSERT_EQ(t.entries.size(), 90u);
+  std::map<PeerId, int> count;
+  for (PeerId e : t.entries) ++count[e];
+  ASSERT_EQ(count.size(), 3u);  // every keeper is contacted, and nobody else
+  for (PeerId k : t.keepers) EXPECT_GE(count[k], 15) << k;  // roughly a third each (30 expected)
+}
+
+TEST(Peer, AnyKeeperEntryWithOneReplicaIsTheTopEntry) {
+  const EntryTrace top = trace_entries(ZoneEntry::top, 1, 5), any = trace_entries(ZoneEntry::any_keeper, 1, 5);
+  EXPECT_EQ(any.entries, top.entries);
+  ASSERT_EQ(any.keepers.size(), 1u);
+  for (PeerId e : any.entries) EXPECT_EQ(e, any.keepers[0]);
+}
+
+TEST(Peer, RendezvousSearcherInsideTheHomeZoneAsksTheKeeperInsteadOfFlooding) {
+  PeerConfig c;  // the defaults: rendezvous placement, top entry
+  ASSERT_EQ(c.zone_placement, ZonePlacement::rendezvous);
+  const FileKey key = key_in_zone(1);
+  Peer holder(0, c, 1);
+  holder.handle_zone_directory(0, two_zones());
+  holder.share(0, key);
+  const auto published = drain(holder);
+  ASSERT_EQ(published.size(), c.publish_replicas);
+  const PeerId keeper = published[0].to;
+  const PeerId searcher_id = keeper == 6 ? 7 : 6;  // a home-zone member that keeps no record
+  for (const PeerConfig& config : {c, [c] { PeerConfig r = c; r.zone_placement = ZonePlacement::random; return r; }()}) {
+    Peer searcher(searcher_id, config, 2);
+    searcher.handle_zone_directory(0, two_zones());
+    searcher.handle_message(0, 100, ZoneAssignment{1, 2, 1});
+    searcher.set_zone_neighbours({8, 9, 10});
+    events(searcher);
+    searcher.search(0, key, Strategy::zone_flood, SearchParams{7});
+    const auto out = drain(searcher);
+    if (config.zone_placement == ZonePlacement::rendezvous) {
+      ASSERT_EQ(out.size(), 1u);  // one message, to the keeper, as from outside the zone
+      EXPECT_EQ(out[0].to, keeper);
+      EXPECT_EQ(std::get<Query>(out[0].msg).scope, Scope::zone_entry);
+    } else {
+      ASSERT_EQ(out.size(), 3u);  // random placement: the searcher is the entry and floods its zone links
+      EXPECT_EQ(std::get<Query>(out[0].msg).scope, Scope::zone);
+    }
+  }
 }
 
 TEST(Peer, AssignmentChangesZoneAndReportsIt) {

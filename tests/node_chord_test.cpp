@@ -13,12 +13,14 @@
 #include <random>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "cluster.hpp"
 #include "time_scale.hpp"
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/chord_id.hpp"
 #include "zonal/hash.hpp"
@@ -187,12 +189,22 @@ TEST_F(NodeChord, SharedFileIsFoundByChordAndDownloaded) {
 }
 
 TEST_F(NodeChord, HostileChordMessagesAreRefusedAndHarmless) {
-  auto stub = wire::Peer::NewStub(node::make_channel(c().node(3).grpc_address()));
+  // Members with valid certificates: each envelope goes out on the channel of the peer its
+  // `from` names (a valid id: the sender's own certificate; else peer 1's).
+  std::map<std::uint64_t, std::unique_ptr<wire::Peer::Stub>> stubs;
+  const auto stub_for = [&](std::uint64_t from) -> wire::Peer::Stub& {
+    if (from > 0xFFFFFFFDull) from = 1;
+    auto& s = stubs[from];
+    if (!s)
+      s = wire::Peer::NewStub(node::make_channel(c().node(3).grpc_address(), c().client_tls("node-" + std::to_string(from)),
+                                                 node::node_identity_name(c().node(3).id)));
+    return *s;
+  };
   const auto call = [&](const wire::ChordEnvelope& env, wire::Ack* ack = nullptr) {
     grpc::ClientContext ctx;
     node::set_deadline(ctx, 2000);
     wire::Ack reply;
-    const grpc::Status s = stub->Chord(&ctx, env, &reply);
+    const grpc::Status s = stub_for(env.from()).Chord(&ctx, env, &reply);
     if (ack) *ack = reply;
     return s;
   };
@@ -221,7 +233,8 @@ TEST_F(NodeChord, HostileChordMessagesAreRefusedAndHarmless) {
   EXPECT_TRUE(call(wire::encode_chord(77, ChordStabilize{1, 0, ChordRef::make(1, 78)}), &ack).ok());
   EXPECT_EQ(ack.arrival(), wire::ARRIVAL_DROPPED);
   EXPECT_TRUE(call(wire::encode_chord(c().node(0).id, ChordLeaveNotice{ChordRef::make(3, 4242), ChordLeaveKind::to_successor})).ok());
-  // Random corruptions of valid envelopes: every one is answered OK or INVALID_ARGUMENT.
+  // Random corruptions of valid envelopes: every one is answered OK or INVALID_ARGUMENT (or
+  // PERMISSION_DENIED: a replica record naming a holder outside the directory).
   const std::vector<ChordMessage> valid{ChordFindSuccessor{1, 2, ChordPackedId::of(99), 5},
                                         ChordStabilizeReply{3, ChordRef::make(7, 8), 2, false},
                                         ChordSuccessorEntry{3, ChordRef::make(9, 10), 1, 2},
@@ -235,8 +248,11 @@ TEST_F(NodeChord, HostileChordMessagesAreRefusedAndHarmless) {
     for (int f = 0; f < 2; ++f) bytes[rng() % bytes.size()] = static_cast<char>(rng());
     wire::ChordEnvelope env;
     if (!env.ParseFromString(bytes)) continue;
+    if (env.from() != 77 && env.from() <= 0xFFFFFFFDull) continue;  // corrupted sender: one certificate per sender is plenty
     const auto st = call(env);
-    ASSERT_TRUE(st.ok() || st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+    ASSERT_TRUE(st.ok() || st.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+                st.error_code() == grpc::StatusCode::PERMISSION_DENIED)
+        << st.error_message();
     (st.ok() ? accepted : refused)++;
   }
   EXPECT_GT(refused, 0);
@@ -342,7 +358,7 @@ TEST(NodeChordDisabled, RefusesChordClearlyAndChordNodesRingWithoutIt) {
   const auto r = c.rest(0, "GET", "/api/search?name=x.bin&strategy=chord");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body["error"].get<std::string>().find("chord.enabled"), std::string::npos) << r.body.dump();
-  auto stub = wire::Peer::NewStub(node::make_channel(c.node(0).grpc_address()));
+  auto stub = wire::Peer::NewStub(node::make_channel(c.node(0).grpc_address(), c.client_tls("node-5"), node::node_identity_name(c.node(0).id)));
   grpc::ClientContext ctx;
   node::set_deadline(ctx, 2000);
   wire::Ack ack;

@@ -9,6 +9,7 @@
 #include "cluster.hpp"
 #include "time_scale.hpp"
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/hash.hpp"
 #include "zonal/wire/codec.hpp"
@@ -156,7 +157,9 @@ TEST_F(NodeCluster, RestRefusesBadInput) {
 }
 
 TEST_F(NodeCluster, PeerRpcsRefuseHostileRequests) {
-  auto stub = wire::Peer::NewStub(node::make_channel(c().node(6).grpc_address()));
+  // An independent client with a valid certificate of peer 1 (the id its envelopes carry).
+  const node::TlsConfig as_peer1 = c().client_tls("node-1");
+  auto stub = wire::Peer::NewStub(node::make_channel(c().node(6).grpc_address(), as_peer1, node::node_identity_name(c().node(6).id)));
   const auto call_deliver = [&](const wire::Envelope& env) {
     grpc::ClientContext ctx;
     node::set_deadline(ctx, 2000);
@@ -191,10 +194,15 @@ TEST_F(NodeCluster, PeerRpcsRefuseHostileRequests) {
   wire::FileEntry entry;
   EXPECT_EQ(stub->FileInfo(&info_ctx, info, &entry).error_code(), grpc::StatusCode::NOT_FOUND);
 
+  // Store goes to a member of the file's home zone (others refuse it: node_security_test).
+  std::size_t keeper = 0;
+  while (c().rest(keeper, "GET", "/api/status").body["zone"] != home_zone(file_key("forged.bin"), 2)) ++keeper;
+  auto keeper_stub =
+      wire::Peer::NewStub(node::make_channel(c().node(keeper).grpc_address(), as_peer1, node::node_identity_name(c().node(keeper).id)));
   grpc::ClientContext store_ctx;
   node::set_deadline(store_ctx, 2000);
   wire::StoreReply store_reply;
-  auto writer = stub->Store(&store_ctx, &store_reply);
+  auto writer = keeper_stub->Store(&store_ctx, &store_reply);
   wire::StoreChunk first;
   first.set_name("forged.bin");
   first.set_size(4);
@@ -203,13 +211,14 @@ TEST_F(NodeCluster, PeerRpcsRefuseHostileRequests) {
   writer->Write(first);
   writer->WritesDone();
   EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::DATA_LOSS);
-  EXPECT_FALSE(fs::exists(c().node(6).shared_dir() / "forged.bin"));
-  EXPECT_TRUE(fs::is_empty(c().node(6).data_dir / "partial"));
+  EXPECT_FALSE(fs::exists(c().node(keeper).shared_dir() / "forged.bin"));
+  EXPECT_TRUE(fs::is_empty(c().node(keeper).data_dir / "partial"));
   EXPECT_EQ(c().rest(6, "GET", "/api/status").status, 200);  // still alive
+  EXPECT_EQ(c().rest(keeper, "GET", "/api/status").status, 200);
 }
 
 TEST_F(NodeCluster, TrackerRpcsRefuseHostileRequests) {
-  auto stub = wire::Tracker::NewStub(node::make_channel(c().tracker_address()));
+  auto stub = wire::Tracker::NewStub(node::make_channel(c().tracker_address(), c().client_tls("node-1"), "tracker"));
   grpc::ClientContext ctx;
   node::set_deadline(ctx, 2000);
   wire::RegisterRequest req;

@@ -127,6 +127,12 @@ TEST(NodeConfig, ChordKeysFromFileEnvAndFlags) {
   fs::remove(file);
 }
 
+TEST(NodeConfig, EmulatedLatency) {
+  EXPECT_EQ(load({}).net_latency_ms, 0u);
+  EXPECT_EQ(load({"--net-latency-ms", "10000"}).net_latency_ms, 10000u);
+  EXPECT_EQ(error_of({"--net-latency-ms", "10001"}), "net.latency_ms: must be between 0 and 10000, got 10001 (from flag --net-latency-ms)");
+}
+
 TEST(NodeConfig, ChordErrorsNameKeyAndSource) {
   EXPECT_EQ(error_of({"--search-strategy", "chord"}), "search.strategy: chord needs chord.enabled true (from flag --search-strategy)");
   EXPECT_EQ(error_of({"--chord-successors", "0"}), "chord.successors: must be between 1 and 32, got 0 (from flag --chord-successors)");

@@ -137,14 +137,49 @@ TEST(Registry, HonoursRequestedIdsWhenFree) {
   o.zone_count = 2;
   o.zone_size_min = 2;
   Registry r(o);
-  EXPECT_EQ(r.register_peer(0, "h:1", 7).id, 7u);
-  EXPECT_EQ(r.register_peer(0, "h:2", std::nullopt).id, 0u);
-  EXPECT_EQ(r.register_peer(0, "h:1", 7).id, 7u);    // same address: re-registration keeps the id
-  EXPECT_NE(r.register_peer(0, "h:3", 7).id, 7u);    // taken by another address: a fresh id
+  const auto id_of = [&](const std::string& address, std::optional<PeerId> requested, bool proven = false) {
+    return std::get<Admission>(r.register_peer(0, address, "10.0.0.1", requested, proven)).id;
+  };
+  EXPECT_EQ(id_of("h:1", 7), 7u);
+  EXPECT_EQ(id_of("h:2", std::nullopt), 0u);
+  EXPECT_EQ(id_of("h:1", 7), 7u);    // same address: re-registration keeps the id
+  EXPECT_NE(id_of("h:3", 7), 7u);    // taken by another address: a fresh id
   EXPECT_FALSE(r.heartbeat(0, 99).has_value());       // unknown ids are reported, not admitted
+  // A certificate proves the id: its holder takes its place back at a new address, and the epoch
+  // moves so that every peer refetches the directory.
+  const std::uint64_t epoch = r.snapshot().epoch;
+  EXPECT_EQ(id_of("h:4", 7, true), 7u);
+  EXPECT_EQ(r.snapshot().addresses.at(7), "h:4");
+  EXPECT_GT(r.snapshot().epoch, epoch);
   EXPECT_TRUE(r.leave(7));
   EXPECT_FALSE(r.leave(7));
   EXPECT_EQ(r.snapshot().addresses.count(7), 0u);
+}
+
+TEST(Registry, LimitsDirectorySizeAndRegistrationsPerHost) {
+  TrackerOptions o;
+  o.peers_max = 4;
+  o.peers_per_host_max = 2;
+  Registry r(o);
+  const auto try_register = [&](const std::string& address, const std::string& host, std::optional<PeerId> id = std::nullopt) {
+    return r.register_peer(0, address, host, id, false);
+  };
+  EXPECT_TRUE(std::holds_alternative<Admission>(try_register("a:1", "10.0.0.1")));
+  EXPECT_TRUE(std::holds_alternative<Admission>(try_register("a:2", "10.0.0.1")));
+  const auto refused = try_register("a:3", "10.0.0.1");
+  ASSERT_TRUE(std::holds_alternative<RegistryRefusal>(refused));
+  EXPECT_EQ(std::get<RegistryRefusal>(refused).text, "too many registrations from 10.0.0.1: 2 (limits.peers_per_host_max)");
+  EXPECT_TRUE(std::holds_alternative<Admission>(try_register("a:1", "10.0.0.1", 0)));  // re-registration: not a new one
+  EXPECT_TRUE(std::holds_alternative<Admission>(try_register("b:1", "10.0.0.2")));
+  EXPECT_TRUE(std::holds_alternative<Admission>(try_register("c:1", "10.0.0.3")));
+  const auto full = try_register("d:1", "10.0.0.4");
+  ASSERT_TRUE(std::holds_alternative<RegistryRefusal>(full));
+  EXPECT_EQ(std::get<RegistryRefusal>(full).text, "directory full: 4 peers registered (limits.peers_max)");
+  EXPECT_EQ(r.counters().refused_host, 1u);
+  EXPECT_EQ(r.counters().refused_full, 1u);
+  EXPECT_EQ(r.peer_count(), 4u);
+  EXPECT_TRUE(r.leave(0));  // leaving frees the host's quota and a directory place
+  EXPECT_TRUE(std::holds_alternative<Admission>(try_register("a:3", "10.0.0.1")));
 }
 
 }  // namespace

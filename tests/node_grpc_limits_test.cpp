@@ -32,7 +32,7 @@ wire::FileInfoRequest request_of(std::size_t bytes) {
 TEST(GrpcLimits, ServersReceiveExactlyTheCap) {
   SizeEcho service;
   int port = 0;
-  auto server = start_server(service, "127.0.0.1", 0, port);
+  auto server = start_server(service, "127.0.0.1", 0, port, TlsConfig{});
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(-1);  // this client may send anything: the server's cap is under test
   auto stub = wire::Peer::NewStub(grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(), args));
@@ -58,8 +58,8 @@ TEST(GrpcLimits, ServersReceiveExactlyTheCap) {
 TEST(GrpcLimits, ClientsDoNotSendPastTheCap) {
   SizeEcho service;
   int port = 0;
-  auto server = start_server(service, "127.0.0.1", 0, port);
-  auto stub = wire::Peer::NewStub(make_channel("127.0.0.1:" + std::to_string(port)));
+  auto server = start_server(service, "127.0.0.1", 0, port, TlsConfig{});
+  auto stub = wire::Peer::NewStub(make_channel("127.0.0.1:" + std::to_string(port), TlsConfig{}, ""));
   grpc::ClientContext ctx;
   set_deadline(ctx, 30'000);
   wire::FileEntry out;

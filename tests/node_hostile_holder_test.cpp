@@ -41,7 +41,7 @@ std::string raw_sha(const std::string& data) {
 class FakeHolder final : public wire::Peer::Service {
  public:
   FakeHolder(std::string announced, Lie lie) : m_announced(std::move(announced)), m_lie(lie) {
-    m_server = start_server(*this, "127.0.0.1", 0, m_port);
+    m_server = start_server(*this, "127.0.0.1", 0, m_port, TlsConfig{});
   }
   ~FakeHolder() override { stop_server(m_server); }
   std::string address() const { return "127.0.0.1:" + std::to_string(m_port); }
@@ -97,7 +97,7 @@ class HostileHolder : public ::testing::Test {
   DownloadResult get(const std::vector<const FakeHolder*>& holders) {
     std::vector<Holder> list;
     for (std::size_t i = 0; i < holders.size(); ++i) list.push_back(Holder{static_cast<PeerId>(i + 1), holders[i]->address()});
-    return download_file("f.bin", list, *m_files, 5000);
+    return download_file("f.bin", list, *m_files, 5000, TlsConfig{});
   }
   FileErrorKind failure_of(const std::vector<const FakeHolder*>& holders) {
     try {

@@ -10,6 +10,11 @@ namespace {
 
 constexpr TimeUs ms = 1000;
 
+/// A plaintext registration (no certificate) from one host; the test expects it admitted.
+Admission admit(Registry& r, TimeUs now, const std::string& address, std::optional<PeerId> requested) {
+  return std::get<Admission>(r.register_peer(now, address, "127.0.0.1", requested, false));
+}
+
 TrackerOptions options() {
   TrackerOptions o;
   o.zone_count = 2;
@@ -20,10 +25,10 @@ TrackerOptions options() {
 
 TEST(Registry, ExpireDropsOnlySilentPeersFromDirectoryAndAddresses) {
   Registry r(options());
-  const PeerId a = r.register_peer(0, "127.0.0.1:1001", std::nullopt).id;
-  const PeerId b = r.register_peer(0, "127.0.0.1:1002", std::nullopt).id;
-  const PeerId c = r.register_peer(0, "127.0.0.1:1003", std::nullopt).id;
-  const PeerId d = r.register_peer(0, "127.0.0.1:1004", std::nullopt).id;
+  const PeerId a = admit(r, 0, "127.0.0.1:1001", std::nullopt).id;
+  const PeerId b = admit(r, 0, "127.0.0.1:1002", std::nullopt).id;
+  const PeerId c = admit(r, 0, "127.0.0.1:1003", std::nullopt).id;
+  const PeerId d = admit(r, 0, "127.0.0.1:1004", std::nullopt).id;
   EXPECT_EQ(r.snapshot().directory->zone_count(), 2u);
   ASSERT_TRUE(r.heartbeat(600 * ms, a));
   ASSERT_TRUE(r.heartbeat(600 * ms, b));
@@ -43,7 +48,7 @@ TEST(Registry, ExpireDropsOnlySilentPeersFromDirectoryAndAddresses) {
 
 TEST(Registry, SlowButLivePeerIsKept) {
   Registry r(options());
-  const PeerId slow = r.register_peer(0, "127.0.0.1:2001", std::nullopt).id;
+  const PeerId slow = admit(r, 0, "127.0.0.1:2001", std::nullopt).id;
   TimeUs now = 0;
   for (int beat = 0; beat < 20; ++beat) {  // each heartbeat 1 us inside the window
     now += 1000 * ms - 1;
@@ -58,21 +63,21 @@ TEST(Registry, SlowButLivePeerIsKept) {
 
 TEST(Registry, ReRegistrationAfterExpiry) {
   Registry r(options());
-  const PeerId a = r.register_peer(0, "127.0.0.1:3001", 7).id;
+  const PeerId a = admit(r, 0, "127.0.0.1:3001", 7).id;
   EXPECT_EQ(a, 7u);
   r.expire(2000 * ms);
   EXPECT_EQ(r.peer_count(), 0u);
   // The same node comes back asking for its id: it gets it, and is in the directory again.
-  const Admission back = r.register_peer(2001 * ms, "127.0.0.1:3001", 7);
+  const Admission back = admit(r, 2001 * ms, "127.0.0.1:3001", 7);
   EXPECT_EQ(back.id, 7u);
   EXPECT_NE(back.zone, no_zone);
   EXPECT_EQ(r.snapshot().addresses.at(7), "127.0.0.1:3001");
   // While it is registered, another address asking for 7 gets another id.
-  const Admission other = r.register_peer(2002 * ms, "127.0.0.1:3002", 7);
+  const Admission other = admit(r, 2002 * ms, "127.0.0.1:3002", 7);
   EXPECT_NE(other.id, 7u);
   // Once 7 expired, a different address may take the free id.
   r.expire(5000 * ms);
-  EXPECT_EQ(r.register_peer(5001 * ms, "127.0.0.1:3003", 7).id, 7u);
+  EXPECT_EQ(admit(r, 5001 * ms, "127.0.0.1:3003", 7).id, 7u);
 }
 
 }  // namespace

@@ -250,13 +250,90 @@ TEST(ScenarioErrors, UnknownNestedKey) {
 
 TEST(ScenarioErrors, UnknownSweepPath) {
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.bogus": [1]}})"),
-            "sweep.search.bogus: unknown key (expected a parameter path such as search.ttl)");
+            "sweep.search.bogus: unknown key \"bogus\" in section search");
+  EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"bogus": [1]}})"),
+            "sweep.bogus: unknown key \"bogus\" (expected a parameter path such as search.ttl)");
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl.x": [1]}})"),
-            "sweep.search.ttl.x: unknown key (expected a parameter path such as search.ttl)");
+            "sweep.search.ttl.x: search.ttl has no keys of its own (only faults.churn can be swept below a section "
+            "key, e.g. faults.churn.rate_per_s)");
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"name": ["a"]}})"), "sweep.name: cannot be swept");
   EXPECT_THAT(error_of(R"({"name": "x", "sweep": {"seed": [1, 2]}})"), StartsWith("sweep.seed: cannot be swept"));
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search": [{}], "search.ttl": [1]}})"),
             "sweep.search.ttl: overlaps sweep.search");
+}
+
+TEST(ScenarioSweep, DeepPathsIntoObjectKeysAreSwept) {
+  const auto plan = parse_text(R"({"name": "x", "peers": 200, "workload": {"queries": 50},
+      "faults": {"churn": {"model": "poisson", "rate_per_s": 0.1}},
+      "sweep": {"faults.churn.rate_per_s": [0.1, 0.2]}})");
+  ASSERT_EQ(plan.runs.size(), 2u);
+  EXPECT_DOUBLE_EQ(plan.runs[1].scenario.faults.churn.rate_per_s, 0.2);
+  EXPECT_EQ(plan.runs[1].label, "faults.churn.rate_per_s=0.2");
+  EXPECT_EQ(plan.runs[1].parameters.dump(), R"({"faults.churn.rate_per_s":0.2})");
+  EXPECT_EQ(plan.runs[1].document["faults"]["churn"]["model"], "poisson") << "the rest of the object is kept";
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 200, "faults": {"churn": {"model": "poisson"}},
+      "sweep": {"faults.churn.rat": [1]}})"),
+            "sweep.faults.churn.rat[0]: unknown key");
+  EXPECT_EQ(error_of(R"({"name": "x", "faults": {"failures": []}, "sweep": {"faults.failures.at_ms": [1]}})"),
+            "sweep.faults.failures.at_ms: faults.failures has no keys of its own (only faults.churn can be swept "
+            "below a section key, e.g. faults.churn.rate_per_s)");
+}
+
+TEST(ScenarioSweep, ObjectValuesOfAKeyTakeLabels) {
+  const auto plan = parse_text(R"({"name": "x", "peers": 200, "workload": {"queries": 50},
+      "sweep": {"faults.churn": [{"label": "calm", "model": "poisson", "rate_per_s": 0.05},
+                                 {"label": "stormy", "model": "poisson", "rate_per_s": 0.5}]}})");
+  ASSERT_EQ(plan.runs.size(), 2u);
+  EXPECT_EQ(plan.runs[0].label, "faults.churn=calm");
+  EXPECT_EQ(plan.runs[1].label, "faults.churn=stormy");
+  EXPECT_EQ(plan.runs[1].parameters["faults.churn"]["label"], "stormy") << "recorded with its label";
+  EXPECT_FALSE(plan.runs[1].document["faults"]["churn"].contains("label")) << "parsed without it";
+}
+
+TEST(ScenarioSweep, AValueNoRunReadsIsRefusedAndOneSomeRunsIgnoreIsWarned) {
+  EXPECT_EQ(error_of(R"({"name": "x", "search": {"strategy": "random-walk"}, "sweep": {"search.ttl": [3, 5]}})"),
+            "sweep.search.ttl: has no effect on any run (search.ttl is only read by flood, zone-flood, "
+            "expanding-ring; these runs are random-walk): every value would repeat the same run");
+  const auto plan = parse_text(R"({"name": "x", "peers": 200,
+      "sweep": {"search.strategy": ["flood", "random-walk"], "search.ttl": [3, 5]}})");
+  ASSERT_EQ(plan.warnings.size(), 1u);
+  EXPECT_EQ(plan.warnings[0].rfind("sweep.search.ttl: has no effect on the random-walk runs", 0), 0u) << plan.warnings[0];
+  EXPECT_TRUE(parse_text(R"({"name": "x", "sweep": {"search.ttl": [3, 5]}})").warnings.empty());
+}
+
+TEST(ScenarioOverrides, SetIsValidatedLikeTheFileAndRecorded) {
+  const auto file = write_temp("set.json", R"({"name": "s", "peers": 300, "sweep": {"search.ttl": [3, 4]}})");
+  const auto plan = load_scenario(file, {parse_override("workload.queries=77"), parse_override("search.strategy=flood")});
+  EXPECT_EQ(plan.runs[0].scenario.workload.queries, 77u);
+  EXPECT_EQ(plan.runs[0].document["workload"]["queries"], 77);
+  EXPECT_EQ(plan.runs[0].document["search"]["strategy"], "flood") << "a non-JSON value is a string";
+  EXPECT_THROW(load_scenario(file, {parse_override("zones.min_size=0")}), ScenarioError);
+  try {
+    load_scenario(file, {parse_override("search.ttl=5")});
+    ADD_FAILURE() << "overriding a swept path must be refused";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()), "--set search.ttl: is swept (sweep.search.ttl); cannot be overridden as well");
+  }
+  EXPECT_THROW(parse_override("novalue"), ScenarioError);
+}
+
+TEST(ScenarioEdgeList, ScriptAndPlacementUseTheFilesNodeIdsAndDropsAreReported) {
+  const auto edges = write_temp("ids-edges.txt", "100 200\n200 300\n300 100\n300 300\n200 100\n400 100\n");
+  const auto file = write_temp("ids.json", R"({"name": "ids", "topology": {"kind": "edge-list", "file": "ids-edges.txt"},
+      "content": {"placement": [{"name": "a", "holders": [300, 400]}]},
+      "workload": {"script": [{"origin": 200, "name": "a"}]}})");
+  const auto plan = load_scenario(file);
+  ASSERT_EQ(plan.runs.size(), 1u);
+  // Dense ids follow first appearance: 100 -> 0, 200 -> 1, 300 -> 2, 400 -> 3.
+  EXPECT_EQ(plan.runs[0].scenario.workload.script[0].origin, 1u);
+  EXPECT_EQ(plan.runs[0].scenario.content.placement[0].holders, (std::vector<PeerId>{2, 3}));
+  ASSERT_EQ(plan.warnings.size(), 1u);
+  EXPECT_NE(plan.warnings[0].find("dropped 1 self-loop(s) and 1 duplicate link(s) of 6 link lines"), std::string::npos)
+      << plan.warnings[0];
+  const auto bad = write_temp("ids-bad.json", R"({"name": "ids", "topology": {"kind": "edge-list", "file": "ids-edges.txt"},
+      "workload": {"script": [{"origin": 2, "name": "a"}]}})");
+  EXPECT_THAT(load_error_of(bad), StartsWith("workload.script[0].origin: node 2 is not in the edge list "));
+  (void)edges;
 }
 
 TEST(ScenarioErrors, WrongType) {

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -163,6 +164,16 @@ int cmd_upload(const Target& t, const std::string& name, std::ostream& out) {
   return run(t, out, "POST", "/api/store", json{{"name", name}}, [&](const json& r) {
     out << "\"" << name << "\" stored on peer " << r["stored_on"] << " (" << r["address"].get<std::string>() << "), home zone "
         << r["zone"] << '\n';
+  });
+}
+
+int cmd_ui(const Target& t, std::ostream& out) {
+  const char* token = std::getenv("ZONAL_REST_TOKEN");
+  return run(t, out, "GET", "/api/status", nullptr, [&](const json& r) {
+    std::string url = "http://" + t.node + "/";
+    if (token != nullptr && *token != '\0') url += "#token=" + std::string(token);
+    out << url << '\n';
+    if (!t.json) out << "(node " << r["id"] << "; open it in a browser on this host)\n";
   });
 }
 

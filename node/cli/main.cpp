@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "ca_commands.hpp"
 #include "commands.hpp"
+#include "events_command.hpp"
 #include "interactive.hpp"
 
 int main(int argc, char** argv) {
@@ -43,7 +45,31 @@ int main(int argc, char** argv) {
   auto* upload = app.add_subcommand("upload", "send a shared file into the network (a copy goes to its home zone)");
   upload->add_option("name", name, "name of a file this node shares")->required();
   auto* interactive = app.add_subcommand("interactive", "menu-driven session");
+  auto* ca = app.add_subcommand("ca", "the cluster's certificate authority (docs/security.md); no node needed");
+  ca->require_subcommand(1);
+  std::string ca_dir, out_dir;
+  std::uint32_t days = 0;
+  auto* ca_init = ca->add_subcommand("init", "create a new cluster CA (ca.pem, ca-key.pem) in DIR");
+  ca_init->add_option("dir", ca_dir, "directory for the CA (created; existing CA files are never overwritten)")->required();
+  ca_init->add_option("--days", days, "validity in days")->default_val(3650)->check(CLI::Range(1, 36500));
+  auto* ca_issue = ca->add_subcommand("issue", "issue a node or tracker certificate signed by the CA in DIR");
+  ca_issue->add_option("dir", ca_dir, "directory of the CA (zonal ca init)")->required();
+  ca_issue->add_option("name", name, "identity: node-<id> (a node with peer id <id>) or tracker")->required();
+  ca_issue->add_option("--out", out_dir, "directory for cert.pem, key.pem and ca.pem (e.g. DATA_DIR/tls)")->required();
+  ca_issue->add_option("--days", days, "validity in days")->default_val(825)->check(CLI::Range(1, 36500));
+  EventsOptions ev;
+  auto* events = app.add_subcommand("events", "print the nodes' events from RabbitMQ (default: the durable queue file_notifications)");
+  events->add_option("--amqp-url", ev.amqp_url, "broker URL")->capture_default_str();
+  events->add_option("--queue", ev.queue, "durable queue to consume; each printed event is acknowledged (removed)")->capture_default_str();
+  events->add_option("--bind", ev.bind, "instead: a private queue bound to --exchange with this pattern, e.g. '#' (every event from now on)");
+  events->add_option("--exchange", ev.exchange, "topic exchange for --bind")->capture_default_str();
+  events->add_option("--count", ev.count, "stop after this many events (0: never)");
+  events->add_option("--idle-s", ev.idle_s, "stop after this many seconds without an event (0: never)");
+  events->add_flag("--json", ev.json, "print raw JSON bodies");
+  auto* ui = app.add_subcommand("ui", "print the URL of the node's web page (with its API token)");
   CLI11_PARSE(app, argc, argv);
+  if (*ca_init) return cmd_ca_init(ca_dir, days, std::cout, std::cerr);
+  if (*ca_issue) return cmd_ca_issue(ca_dir, name, out_dir, days, std::cout, std::cerr);
   t.call.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
   try {
     t.call.token = token.empty() ? read_api_token(data_dir) : token;
@@ -60,5 +86,7 @@ int main(int argc, char** argv) {
   if (*share) return cmd_share(t, name, std::cout);
   if (*upload) return cmd_upload(t, name, std::cout);
   if (*interactive) return run_interactive(t, std::cin, std::cout);
+  if (*events) return cmd_events(ev, std::cout);
+  if (*ui) return cmd_ui(t, std::cout);
   return 2;
 }

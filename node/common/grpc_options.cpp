@@ -1,19 +1,44 @@
 #include "grpc_options.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <stdexcept>
 #include <vector>
 
 #include "grpc_status_fix.hpp"
 
 namespace zonal::node {
+namespace {
 
-std::shared_ptr<grpc::Channel> make_channel(const std::string& address) {
+std::shared_ptr<grpc::ChannelCredentials> channel_credentials(const TlsConfig& tls) {
+  if (!tls.enabled()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions o;
+  o.pem_root_certs = tls.ca_pem;
+  o.pem_private_key = tls.key_pem;
+  o.pem_cert_chain = tls.cert_pem;
+  return grpc::SslCredentials(o);
+}
+
+std::shared_ptr<grpc::ServerCredentials> server_credentials(const TlsConfig& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions o(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  o.pem_root_certs = tls.ca_pem;
+  o.pem_key_cert_pairs.push_back({tls.key_pem, tls.cert_pem});
+  return grpc::SslServerCredentials(o);
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address, const TlsConfig& tls, const std::string& peer_name,
+                                           bool own_connection) {
   grpc::ChannelArguments args;
+  if (own_connection) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(grpc_message_bytes_max);
   args.SetMaxSendMessageSize(grpc_message_bytes_max);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (tls.enabled()) args.SetSslTargetNameOverride(peer_name);  // the certificate must name this identity
+  return grpc::CreateCustomChannel(address, channel_credentials(tls), args);
 }
 
 void apply_limits(grpc::ServerBuilder& builder, const GrpcServerLimits& limits) {
@@ -30,12 +55,21 @@ void apply_limits(grpc::ServerBuilder& builder, const GrpcServerLimits& limits) 
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 }
 
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
 std::unique_ptr<grpc::Server> start_server(grpc::Service& service, const std::string& bind, std::uint16_t port, int& bound_port,
-                                           const GrpcServerLimits& limits) {
+                                           const TlsConfig& tls, const GrpcServerLimits& limits) {
   grpc::ServerBuilder builder;
   apply_limits(builder, limits);
   const std::string address = bind + ":" + std::to_string(port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  if (!tls.enabled() && !is_loopback_host(bind)) {
+    spdlog::warn("*** PLAINTEXT gRPC on {}: reachable from the network WITHOUT authentication. Anyone who reaches this "
+                 "port can act as any peer. Set tls.ca, tls.cert and tls.key (docs/security.md) or bind 127.0.0.1. ***",
+                 address);
+  }
+  builder.AddListeningPort(address, server_credentials(tls), &bound_port);
   builder.RegisterService(&service);
   auto server = builder.BuildAndStart();
   if (!server || bound_port == 0) throw std::runtime_error("cannot listen on " + address);

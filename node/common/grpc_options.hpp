@@ -7,13 +7,20 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "tls_config.hpp"
+
 namespace zonal::node {
 
 /// Largest gRPC message a node sends or accepts: a file chunk (<= 4 MiB) plus framing.
 inline constexpr int grpc_message_bytes_max = 5 << 20;
 
-/// Insecure channel to `address` with explicit message size limits; call for every outbound stub.
-std::shared_ptr<grpc::Channel> make_channel(const std::string& address);
+/// Channel to `address` with explicit message size limits; call for every outbound stub. With
+/// `tls` enabled it is mutual TLS and the server must present the certificate of identity
+/// `peer_name` ("node-17", "tracker"; identity_name.hpp) signed by the cluster CA; without,
+/// plaintext (`peer_name` unused). `own_connection`: never share a connection with other channels
+/// (for probing that a listener still accepts).
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address, const TlsConfig& tls, const std::string& peer_name,
+                                           bool own_connection = false);
 
 /// Resource bounds of a gRPC server (limits.grpc_* settings of a node).
 struct GrpcServerLimits {
@@ -26,10 +33,15 @@ struct GrpcServerLimits {
 /// Apply the message size limits and `limits` to a server under construction.
 void apply_limits(grpc::ServerBuilder& builder, const GrpcServerLimits& limits = {});
 
-/// Build and start a server for `service` on bind:port with the limits applied; stores the bound
-/// port (the OS's choice for port 0) in `bound_port`. Throws std::runtime_error when it cannot listen.
+/// Build and start a server for `service` on bind:port with the limits applied, over mutual TLS
+/// (client certificates required and verified against the CA) when `tls` is enabled, else
+/// plaintext with a loud warning unless `bind` is a loopback address. Stores the bound port
+/// (the OS's choice for port 0) in `bound_port`. Throws std::runtime_error when it cannot listen.
 std::unique_ptr<grpc::Server> start_server(grpc::Service& service, const std::string& bind, std::uint16_t port, int& bound_port,
-                                           const GrpcServerLimits& limits = {});
+                                           const TlsConfig& tls, const GrpcServerLimits& limits = {});
+
+/// True for addresses that only this machine reaches (127.0.0.0/8, ::1, localhost).
+bool is_loopback_host(const std::string& host);
 
 /// Shut `server` down (running calls get two seconds), wait for it and release it; idempotent.
 void stop_server(std::unique_ptr<grpc::Server>& server);

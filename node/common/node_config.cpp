@@ -1,5 +1,6 @@
 #include "node_config.hpp"
 
+#include "identity_name.hpp"
 #include "zonal/chord_id.hpp"
 #include "zonal/strategy.hpp"
 
@@ -8,7 +9,7 @@ namespace zonal::node {
 using nlohmann::json;
 
 ConfigSchema node_schema() {
-  return {
+  ConfigSchema schema{
       {"node.id", "", "peer id to ask the tracker for (empty: the tracker assigns one)"},
       {"node.host", "127.0.0.1", "host name or address other peers use to reach this node's gRPC port"},
       {"grpc.bind", "127.0.0.1", "address the peer gRPC service listens on (0.0.0.0: all interfaces)"},
@@ -20,6 +21,7 @@ ConfigSchema node_schema() {
       {"data_dir", "zonal-data", "directory holding shared/ (the shared files) and partial/ (transfers in progress)"},
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
+      {"net.latency_ms", 0, "emulated one-way latency: hold every protocol message this node sends this long (0..10000; 0: none)"},
       {"search.strategy", "zone-flood",
        "default search strategy: flood, zone-flood, random-walk, expanding-ring or chord (chord needs chord.enabled)"},
       {"search.ttl", 7, "default hop limit of a search (1..10)"},
@@ -31,8 +33,11 @@ ConfigSchema node_schema() {
       {"search.ring_step", 2, "expanding-ring: TTL added per ring (1..10)"},
       {"search.ring_wait_ms", 1000, "expanding-ring: wait for a hit before the next ring, milliseconds"},
       {"search.seen_capacity", 4096, "query ids remembered for duplicate detection"},
-      {"zones.placement", "rendezvous", "home-zone member choice: rendezvous or random"},
-      {"zones.publish_replicas", 2, "home-zone members that receive each index record"},
+      {"zones.placement", zone_placement_name(PeerConfig{}.zone_placement), "home-zone member choice: rendezvous or random"},
+      {"zones.publish_replicas", PeerConfig{}.publish_replicas, "home-zone members that receive each index record"},
+      {"zones.entry", zone_entry_name(PeerConfig{}.zone_entry),
+       "rendezvous: record keeper a search contacts: top (the highest-scoring) or any-keeper (one of the "
+       "zones.publish_replicas keepers, chosen per search)"},
       {"chord.enabled", false, "also run a Chord node: join the ring, store shared files on it, answer chord searches"},
       {"chord.id_bits", 64, "bits of Chord ids (1..64); every node of a ring must use the same value"},
       {"chord.successors", 8, "successor-list length (1..32)"},
@@ -79,10 +84,14 @@ ConfigSchema node_schema() {
       {"amqp.enabled", false, "publish events to RabbitMQ"},
       {"amqp.url", "amqp://guest:guest@127.0.0.1:5672/", "AMQP broker URL"},
       {"amqp.exchange", "zonal.events", "topic exchange the events go to"},
+      {"amqp.queue", "file_notifications", "durable queue declared on connect and bound to file.* and download.* (empty: none)"},
+      {"amqp.outbox_max", 100000, "events that may wait in data_dir/outbox for a broker confirm; when full, work that would emit events is refused (1..10000000)"},
       {"dummy.files", 0, "generate this many dummy files in the shared directory at start (demo mode)"},
       {"dummy.bytes", 1 << 20, "size of each dummy file"},
       {"log.level", "info", "trace, debug, info, warn, error or off"},
   };
+  for (auto& k : tls_schema()) schema.push_back(std::move(k));
+  return schema;
 }
 
 namespace {
@@ -172,6 +181,14 @@ NodeConfig parse_node_config(const Settings& s) {
       s.fail("node.id", "must be a peer id below 4294967295, got \"" + id + "\"");
     c.requested_id = static_cast<std::uint32_t>(n);
   }
+  c.tls = parse_tls_config(s);
+  if (c.tls.enabled()) {  // the certificate decides the id (identity_name.hpp)
+    const auto cert_id = peer_id_of_identity(c.tls.identity);
+    if (!cert_id) s.fail("tls.cert", "names \"" + c.tls.identity + "\", not a node (node-<id>)");
+    if (c.requested_id && *c.requested_id != *cert_id)
+      s.fail("node.id", "is " + std::to_string(*c.requested_id) + " but tls.cert names " + c.tls.identity);
+    c.requested_id = cert_id;
+  }
   c.advertise_host = s.get_string("node.host");
   c.grpc_bind = s.get_string("grpc.bind");
   c.grpc_port = static_cast<std::uint16_t>(s.get_uint("grpc.port", 0, 65535));
@@ -182,6 +199,7 @@ NodeConfig parse_node_config(const Settings& s) {
   c.data_dir = s.get_string("data_dir");
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
+  c.net_latency_ms = static_cast<std::uint32_t>(s.get_uint("net.latency_ms", 0, 10'000));
   c.strategy = *strategy_from_name(
       s.get_choice("search.strategy", {"flood", "zone-flood", "random-walk", "expanding-ring", "chord"}));
   c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));
@@ -195,6 +213,8 @@ NodeConfig parse_node_config(const Settings& s) {
   c.peer.seen_capacity = static_cast<std::uint32_t>(s.get_uint("search.seen_capacity", 1, 10'000'000));
   c.peer.zone_placement = s.get_choice("zones.placement", {"rendezvous", "random"}) == "random"
                               ? ZonePlacement::random : ZonePlacement::rendezvous;
+  c.peer.zone_entry = s.get_choice("zones.entry", {"top", "any-keeper"}) == "any-keeper" ? ZoneEntry::any_keeper
+                                                                                          : ZoneEntry::top;
   c.peer.publish_replicas = static_cast<std::uint32_t>(s.get_uint("zones.publish_replicas", 1, 64));
   parse_chord(s, c);
   if (c.strategy == Strategy::chord && !c.chord.enabled) s.fail("search.strategy", "chord needs chord.enabled true");
@@ -207,6 +227,8 @@ NodeConfig parse_node_config(const Settings& s) {
   c.amqp_enabled = s.get_bool("amqp.enabled");
   c.amqp_url = s.get_string("amqp.url");
   c.amqp_exchange = s.get_string("amqp.exchange");
+  c.amqp_queue = s.get_string("amqp.queue", true);
+  c.amqp_outbox_max = s.get_uint("amqp.outbox_max", 1, 10'000'000);
   c.dummy_files = static_cast<std::uint32_t>(s.get_uint("dummy.files", 0, 100'000));
   c.dummy_bytes = s.get_uint("dummy.bytes", 0, 1ull << 40);
   c.log_level = s.get_choice("log.level", {"trace", "debug", "info", "warn", "error", "off"});

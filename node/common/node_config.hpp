@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "settings.hpp"
+#include "tls_config.hpp"
 #include "zonal/chord_config.hpp"
 #include "zonal/message.hpp"
 #include "zonal/peer_config.hpp"
@@ -52,7 +53,8 @@ struct NodeLimits {
 };
 
 struct NodeConfig {
-  std::optional<std::uint32_t> requested_id;  ///< node.id: ask the tracker for this id
+  std::optional<std::uint32_t> requested_id;  ///< node.id, or the id named by tls.cert: ask the tracker for this id
+  TlsConfig tls;                              ///< tls.*: mutual TLS on every gRPC channel (docs/security.md)
   std::string advertise_host = "127.0.0.1";   ///< node.host: host other peers use to reach this node
   std::string grpc_bind = "127.0.0.1";
   std::uint16_t grpc_port = 7701;
@@ -63,6 +65,7 @@ struct NodeConfig {
   std::filesystem::path data_dir = "zonal-data";
   std::string tracker_address = "127.0.0.1:7600";
   std::uint32_t rpc_timeout_ms = 2000;  ///< deadline of every outbound unary RPC
+  std::uint32_t net_latency_ms = 0;     ///< net.latency_ms: emulated delay of every protocol message sent (0 = none)
   Strategy strategy = Strategy::zone_flood;
   std::uint8_t ttl_hops = ttl_hops_default;
   SearchParams search;                  ///< search.walkers, .walk_ttl, .check_every, .ring_*: walk and ring settings
@@ -78,6 +81,8 @@ struct NodeConfig {
   bool amqp_enabled = false;
   std::string amqp_url = "amqp://guest:guest@127.0.0.1:5672/";
   std::string amqp_exchange = "zonal.events";
+  std::string amqp_queue = "file_notifications";  ///< durable queue declared and bound to file.* and download.* ("": none)
+  std::uint64_t amqp_outbox_max = 100'000;        ///< events that may wait in data_dir/outbox for a broker confirm
   std::uint32_t dummy_files = 0;
   std::uint64_t dummy_bytes = 1 << 20;
   std::string log_level = "info";
@@ -86,6 +91,8 @@ struct NodeConfig {
   std::filesystem::path shared_dir() const { return data_dir / "shared"; }
   /// Directory of partial downloads and uploads (data_dir/partial), never shared.
   std::filesystem::path partial_dir() const { return data_dir / "partial"; }
+  /// Directory of the event outbox (data_dir/outbox).
+  std::filesystem::path outbox_dir() const { return data_dir / "outbox"; }
 };
 
 /// Every key a node understands, with default and help text.

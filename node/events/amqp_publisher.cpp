@@ -7,23 +7,29 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "outbox.hpp"
+
 namespace zonal::node {
 namespace {
 
-struct Event {
-  std::string routing_key;
-  std::string body;
-};
+constexpr std::size_t batch_events_max = 256;
+constexpr auto confirm_timeout = std::chrono::seconds(10);
+constexpr auto backoff_max = std::chrono::milliseconds(5'000);
+constexpr auto idle_wake = std::chrono::milliseconds(500);
 
-bool rpc_ok(amqp_connection_state_t conn, std::string_view what) {
+bool rpc_ok(amqp_connection_state_t conn, const std::string& what) {
   const amqp_rpc_reply_t r = amqp_get_rpc_reply(conn);
   if (r.reply_type == AMQP_RESPONSE_NORMAL) return true;
-  spdlog::debug("amqp {} failed (reply type {})", what, static_cast<int>(r.reply_type));
+  std::string detail = "reply type " + std::to_string(static_cast<int>(r.reply_type));
+  if (r.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION && r.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
+    const auto* close = static_cast<const amqp_channel_close_t*>(r.reply.decoded);
+    detail = std::string(static_cast<const char*>(close->reply_text.bytes), close->reply_text.len);
+  }
+  spdlog::warn("amqp {} failed: {}", what, detail);
   return false;
 }
 
@@ -60,26 +66,36 @@ AmqpUrl parse_amqp_url(const std::string& url) {
 }
 
 struct AmqpPublisher::Impl {
-  AmqpUrl url;
-  std::string exchange;
-  std::size_t queue_max;
+  AmqpOptions options;
+  Outbox outbox;
   std::mutex mutex;
   std::condition_variable wake;
-  std::deque<Event> queue;
   bool stopping = false;
+  bool appended = false;
   std::atomic<std::uint64_t> published{0};
-  std::atomic<std::uint64_t> dropped{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<bool> connected{false};
   amqp_connection_state_t conn = nullptr;
+  std::uint64_t next_tag = 1;  ///< delivery tag of the next publish on the confirm channel
   std::thread thread;
 
+  explicit Impl(AmqpOptions o) : options(std::move(o)), outbox(options.outbox_dir, options.outbox_max) {}
+
   bool connect();
+  bool declare();
   void disconnect();
-  bool send(const Event& e);
+  bool publish_batch(const std::vector<OutboxEntry>& batch);
+  bool await_confirms(std::uint64_t first_tag, std::size_t count);
+  /// Publish synced events until none is left or `deadline`; false when the connection failed.
+  bool drain(std::chrono::steady_clock::time_point deadline);
   void run();
 };
 
 bool AmqpPublisher::Impl::connect() {
+  const AmqpUrl& url = options.url;
   conn = amqp_new_connection();
+  timeval rpc_timeout{5, 0};  // a broker that stops answering must not hang this thread
+  amqp_set_rpc_timeout(conn, &rpc_timeout);
   amqp_socket_t* socket = amqp_tcp_socket_new(conn);
   timeval timeout{2, 0};
   if (socket == nullptr || amqp_socket_open_noblock(socket, url.host.c_str(), url.port, &timeout) != AMQP_STATUS_OK) {
@@ -89,72 +105,149 @@ bool AmqpPublisher::Impl::connect() {
   const amqp_rpc_reply_t login = amqp_login(conn, url.vhost.c_str(), 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, url.user.c_str(),
                                             url.password.c_str());
   if (login.reply_type != AMQP_RESPONSE_NORMAL) {
+    spdlog::debug("amqp login to {}:{} failed", url.host, url.port);
     disconnect();
     return false;
   }
-  amqp_channel_open(conn, 1);
-  if (!rpc_ok(conn, "channel.open")) return disconnect(), false;
-  amqp_exchange_declare(conn, 1, amqp_cstring_bytes(exchange.c_str()), amqp_cstring_bytes("topic"), 0, 1, 0, 0, amqp_empty_table);
-  if (!rpc_ok(conn, "exchange.declare")) return disconnect(), false;
+  if (!declare()) {
+    disconnect();
+    return false;
+  }
+  next_tag = 1;
+  connected = true;
   return true;
 }
 
+bool AmqpPublisher::Impl::declare() {
+  amqp_channel_open(conn, 1);
+  if (!rpc_ok(conn, "channel.open")) return false;
+  const amqp_bytes_t exchange = amqp_cstring_bytes(options.exchange.c_str());
+  amqp_exchange_declare(conn, 1, exchange, amqp_cstring_bytes("topic"), 0, 1, 0, 0, amqp_empty_table);
+  if (!rpc_ok(conn, "exchange.declare " + options.exchange)) return false;
+  if (!options.queue.empty()) {
+    const amqp_bytes_t queue = amqp_cstring_bytes(options.queue.c_str());
+    amqp_queue_declare(conn, 1, queue, 0, 1, 0, 0, amqp_empty_table);
+    if (!rpc_ok(conn, "queue.declare " + options.queue)) return false;
+    for (const auto& pattern : options.bindings) {
+      amqp_queue_bind(conn, 1, queue, exchange, amqp_cstring_bytes(pattern.c_str()), amqp_empty_table);
+      if (!rpc_ok(conn, "queue.bind " + pattern)) return false;
+    }
+  }
+  amqp_confirm_select(conn, 1);
+  return rpc_ok(conn, "confirm.select");
+}
+
 void AmqpPublisher::Impl::disconnect() {
+  connected = false;
   if (conn == nullptr) return;
   amqp_connection_close(conn, AMQP_REPLY_SUCCESS);
   amqp_destroy_connection(conn);
   conn = nullptr;
 }
 
-bool AmqpPublisher::Impl::send(const Event& e) {
-  amqp_basic_properties_t props;
-  props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
-  props.content_type = amqp_cstring_bytes("application/json");
-  props.delivery_mode = 2;
-  amqp_bytes_t body{e.body.size(), const_cast<char*>(e.body.data())};
-  return amqp_basic_publish(conn, 1, amqp_cstring_bytes(exchange.c_str()), amqp_cstring_bytes(e.routing_key.c_str()), 0, 0,
-                            &props, body) == AMQP_STATUS_OK;
+bool AmqpPublisher::Impl::publish_batch(const std::vector<OutboxEntry>& batch) {
+  const std::uint64_t first_tag = next_tag;
+  for (const OutboxEntry& e : batch) {
+    amqp_basic_properties_t props;
+    props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
+    props.content_type = amqp_cstring_bytes("application/json");
+    props.delivery_mode = 2;  // persistent
+    const amqp_bytes_t body{e.body.size(), const_cast<char*>(e.body.data())};
+    if (amqp_basic_publish(conn, 1, amqp_cstring_bytes(options.exchange.c_str()), amqp_cstring_bytes(e.routing_key.c_str()), 0, 0,
+                           &props, body) != AMQP_STATUS_OK)
+      return false;
+    ++next_tag;
+  }
+  if (!await_confirms(first_tag, batch.size())) return false;
+  if (!outbox.confirm_through(batch.back().seq)) return false;
+  published += batch.size();
+  return true;
+}
+
+bool AmqpPublisher::Impl::await_confirms(std::uint64_t first_tag, std::size_t count) {
+  std::vector<bool> acked(count, false);
+  std::size_t missing = count;
+  const auto deadline = std::chrono::steady_clock::now() + confirm_timeout;
+  while (missing > 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      spdlog::warn("amqp: {} publisher confirm(s) overdue; reconnecting and republishing", missing);
+      return false;
+    }
+    amqp_maybe_release_buffers(conn);
+    amqp_frame_t frame;
+    timeval tv{0, 500'000};
+    const int status = amqp_simple_wait_frame_noblock(conn, &frame, &tv);
+    if (status == AMQP_STATUS_TIMEOUT) continue;
+    if (status != AMQP_STATUS_OK) return false;
+    if (frame.frame_type != AMQP_FRAME_METHOD) continue;
+    const amqp_method_number_t id = frame.payload.method.id;
+    if (id == AMQP_BASIC_NACK_METHOD) {
+      spdlog::warn("amqp: broker refused (nack) an event; republishing");
+      return false;
+    }
+    if (id == AMQP_CHANNEL_CLOSE_METHOD || id == AMQP_CONNECTION_CLOSE_METHOD) return false;
+    if (id != AMQP_BASIC_ACK_METHOD) continue;
+    const auto* ack = static_cast<const amqp_basic_ack_t*>(frame.payload.method.decoded);
+    const std::uint64_t lo = ack->multiple ? first_tag : ack->delivery_tag;
+    for (std::uint64_t tag = std::max(lo, first_tag); tag <= ack->delivery_tag && tag < first_tag + count; ++tag) {
+      if (acked[tag - first_tag]) continue;
+      acked[tag - first_tag] = true;
+      --missing;
+    }
+  }
+  return true;
+}
+
+bool AmqpPublisher::Impl::drain(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto batch = outbox.synced_after(outbox.confirmed_seq(), batch_events_max);
+    if (batch.empty()) return true;
+    if (!publish_batch(batch)) return false;
+    if (std::chrono::steady_clock::now() > deadline) return true;
+  }
 }
 
 void AmqpPublisher::Impl::run() {
   auto backoff = std::chrono::milliseconds(200);
+  auto next_attempt = std::chrono::steady_clock::now();
   bool warned = false;
   for (;;) {
-    std::unique_lock lock(mutex);
-    wake.wait(lock, [this] { return stopping || !queue.empty(); });
-    if (stopping && (queue.empty() || conn == nullptr)) break;
-    lock.unlock();
-    if (conn == nullptr && !connect()) {
-      if (!warned) spdlog::warn("amqp broker {}:{} unreachable; events are queued, retrying", url.host, url.port);
-      warned = true;
-      lock.lock();
-      wake.wait_for(lock, backoff, [this] { return stopping; });
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
-      continue;
+    {
+      std::unique_lock lock(mutex);
+      const auto until = conn == nullptr && outbox.depth() > 0 ? next_attempt : std::chrono::steady_clock::now() + idle_wake;
+      wake.wait_until(lock, until, [this] { return stopping || appended; });
+      appended = false;
+      if (stopping) break;
     }
-    if (warned) spdlog::info("amqp broker {}:{} connected", url.host, url.port);
-    warned = false;
-    backoff = std::chrono::milliseconds(200);
-    lock.lock();
-    Event e = std::move(queue.front());
-    queue.pop_front();
-    lock.unlock();
-    if (send(e)) {
-      ++published;
-    } else {
+    outbox.sync();  // small batches: everything appended since the last wake-up
+    if (outbox.synced_after(outbox.confirmed_seq(), 1).empty()) continue;
+    if (conn == nullptr) {
+      if (std::chrono::steady_clock::now() < next_attempt) continue;
+      if (!connect()) {
+        if (!warned) spdlog::warn("amqp broker {}:{} unreachable; events wait in the outbox, retrying", options.url.host, options.url.port);
+        warned = true;
+        next_attempt = std::chrono::steady_clock::now() + backoff;
+        backoff = std::min(backoff * 2, backoff_max);
+        continue;
+      }
+      if (warned) spdlog::info("amqp broker {}:{} connected; publishing {} waiting event(s)", options.url.host, options.url.port, outbox.depth());
+      warned = false;
+      backoff = std::chrono::milliseconds(200);
+    }
+    if (!drain(std::chrono::steady_clock::now() + std::chrono::milliseconds(200))) {
       disconnect();
-      lock.lock();
-      queue.push_front(std::move(e));  // retry after reconnecting
+      next_attempt = std::chrono::steady_clock::now() + backoff;
+    } else if (outbox.depth() > 0) {
+      std::lock_guard lock(mutex);
+      appended = true;  // more to do: go round again at once
     }
   }
+  outbox.sync();
+  if (conn != nullptr && !drain(std::chrono::steady_clock::now() + std::chrono::seconds(2))) spdlog::info("amqp: leaving {} event(s) in the outbox", outbox.depth());
   disconnect();
 }
 
-AmqpPublisher::AmqpPublisher(const AmqpUrl& url, std::string exchange, std::size_t queue_max)
-    : m_impl(std::make_unique<Impl>()) {
-  m_impl->url = url;
-  m_impl->exchange = std::move(exchange);
-  m_impl->queue_max = queue_max;
+AmqpPublisher::AmqpPublisher(AmqpOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {
   m_impl->thread = std::thread([impl = m_impl.get()] { impl->run(); });
 }
 
@@ -168,20 +261,38 @@ AmqpPublisher::~AmqpPublisher() {
 }
 
 void AmqpPublisher::publish(const std::string& routing_key, nlohmann::json body) {
-  body["event"] = routing_key;
-  body["time_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  AppendResult r = AppendResult::io_error;
+  try {
+    r = m_impl->outbox.append(routing_key, body.dump());
+  } catch (const std::exception& e) {
+    spdlog::error("event {} refused: {}", routing_key, e.what());
+  }
+  if (r != AppendResult::ok) {
+    const std::uint64_t n = ++m_impl->refused;
+    if (n == 1 || n % 1000 == 0)
+      spdlog::error("event {} refused ({} so far): {}", routing_key, n,
+                    r == AppendResult::full ? "the outbox is full (" + std::to_string(m_impl->options.outbox_max) +
+                                                  " events wait for the broker; amqp.outbox_max)"
+                                            : std::string("the outbox cannot be written"));
+    return;
+  }
   {
     std::lock_guard lock(m_impl->mutex);
-    if (m_impl->queue.size() >= m_impl->queue_max) {
-      m_impl->queue.pop_front();
-      ++m_impl->dropped;
-    }
-    m_impl->queue.push_back(Event{routing_key, body.dump()});
+    m_impl->appended = true;
   }
   m_impl->wake.notify_one();
 }
 
-std::uint64_t AmqpPublisher::published() const noexcept { return m_impl->published; }
-std::uint64_t AmqpPublisher::dropped() const noexcept { return m_impl->dropped; }
+bool AmqpPublisher::has_room() const { return m_impl->outbox.has_room(); }
+
+EventStats AmqpPublisher::stats() const {
+  EventStats s;
+  s.published = m_impl->published;
+  s.refused = m_impl->refused;
+  s.outbox_depth = m_impl->outbox.depth();
+  s.outbox_max = m_impl->options.outbox_max;
+  s.broker_connected = m_impl->connected;
+  return s;
+}
 
 }  // namespace zonal::node

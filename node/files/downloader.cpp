@@ -7,6 +7,7 @@
 
 #include "checked_file.hpp"
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "hash_pipeline.hpp"
 #include "grpc_status.hpp"
 #include "safe_name.hpp"
@@ -139,13 +140,20 @@ struct Reservation {
 
 /// Download into `transfer`; throws FileError. Local I/O errors leave a partial file behind
 /// for the caller to delete.
-DownloadResult download_into(Transfer& transfer, const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms, const DownloadProgress& progress) {
+DownloadResult download_into(Transfer& transfer, const std::string& name, std::vector<Holder> holders, SharedDir& files,
+                             std::uint32_t timeout_ms, const TlsConfig& tls, const DownloadProgress& progress,
+                             const MoreHolders& more) {
   std::optional<Expected> expected;
   DownloadResult result;
   std::string last_error;
-  for (const Holder& h : holders) {
-    auto stub = wire::Peer::NewStub(make_channel(h.address));
+  for (std::size_t i = 0;; ++i) {
+    if (i == holders.size()) {
+      std::vector<Holder> extra = more ? more() : std::vector<Holder>{};
+      if (extra.empty()) break;
+      holders.insert(holders.end(), extra.begin(), extra.end());
+    }
+    const Holder h = holders[i];
+    auto stub = wire::Peer::NewStub(make_channel(h.address, tls, node_identity_name(h.id)));
     std::string why;
     const auto info = file_info(*stub, name, timeout_ms, why);
     if (!info) {
@@ -185,8 +193,9 @@ DownloadResult download_into(Transfer& transfer, const std::string& name, const 
 
 }  // namespace
 
-DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms, const DownloadProgress& progress) {
+DownloadResult download_file(const std::string& name, std::vector<Holder> holders, SharedDir& files,
+                             std::uint32_t timeout_ms, const TlsConfig& tls, const DownloadProgress& progress,
+                             const MoreHolders& more) {
   if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   if (auto p = files.transfer_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   if (holders.empty()) throw FileError(FileErrorKind::not_found, "no holder of \"" + name + "\" is known");
@@ -195,7 +204,7 @@ DownloadResult download_file(const std::string& name, const std::vector<Holder>&
   const fs::path partial = files.partial_path(name, "download");
   try {
     Transfer transfer(name, partial);
-    return download_into(transfer, name, holders, files, timeout_ms, progress);
+    return download_into(transfer, name, std::move(holders), files, timeout_ms, tls, progress, more);
   } catch (const FileError& e) {
     if (e.kind != FileErrorKind::io) throw;
     std::error_code ec;  // a local write failed: what is on disk cannot be trusted for resuming

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shared_dir.hpp"
+#include "tls_config.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal::node {
@@ -35,11 +36,19 @@ struct DownloadResult {
 /// bytes this call just added (0 when only the total became known).
 using DownloadProgress = std::function<void(std::uint64_t done, std::uint64_t total, std::uint64_t added)>;
 
+/// More holders to try once every holder so far failed (e.g. those a running search found since);
+/// an empty list ends the download.
+using MoreHolders = std::function<std::vector<Holder>()>;
+
 /// Download `name` from `holders` (in order) into `files`; throws FileError naming the cause
 /// (bad name, no holder has it, every holder failed, SHA-256 mismatch, transfer already running).
 /// Every RPC has a deadline: `timeout_ms` for FileInfo, plus one second per MiB for Fetch.
-/// `progress` (optional) runs on the calling thread after the size is known and after every chunk.
-DownloadResult download_file(const std::string& name, const std::vector<Holder>& holders, SharedDir& files,
-                             std::uint32_t timeout_ms, const DownloadProgress& progress = {});
+/// Channels use `tls` (a holder must present its own node certificate).
+/// `progress` (optional) runs on the calling thread after the size is known and after every chunk;
+/// `more` (optional) is asked for further holders when all given ones failed, and the transfer
+/// continues from the same offset with them.
+DownloadResult download_file(const std::string& name, std::vector<Holder> holders, SharedDir& files,
+                             std::uint32_t timeout_ms, const TlsConfig& tls, const DownloadProgress& progress = {},
+                             const MoreHolders& more = {});
 
 }  // namespace zonal::node

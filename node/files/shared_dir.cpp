@@ -68,6 +68,20 @@ std::vector<SharedFile> SharedDir::scan() {
 
 SharedFile SharedDir::add(const std::string& name) { return index(name); }
 
+SharedFile SharedDir::remove(const std::string& name) {
+  if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
+  std::lock_guard lock(m_mutex);
+  const auto it = m_files.find(name);
+  if (it == m_files.end()) throw FileError(FileErrorKind::not_found, "name: \"" + name + "\" is not shared by this node");
+  if (m_transfers.contains(name)) throw FileError(FileErrorKind::conflict, "name: a transfer of \"" + name + "\" is running");
+  std::error_code ec;
+  fs::remove(m_shared / name, ec);
+  if (ec) throw FileError(FileErrorKind::io, "cannot delete " + (m_shared / name).string() + ": " + ec.message());
+  const SharedFile f = it->second;
+  m_files.erase(it);
+  return f;
+}
+
 std::optional<SharedFile> SharedDir::find(const std::string& name) const {
   std::lock_guard lock(m_mutex);
   auto it = m_files.find(name);

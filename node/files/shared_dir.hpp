@@ -48,6 +48,9 @@ class SharedDir {
   /// Why `name` could never be transferred here (its partial file's name, name + ".download",
   /// would exceed the file system's name limit), or nullopt. Checked when sharing, downloading and storing.
   std::optional<std::string> transfer_name_problem(const std::string& name) const;
+  /// Stop sharing `name`: drop it from the index and delete it from the shared directory.
+  /// Throws FileError (not_found when not shared, conflict while a transfer of it runs, io).
+  SharedFile remove(const std::string& name);
 
   /// Reserve `name` for one transfer; false when a transfer of it is already running.
   bool begin_transfer(const std::string& name);

@@ -3,16 +3,17 @@
 #include <fstream>
 
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "grpc_status.hpp"
 #include "zonal.grpc.pb.h"
 
 namespace zonal::node {
 
 PeerId store_file(const SharedFile& file, const SharedDir& files, const Holder& target, std::uint32_t chunk_bytes,
-                  std::uint32_t timeout_ms) {
+                  std::uint32_t timeout_ms, const TlsConfig& tls) {
   std::ifstream in(files.path_of(file.name), std::ios::binary);
   if (!in) throw FileError(FileErrorKind::io, "cannot read \"" + file.name + "\"");
-  auto stub = wire::Peer::NewStub(make_channel(target.address));
+  auto stub = wire::Peer::NewStub(make_channel(target.address, tls, node_identity_name(target.id)));
   grpc::ClientContext ctx;
   set_deadline(ctx, timeout_ms + static_cast<std::uint32_t>(std::min<std::uint64_t>((file.size >> 20) * 1000, 1u << 30)));
   wire::StoreReply reply;

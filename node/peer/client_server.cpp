@@ -153,7 +153,7 @@ struct ClientServer::Impl {
 
 ClientServer::ClientServer(NodeApi& api, const std::string& bind, std::uint16_t port, NodeMetrics& metrics)
     : m_impl(std::make_unique<Impl>(api, metrics)) {
-  m_impl->server = start_server(m_impl->service, bind, port, m_impl->port);
+  m_impl->server = start_server(m_impl->service, bind, port, m_impl->port, TlsConfig{});  // local applications, like REST
 }
 
 ClientServer::~ClientServer() { shutdown(); }

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/wire/chord_codec.hpp"
 #include "zonal/wire/codec.hpp"
@@ -19,11 +20,16 @@ namespace zonal::node {
 struct DeliverClient::Impl {
   const AddressBook& book;
   std::uint32_t timeout_ms;
+  const TlsConfig& tls;
   std::mutex mutex;
   std::condition_variable idle;
   std::size_t in_flight = 0;
   bool draining = false;  ///< drain_calls() started: queued Chord messages are dropped
-  std::map<std::string, std::unique_ptr<wire::Peer::Stub>> stubs;
+  struct Connection {
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<wire::Peer::Stub> stub;
+  };
+  std::map<std::pair<PeerId, std::string>, Connection> connections;  ///< by (peer, address)
   /// Chord messages per destination behind the one call in flight to it (an entry exists while
   /// a call is in flight). Chord exchanges are ordered (a ChordStabilizeReply, then its
   /// ChordSuccessorEntry messages), and concurrent unary calls may be handled out of order.
@@ -32,13 +38,17 @@ struct DeliverClient::Impl {
   std::size_t calls_max;
   std::atomic<std::uint64_t> dropped_busy{0};  ///< protocol messages dropped: calls_max in flight
 
-  Impl(const AddressBook& b, std::uint32_t t, std::size_t max) : book(b), timeout_ms(t), calls_max(max) {}
+  Impl(const AddressBook& b, std::uint32_t t, const TlsConfig& c, std::size_t max) : book(b), timeout_ms(t), tls(c), calls_max(max) {}
 
-  /// The stub of `address` (created on first use); call with `mutex` held.
-  wire::Peer::Stub& stub(const std::string& address) {
-    auto& s = stubs[address];
-    if (!s) s = wire::Peer::NewStub(make_channel(address));
-    return *s;
+  /// The stub of peer `to` at `address` (created on first use); call with `mutex` held.
+  wire::Peer::Stub& stub(PeerId to, const std::string& address) { return *connection(to, address).stub; }
+  Connection& connection(PeerId to, const std::string& address) {
+    auto& c = connections[{to, address}];
+    if (!c.stub) {
+      c.channel = make_channel(address, tls, node_identity_name(to));
+      c.stub = wire::Peer::NewStub(c.channel);
+    }
+    return c;
   }
 };
 
@@ -56,9 +66,9 @@ struct Call {
 
 }  // namespace
 
-DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max,
-                             NodeMetrics* metrics)
-    : m_impl(std::make_unique<Impl>(book, timeout_ms, calls_max)), m_self(self), m_metrics(metrics) {}
+DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, const TlsConfig& tls,
+                             std::size_t calls_max, NodeMetrics* metrics)
+    : m_impl(std::make_unique<Impl>(book, timeout_ms, tls, calls_max)), m_self(self), m_metrics(metrics) {}
 
 std::uint64_t DeliverClient::dropped_busy() const noexcept { return m_impl->dropped_busy.load(); }
 
@@ -128,7 +138,7 @@ void DeliverClient::start_deliver(PeerId to, const std::string& address, const M
   call->request = wire::encode(m_self, msg);
   set_deadline(call->ctx, m_impl->timeout_ms);
   lock.lock();
-  auto& stub = m_impl->stub(address);
+  auto& stub = m_impl->stub(to, address);
   ++m_impl->in_flight;
   lock.unlock();
   stub.async()->Deliver(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
@@ -142,7 +152,7 @@ void DeliverClient::start_chord(PeerId to, const std::string& address, const Cho
   call->request = wire::encode_chord(m_self, msg);
   set_deadline(call->ctx, m_impl->timeout_ms);
   std::unique_lock lock(m_impl->mutex);
-  auto& stub = m_impl->stub(address);
+  auto& stub = m_impl->stub(to, address);
   ++m_impl->in_flight;
   lock.unlock();
   stub.async()->Chord(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
@@ -193,6 +203,15 @@ void DeliverClient::retry_waiting() {
       ++m_failures;
       spdlog::debug("peer {} is not in the directory: message dropped", to);
     }
+  }
+}
+
+void DeliverClient::connect(const std::vector<PeerId>& peers) {
+  for (PeerId p : peers) {
+    const auto address = m_impl->book.find(p);
+    if (!address) continue;
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->connection(p, *address).channel->GetState(true);  // starts connecting (and the TLS handshake) now
   }
 }
 

@@ -11,10 +11,12 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 #include <variant>
 
 #include "address_book.hpp"
 #include "node_metrics.hpp"
+#include "tls_config.hpp"
 #include "transport.hpp"
 
 namespace grpc {
@@ -25,10 +27,11 @@ namespace zonal::node {
 
 class DeliverClient final : public Transport, public ChordTransport {
  public:
-  /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline; at
-  /// most `calls_max` Deliver calls are in flight (more messages are dropped and counted).
+  /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline.
+  /// Channels use `tls` (the receiver must present the certificate of the id it is sent to).
+  /// At most `calls_max` Deliver calls are in flight (more messages are dropped and counted).
   /// `metrics` (optional, must outlive this) counts messages sent and failed calls.
-  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, std::size_t calls_max = 4096,
+  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, const TlsConfig& tls, std::size_t calls_max = 4096,
                 NodeMetrics* metrics = nullptr);
   ~DeliverClient() override;
 
@@ -43,6 +46,9 @@ class DeliverClient final : public Transport, public ChordTransport {
   /// Send the messages that waited for an address now in the book (others are dropped); call
   /// after every directory update.
   void retry_waiting();
+  /// Open channels to `peers` now, so the first messages to them do not wait for a connection
+  /// and TLS handshake; call after every directory update with the node's neighbours.
+  void connect(const std::vector<PeerId>& peers);
   /// Set this node's id once known (before any send).
   void set_self(PeerId self) noexcept { m_self = self; }
   /// Wait (bounded) until no call is in flight, dropping queued Chord messages; call before

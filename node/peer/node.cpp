@@ -10,6 +10,7 @@
 #include "amqp_publisher.hpp"
 #include "api_routes.hpp"
 #include "dummy_files.hpp"
+#include "identity_name.hpp"
 #include "log_sink.hpp"
 #include "ready.hpp"
 #include "zonal/hash.hpp"
@@ -17,16 +18,22 @@
 namespace zonal::node {
 namespace {
 
-std::unique_ptr<EventSink> make_events(const NodeConfig& c) {
-  if (!c.amqp_enabled) return std::make_unique<LogSink>();
-  return std::make_unique<AmqpPublisher>(parse_amqp_url(c.amqp_url), c.amqp_exchange);
+std::unique_ptr<EventFeed> make_events(const NodeConfig& c) {
+  if (!c.amqp_enabled) return std::make_unique<EventFeed>(std::make_unique<LogSink>());
+  AmqpOptions o;
+  o.url = parse_amqp_url(c.amqp_url);
+  o.exchange = c.amqp_exchange;
+  o.queue = c.amqp_queue;
+  o.outbox_dir = c.outbox_dir();
+  o.outbox_max = c.amqp_outbox_max;
+  return std::make_unique<EventFeed>(std::make_unique<AmqpPublisher>(std::move(o)));
 }
 
 }  // namespace
 
 Node::Node(NodeConfig config)
     : m_config(std::move(config)), m_events(make_events(m_config)), m_files(m_config.shared_dir(), m_config.partial_dir()) {
-  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events, m_metrics);
+  m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events, m_metrics, m_book);
   m_address = m_config.advertise_host + ":" + std::to_string(m_server->port());
   m_session = std::make_unique<TrackerSession>(m_config, m_address, m_book, *m_events);
   auto hosts = m_config.rest.allowed_hosts;
@@ -54,23 +61,40 @@ bool Node::start() {
     make_dummy_files(m_config.shared_dir(), tag, m_config.dummy_files, m_config.dummy_bytes);
   }
   const auto shared = m_files.scan();
+  m_query_ids = std::make_unique<QueryCounterStore>(m_config.data_dir / "query-counter");
   const auto id = m_session->register_blocking();
   if (!id) return false;
   m_id = *id;
-  m_ids = std::make_unique<QueryIdAllocator>(m_id);
-  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.limits.outbound_calls_max, &m_metrics);
+  m_ids = std::make_unique<QueryIdAllocator>(m_id, m_query_ids->start(), [this](std::uint32_t last) {
+    try {
+      m_query_ids->note_used(last);
+    } catch (const std::exception& e) {  // the search still runs; a restart might reuse ids
+      spdlog::error("cannot reserve query ids: {}", e.what());
+    }
+  });
+  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.tls, m_config.limits.outbound_calls_max,
+                                                &m_metrics);
   m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events, *m_ids);
+  m_runtime->set_send_delay(std::chrono::milliseconds(m_config.net_latency_ms));
   m_server->attach(*m_runtime, m_id);
   if (m_config.limits.listener_probe_ms > 0)
-    m_server->watch(std::chrono::milliseconds(m_config.limits.listener_probe_ms), [this] {
+    m_server->watch(std::chrono::milliseconds(m_config.limits.listener_probe_ms), node_identity_name(m_id), [this] {
       m_listener_lost = true;  // unreachable: leave the tracker (stop() on SIGTERM) rather than stay a registered zombie
       ::kill(::getpid(), SIGTERM);
     });
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
-  m_session->set_installed_handler([this] { m_transport->retry_waiting(); });
+  m_session->set_installed_handler([this] {
+    m_transport->retry_waiting();
+    RuntimeState s = m_runtime->state();  // the neighbour tables of the directory just installed
+    s.overlay.insert(s.overlay.end(), s.zone_links.begin(), s.zone_links.end());
+    m_transport->connect(s.overlay);
+  });
   m_session->run(*m_runtime);
   if (m_config.chord.enabled) start_chord();
-  for (const auto& f : shared) share_key(f.key);
+  for (const auto& f : shared) {
+    share_key(f.key);
+    m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "scan"}});
+  }
   register_gauges();
   const NodeRestConfig& r = m_config.rest;
   m_rest = std::make_unique<HttpServer>(
@@ -87,6 +111,11 @@ bool Node::start() {
 }
 
 void Node::stop() {
+  if (m_id != no_peer && !m_left) {
+    m_left = true;
+    m_events->publish("node.left", {{"peer_id", m_id}, {"address", m_address}});
+  }
+  m_events->wake_all();
   if (m_rest) m_rest->stop();
   if (m_client) m_client->shutdown();
   if (m_chord) m_chord->leave(std::chrono::milliseconds(1000));
@@ -117,6 +146,12 @@ void Node::register_gauges() {
                       [this] { return static_cast<double>(m_server->uploads_active()); });
   m_registry.gauge_fn("zonal_registered", "1 while registered with the tracker",
                       [this] { return m_session->status().registered ? 1.0 : 0.0; });
+  m_registry.gauge_fn("zonal_event_outbox_max", "Size bound of the event outbox (amqp.outbox_max; 0: AMQP off)",
+                      [this] { return static_cast<double>(m_events->stats().outbox_max); });
+  m_registry.gauge_fn("zonal_events_published", "Events confirmed by the broker (or logged) since start",
+                      [this] { return static_cast<double>(m_events->stats().published); });
+  m_registry.gauge_fn("zonal_events_refused", "Events refused since start because the outbox was full or unwritable",
+                      [this] { return static_cast<double>(m_events->stats().refused); });
 }
 
 PeerRuntime& Node::runtime() {

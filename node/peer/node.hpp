@@ -10,7 +10,9 @@
 #include "api_auth.hpp"
 #include "chord_runtime.hpp"
 #include "deliver_client.hpp"
+#include "download_board.hpp"
 #include "downloader.hpp"
+#include "event_feed.hpp"
 #include "event_sink.hpp"
 #include "client_server.hpp"
 #include "http_server.hpp"
@@ -20,6 +22,7 @@
 #include "node_metrics.hpp"
 #include "peer_runtime.hpp"
 #include "peer_server.hpp"
+#include "query_counter.hpp"
 #include "query_ids.hpp"
 #include "shared_dir.hpp"
 #include "tracker_session.hpp"
@@ -51,6 +54,9 @@ class Node final : public NodeApi {
   nlohmann::json get(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress = {}) override;
   nlohmann::json store(const std::string& name) override;
   nlohmann::json queries() override;
+  nlohmann::json unshare(const std::string& name) override;
+  nlohmann::json events(std::uint64_t after, std::uint32_t wait_ms) override;
+  nlohmann::json downloads() override;
   std::string metrics_text() override;
   nlohmann::json readiness() override;
 
@@ -65,32 +71,38 @@ class Node final : public NodeApi {
   /// Longest a Chord find may take (every dead node on the path costs request timeouts).
   std::chrono::microseconds chord_find_bound() const;
   std::vector<Holder> holders_of(const std::vector<FoundHit>& found, const std::vector<Holder>& skip);
-  /// Start a search and wait for its first hit (wait_all: for its end); its holders without `skip`.
-  std::vector<Holder> search_holders(const std::string& name, std::optional<std::string> strategy, bool wait_all,
-                                     const std::vector<Holder>& skip);
+  /// Wait for the first hit of `session` naming a holder other than this node and `skip`
+  /// (or its end); those holders.
+  std::vector<Holder> first_holders(const SearchSession& session, const std::vector<Holder>& skip);
   std::uint64_t core_seed(PeerId id) const;
   /// Refusal counters of every limit (status()["limits"]).
   nlohmann::json limits_status();
   /// Check the request's credential and names, then route it; the REST server's handler.
   HttpResponse serve(const HttpRequest& request);
   void register_gauges();
+  /// Throw ApiError 503 when the event outbox is full: work that would emit events is refused.
+  void require_event_room() const;
+  nlohmann::json download_and_share(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress);
 
   NodeConfig m_config;
   MetricsRegistry m_registry;  ///< first: every part below may hold references into it
   NodeMetrics m_metrics{m_registry};
-  std::unique_ptr<EventSink> m_events;
+  std::unique_ptr<EventFeed> m_events;
+  DownloadBoard m_downloads;
   SharedDir m_files;
   AddressBook m_book;
   std::unique_ptr<PeerServer> m_server;
   std::unique_ptr<TrackerSession> m_session;
   std::unique_ptr<QueryIdAllocator> m_ids;
   std::unique_ptr<DeliverClient> m_transport;
+  std::unique_ptr<QueryCounterStore> m_query_ids;
   std::unique_ptr<PeerRuntime> m_runtime;
   std::unique_ptr<ChordRuntime> m_chord;
   std::unique_ptr<ApiAuth> m_auth;
   std::unique_ptr<HttpServer> m_rest;
   std::unique_ptr<ClientServer> m_client;
   PeerId m_id = no_peer;
+  bool m_left = false;  ///< node.left was published
   std::string m_address;
   std::atomic<bool> m_listener_lost{false};
 };

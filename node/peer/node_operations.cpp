@@ -37,6 +37,11 @@ void check_name(const std::string& name) {
   if (auto p = file_name_problem(name)) throw ApiError(400, *p);
 }
 
+json events_json(const EventStats& s) {
+  return {{"published", s.published}, {"refused", s.refused}, {"outbox_depth", s.outbox_depth}, {"outbox_max", s.outbox_max},
+          {"broker_connected", s.broker_connected}};
+}
+
 }  // namespace
 
 json Node::status() {
@@ -61,7 +66,8 @@ json Node::status() {
           {"uploads_active", m_server->uploads_active()},
           {"deliver_failures", m_transport ? m_transport->failures() : 0},
           {"chord", chord_status()},
-          {"limits", limits_status()}};
+          {"limits", limits_status()},
+          {"events", events_json(m_events->stats())}};
 }
 
 json Node::limits_status() {
@@ -116,12 +122,19 @@ json Node::files() {
   return {{"files", out}};
 }
 
+void Node::require_event_room() const {
+  if (m_events->has_room()) return;
+  throw ApiError(503, "event outbox full: " + std::to_string(m_events->stats().outbox_depth) +
+                          " events wait for the broker (amqp.outbox_max); new work is refused until it drains");
+}
+
 json Node::share(const std::string& name) {
   check_name(name);
+  require_event_room();
   try {
     const SharedFile f = m_files.add(name);
     share_key(f.key);
-    m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
+    m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "share"}});
     return file_json(f);
   } catch (const FileError& e) {
     throw api_error(e);
@@ -140,6 +153,7 @@ std::shared_ptr<SearchSession> Node::start_search(const SearchRequest& request) 
   const Strategy strategy = strategy_of(request.strategy);
   const auto& ttl = request.ttl;
   if (ttl && (*ttl < 1 || *ttl > ttl_hops_max)) throw ApiError(400, "ttl: must be between 1 and 10, got " + std::to_string(*ttl));
+  require_event_room();
   if (strategy == Strategy::chord && !m_chord) throw ApiError(400, "strategy: chord needs chord.enabled true on this node");
   PeerRuntime& rt = runtime();
   const std::string label = strategy_name(strategy);
@@ -192,20 +206,13 @@ std::vector<Holder> Node::holders_of(const std::vector<FoundHit>& found, const s
   return holders;
 }
 
-std::vector<Holder> Node::search_holders(const std::string& name, std::optional<std::string> strategy, bool wait_all,
-                                         const std::vector<Holder>& skip) {
-  const auto session = start_search(SearchRequest{name, std::move(strategy), std::nullopt});
-  // Holders already tried count as "no news": wait for a hit naming someone new, or the end.
+std::vector<Holder> Node::first_holders(const SearchSession& session, const std::vector<Holder>& skip) {
+  // Hits naming only this node or holders in `skip` are no news: wait for more, or the end.
   std::size_t have = 0;
   for (;;) {
-    if (wait_all) {
-      session->wait_done(session->deadline());
-    } else {
-      have = session->wait_beyond(have, session->deadline());
-    }
-    auto holders = holders_of(session->hits(), skip);
-    if (!holders.empty() && !wait_all) return holders;
-    if (wait_all || session->done() || SearchSession::Clock::now() >= session->deadline()) return holders;
+    have = session.wait_beyond(have, session.deadline());
+    auto holders = holders_of(session.hits(), skip);
+    if (!holders.empty() || session.done() || SearchSession::Clock::now() >= session.deadline()) return holders;
   }
 }
 
@@ -220,32 +227,59 @@ json Node::get(const std::string& name, std::optional<std::string> strategy, con
   check_name(name);
   if (const auto mine = m_files.find(name)) return {{"file", file_json(*mine)}, {"already_shared", true}, {"sources", json::array()}};
   strategy_of(strategy);  // a bad strategy is a 400 before anything runs
-  const bool flood = strategy == std::string("flood");
-  // Start downloading on the first hit; the search keeps collecting in the background.
-  std::vector<Holder> holders = search_holders(name, strategy, false, {});
-  if (holders.empty() && !flood) holders = search_holders(name, "flood", false, {});
+  require_event_room();
+  m_downloads.begin(name);
+  try {
+    json out = download_and_share(name, strategy, progress);
+    m_downloads.finish(name, "");
+    return out;
+  } catch (const std::exception& e) {
+    m_downloads.finish(name, e.what());
+    throw;
+  }
+}
+
+json Node::download_and_share(const std::string& name, std::optional<std::string> strategy, const GetProgress& progress) {
+  // Start downloading at the first hit; the search keeps collecting in the background.
+  auto session = start_search(SearchRequest{name, strategy, std::nullopt});
+  std::vector<Holder> holders = first_holders(*session, {});
+  if (holders.empty() && strategy != std::string("flood")) {
+    session = start_search(SearchRequest{name, "flood", std::nullopt});
+    holders = first_holders(*session, {});
+    strategy = "flood";
+  }
   if (holders.empty()) throw ApiError(404, "no holder of \"" + name + "\" found");
+  // When every holder so far failed (index records may name a holder that is gone): the next
+  // holders this search finds (or has found), then those of a `flood`; the transfer continues
+  // from the same offset.
+  std::vector<Holder> tried = holders;
+  bool flooded = strategy == std::string("flood");
+  const MoreHolders more = [&]() -> std::vector<Holder> {
+    for (;;) {
+      auto extra = first_holders(*session, tried);
+      if (!extra.empty()) {
+        tried.insert(tried.end(), extra.begin(), extra.end());
+        return extra;
+      }
+      if (flooded) return {};
+      session = start_search(SearchRequest{name, "flood", std::nullopt});
+      flooded = true;
+    }
+  };
   ActiveDownload active(m_metrics.downloads_active);
-  const DownloadProgress on_bytes = [this, &progress](std::uint64_t done, std::uint64_t total, std::uint64_t added) {
+  const DownloadProgress on_bytes = [this, &name, &progress](std::uint64_t done, std::uint64_t total, std::uint64_t added) {
     m_metrics.bytes_downloaded.inc(static_cast<double>(added));
+    m_downloads.progress(name, done, total);
     if (progress) progress(done, total);
   };
   try {
-    DownloadResult r;
-    try {
-      r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, on_bytes);
-    } catch (const FileError& e) {
-      // The first holders failed (index records may name a holder that is gone): look for the
-      // others with a complete flood and continue from the partial file.
-      if (e.kind != FileErrorKind::unavailable) throw;
-      const auto more = search_holders(name, "flood", true, holders);
-      if (more.empty()) throw;
-      r = download_file(name, more, m_files, m_config.rpc_timeout_ms, on_bytes);
-    }
+    const DownloadResult r = download_file(name, holders, m_files, m_config.rpc_timeout_ms, m_config.tls, on_bytes, more);
     share_key(r.file.key);
     json sources = json::array();
     for (const auto& s : r.sources) sources.push_back({{"peer", s.peer}, {"from_offset", s.from_offset}, {"bytes", s.bytes}});
     m_events->publish("download.completed", {{"peer_id", m_id}, {"name", name}, {"size", r.file.size}, {"sha256", to_hex(r.file.sha256)}});
+    m_events->publish("file.shared",
+                      {{"peer_id", m_id}, {"name", name}, {"size", r.file.size}, {"sha256", to_hex(r.file.sha256)}, {"origin", "download"}});
     spdlog::info("downloaded \"{}\" ({} bytes, {} source(s))", name, r.file.size, r.sources.size());
     return {{"file", file_json(r.file)}, {"already_shared", false}, {"resumed_from", r.resumed_from}, {"sources", sources}};
   } catch (const FileError& e) {
@@ -258,6 +292,7 @@ json Node::store(const std::string& name) {
   check_name(name);
   const auto file = m_files.find(name);
   if (!file) throw ApiError(404, "name: \"" + name + "\" is not shared by this node");
+  require_event_room();
   const auto dir = m_session->directory();
   if (!dir || dir->zone_count() == 0) throw ApiError(503, "no zone directory yet");
   const ZoneId home = home_zone(file->key, dir->zone_count());
@@ -267,7 +302,7 @@ json Node::store(const std::string& name) {
   const auto address = target == no_peer ? std::nullopt : m_book.find(target);
   if (!address) throw ApiError(503, "home zone " + std::to_string(home) + " has no other reachable member");
   try {
-    const PeerId stored_on = store_file(*file, m_files, Holder{target, *address}, m_config.chunk_bytes, m_config.rpc_timeout_ms);
+    const PeerId stored_on = store_file(*file, m_files, Holder{target, *address}, m_config.chunk_bytes, m_config.rpc_timeout_ms, m_config.tls);
     return {{"name", name}, {"zone", home}, {"stored_on", stored_on}, {"address", *address}};
   } catch (const FileError& e) {
     throw api_error(e);
@@ -278,12 +313,36 @@ json Node::queries() {
   json out = json::array();
   for (const auto& c : runtime().counters()) {
     out.push_back({{"query_id", c.query_id}, {"key", c.key}, {"sent", c.sent}, {"fresh", c.fresh}, {"duplicates", c.duplicates},
-                   {"hit_messages", c.hit_messages}, {"hits", c.hits}, {"holder_hits", c.holder_hits}, {"origin", c.origin}});
+                   {"hit_messages", c.hit_messages}, {"hits", c.hits}, {"holder_hits", c.holder_hits}, {"origin", c.origin},
+                   {"first_hops", c.first_hops}, {"hop_inversions", c.hop_inversions}, {"hit_arrivals", c.hit_arrivals},
+                   {"hits_dropped", c.hits_dropped}});
   }
   return {{"peer_id", m_id}, {"queries", out}};
 }
 
-std::string Node::metrics_text() { return m_registry.exposition(); }
+json Node::unshare(const std::string& name) {
+  check_name(name);
+  require_event_room();
+  try {
+    const SharedFile f = m_files.remove(name);
+    m_events->publish("file.unshared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
+    return file_json(f);
+  } catch (const FileError& e) {
+    throw api_error(e);
+  }
+}
+
+json Node::events(std::uint64_t after, std::uint32_t wait_ms) {
+  const FeedSlice s = m_events->recent(after, std::chrono::milliseconds(wait_ms));
+  return {{"next", s.next}, {"events", s.events}, {"stats", events_json(m_events->stats())}};
+}
+
+json Node::downloads() { return m_downloads.list(); }
+
+std::string Node::metrics_text() {
+  m_metrics.outbox_depth.set(static_cast<double>(m_events->stats().outbox_depth));  // read at each scrape
+  return m_registry.exposition();
+}
 
 json Node::readiness() {
   const SessionStatus t = m_session->status();

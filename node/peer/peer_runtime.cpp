@@ -35,6 +35,7 @@ struct PeerRuntime::Impl {
   QueryStats stats;
   std::unordered_map<QueryId, PendingSearch> searches;
   std::optional<TimeUs> armed_us;
+  std::chrono::milliseconds send_delay{0};
 
   template <class Fn>
   auto call(Fn fn, std::chrono::milliseconds wait = std::chrono::seconds(5)) {
@@ -42,6 +43,7 @@ struct PeerRuntime::Impl {
   }
 
   void drain();
+  void send(PeerId to, const Message& msg);
   void on_event(const PeerEvent& ev);
   void arm_timer();
   void fail_all(const std::string& why);
@@ -64,10 +66,18 @@ void PeerRuntime::Impl::drain() {
     } else if (const auto* h = std::get_if<QueryHit>(&t->msg)) {
       if (auto* c = stats.find(h->query_id)) ++c->hit_messages;
     }
-    transport.send(t->to, t->msg);
+    send(t->to, t->msg);
   }
   while (auto ev = peer.poll_event()) on_event(*ev);
   arm_timer();
+}
+
+void PeerRuntime::Impl::send(PeerId to, const Message& msg) {
+  if (send_delay.count() == 0) return transport.send(to, msg);
+  auto timer = std::make_shared<asio::steady_timer>(loop.io(), send_delay);
+  timer->async_wait([this, timer, to, msg](const boost::system::error_code& ec) {
+    if (!ec) transport.send(to, msg);  // cancelled only when the loop stops
+  });
 }
 
 void PeerRuntime::Impl::on_event(const PeerEvent& ev) {
@@ -135,6 +145,10 @@ std::uint64_t PeerRuntime::abandoned() const noexcept { return m_impl->loop.aban
 
 PeerRuntime::~PeerRuntime() { stop(); }
 
+void PeerRuntime::set_send_delay(std::chrono::milliseconds delay) {
+  m_impl->loop.post([impl = m_impl.get(), delay] { impl->send_delay = delay; });
+}
+
 void PeerRuntime::stop() {
   m_impl->loop.stop([impl = m_impl.get()] {
     impl->timer.cancel();
@@ -150,8 +164,15 @@ std::optional<Arrival> PeerRuntime::deliver(PeerId from, const Message& msg, std
         const Arrival a = m.peer.handle_message(m.clock.now_us(), from, msg);
         if (const auto* q = std::get_if<Query>(&msg)) {
           auto& c = m.stats.at(q->query_id, q->key);
-          c.fresh += a == Arrival::fresh;
+          if (a == Arrival::fresh) ++c.fresh, c.first_hops = q->hops;
           c.duplicates += a == Arrival::duplicate;
+          // A copy that travelled fewer links than the first one overtook nothing: arrival order
+          // differed from hop order (what a constant-latency simulation assumes).
+          c.hop_inversions += a == Arrival::duplicate && c.fresh > 0 && q->hops < c.first_hops;
+        } else if (const auto* h = std::get_if<QueryHit>(&msg)) {
+          auto& c = m.stats.at(h->query_id, 0);
+          ++c.hit_arrivals;
+          c.hits_dropped += a == Arrival::dropped;
         } else if (const auto* w = std::get_if<Walk>(&msg)) {  // walkers: revisits count as duplicates
           auto& c = m.stats.at(w->query_id, w->key);
           c.fresh += a == Arrival::fresh;

@@ -54,6 +54,9 @@ class PeerRuntime {
   PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport, EventSink& events,
               QueryIdAllocator& ids);
   ~PeerRuntime();
+  /// Emulated link latency (net.latency_ms): hold every outgoing protocol message for `delay`
+  /// before handing it to the transport; call before the first message (tests, experiments).
+  void set_send_delay(std::chrono::milliseconds delay);
   PeerRuntime(const PeerRuntime&) = delete;
   PeerRuntime& operator=(const PeerRuntime&) = delete;
 

@@ -15,10 +15,13 @@
 #include "rate_limiter.hpp"
 #include "store_limits.hpp"
 #include "grpc_status.hpp"
+#include "message_authorization.hpp"
+#include "peer_identity.hpp"
 #include "safe_name.hpp"
 #include "store_receiver.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/wire/chord_codec.hpp"
+#include "zonal/hash.hpp"
 #include "zonal/wire/codec.hpp"
 
 namespace zonal::node {
@@ -60,11 +63,12 @@ struct ActiveCount {
 
 class PeerService final : public wire::Peer::Service {
  public:
-  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m)
+  PeerService(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m, const AddressBook& b)
       : m_config(c),
         m_files(f),
         m_events(e),
         m_metrics(m),
+        m_book(b),
         m_messages(c.limits.messages_per_s, c.limits.messages_burst),
         m_searches(c.limits.searches_per_s, c.limits.searches_burst),
         m_store_limits(StoreLimitsConfig{c.limits.store_uploads_max, c.limits.store_quota_bytes,
@@ -111,6 +115,8 @@ class PeerService final : public wire::Peer::Service {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    if (auto denied = check_acts_as(caller_of(*ctx), decoded.value->from, "from")) return *denied;
+    if (auto refusal = message_refusal(decoded.value->from, decoded.value->msg)) return permission_denied(*refusal);
     m_metrics.in(decoded.value->msg).inc();
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
@@ -132,6 +138,10 @@ class PeerService final : public wire::Peer::Service {
       const bool oversized = decoded.error.rfind("message too large", 0) == 0;
       return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
     }
+    if (auto denied = check_acts_as(caller_of(*ctx), decoded.value->from, "chord_envelope.from")) return *denied;
+    const auto is_member = [this](PeerId p) { return p == m_self.load() || m_book.find(p).has_value(); };
+    if (auto refusal = chord_message_refusal(decoded.value->from, decoded.value->msg, is_member))
+      return permission_denied(*refusal);
     m_metrics.in(decoded.value->msg).inc();
     ChordRuntime* chord = m_chord.load();
     if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
@@ -142,8 +152,9 @@ class PeerService final : public wire::Peer::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ping_impl(grpc::ServerContext*, const wire::PingRequest* req, wire::PingReply* reply) {
+  grpc::Status ping_impl(grpc::ServerContext* ctx, const wire::PingRequest* req, wire::PingReply* reply) {
     if (req->from() > 0xFFFFFFFFull) return {grpc::StatusCode::INVALID_ARGUMENT, "from: exceeds the 32-bit id range"};
+    if (auto denied = check_acts_as(caller_of(*ctx), req->from(), "from")) return *denied;
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
     const RuntimeState s = runtime->state();
@@ -205,33 +216,57 @@ class PeerService final : public wire::Peer::Service {
   grpc::Status store_impl(grpc::ServerContext* ctx, grpc::ServerReader<wire::StoreChunk>* in, wire::StoreReply* reply) {
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    const Caller caller = caller_of(*ctx);
+    if (auto denied = check_member(caller, "Store")) return *denied;
+    if (caller.authenticated && !m_book.find(*caller.peer) && *caller.peer != m_self.load())
+      return permission_denied("Store: " + caller.name + " is not a member of the directory");
+    // The first message names the file: this node must be in the file's home zone (a copy goes
+    // where searches for it look), checked before any byte is written.
+    wire::StoreChunk first;
+    bool have_first = in->Read(&first);
+    if (have_first) {
+      if (auto p = file_name_problem(first.name())) return {grpc::StatusCode::INVALID_ARGUMENT, *p};
+      const RuntimeState state = runtime->state();
+      const ZoneId home = state.zone_count == 0 ? no_zone : home_zone(file_key(first.name()), state.zone_count);
+      if (state.zone == no_zone || home != state.zone)
+        return permission_denied("Store: \"" + first.name() + "\" belongs to home zone " + std::to_string(home) +
+                                 ", this node is in zone " + std::to_string(state.zone));
+    }
+    // Quotas are charged to the authenticated peer, else to the caller's host.
+    const std::string quota_holder = caller.authenticated ? caller.name : quota_key(*ctx);
     std::unique_ptr<StoreLimits::Ticket> ticket;
-    const std::string caller = quota_key(*ctx);
-    // The first message announces the size: admit the upload then (or refuse it); every later
-    // chunk keeps the idle watchdog away.
-    const auto next = [&](wire::StoreChunk& c) {
-      if (!in->Read(&c)) return false;
-      if (ticket) {
-        ticket->progress();
-      } else if (c.size() <= m_config.store_bytes_max) {
-        std::string why;
-        bool over_quota = false;
-        ticket = m_store_limits.admit(caller, c.size(), [ctx] { ctx->TryCancel(); }, why, over_quota);
-        if (!ticket) throw FileError(FileErrorKind::too_large, why);
-      }
-      return true;
-    };
     try {
-      const SharedFile f = receive_store(next, m_files, m_config.store_bytes_max);
+      // The first message announces the size: admit the upload then (or refuse it); every later
+      // chunk keeps the idle watchdog away.
+      const auto read = [&](wire::StoreChunk& c) {
+        if (have_first) {
+          c = std::move(first);
+          have_first = false;
+        } else if (!in->Read(&c)) {
+          return false;
+        }
+        if (ticket) {
+          ticket->progress();
+        } else if (c.size() <= m_config.store_bytes_max) {
+          std::string why;
+          bool over_quota = false;
+          ticket = m_store_limits.admit(quota_holder, c.size(), [ctx] { ctx->TryCancel(); }, why, over_quota);
+          if (!ticket) throw FileError(FileErrorKind::too_large, why);
+        }
+        return true;
+      };
+      const SharedFile f = receive_store(read, m_files, m_config.store_bytes_max);
       if (ticket) ticket->commit();
       runtime->share(f.key);
       if (ChordRuntime* chord = m_chord.load()) chord->store(f.key);
       m_events.publish("file.stored", {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
+      m_events.publish("file.shared",
+                       {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "store"}});
       spdlog::info("stored \"{}\" ({} bytes) sent by a peer", f.name, f.size);
     } catch (const FileError& e) {
       if (ticket) {
         if (const std::string why = ticket->cancel_reason(); !why.empty()) {
-          spdlog::warn("store of a file from {} cancelled: {}", caller, why);
+          spdlog::warn("store of a file from {} cancelled: {}", quota_holder, why);
           return {grpc::StatusCode::DEADLINE_EXCEEDED, why};  // the client sees CANCELLED
         }
       }
@@ -260,6 +295,7 @@ class PeerService final : public wire::Peer::Service {
   SharedDir& m_files;
   EventSink& m_events;
   NodeMetrics& m_metrics;
+  const AddressBook& m_book;
   std::atomic<PeerRuntime*> m_runtime{nullptr};
   std::atomic<ChordRuntime*> m_chord{nullptr};
   std::atomic<PeerId> m_self{no_peer};
@@ -283,7 +319,8 @@ struct PeerServer::Impl {
   bool shut_down = false;  ///< guarded by server_mutex
   int port = 0;
   std::unique_ptr<ListenerWatchdog> watchdog;
-  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m) : config(c), service(c, f, e, m) {
+  std::string self_name;  ///< this node's identity (the probe's TLS target name)
+  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m, const AddressBook& b) : config(c), service(c, f, e, m, b) {
     limits.threads_max = static_cast<int>(c.limits.grpc_threads_max);
     limits.streams_max = static_cast<int>(c.limits.grpc_streams_max);
     limits.handshake_timeout_ms = static_cast<int>(c.limits.grpc_handshake_ms);
@@ -296,15 +333,13 @@ struct PeerServer::Impl {
     if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
     if (host == "::") host = "::1";
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    auto stub = wire::Peer::NewStub(grpc::CreateCustomChannel(host + ":" + std::to_string(port), grpc::InsecureChannelCredentials(), args));
+    auto stub = wire::Peer::NewStub(make_channel(host + ":" + std::to_string(port), config.tls, self_name, true));
     grpc::ClientContext ctx;
     set_deadline(ctx, 3000);
     wire::FileInfoRequest req;  // an empty name: refused at once, touching nothing
     wire::FileEntry reply;
     const grpc::Status s = stub->FileInfo(&ctx, req, &reply);
-    return s.error_code() == grpc::StatusCode::INVALID_ARGUMENT;
+    return s.error_code() != grpc::StatusCode::UNAVAILABLE && s.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED;
   }
 
   /// Stop the listener and serve again on the same port.
@@ -314,7 +349,7 @@ struct PeerServer::Impl {
     stop_server(server);
     try {
       int bound = 0;
-      server = start_server(service, config.grpc_bind, static_cast<std::uint16_t>(port), bound, limits);
+      server = start_server(service, config.grpc_bind, static_cast<std::uint16_t>(port), bound, config.tls, limits);
       return true;
     } catch (const std::exception& e) {
       spdlog::error("cannot restart the gRPC listener: {}", e.what());
@@ -323,13 +358,15 @@ struct PeerServer::Impl {
   }
 };
 
-PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics)
-    : m_impl(std::make_unique<Impl>(config, files, events, metrics)) {
-  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port, m_impl->limits);
+PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics,
+                       const AddressBook& book)
+    : m_impl(std::make_unique<Impl>(config, files, events, metrics, book)) {
+  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port, config.tls, m_impl->limits);
 }
 
-void PeerServer::watch(std::chrono::milliseconds period, std::function<void()> give_up) {
+void PeerServer::watch(std::chrono::milliseconds period, std::string self_name, std::function<void()> give_up) {
   Impl* impl = m_impl.get();
+  impl->self_name = std::move(self_name);
   m_impl->watchdog = std::make_unique<ListenerWatchdog>(
       ListenerWatchdog::Hooks{[impl] { return impl->probe(); }, [impl] { return impl->restart(); }, std::move(give_up)}, period);
 }

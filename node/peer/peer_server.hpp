@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "address_book.hpp"
 #include "event_sink.hpp"
 #include "node_config.hpp"
 #include "node_metrics.hpp"
@@ -33,8 +34,9 @@ struct PeerServerCounters {
 class PeerServer {
  public:
   /// Bind and start serving; Deliver answers UNAVAILABLE until attach() is called. `metrics`
-  /// (messages in, duplicates, bytes served, gRPC errors) must outlive the server.
-  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics);
+  /// (messages in, duplicates, bytes served, gRPC errors) and `book` (the directory's members;
+  /// with TLS only they may Store) must outlive the server.
+  PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics, const AddressBook& book);
   ~PeerServer();
   PeerServer(const PeerServer&) = delete;
   PeerServer& operator=(const PeerServer&) = delete;
@@ -50,7 +52,8 @@ class PeerServer {
   int uploads_active() const noexcept;
   /// Probe the listener every `period` and restart it when it stops accepting (gRPC does not
   /// recover from EMFILE by itself); `give_up` runs when it cannot be restored. Call once after start.
-  void watch(std::chrono::milliseconds period, std::function<void()> give_up);
+  /// `self_name` is this node's identity (node_identity_name), the TLS name the probe expects.
+  void watch(std::chrono::milliseconds period, std::string self_name, std::function<void()> give_up);
   /// Listener restarts by the watchdog so far.
   std::uint64_t listener_restarts() const;
   /// Refusal counters of the per-peer limits; call from any thread.

@@ -6,6 +6,7 @@
 /// never wraps past 2^32 - 1. Thread-safe.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "zonal/message.hpp"
 
@@ -14,11 +15,15 @@ namespace zonal::node {
 class QueryIdAllocator {
  public:
   /// Ids of peer `self`, the counter starting after `last_counter` (a node restarting with the
-  /// same id passes a value it never used before, e.g. a persisted counter or a random epoch).
-  explicit QueryIdAllocator(PeerId self, std::uint32_t last_counter = 0) : m_self(self), m_counter(last_counter) {}
+  /// same id passes a value it never used before: the persisted QueryCounterStore::start()).
+  /// `after_take` (optional) gets the last counter handed out after every take(), on the taking
+  /// thread (the node persists it: query_counter.hpp).
+  explicit QueryIdAllocator(PeerId self, std::uint32_t last_counter = 0,
+                            std::function<void(std::uint32_t)> after_take = {})
+      : m_self(self), m_counter(last_counter), m_after_take(std::move(after_take)) {}
 
   /// Reserve `count` (>= 1) consecutive ids and return the first; call once per search.
-  QueryId take(std::uint32_t count = 1) noexcept {
+  QueryId take(std::uint32_t count = 1) {
     if (count == 0) count = 1;
     std::uint32_t first = 0;
     std::uint32_t seen = m_counter.load(std::memory_order_relaxed);
@@ -28,6 +33,7 @@ class QueryIdAllocator {
       if (first == 0 || first > 0xFFFFFFFFu - count) first = 1;  // wrap: start over, skipping 0
       next = first + count - 1;
     } while (!m_counter.compare_exchange_weak(seen, next, std::memory_order_relaxed));
+    if (m_after_take) m_after_take(next);
     return (static_cast<QueryId>(m_self) << 32) | first;
   }
   /// The last counter value handed out (to persist across restarts).
@@ -37,6 +43,7 @@ class QueryIdAllocator {
  private:
   PeerId m_self;
   std::atomic<std::uint32_t> m_counter;
+  std::function<void(std::uint32_t)> m_after_take;
 };
 
 }  // namespace zonal::node

@@ -18,6 +18,10 @@ struct QueryCounters {
   std::uint32_t hit_messages = 0;  ///< hits this node transmitted (answers and relays)
   std::uint32_t hits = 0;          ///< hits received as the origin
   std::uint32_t holder_hits = 0;   ///< of which answered by the holder itself (responder == holder)
+  std::uint32_t first_hops = 0;    ///< links the first copy travelled (0 at the origin)
+  std::uint32_t hop_inversions = 0;  ///< later copies that travelled fewer links than the first one
+  std::uint32_t hit_arrivals = 0;    ///< hit messages delivered here (relayed, taken or dropped)
+  std::uint32_t hits_dropped = 0;    ///< of which dropped (query over at the origin, or path forgotten)
   bool origin = false;
 };
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "grpc_options.hpp"
+#include "identity_name.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/zone_links.hpp"
 
@@ -37,7 +38,7 @@ struct TrackerSession::Impl {
   std::function<void()> on_installed;
 
   Impl(const NodeConfig& c, std::string addr, AddressBook& b, EventSink& e)
-      : config(c), self_address(std::move(addr)), book(b), events(e), stub(wire::Tracker::NewStub(make_channel(c.tracker_address))) {}
+      : config(c), self_address(std::move(addr)), book(b), events(e), stub(wire::Tracker::NewStub(make_channel(c.tracker_address, c.tls, std::string(tracker_identity_name)))) {}
 
   /// Sleep `d` unless stopping; false when stopping.
   bool sleep(std::chrono::milliseconds d) {

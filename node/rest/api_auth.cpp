@@ -19,7 +19,7 @@
 namespace zonal::node {
 namespace {
 
-constexpr std::string_view exempt_paths[] = {"/healthz", "/readyz"};
+constexpr std::string_view exempt_paths[] = {"/healthz", "/readyz", "/", "/index.html"};  // health checks, the web page
 constexpr std::string_view exempt_prefixes[] = {"/ui/"};  // static files of the web page
 
 std::string lower(std::string_view s) {

@@ -5,6 +5,7 @@
 #include "request_fields.hpp"
 #include "search_routes.hpp"
 #include "service_routes.hpp"
+#include "web_assets.hpp"
 
 namespace zonal::node {
 namespace {
@@ -39,6 +40,12 @@ const std::vector<Route>& routes() {
       {"POST", "/api/get",
        ok([](NodeApi& a, const HttpRequest& r) { return a.get(body_string(r, "name"), optional_body_string(r, "strategy")); })},
       {"POST", "/api/store", ok([](NodeApi& a, const HttpRequest& r) { return a.store(body_string(r, "name")); })},
+      {"POST", "/api/unshare", ok([](NodeApi& a, const HttpRequest& r) { return a.unshare(body_string(r, "name")); })},
+      {"GET", "/api/events",
+       ok([](NodeApi& a, const HttpRequest& r) {
+         return a.events(optional_uint(r, "after", 0, 999'999'999).value_or(0), optional_uint(r, "wait_ms", 0, 25'000).value_or(0));
+       })},
+      {"GET", "/api/downloads", ok([](NodeApi& a, const HttpRequest&) { return a.downloads(); })},
   };
   return table;
 }
@@ -53,6 +60,7 @@ HttpResponse json_response(int status, json body) {
 }
 
 HttpResponse handle_api(NodeApi& api, const HttpRequest& req) {
+  if (auto page = web_response(req)) return *page;
   bool path_known = false;
   for (const Route& route : routes()) {
     if (route.path != req.path) continue;

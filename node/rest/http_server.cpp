@@ -185,6 +185,9 @@ class Session : public std::enable_shared_from_this<Session> {
     m_response = {static_cast<http::status>(out.status), 11};
     m_response.set(http::field::content_type, out.content_type);
     m_response.set(http::field::server, "zonal-node");
+    m_response.set(http::field::cache_control, "no-store");
+    m_response.set("X-Content-Type-Options", "nosniff");
+    m_response.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
     for (const auto& [name, value] : out.headers) m_response.set(name, value);
     m_response.keep_alive(keep_alive);
     m_response.body() = out.text ? *out.text : out.body.dump(2) + "\n";

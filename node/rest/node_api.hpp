@@ -54,6 +54,12 @@ class NodeApi {
   virtual nlohmann::json store(const std::string& name) = 0;
   /// Per-query message counters.
   virtual nlohmann::json queries() = 0;
+  /// Stop sharing `name` and delete it from the shared directory.
+  virtual nlohmann::json unshare(const std::string& name) = 0;
+  /// Recent events numbered `after` or later, waiting up to `wait_ms` for one (the live feed).
+  virtual nlohmann::json events(std::uint64_t after, std::uint32_t wait_ms) = 0;
+  /// Downloads running and recently finished, with their progress.
+  virtual nlohmann::json downloads() = 0;
   /// Every metric in the Prometheus text format.
   virtual std::string metrics_text() = 0;
   /// Readiness: {"ready": bool, "registered": bool, "zones_known": bool}.

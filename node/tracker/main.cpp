@@ -10,6 +10,9 @@
 
 #include "logging.hpp"
 #include "program_main.hpp"
+#include "amqp_publisher.hpp"
+#include "event_feed.hpp"
+#include "log_sink.hpp"
 #include "ready.hpp"
 #include "tracker_http.hpp"
 #include "tracker_server.hpp"
@@ -18,6 +21,18 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace zonal::node;
+
+/// The tracker's events: RabbitMQ through data_dir/outbox with amqp.enabled, else the log.
+std::unique_ptr<EventFeed> make_events(const TrackerOptions& t) {
+  if (!t.amqp_enabled) return std::make_unique<EventFeed>(std::make_unique<LogSink>());
+  AmqpOptions o;
+  o.url = parse_amqp_url(t.amqp_url);
+  o.exchange = t.amqp_exchange;
+  o.queue = "";  // the nodes declare file_notifications; tracker events go to the exchange only
+  o.outbox_dir = t.data_dir / "outbox";
+  o.outbox_max = t.amqp_outbox_max;
+  return std::make_unique<EventFeed>(std::make_unique<AmqpPublisher>(std::move(o)));
+}
 
 /// Expire silent peers every quarter second until the io_context stops.
 void schedule_expiry(asio::steady_timer& timer, Registry& registry, const MonotonicClock& clock) {
@@ -32,7 +47,8 @@ void schedule_expiry(asio::steady_timer& timer, Registry& registry, const Monoto
 int run(const TrackerOptions& options) {
   setup_logging("tracker", options.log_level);
   MonotonicClock clock;
-  Registry registry(options);
+  const auto events = make_events(options);
+  Registry registry(options, events.get());
   MetricsRegistry metrics;
   TrackerServer server(options, registry, clock, metrics);
   register_tracker_gauges(metrics, registry);
@@ -60,5 +76,10 @@ int run(const TrackerOptions& options) {
 
 int main(int argc, char** argv) {
   return program_main("zonal-tracker", "the zonal registry (peer ids, zones, directory).", tracker_schema(), argc, argv,
-                      parse_tracker_config, run);
+                      [](const Settings& s) {
+                        TrackerOptions options = parse_tracker_config(s);
+                        if (options.amqp_enabled) parse_amqp_url(options.amqp_url);
+                        return options;
+                      },
+                      run);
 }

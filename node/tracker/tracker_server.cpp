@@ -4,27 +4,16 @@
 
 #include <stdexcept>
 
+#include "address_check.hpp"
 #include "grpc_code.hpp"
 #include "grpc_options.hpp"
+#include "peer_identity.hpp"
 #include "zonal.grpc.pb.h"
 
 namespace zonal::node {
 namespace {
 
-constexpr std::size_t address_bytes_max = 255;
-
 grpc::Status invalid(const std::string& text) { return {grpc::StatusCode::INVALID_ARGUMENT, text}; }
-
-/// host:port with a numeric port, at most 255 bytes.
-std::optional<std::string> address_problem(const std::string& address) {
-  if (address.empty()) return "address: must not be empty";
-  if (address.size() > address_bytes_max) return "address: longer than 255 bytes";
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size() ||
-      address.find_first_not_of("0123456789", colon + 1) != std::string::npos)
-    return "address: must be host:port, got \"" + address + "\"";
-  return std::nullopt;
-}
 
 std::optional<std::string> peer_id_problem(std::uint64_t id) {
   if (id > peer_id_max) return "peer_id: " + std::to_string(id) + " exceeds maximum " + std::to_string(peer_id_max);
@@ -47,13 +36,21 @@ class TrackerService final : public wire::Tracker::Service {
         m_errors(m.counter("zonal_grpc_errors_total", "gRPC calls that ended with a non-OK status", {"side", "method", "code"})),
         m_options(o), m_registry(r), m_clock(c) {}
 
-  grpc::Status register_impl(const wire::RegisterRequest* req, wire::RegisterReply* reply) {
+  grpc::Status register_impl(grpc::ServerContext* ctx, const wire::RegisterRequest* req, wire::RegisterReply* reply) {
+    const Caller caller = caller_of(*ctx);
+    if (auto denied = check_member(caller, "Register")) return *denied;
     if (auto p = address_problem(req->address())) return invalid(*p);
-    if (req->has_peer_id())
+    if (req->has_peer_id()) {
       if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
-    std::optional<PeerId> requested;
-    if (req->has_peer_id()) requested = static_cast<PeerId>(req->peer_id());
-    const Admission a = m_registry.register_peer(m_clock.now_us(), req->address(), requested);
+      if (auto denied = check_acts_as(caller, req->peer_id(), "peer_id")) return *denied;
+    }
+    std::optional<PeerId> requested = caller.peer;  // over TLS: the certificate's id, always
+    if (!requested && req->has_peer_id()) requested = static_cast<PeerId>(req->peer_id());
+    const auto result = m_registry.register_peer(m_clock.now_us(), req->address(), host_of_grpc_peer(caller.address),
+                                                 requested, caller.peer.has_value());
+    if (const auto* refused = std::get_if<RegistryRefusal>(&result))
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED, refused->text};
+    const Admission& a = std::get<Admission>(result);
     spdlog::info("registered peer {} at {} (zone {} of {})", a.id, req->address(), a.zone, a.zone_count);
     reply->set_peer_id(a.id);
     reply->set_tracker_id(0xFFFFFFFEu);
@@ -64,8 +61,9 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status heartbeat_impl(const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) {
+  grpc::Status heartbeat_impl(grpc::ServerContext* ctx, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) {
     if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
+    if (auto denied = check_acts_as(caller_of(*ctx), req->peer_id(), "peer_id")) return *denied;
     const auto a = m_registry.heartbeat(m_clock.now_us(), static_cast<PeerId>(req->peer_id()));
     reply->set_known(a.has_value());
     if (a) {
@@ -76,18 +74,20 @@ class TrackerService final : public wire::Tracker::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status leave_impl(const wire::LeaveRequest* req, wire::LeaveReply* reply) {
+  grpc::Status leave_impl(grpc::ServerContext* ctx, const wire::LeaveRequest* req, wire::LeaveReply* reply) {
     if (auto p = peer_id_problem(req->peer_id())) return invalid(*p);
+    if (auto denied = check_acts_as(caller_of(*ctx), req->peer_id(), "peer_id")) return *denied;
     reply->set_known(m_registry.leave(static_cast<PeerId>(req->peer_id())));
     spdlog::info("peer {} left", req->peer_id());
     return grpc::Status::OK;
   }
 
-  grpc::Status list_zones_impl(wire::ZoneDirectoryReply* reply) {
+  grpc::Status list_zones_impl(grpc::ServerContext* ctx, wire::ZoneDirectoryReply* reply) {
+    if (auto denied = check_member(caller_of(*ctx), "ListZones")) return *denied;
     const RegistrySnapshot snap = m_registry.snapshot();
     const auto& dir = *snap.directory;
     reply->set_zone_count(dir.zone_count());
-    reply->set_epoch(dir.epoch());
+    reply->set_epoch(snap.epoch);
     reply->set_links_seed(dir.links_seed());
     reply->set_zone_degree(m_options.zone_degree);
     reply->set_overlay_degree(m_options.overlay_degree);
@@ -96,10 +96,15 @@ class TrackerService final : public wire::Tracker::Service {
       zone->set_zone(z);
       fill_members(dir.members(z), snap, zone->mutable_members());
     }
+    // limits.peers_max keeps the reply below the cap (tracker_config.cpp); this guards the arithmetic.
+    if (reply->ByteSizeLong() > static_cast<std::size_t>(grpc_message_bytes_max))
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED, "directory of " + std::to_string(snap.addresses.size()) +
+                                                        " peers exceeds the gRPC message cap; lower limits.peers_max"};
     return grpc::Status::OK;
   }
 
-  grpc::Status zone_members_impl(const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) {
+  grpc::Status zone_members_impl(grpc::ServerContext* ctx, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) {
+    if (auto denied = check_member(caller_of(*ctx), "ZoneMembers")) return *denied;
     const RegistrySnapshot snap = m_registry.snapshot();
     const auto& dir = *snap.directory;
     if (req->zone() >= dir.zone_count())
@@ -107,26 +112,26 @@ class TrackerService final : public wire::Tracker::Service {
                                                std::to_string(dir.zone_count()) + ")"};
     reply->set_zone(req->zone());
     reply->set_zone_count(dir.zone_count());
-    reply->set_epoch(dir.epoch());
+    reply->set_epoch(snap.epoch);
     fill_members(dir.members(static_cast<ZoneId>(req->zone())), snap, reply->mutable_members());
     return grpc::Status::OK;
   }
 
   // The service's methods: each call is counted, and each non-OK status by its code.
-  grpc::Status Register(grpc::ServerContext*, const wire::RegisterRequest* req, wire::RegisterReply* reply) override {
-    return counted("Tracker/Register", register_impl(req, reply));
+  grpc::Status Register(grpc::ServerContext* ctx, const wire::RegisterRequest* req, wire::RegisterReply* reply) override {
+    return counted("Tracker/Register", register_impl(ctx, req, reply));
   }
-  grpc::Status Heartbeat(grpc::ServerContext*, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) override {
-    return counted("Tracker/Heartbeat", heartbeat_impl(req, reply));
+  grpc::Status Heartbeat(grpc::ServerContext* ctx, const wire::HeartbeatRequest* req, wire::HeartbeatReply* reply) override {
+    return counted("Tracker/Heartbeat", heartbeat_impl(ctx, req, reply));
   }
-  grpc::Status Leave(grpc::ServerContext*, const wire::LeaveRequest* req, wire::LeaveReply* reply) override {
-    return counted("Tracker/Leave", leave_impl(req, reply));
+  grpc::Status Leave(grpc::ServerContext* ctx, const wire::LeaveRequest* req, wire::LeaveReply* reply) override {
+    return counted("Tracker/Leave", leave_impl(ctx, req, reply));
   }
-  grpc::Status ListZones(grpc::ServerContext*, const wire::ListZonesRequest*, wire::ZoneDirectoryReply* reply) override {
-    return counted("Tracker/ListZones", list_zones_impl(reply));
+  grpc::Status ListZones(grpc::ServerContext* ctx, const wire::ListZonesRequest*, wire::ZoneDirectoryReply* reply) override {
+    return counted("Tracker/ListZones", list_zones_impl(ctx, reply));
   }
-  grpc::Status ZoneMembers(grpc::ServerContext*, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) override {
-    return counted("Tracker/ZoneMembers", zone_members_impl(req, reply));
+  grpc::Status ZoneMembers(grpc::ServerContext* ctx, const wire::ZoneMembersRequest* req, wire::ZoneMembersReply* reply) override {
+    return counted("Tracker/ZoneMembers", zone_members_impl(ctx, req, reply));
   }
 
  private:
@@ -155,7 +160,7 @@ struct TrackerServer::Impl {
 TrackerServer::TrackerServer(const TrackerOptions& options, Registry& registry, const MonotonicClock& clock,
                              MetricsRegistry& metrics)
     : m_impl(std::make_unique<Impl>(options, registry, clock, metrics)) {
-  m_impl->server = start_server(m_impl->service, options.grpc_bind, options.grpc_port, m_impl->port);
+  m_impl->server = start_server(m_impl->service, options.grpc_bind, options.grpc_port, m_impl->port, options.tls);
 }
 
 TrackerServer::~TrackerServer() { shutdown(); }

@@ -1,6 +1,7 @@
 #include "zonal/peer.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "zonal/hash.hpp"
 #include "zonal/strategy.hpp"
@@ -23,6 +24,16 @@ std::shared_ptr<const PeerConfig> normalised(std::shared_ptr<const PeerConfig> c
   fixed->walk_ttl_hops_max = std::max<std::uint16_t>(fixed->walk_ttl_hops_max, 1);
   fixed->parked_walks_max = std::max<std::uint32_t>(fixed->parked_walks_max, 1);
   return fixed;
+}
+
+/// `members` with the `count` highest rendezvous scores for `key` first, best first (the record
+/// keepers of `key` when count is publish_replicas); count <= members.size().
+std::vector<PeerId> rendezvous_top(std::span<const PeerId> members, FileKey key, std::uint32_t count) {
+  std::vector<PeerId> out(members.begin(), members.end());
+  std::partial_sort(out.begin(), out.begin() + count, out.end(), [key](PeerId a, PeerId b) {
+    return rendezvous_score(key, a) > rendezvous_score(key, b);
+  });
+  return out;
 }
 
 /// Longest reverse path a hit may still travel: flood hits start at hops - 1 (a query's hops
@@ -283,6 +294,11 @@ PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
   const auto members = m_directory->members(zone);
   if (members.empty()) return no_peer;
   if (m_config->zone_placement == ZonePlacement::rendezvous) {
+    const std::uint32_t keepers = std::min<std::uint32_t>(m_config->publish_replicas, static_cast<std::uint32_t>(members.size()));
+    if (m_config->zone_entry == ZoneEntry::any_keeper && keepers > 1) {
+      const std::vector<PeerId> top = rendezvous_top(members, key, keepers);
+      return top[m_rng.below(keepers)];
+    }
     PeerId best = no_peer;
     std::uint64_t best_score = 0;
     for (PeerId m : members) {
@@ -299,12 +315,11 @@ void Peer::publish(FileKey key) {
   const auto members = m_directory->members(home);
   if (members.empty()) return;
   const std::uint32_t replicas = std::min<std::uint32_t>(m_config->publish_replicas, static_cast<std::uint32_t>(members.size()));
-  std::vector<PeerId> chosen(members.begin(), members.end());
+  std::vector<PeerId> chosen;
   if (m_config->zone_placement == ZonePlacement::rendezvous) {
-    std::partial_sort(chosen.begin(), chosen.begin() + replicas, chosen.end(), [key](PeerId a, PeerId b) {
-      return rendezvous_score(key, a) > rendezvous_score(key, b);
-    });
+    chosen = rendezvous_top(members, key, replicas);
   } else {
+    chosen.assign(members.begin(), members.end());
     for (std::uint32_t i = 0; i < replicas; ++i)  // partial Fisher-Yates with this peer's stream
       std::swap(chosen[i], chosen[i + m_rng.below(static_cast<std::uint32_t>(chosen.size() - i))]);
   }

@@ -23,10 +23,17 @@ void zone_flood_start(Peer& peer, TimeUs now, const Query& q) {
   const ZoneDirectory* dir = peer.directory();
   if (dir == nullptr || dir->zone_count() == 0) return peer.fail_search(q.query_id, "zone directory not known yet");
   const ZoneId home = home_zone(q.key, dir->zone_count());
-  if (home == peer.zone()) {  // the searcher is itself a home-zone member: it is the entry
+  const bool rendezvous = peer.config().zone_placement == ZonePlacement::rendezvous;
+  if (home == peer.zone()) {  // the searcher is itself a home-zone member
     if (peer.index().has_local(q.key)) return peer.local_hit(now, q.query_id, q.key, peer.id());
     if (auto h = peer.index().record_holder(q.key)) return peer.local_hit(now, q.query_id, q.key, *h);
-    Query first = q;
+    if (const PeerId keeper = rendezvous ? peer.pick_zone_member(home, q.key) : no_peer;
+        keeper != no_peer && keeper != peer.id()) {  // rendezvous: ask the record keeper it can name
+      Query first = q;
+      first.scope = Scope::zone_entry;
+      return peer.send(keeper, first);
+    }
+    Query first = q;  // random placement (or itself the keeper, without a record): it is the entry
     first.scope = Scope::zone;
     first.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops + 1);
     first.hops = 0;

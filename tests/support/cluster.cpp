@@ -16,7 +16,10 @@
 
 #include <openssl/evp.h>
 
+#include "certificates.hpp"
+#include "checked_write.hpp"
 #include "http_client.hpp"
+#include "identity_name.hpp"
 #include "time_scale.hpp"
 
 namespace zonal::test {
@@ -111,10 +114,32 @@ std::optional<int> Process::wait_exit(std::chrono::milliseconds timeout) {
   return std::nullopt;
 }
 
-Cluster::Cluster(const std::string& name) {
+Cluster::Cluster(const std::string& name, std::optional<bool> tls) {
   m_dir = fs::temp_directory_path() / ("zonal-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(m_dir);
   fs::create_directories(m_dir);
+  const char* plain = std::getenv("ZONAL_TEST_PLAINTEXT");
+  m_tls = tls.value_or(plain == nullptr || std::string(plain) != "1");
+  if (m_tls) node::create_ca(ca_dir(), 30);
+}
+
+std::vector<std::string> Cluster::tls_args(const std::string& name, const fs::path& dir) {
+  if (!m_tls) return {};
+  if (!fs::exists(dir / node::identity_cert_file)) node::issue_identity(ca_dir(), name, dir, 30);
+  return {"--tls-ca", (dir / node::ca_cert_file).string(), "--tls-cert", (dir / node::identity_cert_file).string(),
+          "--tls-key", (dir / node::identity_key_file).string()};
+}
+
+node::TlsConfig Cluster::client_tls(const std::string& name) {
+  if (!m_tls) return {};
+  const fs::path dir = m_dir / "identities" / name;
+  tls_args(name, dir);
+  node::TlsConfig t;
+  t.ca_pem = node::read_file(dir / node::ca_cert_file);
+  t.cert_pem = node::read_file(dir / node::identity_cert_file);
+  t.key_pem = node::read_file(dir / node::identity_key_file);
+  t.identity = name;
+  return t;
 }
 
 Cluster::~Cluster() {
@@ -129,6 +154,8 @@ Cluster::~Cluster() {
 void Cluster::start_tracker(const std::vector<std::string>& args) {
   m_tracker_args = args;
   std::vector<std::string> all{"--grpc-port", std::to_string(m_tracker_port), "--http-port", "0"};
+  const auto tls = tls_args("tracker", m_dir / "tls" / "tracker");
+  all.insert(all.end(), tls.begin(), tls.end());
   all.insert(all.end(), args.begin(), args.end());
   m_tracker = std::make_unique<Process>(ZONAL_TRACKER_EXE, all, m_dir / "tracker.log");
   const json ready = m_tracker->wait_ready(scaled(std::chrono::seconds(10)));
@@ -143,23 +170,41 @@ void Cluster::kill_tracker() {
 
 void Cluster::restart_tracker() { start_tracker(m_tracker_args); }
 
+void Cluster::spawn_node(NodeHandle& h, std::size_t index) {
+  std::vector<std::string> all{"--grpc-port", std::to_string(h.grpc_port), "--rest-port", "0", "--client-port", "0",
+                               "--data-dir", h.data_dir.string(), "--tracker-address", tracker_address()};
+  if (std::find(h.args.begin(), h.args.end(), "--log-level") == h.args.end()) all.insert(all.end(), {"--log-level", "debug"});
+  std::uint32_t id = static_cast<std::uint32_t>(index);
+  for (std::size_t a = 0; a + 1 < h.args.size(); ++a)
+    if (h.args[a] == "--node-id") id = static_cast<std::uint32_t>(std::stoul(h.args[a + 1]));
+  const auto tls = tls_args(node::node_identity_name(id), h.data_dir / "tls");
+  all.insert(all.end(), tls.begin(), tls.end());
+  if (h.grpc_port != 0 && std::find(h.args.begin(), h.args.end(), "--node-id") == h.args.end())
+    all.insert(all.end(), {"--node-id", std::to_string(h.id)});  // a restart keeps its id (plaintext: asks for it)
+  all.insert(all.end(), h.args.begin(), h.args.end());
+  if (h.grpc_port != 0) all.insert(all.end(), {"--grpc-port", std::to_string(h.grpc_port)});  // a restart: its old place
+  h.process = std::make_unique<Process>(ZONAL_NODE_EXE, all, h.log);
+  const json ready = h.process->wait_ready(scaled(std::chrono::seconds(15)));
+  h.id = ready["id"];
+  h.grpc_port = ready["grpc_port"];
+  h.rest_port = ready["rest_port"];
+  h.client_port = ready.value("client_port", 0);
+}
+
 std::size_t Cluster::start_node(const std::vector<std::string>& args) {
   auto h = std::make_unique<NodeHandle>();
   const std::size_t index = m_nodes.size();
   h->data_dir = m_dir / ("node" + std::to_string(index));
   h->args = args;
-  std::vector<std::string> all{"--grpc-port", "0", "--rest-port", "0", "--client-port", "0", "--data-dir", h->data_dir.string(),
-                               "--tracker-address", tracker_address()};
-  if (std::find(args.begin(), args.end(), "--log-level") == args.end()) all.insert(all.end(), {"--log-level", "debug"});
-  all.insert(all.end(), args.begin(), args.end());
-  h->process = std::make_unique<Process>(ZONAL_NODE_EXE, all, m_dir / ("node" + std::to_string(index) + ".log"));
-  const json ready = h->process->wait_ready(scaled(std::chrono::seconds(15)));
-  h->id = ready["id"];
-  h->grpc_port = ready["grpc_port"];
-  h->rest_port = ready["rest_port"];
-  h->client_port = ready.value("client_port", 0);
+  h->log = m_dir / ("node" + std::to_string(index) + ".log");
+  spawn_node(*h, index);
   m_nodes.push_back(std::move(h));
   return index;
+}
+
+void Cluster::restart_node(std::size_t i) {
+  if (node(i).process->running()) throw std::runtime_error("restart_node: node " + std::to_string(i) + " is still running");
+  spawn_node(node(i), i);
 }
 
 void Cluster::stop_node(std::size_t i, int sig) {

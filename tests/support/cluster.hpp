@@ -2,6 +2,9 @@
 /// Test harness for real processes on loopback: spawns zonal-tracker / zonal-node with OS-chosen
 /// ports, waits for their JSON ready line, talks REST to nodes, and kills every process it started
 /// (children also die with the test through PR_SET_PDEATHSIG). Each Cluster has its own temp dir.
+/// By default every cluster runs mutual TLS: it creates its own CA (tls/ca) and issues each
+/// process a certificate (the tracker "tracker", node i "node-<id>" in DATA_DIR/tls, the id being
+/// --node-id when given, else the node's index). ZONAL_TEST_PLAINTEXT=1 runs the suite without.
 #include <sys/types.h>
 
 #include <chrono>
@@ -14,6 +17,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "tls_config.hpp"
 
 namespace zonal::test {
 
@@ -55,6 +60,7 @@ struct NodeHandle {
   std::uint16_t client_port = 0;  ///< the Client gRPC service (applications)
   std::filesystem::path data_dir;
   std::vector<std::string> args;  ///< extra arguments it was started with (for restarts)
+  std::filesystem::path log;      ///< its stderr
   std::unique_ptr<Process> process;
   std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port); }
   std::string client_address() const { return "127.0.0.1:" + std::to_string(client_port); }
@@ -63,8 +69,9 @@ struct NodeHandle {
 
 class Cluster {
  public:
-  /// Temp dir named after `name` (removed on destruction unless ZONAL_KEEP_TEST_DIRS is set).
-  explicit Cluster(const std::string& name);
+  /// Temp dir named after `name` (removed on destruction unless ZONAL_KEEP_TEST_DIRS is set);
+  /// mutual TLS unless `tls` is false (default: on, unless ZONAL_TEST_PLAINTEXT=1).
+  explicit Cluster(const std::string& name, std::optional<bool> tls = std::nullopt);
   ~Cluster();
 
   /// Start the tracker with `args` added (port 0); restarts reuse the last port.
@@ -77,6 +84,18 @@ class Cluster {
   std::size_t start_node(const std::vector<std::string>& args = {});
   /// Send `sig` to node `i` and (for SIGKILL/SIGTERM) wait for it to exit.
   void stop_node(std::size_t i, int sig);
+  /// Start node `i` again (after stop_node) with its data dir, certificate, arguments, id and gRPC
+  /// port (its old place in the network); waits for ready.
+  void restart_node(std::size_t i);
+
+  /// True when the cluster runs mutual TLS.
+  bool tls() const noexcept { return m_tls; }
+  /// Certificate, key and CA of identity `name` ("node-7", "tracker") issued by this cluster's
+  /// CA (on first use, under dir()/identities); empty (plaintext) when the cluster has no TLS.
+  /// Call to make an independent client, e.g. a malicious member with a valid certificate.
+  node::TlsConfig client_tls(const std::string& name);
+  /// Directory of this cluster's CA (ca.pem, ca-key.pem); empty without TLS.
+  std::filesystem::path ca_dir() const { return m_tls ? m_dir / "tls" / "ca" : std::filesystem::path(); }
 
   NodeHandle& node(std::size_t i) { return *m_nodes.at(i); }
   std::size_t size() const noexcept { return m_nodes.size(); }
@@ -95,7 +114,11 @@ class Cluster {
   std::string share_random(std::size_t i, const std::string& name, std::size_t bytes, std::uint64_t seed);
 
  private:
+  std::vector<std::string> tls_args(const std::string& name, const std::filesystem::path& dir);
+  void spawn_node(NodeHandle& h, std::size_t index);
+
   std::filesystem::path m_dir;
+  bool m_tls = true;
   std::unique_ptr<Process> m_tracker;
   std::vector<std::string> m_tracker_args;
   std::uint16_t m_tracker_port = 0;

@@ -102,6 +102,7 @@ class Peer {
   }
   const FileIndex& index() const noexcept { return m_index; }
   const ZoneDirectory* directory() const noexcept { return m_directory.get(); }
+  const PeerConfig& config() const noexcept { return *m_config; }
 
   // ---- used by strategy handlers (strategy_*.cpp) -----------------------------------
   /// Reply with a QueryHit along the reverse path when this peer knows a holder of q.key.

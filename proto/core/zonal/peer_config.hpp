@@ -1,5 +1,7 @@
 #pragma once
-/// Tunables of a peer; the same struct configures simulated and real peers.
+/// Tunables of a peer; the same struct configures simulated and real peers, and its defaults are
+/// the protocol's defaults in both bodies (the simulator's scenarios and the nodes' configuration
+/// take theirs from here).
 #include <cstdint>
 
 #include "zonal/types.hpp"
@@ -12,11 +14,28 @@ enum class ZonePlacement : std::uint8_t {
   rendezvous = 1,  ///< highest-random-weight members: the searcher contacts a record keeper directly
 };
 
+/// Which of a key's record keepers a rendezvous searcher contacts (ignored by random placement).
+enum class ZoneEntry : std::uint8_t {
+  top = 0,         ///< always the highest-scoring member: every search for a key meets the same member
+  any_keeper = 1,  ///< per search, a uniform choice among the publish_replicas highest-scoring members
+};
+
+/// Scenario and configuration spelling of `p` ("random", "rendezvous").
+constexpr const char* zone_placement_name(ZonePlacement p) noexcept {
+  return p == ZonePlacement::rendezvous ? "rendezvous" : "random";
+}
+
+/// Scenario and configuration spelling of `e` ("top", "any-keeper").
+constexpr const char* zone_entry_name(ZoneEntry e) noexcept { return e == ZoneEntry::any_keeper ? "any-keeper" : "top"; }
+
 struct PeerConfig {
   std::uint32_t seen_capacity = 256;      ///< query ids remembered for duplicate detection (they also
                                           ///< expire after query_timeout_us)
-  std::uint32_t publish_replicas = 1;     ///< home-zone members that receive each index record
-  ZonePlacement zone_placement = ZonePlacement::random;
+  std::uint32_t publish_replicas = 2;     ///< home-zone members that receive each index record
+  /// Rendezvous: a search for an existing name usually costs one message (docs/protocol.md,
+  /// "Choosing the placement"); random entries flood the zone for almost every search.
+  ZonePlacement zone_placement = ZonePlacement::rendezvous;
+  ZoneEntry zone_entry = ZoneEntry::top;
   TimeUs query_timeout_us = 10'000'000;   ///< origin stops collecting hits after this
   TimeUs heartbeat_interval_us = 0;       ///< 0 disables heartbeats to the tracker
   /// Longest walk accepted: walkers arriving with a longer TTL are cut to it, and searches
