@@ -172,7 +172,8 @@ TEST_F(NodeChord, SharedFileIsFoundByChordAndDownloaded) {
   EXPECT_EQ(last["hits"][0]["responder"], c().node(key_successor("ring.bin")).id);  // the key's successor answered
   EXPECT_TRUE(chord_holders(1, "absent.bin").empty());
   // The same through the `zonal` CLI.
-  const std::string zonal = std::string(ZONAL_CLI_EXE) + " --node 127.0.0.1:" + std::to_string(c().node(3).rest_port);
+  const std::string zonal = std::string(ZONAL_CLI_EXE) + " --data-dir " + c().node(3).data_dir.string() + " --node 127.0.0.1:" +
+                            std::to_string(c().node(3).rest_port);
   const auto [search_status, search_text] = run_command(zonal + " search ring.bin --strategy chord");
   EXPECT_EQ(search_status, 0) << search_text;
   EXPECT_NE(search_text.find("1 hit(s) for \"ring.bin\" (chord)"), std::string::npos) << search_text;

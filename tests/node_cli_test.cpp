@@ -38,8 +38,12 @@ TEST(ZonalCli, CommandsAgainstARealNode) {
   c.start_node({"--search-timeout-ms", timeout_ms});
   c.wait_settled(1);
   const std::string zonal = std::string(ZONAL_CLI_EXE) + " --node 127.0.0.1:";
-  const std::string a = zonal + std::to_string(c.node(0).rest_port);
-  const std::string b = zonal + std::to_string(c.node(1).rest_port);
+  const auto cli = [&](std::size_t i) {  // the CLI reads node i's API token from its data directory
+    return std::string(ZONAL_CLI_EXE) + " --data-dir " + c.node(i).data_dir.string() + " --node 127.0.0.1:" +
+           std::to_string(c.node(i).rest_port);
+  };
+  const std::string a = cli(0);
+  const std::string b = cli(1);
 
   const auto status = run(a + " status");
   EXPECT_EQ(status.status, 0);

@@ -9,6 +9,7 @@
 
 #include "api_routes.hpp"
 #include "cluster.hpp"
+#include "http_client.hpp"
 #include "http_text.hpp"
 #include "zonal.grpc.pb.h"
 
@@ -166,7 +167,7 @@ TEST_F(NodeClientApi, BadRequestsGetStatusCodesNamingTheField) {
   wire::ClientFile f;
   EXPECT_EQ(stub(0)->Share(&ctx3, share, &f).error_code(), grpc::StatusCode::NOT_FOUND);
 
-  const auto m = http_get_text(c().node(0).rest_port, "/metrics").body;
+  const auto m = http_get_text(c().node(0).rest_port, "/metrics", cli::read_api_token(c().node(0).data_dir)).body;
   EXPECT_GE(metric_value(m, "zonal_grpc_errors_total{side=\"server\",method=\"Client/Search\",code=\"INVALID_ARGUMENT\"}"), 2);
   EXPECT_GE(metric_value(m, "zonal_grpc_errors_total{side=\"server\",method=\"Client/Share\",code=\"NOT_FOUND\"}"), 1);
 }
@@ -197,7 +198,7 @@ TEST_F(NodeClientApi, OpenApiDocumentsEveryServedRouteAndEveryDocumentedRouteAns
     int status = 0;
     std::string error;
     if (path == "/metrics") {
-      status = http_get_text(c().node(0).rest_port, path).status;
+      status = http_get_text(c().node(0).rest_port, path, cli::read_api_token(c().node(0).data_dir)).status;
     } else {
       const std::string target = path == "/api/search" ? path + "?name=obs-missing.bin&wait=100" : path;
       const json body = method == "POST" ? json{{"name", "openapi-missing.bin"}} : json(nullptr);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cluster.hpp"
+#include "http_client.hpp"
 #include "http_text.hpp"
 
 namespace zonal::test {
@@ -46,7 +47,7 @@ class NodeObservability : public ::testing::Test {
   }
   Cluster& c() { return *s_cluster; }
   std::string metrics(std::size_t i) {
-    const auto r = http_get_text(c().node(i).rest_port, "/metrics");
+    const auto r = http_get_text(c().node(i).rest_port, "/metrics", cli::read_api_token(c().node(i).data_dir));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.content_type.rfind("text/plain; version=0.0.4", 0), 0u) << r.content_type;
     return r.body;
@@ -93,7 +94,8 @@ TEST_F(NodeObservability, SearchAnswersAtTheFirstHitWellBeforeTheWindowCloses) {
 }
 
 TEST_F(NodeObservability, EventStreamDeliversHitsBeforeDone) {
-  const auto s = read_sse(c().node(1).rest_port, "/api/search?name=obs.bin&stream=1", std::chrono::milliseconds(search_timeout_ms + 10000));
+  const auto s = read_sse(c().node(1).rest_port, "/api/search?name=obs.bin&stream=1", std::chrono::milliseconds(search_timeout_ms + 10000),
+                        cli::read_api_token(c().node(1).data_dir));
   EXPECT_EQ(s.status, 200);
   EXPECT_EQ(s.content_type, "text/event-stream");
   ASSERT_GE(s.events.size(), 2u);

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 /// Run one request; print the error and return nullopt on failure.
 std::optional<json> call(const Target& t, const std::string& method, const std::string& target, const json& body = nullptr) {
   try {
-    HttpResult r = http_call(t.node, method, target, body);
+    HttpResult r = http_call(t.node, method, target, body, t.call);
     if (r.status >= 400) {
       std::cerr << "zonal: " << r.body.value("error", "HTTP " + std::to_string(r.status)) << '\n';
       return std::nullopt;

@@ -3,11 +3,14 @@
 #include <ostream>
 #include <string>
 
+#include "http_client.hpp"
+
 namespace zonal::cli {
 
 struct Target {
   std::string node = "127.0.0.1:8701";  ///< host:port of the node's REST API
   bool json = false;                     ///< print raw JSON instead of text
+  CallOptions call;                      ///< API token and timeout of every request
 };
 
 /// Each returns the process exit status (0 ok, 1 the node reported an error or is unreachable).

@@ -1,6 +1,7 @@
 /// zonal: command-line client of a running zonal-node (through its REST API).
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 
@@ -16,6 +17,13 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("ZONAL_NODE")) t.node = env;
   app.add_option("--node", t.node, "host:port of the node's REST API");
   app.add_flag("--json", t.json, "print the node's JSON answer instead of text");
+  std::string token, data_dir = "zonal-data";
+  if (const char* env = std::getenv("ZONAL_REST_TOKEN")) token = env;
+  if (const char* env = std::getenv("ZONAL_DATA_DIR")) data_dir = env;
+  double timeout_s = 30;
+  app.add_option("--token", token, "the node's API token (default: $ZONAL_REST_TOKEN, else DATA_DIR/api-token)");
+  app.add_option("--data-dir", data_dir, "the node's data directory, to read its api-token on the same host (default: $ZONAL_DATA_DIR, else zonal-data)");
+  app.add_option("--timeout", timeout_s, "seconds to wait for the node's answer (0: no limit; default 30)")->check(CLI::Range(0.0, 86400.0));
   app.require_subcommand(1);
   std::string name, strategy;
   unsigned ttl = 0;
@@ -62,6 +70,13 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (*ca_init) return cmd_ca_init(ca_dir, days, std::cout, std::cerr);
   if (*ca_issue) return cmd_ca_issue(ca_dir, name, out_dir, days, std::cout, std::cerr);
+  t.call.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
+  try {
+    t.call.token = token.empty() ? read_api_token(data_dir) : token;
+  } catch (const std::exception& e) {
+    std::cerr << "zonal: " << e.what() << '\n';
+    return 1;
+  }
   if (*status) return cmd_status(t, std::cout);
   if (*peers) return cmd_peers(t, std::cout);
   if (*zones) return cmd_zones(t, std::cout);

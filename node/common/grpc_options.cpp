@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
+#include <vector>
+
+#include "grpc_status_fix.hpp"
 
 namespace zonal::node {
 namespace {
@@ -26,8 +29,10 @@ std::shared_ptr<grpc::ServerCredentials> server_credentials(const TlsConfig& tls
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> make_channel(const std::string& address, const TlsConfig& tls, const std::string& peer_name) {
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address, const TlsConfig& tls, const std::string& peer_name,
+                                           bool own_connection) {
   grpc::ChannelArguments args;
+  if (own_connection) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(grpc_message_bytes_max);
   args.SetMaxSendMessageSize(grpc_message_bytes_max);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
@@ -36,9 +41,18 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& address, const Tl
   return grpc::CreateCustomChannel(address, channel_credentials(tls), args);
 }
 
-void apply_limits(grpc::ServerBuilder& builder) {
+void apply_limits(grpc::ServerBuilder& builder, const GrpcServerLimits& limits) {
   builder.SetMaxReceiveMessageSize(grpc_message_bytes_max);
   builder.SetMaxSendMessageSize(grpc_message_bytes_max);
+  grpc::ResourceQuota quota("zonal-server");
+  quota.SetMaxThreads(limits.threads_max);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.streams_max);
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, limits.handshake_timeout_ms);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, limits.idle_connection_ms);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(make_status_fix_factory());  // unparsable requests: INVALID_ARGUMENT with a message
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
 }
 
 bool is_loopback_host(const std::string& host) {
@@ -46,9 +60,9 @@ bool is_loopback_host(const std::string& host) {
 }
 
 std::unique_ptr<grpc::Server> start_server(grpc::Service& service, const std::string& bind, std::uint16_t port, int& bound_port,
-                                           const TlsConfig& tls) {
+                                           const TlsConfig& tls, const GrpcServerLimits& limits) {
   grpc::ServerBuilder builder;
-  apply_limits(builder);
+  apply_limits(builder, limits);
   const std::string address = bind + ":" + std::to_string(port);
   if (!tls.enabled() && !is_loopback_host(bind)) {
     spdlog::warn("*** PLAINTEXT gRPC on {}: reachable from the network WITHOUT authentication. Anyone who reaches this "

@@ -52,7 +52,35 @@ ConfigSchema node_schema() {
       {"overlay.neighbours", json::array(), "fixed overlay neighbour ids (empty: computed from the tracker's directory)"},
       {"files.chunk_bytes", 1 << 20, "bytes per streamed chunk (4096..4194304)"},
       {"files.upload_rate_bytes_per_s", 0, "limit on bytes served per second per transfer (0: unlimited)"},
-      {"files.store_bytes_max", 16ull << 30, "largest file accepted by Store uploads"},
+      {"files.store_bytes_max", 1ull << 30, "largest file accepted by Store uploads, bytes"},
+      {"files.store_quota_bytes", 4ull << 30, "bytes of Store uploads accepted from one peer in total"},
+      {"files.store_uploads_max", 8, "Store uploads received at once (1..1024); more are refused with RESOURCE_EXHAUSTED"},
+      {"files.store_deadline_ms", 600000, "a Store upload must finish within this, milliseconds"},
+      {"files.store_idle_ms", 30000, "a Store upload that sends nothing for this long is abandoned and its name released, milliseconds"},
+      {"rest.token", "", "API token every REST request but health checks must send as 'Authorization: Bearer TOKEN' "
+                         "(empty: read DATA_DIR/api-token, created with a random token on first start)"},
+      {"rest.allowed_hosts", "", "comma-separated extra host names accepted in Host/Origin headers "
+                                 "(loopback names, rest.bind and node.host are always accepted)"},
+      {"rest.workers", 8, "threads running REST requests (1..256)"},
+      {"rest.queue_max", 64, "REST requests waiting for a worker before 503 (0..100000)"},
+      {"rest.connections_max", 256, "open REST connections; more are closed at once (1..100000)"},
+      {"rest.read_timeout_ms", 10000, "a REST request must arrive whole within this, milliseconds"},
+      {"rest.idle_timeout_ms", 30000, "idle keep-alive REST connections are closed after this, milliseconds"},
+      {"limits.walk_ttl_max", 1024, "longest random walk accepted (1..65535): longer walkers are cut to it; search.walk_ttl may not exceed it"},
+      {"limits.parked_walks_max", 4096, "walkers waiting here for their origin's answer at once (1..1000000)"},
+      {"limits.messages_per_s", 500, "protocol messages (Deliver/Chord calls) accepted per second from one peer"},
+      {"limits.messages_burst", 1000, "token-bucket depth of limits.messages_per_s"},
+      {"limits.searches_per_s", 50, "fresh query copies and walkers accepted per second from one peer"},
+      {"limits.searches_burst", 200, "token-bucket depth of limits.searches_per_s"},
+      {"limits.deliver_queue_max", 4096, "messages waiting for the protocol thread; more are refused with RESOURCE_EXHAUSTED"},
+      {"limits.outbound_calls_max", 4096, "protocol messages in flight to other peers; more are dropped and counted"},
+      {"limits.grpc_threads_max", 128, "threads of the gRPC server (8..4096); calls beyond get RESOURCE_EXHAUSTED"},
+      {"limits.grpc_streams_max", 32, "concurrent gRPC calls on one connection (1..10000)"},
+      {"limits.grpc_handshake_ms", 10000, "a new gRPC connection must finish its handshake within this, milliseconds"},
+      {"limits.grpc_idle_ms", 300000, "gRPC connections without calls this long are closed, milliseconds"},
+      {"limits.listener_probe_ms", 5000, "probe the own gRPC listener through a fresh connection this often and restart it "
+                                         "when it stops accepting, milliseconds (0: never)"},
+      {"limits.open_files", 65536, "file-descriptor limit (RLIMIT_NOFILE) raised to at start, as far as the hard limit allows"},
       {"amqp.enabled", false, "publish events to RabbitMQ"},
       {"amqp.url", "amqp://guest:guest@127.0.0.1:5672/", "AMQP broker URL"},
       {"amqp.exchange", "zonal.events", "topic exchange the events go to"},
@@ -85,6 +113,56 @@ void parse_chord(const Settings& s, NodeConfig& c) {
                                                                                              : ChordLookupMode::iterative;
   n.core.replication = s.get_bool("chord.replication");
   n.republish_us = millis(s, "chord.republish_ms", 0, 86'400'000);
+}
+
+/// "a, b,c" -> {"a", "b", "c"}; empty items are skipped.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+void parse_limits(const Settings& s, NodeConfig& c) {
+  NodeRestConfig& r = c.rest;
+  r.token = s.get_string("rest.token", true);
+  r.allowed_hosts = split_list(s.get_string("rest.allowed_hosts", true));
+  for (const auto& h : r.allowed_hosts)
+    if (h.find_first_of(" /\\@") != std::string::npos) s.fail("rest.allowed_hosts", "\"" + h + "\" is not a host name");
+  r.workers = static_cast<std::uint32_t>(s.get_uint("rest.workers", 1, 256));
+  r.queue_max = static_cast<std::uint32_t>(s.get_uint("rest.queue_max", 0, 100'000));
+  r.connections_max = static_cast<std::uint32_t>(s.get_uint("rest.connections_max", 1, 100'000));
+  r.read_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rest.read_timeout_ms", 10, 3'600'000));
+  r.idle_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rest.idle_timeout_ms", 10, 3'600'000));
+  c.peer.walk_ttl_hops_max = static_cast<std::uint16_t>(s.get_uint("limits.walk_ttl_max", 1, 65535));
+  c.peer.parked_walks_max = static_cast<std::uint32_t>(s.get_uint("limits.parked_walks_max", 1, 1'000'000));
+  if (c.search.walk_ttl_hops > c.peer.walk_ttl_hops_max)
+    s.fail("search.walk_ttl", std::to_string(c.search.walk_ttl_hops) + " exceeds limits.walk_ttl_max " +
+                                  std::to_string(c.peer.walk_ttl_hops_max));
+  NodeLimits& l = c.limits;
+  l.messages_per_s = static_cast<double>(s.get_uint("limits.messages_per_s", 1, 10'000'000));
+  l.messages_burst = static_cast<std::uint32_t>(s.get_uint("limits.messages_burst", 1, 10'000'000));
+  l.searches_per_s = static_cast<double>(s.get_uint("limits.searches_per_s", 1, 10'000'000));
+  l.searches_burst = static_cast<std::uint32_t>(s.get_uint("limits.searches_burst", 1, 10'000'000));
+  l.deliver_queue_max = static_cast<std::uint32_t>(s.get_uint("limits.deliver_queue_max", 1, 10'000'000));
+  l.outbound_calls_max = static_cast<std::uint32_t>(s.get_uint("limits.outbound_calls_max", 1, 10'000'000));
+  l.grpc_threads_max = static_cast<std::uint32_t>(s.get_uint("limits.grpc_threads_max", 8, 4096));
+  l.grpc_streams_max = static_cast<std::uint32_t>(s.get_uint("limits.grpc_streams_max", 1, 10'000));
+  l.grpc_handshake_ms = static_cast<std::uint32_t>(s.get_uint("limits.grpc_handshake_ms", 100, 600'000));
+  l.grpc_idle_ms = static_cast<std::uint32_t>(s.get_uint("limits.grpc_idle_ms", 1000, 86'400'000));
+  l.listener_probe_ms = static_cast<std::uint32_t>(s.get_uint("limits.listener_probe_ms", 0, 3'600'000));
+  l.open_files = s.get_uint("limits.open_files", 64, 1ull << 24);
+  l.store_quota_bytes = s.get_uint("files.store_quota_bytes", 0, ~0ull);
+  l.store_uploads_max = static_cast<std::uint32_t>(s.get_uint("files.store_uploads_max", 1, 1024));
+  l.store_deadline_ms = static_cast<std::uint32_t>(s.get_uint("files.store_deadline_ms", 100, 86'400'000));
+  l.store_idle_ms = static_cast<std::uint32_t>(s.get_uint("files.store_idle_ms", 100, 86'400'000));
 }
 
 }  // namespace
@@ -145,6 +223,7 @@ NodeConfig parse_node_config(const Settings& s) {
   c.chunk_bytes = static_cast<std::uint32_t>(s.get_uint("files.chunk_bytes", 4096, 4 << 20));
   c.upload_rate_bytes_per_s = s.get_uint("files.upload_rate_bytes_per_s", 0, ~0ull);
   c.store_bytes_max = s.get_uint("files.store_bytes_max", 0, ~0ull);
+  parse_limits(s, c);
   c.amqp_enabled = s.get_bool("amqp.enabled");
   c.amqp_url = s.get_string("amqp.url");
   c.amqp_exchange = s.get_string("amqp.exchange");

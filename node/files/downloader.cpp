@@ -5,6 +5,7 @@
 #include <fstream>
 #include <optional>
 
+#include "checked_file.hpp"
 #include "grpc_options.hpp"
 #include "identity_name.hpp"
 #include "hash_pipeline.hpp"
@@ -37,8 +38,7 @@ class Transfer {
     }
     if (have > 0) hash_prefix(m_hash, m_partial, have);
     m_hasher = std::make_unique<HashPipeline>(m_hash);
-    m_out.open(m_partial, std::ios::binary | std::ios::app);
-    if (!m_out) throw FileError(FileErrorKind::io, "cannot write " + m_partial.string());
+    m_out.emplace(m_partial, CheckedFile::Mode::append);
     m_offset = have;
     return have;
   }
@@ -54,15 +54,23 @@ class Transfer {
       why = "holder sent more than " + std::to_string(size) + " bytes";
       return false;
     }
-    m_out.write(c.data().data(), static_cast<std::streamsize>(c.data().size()));
-    if (!m_out) throw FileError(FileErrorKind::io, "cannot write " + m_partial.string());
+    m_out->write(c.data());
     m_offset += c.data().size();
     m_hasher->push(std::move(*c.mutable_data()));
     return true;
   }
 
+  /// Close the partial file (fsync and close checked; its size on disk must be what was
+  /// written) and return the hash of the content.
   Digest finish() {
-    m_out.close();
+    if (m_out) {
+      const std::uint64_t on_disk = m_out->size_on_disk();
+      if (on_disk != m_offset)
+        throw FileError(FileErrorKind::io, m_partial.string() + " holds " + std::to_string(on_disk) + " bytes after " +
+                                               std::to_string(m_offset) + " were written");
+      m_out->close();
+      m_out.reset();
+    }
     if (!m_hasher) return m_hash.finish();
     return m_hasher->finish();
   }
@@ -72,7 +80,7 @@ class Transfer {
  private:
   std::string m_name;
   fs::path m_partial;
-  std::ofstream m_out;
+  std::optional<CheckedFile> m_out;
   Sha256 m_hash;
   std::unique_ptr<HashPipeline> m_hasher;  ///< after open(): hashes what append() wrote
   std::uint64_t m_offset = 0;
@@ -130,16 +138,11 @@ struct Reservation {
   ~Reservation() { files.end_transfer(name); }
 };
 
-}  // namespace
-
-DownloadResult download_file(const std::string& name, std::vector<Holder> holders, SharedDir& files,
+/// Download into `transfer`; throws FileError. Local I/O errors leave a partial file behind
+/// for the caller to delete.
+DownloadResult download_into(Transfer& transfer, const std::string& name, std::vector<Holder> holders, SharedDir& files,
                              std::uint32_t timeout_ms, const TlsConfig& tls, const DownloadProgress& progress,
                              const MoreHolders& more) {
-  if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
-  if (holders.empty()) throw FileError(FileErrorKind::not_found, "no holder of \"" + name + "\" is known");
-  if (!files.begin_transfer(name)) throw FileError(FileErrorKind::conflict, "a transfer of \"" + name + "\" is already running");
-  Reservation reservation{files, name};
-  Transfer transfer(name, files.partial_path(name, "download"));
   std::optional<Expected> expected;
   DownloadResult result;
   std::string last_error;
@@ -186,6 +189,28 @@ DownloadResult download_file(const std::string& name, std::vector<Holder> holder
   }
   result.file = files.adopt(transfer.partial(), name, expected->sha256);
   return result;
+}
+
+}  // namespace
+
+DownloadResult download_file(const std::string& name, std::vector<Holder> holders, SharedDir& files,
+                             std::uint32_t timeout_ms, const TlsConfig& tls, const DownloadProgress& progress,
+                             const MoreHolders& more) {
+  if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
+  if (auto p = files.transfer_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
+  if (holders.empty()) throw FileError(FileErrorKind::not_found, "no holder of \"" + name + "\" is known");
+  if (!files.begin_transfer(name)) throw FileError(FileErrorKind::conflict, "a transfer of \"" + name + "\" is already running");
+  Reservation reservation{files, name};
+  const fs::path partial = files.partial_path(name, "download");
+  try {
+    Transfer transfer(name, partial);
+    return download_into(transfer, name, std::move(holders), files, timeout_ms, tls, progress, more);
+  } catch (const FileError& e) {
+    if (e.kind != FileErrorKind::io) throw;
+    std::error_code ec;  // a local write failed: what is on disk cannot be trusted for resuming
+    fs::remove(partial, ec);
+    throw FileError(FileErrorKind::io, std::string("download of \"") + name + "\" failed: " + e.what() + " (partial file deleted)");
+  }
 }
 
 }  // namespace zonal::node

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include "safe_name.hpp"
 #include "zonal/hash.hpp"
 
@@ -15,10 +17,21 @@ SharedDir::SharedDir(fs::path shared, fs::path partial) : m_shared(std::move(sha
   if (ec) throw FileError(FileErrorKind::io, "cannot create " + m_shared.string() + ": " + ec.message());
   fs::create_directories(m_partial, ec);
   if (ec) throw FileError(FileErrorKind::io, "cannot create " + m_partial.string() + ": " + ec.message());
+  if (const long max = ::pathconf(m_partial.c_str(), _PC_NAME_MAX); max > 0) m_name_max = static_cast<std::size_t>(max);
+}
+
+std::optional<std::string> SharedDir::transfer_name_problem(const std::string& name) const {
+  constexpr std::string_view longest_suffix = ".download";  // partial_path(name, "download"), the longest kind
+  if (name.size() + longest_suffix.size() <= m_name_max) return std::nullopt;
+  return "name: " + std::to_string(name.size()) + " bytes is too long to transfer: its temporary file (name + \"" +
+         std::string(longest_suffix) + "\") would exceed this file system's " + std::to_string(m_name_max) +
+         "-byte name limit, so no peer could download or store it; use at most " +
+         std::to_string(m_name_max - longest_suffix.size()) + " bytes";
 }
 
 SharedFile SharedDir::index(const std::string& name) {
   if (auto p = file_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
+  if (auto p = transfer_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   const fs::path path = m_shared / name;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw FileError(FileErrorKind::not_found, "no file \"" + name + "\" in " + m_shared.string());
@@ -42,6 +55,10 @@ std::vector<SharedFile> SharedDir::scan() {
     const std::string name = entry.path().filename().string();
     if (!entry.is_regular_file() || file_name_problem(name)) {
       spdlog::debug("not sharing {}", entry.path().string());
+      continue;
+    }
+    if (auto p = transfer_name_problem(name)) {
+      spdlog::warn("not sharing {}: {}", entry.path().string(), *p);
       continue;
     }
     out.push_back(index(name));

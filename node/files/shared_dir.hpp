@@ -45,6 +45,9 @@ class SharedDir {
   /// FileError(conflict) if a different file of that name is already shared (partial is removed).
   SharedFile adopt(const std::filesystem::path& partial, const std::string& name, const Digest& sha256);
 
+  /// Why `name` could never be transferred here (its partial file's name, name + ".download",
+  /// would exceed the file system's name limit), or nullopt. Checked when sharing, downloading and storing.
+  std::optional<std::string> transfer_name_problem(const std::string& name) const;
   /// Stop sharing `name`: drop it from the index and delete it from the shared directory.
   /// Throws FileError (not_found when not shared, conflict while a transfer of it runs, io).
   SharedFile remove(const std::string& name);
@@ -61,6 +64,7 @@ class SharedDir {
 
   std::filesystem::path m_shared;
   std::filesystem::path m_partial;
+  std::size_t m_name_max = 255;  ///< longest file name the partial directory's file system takes
   mutable std::mutex m_mutex;
   std::map<std::string, SharedFile> m_files;
   std::set<std::string> m_transfers;

@@ -1,6 +1,6 @@
 #include "store_receiver.hpp"
 
-#include <fstream>
+#include "checked_file.hpp"
 
 #include "safe_name.hpp"
 
@@ -37,26 +37,27 @@ SharedFile receive_store(const std::function<bool(wire::StoreChunk&)>& next, Sha
   if (msg.size() > bytes_max)
     throw FileError(FileErrorKind::too_large, "size: " + std::to_string(msg.size()) + " bytes exceeds maximum " + std::to_string(bytes_max));
   const std::string name = msg.name();
+  if (auto p = files.transfer_name_problem(name)) throw FileError(FileErrorKind::invalid, *p);
   const std::uint64_t size = msg.size();
   if (!files.begin_transfer(name)) throw FileError(FileErrorKind::conflict, "a transfer of \"" + name + "\" is already running");
   const auto partial = files.partial_path(name, "store");
   StoreGuard guard(files, name, partial);
-  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  if (!out) throw FileError(FileErrorKind::io, "cannot write " + partial.string());
+  CheckedFile out(partial, CheckedFile::Mode::truncate);
   Sha256 hash;
   std::uint64_t received = 0;
   do {
     if (received + msg.data().size() > size)
       throw FileError(FileErrorKind::invalid, "data: more than the announced " + std::to_string(size) + " bytes");
-    out.write(msg.data().data(), static_cast<std::streamsize>(msg.data().size()));
+    out.write(msg.data());
     hash.update(msg.data());
     received += msg.data().size();
   } while (next(msg));
-  out.close();
-  if (!out) throw FileError(FileErrorKind::io, "cannot write " + partial.string());
   if (received != size)
     throw FileError(FileErrorKind::invalid, "data: stream ended after " + std::to_string(received) + " of " + std::to_string(size) + " bytes");
   if (hash.finish() != *expected) throw FileError(FileErrorKind::corrupt, "sha256: content does not match the announced SHA-256");
+  if (out.size_on_disk() != size)
+    throw FileError(FileErrorKind::io, partial.string() + " holds " + std::to_string(out.size_on_disk()) + " of " + std::to_string(size) + " bytes");
+  out.close();
   SharedFile f = files.adopt(partial, name, *expected);
   guard.commit();
   return f;

@@ -35,7 +35,10 @@ struct DeliverClient::Impl {
   /// ChordSuccessorEntry messages), and concurrent unary calls may be handled out of order.
   std::map<PeerId, std::deque<ChordMessage>> chord_queues;
 
-  Impl(const AddressBook& b, std::uint32_t t, const TlsConfig& c) : book(b), timeout_ms(t), tls(c) {}
+  std::size_t calls_max;
+  std::atomic<std::uint64_t> dropped_busy{0};  ///< protocol messages dropped: calls_max in flight
+
+  Impl(const AddressBook& b, std::uint32_t t, const TlsConfig& c, std::size_t max) : book(b), timeout_ms(t), tls(c), calls_max(max) {}
 
   /// The stub of peer `to` at `address` (created on first use); call with `mutex` held.
   wire::Peer::Stub& stub(PeerId to, const std::string& address) { return *connection(to, address).stub; }
@@ -64,8 +67,10 @@ struct Call {
 }  // namespace
 
 DeliverClient::DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, const TlsConfig& tls,
-                             NodeMetrics* metrics)
-    : m_impl(std::make_unique<Impl>(book, timeout_ms, tls)), m_self(self), m_metrics(metrics) {}
+                             std::size_t calls_max, NodeMetrics* metrics)
+    : m_impl(std::make_unique<Impl>(book, timeout_ms, tls, calls_max)), m_self(self), m_metrics(metrics) {}
+
+std::uint64_t DeliverClient::dropped_busy() const noexcept { return m_impl->dropped_busy.load(); }
 
 DeliverClient::~DeliverClient() { drain_calls(); }
 
@@ -122,10 +127,17 @@ void DeliverClient::finished(PeerId to, const char* method, const grpc::Status& 
 }
 
 void DeliverClient::start_deliver(PeerId to, const std::string& address, const Message& msg) {
+  std::unique_lock lock(m_impl->mutex);
+  if (m_impl->in_flight >= m_impl->calls_max) {  // the network is slower than the traffic: shed it
+    ++m_impl->dropped_busy;
+    ++m_failures;
+    return;
+  }
+  lock.unlock();
   auto* call = new Call<wire::Envelope>;
   call->request = wire::encode(m_self, msg);
   set_deadline(call->ctx, m_impl->timeout_ms);
-  std::unique_lock lock(m_impl->mutex);
+  lock.lock();
   auto& stub = m_impl->stub(to, address);
   ++m_impl->in_flight;
   lock.unlock();

@@ -29,8 +29,9 @@ class DeliverClient final : public Transport, public ChordTransport {
  public:
   /// Send as `self`, resolving ids through `book`; every call gets a `timeout_ms` deadline.
   /// Channels use `tls` (the receiver must present the certificate of the id it is sent to).
+  /// At most `calls_max` Deliver calls are in flight (more messages are dropped and counted).
   /// `metrics` (optional, must outlive this) counts messages sent and failed calls.
-  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, const TlsConfig& tls,
+  DeliverClient(PeerId self, const AddressBook& book, std::uint32_t timeout_ms, const TlsConfig& tls, std::size_t calls_max = 4096,
                 NodeMetrics* metrics = nullptr);
   ~DeliverClient() override;
 
@@ -58,6 +59,8 @@ class DeliverClient final : public Transport, public ChordTransport {
   bool refuses_chord(PeerId peer) const;
   /// Calls that failed (no address, transport error or error status).
   std::uint64_t failures() const noexcept { return m_failures; }
+  /// Protocol messages dropped because calls_max calls were in flight.
+  std::uint64_t dropped_busy() const noexcept;
 
  private:
   struct Impl;

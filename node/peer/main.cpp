@@ -7,6 +7,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "fd_limit.hpp"
 #include "logging.hpp"
 #include "program_main.hpp"
 #include "amqp_publisher.hpp"
@@ -29,6 +30,7 @@ sigset_t block_stop_signals() {
 int run(const NodeConfig& config) {
   const sigset_t signals = block_stop_signals();
   setup_logging("node", config.log_level);
+  set_open_files_limit(config.limits.open_files);
   Node node(config);
   bool started = false;
   std::thread starter([&] {
@@ -45,7 +47,8 @@ int run(const NodeConfig& config) {
   node.interrupt();
   starter.join();
   node.stop();
-  return started ? 0 : 1;
+  if (node.listener_lost()) spdlog::critical("exiting: the gRPC listener was lost");
+  return started && !node.listener_lost() ? 0 : 1;
 }
 
 }  // namespace

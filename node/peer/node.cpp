@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "amqp_publisher.hpp"
 #include "api_routes.hpp"
 #include "dummy_files.hpp"
+#include "identity_name.hpp"
 #include "log_sink.hpp"
 #include "ready.hpp"
 #include "zonal/hash.hpp"
@@ -34,6 +36,15 @@ Node::Node(NodeConfig config)
   m_server = std::make_unique<PeerServer>(m_config, m_files, *m_events, m_metrics, m_book);
   m_address = m_config.advertise_host + ":" + std::to_string(m_server->port());
   m_session = std::make_unique<TrackerSession>(m_config, m_address, m_book, *m_events);
+  auto hosts = m_config.rest.allowed_hosts;
+  hosts.push_back(m_config.rest_bind);
+  hosts.push_back(m_config.advertise_host);
+  m_auth = std::make_unique<ApiAuth>(load_or_create_api_token(m_config.data_dir, m_config.rest.token), default_allowed_hosts(hosts));
+}
+
+HttpResponse Node::serve(const HttpRequest& request) {
+  if (auto refused = m_auth->check(request)) return *refused;
+  return handle_api(*this, request);
 }
 
 void Node::interrupt() { m_session->interrupt(); }
@@ -61,10 +72,16 @@ bool Node::start() {
       spdlog::error("cannot reserve query ids: {}", e.what());
     }
   });
-  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.tls, &m_metrics);
+  m_transport = std::make_unique<DeliverClient>(m_id, m_book, m_config.rpc_timeout_ms, m_config.tls, m_config.limits.outbound_calls_max,
+                                                &m_metrics);
   m_runtime = std::make_unique<PeerRuntime>(m_id, m_config.peer, core_seed(m_id), *m_transport, *m_events, *m_ids);
   m_runtime->set_send_delay(std::chrono::milliseconds(m_config.net_latency_ms));
   m_server->attach(*m_runtime, m_id);
+  if (m_config.limits.listener_probe_ms > 0)
+    m_server->watch(std::chrono::milliseconds(m_config.limits.listener_probe_ms), node_identity_name(m_id), [this] {
+      m_listener_lost = true;  // unreachable: leave the tracker (stop() on SIGTERM) rather than stay a registered zombie
+      ::kill(::getpid(), SIGTERM);
+    });
   m_transport->set_unknown_handler([this] { m_session->request_refresh(); });
   m_session->set_installed_handler([this] {
     m_transport->retry_waiting();
@@ -79,8 +96,10 @@ bool Node::start() {
     m_events->publish("file.shared", {{"peer_id", m_id}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "scan"}});
   }
   register_gauges();
-  m_rest = std::make_unique<HttpServer>(m_config.rest_bind, m_config.rest_port,
-                                        [this](const HttpRequest& r) { return handle_api(*this, r); });
+  const NodeRestConfig& r = m_config.rest;
+  m_rest = std::make_unique<HttpServer>(
+      m_config.rest_bind, m_config.rest_port, [this](const HttpRequest& req) { return serve(req); },
+      HttpServerLimits{r.workers, r.queue_max, r.connections_max, r.read_timeout_ms, r.idle_timeout_ms});
   m_client = std::make_unique<ClientServer>(*this, m_config.client_bind, m_config.client_port, m_metrics);
   spdlog::info("peer {} serving gRPC on {}, REST on {}:{} and the Client service on {}:{}, sharing {} files from {}", m_id,
                m_address, m_config.rest_bind, m_rest->port(), m_config.client_bind, m_client->port(), shared.size(),

@@ -1,11 +1,13 @@
 #pragma once
 /// A whole zonal-node: shared directory, gRPC peer server, tracker session, protocol runtime,
 /// REST API and event publisher, started in dependency order and stopped in reverse.
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "address_book.hpp"
+#include "api_auth.hpp"
 #include "chord_runtime.hpp"
 #include "deliver_client.hpp"
 #include "download_board.hpp"
@@ -40,6 +42,8 @@ class Node final : public NodeApi {
   void interrupt();
   /// Leave the tracker and stop everything; idempotent. Call after start() returned.
   void stop();
+  /// True when the gRPC listener died and could not be restored (the process should exit non-zero).
+  bool listener_lost() const noexcept { return m_listener_lost; }
 
   nlohmann::json status() override;
   nlohmann::json peers() override;
@@ -71,6 +75,10 @@ class Node final : public NodeApi {
   /// (or its end); those holders.
   std::vector<Holder> first_holders(const SearchSession& session, const std::vector<Holder>& skip);
   std::uint64_t core_seed(PeerId id) const;
+  /// Refusal counters of every limit (status()["limits"]).
+  nlohmann::json limits_status();
+  /// Check the request's credential and names, then route it; the REST server's handler.
+  HttpResponse serve(const HttpRequest& request);
   void register_gauges();
   /// Throw ApiError 503 when the event outbox is full: work that would emit events is refused.
   void require_event_room() const;
@@ -90,11 +98,13 @@ class Node final : public NodeApi {
   std::unique_ptr<QueryCounterStore> m_query_ids;
   std::unique_ptr<PeerRuntime> m_runtime;
   std::unique_ptr<ChordRuntime> m_chord;
+  std::unique_ptr<ApiAuth> m_auth;
   std::unique_ptr<HttpServer> m_rest;
   std::unique_ptr<ClientServer> m_client;
   PeerId m_id = no_peer;
   bool m_left = false;  ///< node.left was published
   std::string m_address;
+  std::atomic<bool> m_listener_lost{false};
 };
 
 }  // namespace zonal::node

@@ -66,7 +66,29 @@ json Node::status() {
           {"uploads_active", m_server->uploads_active()},
           {"deliver_failures", m_transport ? m_transport->failures() : 0},
           {"chord", chord_status()},
+          {"limits", limits_status()},
           {"events", events_json(m_events->stats())}};
+}
+
+json Node::limits_status() {
+  json rest = json::object();
+  if (m_rest) {
+    const HttpServerCounters h = m_rest->counters();
+    rest = {{"connections_open", h.connections_open}, {"connections_refused", h.connections_refused}, {"timeouts", h.timeouts},
+            {"busy", h.busy}, {"accept_errors", h.accept_errors}};
+  }
+  const ApiAuthCounters a = m_auth->counters();
+  rest["unauthorized"] = a.unauthorized;
+  rest["forbidden"] = a.forbidden;
+  const PeerServerCounters p = m_server->counters();
+  const json peers = {{"messages_refused", p.messages_refused},   {"searches_refused", p.searches_refused},
+                      {"backlog_refused", p.backlog_refused},     {"deliveries_abandoned", p.deliveries_abandoned},
+                      {"backlog", p.backlog},                     {"outbound_dropped", m_transport ? m_transport->dropped_busy() : 0}};
+  const json store = {{"running", p.stores_running},
+                      {"refused_busy", p.stores_refused_busy},
+                      {"refused_quota", p.stores_refused_quota},
+                      {"cancelled", p.stores_cancelled}};
+  return {{"rest", rest}, {"peers", peers}, {"store", store}, {"listener_restarts", m_server->listener_restarts()}};
 }
 
 json Node::peers() {

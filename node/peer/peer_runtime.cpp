@@ -22,7 +22,7 @@ struct PeerRuntime::Impl {
   };
 
   Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e, QueryIdAllocator& i)
-      : peer(id, config, seed), transport(t), events(e), ids(i), timer(loop.io()) {}
+      : peer(id, config, seed), transport(t), events(e), ids(i), timer(loop.io()), expiry_timer(loop.io()) {}
 
   MonotonicClock clock;
   Peer peer;
@@ -31,6 +31,7 @@ struct PeerRuntime::Impl {
   QueryIdAllocator& ids;
   IoLoop loop;
   asio::steady_timer timer;
+  asio::steady_timer expiry_timer;  ///< ages the core's seen table and parked walkers when traffic stops
   QueryStats stats;
   std::unordered_map<QueryId, PendingSearch> searches;
   std::optional<TimeUs> armed_us;
@@ -46,7 +47,17 @@ struct PeerRuntime::Impl {
   void on_event(const PeerEvent& ev);
   void arm_timer();
   void fail_all(const std::string& why);
+  void arm_expiry();
 };
+
+void PeerRuntime::Impl::arm_expiry() {
+  expiry_timer.expires_after(std::chrono::seconds(1));
+  expiry_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // stopped
+    peer.forget_expired(clock.now_us());
+    arm_expiry();
+  });
+}
 
 void PeerRuntime::Impl::drain() {
   while (auto t = peer.poll_transmit()) {
@@ -124,7 +135,13 @@ void PeerRuntime::Impl::fail_all(const std::string& why) {
 
 PeerRuntime::PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport,
                          EventSink& events, QueryIdAllocator& ids)
-    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events, ids)) {}
+    : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events, ids)) {
+  m_impl->loop.post([impl = m_impl.get()] { impl->arm_expiry(); });
+}
+
+std::size_t PeerRuntime::backlog() const noexcept { return m_impl->loop.queued(); }
+
+std::uint64_t PeerRuntime::abandoned() const noexcept { return m_impl->loop.abandoned(); }
 
 PeerRuntime::~PeerRuntime() { stop(); }
 
@@ -135,6 +152,7 @@ void PeerRuntime::set_send_delay(std::chrono::milliseconds delay) {
 void PeerRuntime::stop() {
   m_impl->loop.stop([impl = m_impl.get()] {
     impl->timer.cancel();
+    impl->expiry_timer.cancel();
     impl->fail_all("node is shutting down");
   });
 }

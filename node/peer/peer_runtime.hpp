@@ -63,6 +63,10 @@ class PeerRuntime {
   /// Hand a validated message from `from` to the core; returns its Arrival, or nullopt when the
   /// runtime did not answer within `wait` (stopping or overloaded). Call from gRPC threads.
   std::optional<Arrival> deliver(PeerId from, const Message& msg, std::chrono::milliseconds wait);
+  /// Messages waiting for the io thread right now; call to refuse more when it is far behind.
+  std::size_t backlog() const noexcept;
+  /// Deliveries skipped because their caller had stopped waiting (timed out).
+  std::uint64_t abandoned() const noexcept;
   /// Share `key` (index it and publish its record); call after the file is in the shared dir.
   void share(FileKey key);
   /// Start a search with `params` (TTL; walk and ring settings) and return its query id (taken

@@ -4,11 +4,16 @@
 
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "caller_identity.hpp"
 #include "grpc_code.hpp"
 #include "grpc_options.hpp"
+#include "listener_watchdog.hpp"
+#include "rate_limiter.hpp"
+#include "store_limits.hpp"
 #include "grpc_status.hpp"
 #include "message_authorization.hpp"
 #include "peer_identity.hpp"
@@ -59,7 +64,45 @@ struct ActiveCount {
 class PeerService final : public wire::Peer::Service {
  public:
   PeerService(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m, const AddressBook& b)
-      : m_config(c), m_files(f), m_events(e), m_metrics(m), m_book(b) {}
+      : m_config(c),
+        m_files(f),
+        m_events(e),
+        m_metrics(m),
+        m_book(b),
+        m_messages(c.limits.messages_per_s, c.limits.messages_burst),
+        m_searches(c.limits.searches_per_s, c.limits.searches_burst),
+        m_store_limits(StoreLimitsConfig{c.limits.store_uploads_max, c.limits.store_quota_bytes,
+                                         std::chrono::milliseconds(c.limits.store_deadline_ms),
+                                         std::chrono::milliseconds(c.limits.store_idle_ms)}) {}
+
+  /// Refusal counters for status pages.
+  PeerServerCounters counters() const {
+    const StoreLimitsCounters st = m_store_limits.counters();
+    PeerRuntime* runtime = m_runtime.load();
+    return {m_messages.refused(), m_searches.refused(), m_backlog_refused.load(),
+            runtime ? runtime->abandoned() : 0, runtime ? runtime->backlog() : 0,
+            st.running, st.refused_busy, st.refused_quota, st.cancelled};
+  }
+
+  /// Charge one message (and, for a query copy, one search) to `from`; an error status when over its rate.
+  std::optional<grpc::Status> over_rate(grpc::ServerContext* ctx, PeerId claimed_from, bool search) {
+    const PeerId key = rate_limit_key(*ctx, claimed_from);
+    if (!m_messages.allow(key))
+      return grpc::Status{grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: peer " + std::to_string(key) + " sends more than " +
+                                                                     std::to_string(static_cast<std::uint64_t>(m_config.limits.messages_per_s)) + " messages/s (limits.messages_per_s)"};
+    if (search && !m_searches.allow(key))
+      return grpc::Status{grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: peer " + std::to_string(key) + " sends more than " +
+                                                                     std::to_string(static_cast<std::uint64_t>(m_config.limits.searches_per_s)) + " queries/s (limits.searches_per_s)"};
+    return std::nullopt;
+  }
+
+  /// An error status when the protocol thread is too far behind to take another message.
+  std::optional<grpc::Status> backlogged(std::size_t backlog) {
+    if (backlog < m_config.limits.deliver_queue_max) return std::nullopt;
+    ++m_backlog_refused;
+    return grpc::Status{grpc::StatusCode::RESOURCE_EXHAUSTED, "overloaded: " + std::to_string(backlog) +
+                                                                  " messages wait for the protocol thread (limits.deliver_queue_max)"};
+  }
 
   void attach(PeerRuntime& runtime, PeerId self) {
     m_self = self;
@@ -77,6 +120,8 @@ class PeerService final : public wire::Peer::Service {
     m_metrics.in(decoded.value->msg).inc();
     PeerRuntime* runtime = m_runtime.load();
     if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
+    if (auto refused = over_rate(ctx, decoded.value->from, std::holds_alternative<Query>(decoded.value->msg))) return *refused;
+    if (auto refused = backlogged(runtime->backlog())) return *refused;
     const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
     if (*arrival == Arrival::duplicate) m_metrics.duplicates.inc();
@@ -100,6 +145,7 @@ class PeerService final : public wire::Peer::Service {
     m_metrics.in(decoded.value->msg).inc();
     ChordRuntime* chord = m_chord.load();
     if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
+    if (auto refused = over_rate(ctx, decoded.value->from, false)) return *refused;
     const auto arrival = chord->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
     reply->set_arrival(to_wire(*arrival));
@@ -186,16 +232,31 @@ class PeerService final : public wire::Peer::Service {
         return permission_denied("Store: \"" + first.name() + "\" belongs to home zone " + std::to_string(home) +
                                  ", this node is in zone " + std::to_string(state.zone));
     }
+    // Quotas are charged to the authenticated peer, else to the caller's host.
+    const std::string quota_holder = caller.authenticated ? caller.name : quota_key(*ctx);
+    std::unique_ptr<StoreLimits::Ticket> ticket;
     try {
-      const auto read = [in, &first, &have_first](wire::StoreChunk& c) {
+      // The first message announces the size: admit the upload then (or refuse it); every later
+      // chunk keeps the idle watchdog away.
+      const auto read = [&](wire::StoreChunk& c) {
         if (have_first) {
           c = std::move(first);
           have_first = false;
-          return true;
+        } else if (!in->Read(&c)) {
+          return false;
         }
-        return in->Read(&c);
+        if (ticket) {
+          ticket->progress();
+        } else if (c.size() <= m_config.store_bytes_max) {
+          std::string why;
+          bool over_quota = false;
+          ticket = m_store_limits.admit(quota_holder, c.size(), [ctx] { ctx->TryCancel(); }, why, over_quota);
+          if (!ticket) throw FileError(FileErrorKind::too_large, why);
+        }
+        return true;
       };
       const SharedFile f = receive_store(read, m_files, m_config.store_bytes_max);
+      if (ticket) ticket->commit();
       runtime->share(f.key);
       if (ChordRuntime* chord = m_chord.load()) chord->store(f.key);
       m_events.publish("file.stored", {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}});
@@ -203,6 +264,12 @@ class PeerService final : public wire::Peer::Service {
                        {{"peer_id", m_self.load()}, {"name", f.name}, {"size", f.size}, {"sha256", to_hex(f.sha256)}, {"origin", "store"}});
       spdlog::info("stored \"{}\" ({} bytes) sent by a peer", f.name, f.size);
     } catch (const FileError& e) {
+      if (ticket) {
+        if (const std::string why = ticket->cancel_reason(); !why.empty()) {
+          spdlog::warn("store of a file from {} cancelled: {}", quota_holder, why);
+          return {grpc::StatusCode::DEADLINE_EXCEEDED, why};  // the client sees CANCELLED
+        }
+      }
       return to_status(e);
     }
     reply->set_peer_id(m_self.load());
@@ -232,6 +299,10 @@ class PeerService final : public wire::Peer::Service {
   std::atomic<PeerRuntime*> m_runtime{nullptr};
   std::atomic<ChordRuntime*> m_chord{nullptr};
   std::atomic<PeerId> m_self{no_peer};
+  RateLimiter m_messages;
+  RateLimiter m_searches;
+  std::atomic<std::uint64_t> m_backlog_refused{0};
+  StoreLimits m_store_limits;
 
  public:
   std::atomic<int> m_uploads{0};  ///< Fetch streams being served
@@ -240,17 +311,67 @@ class PeerService final : public wire::Peer::Service {
 }  // namespace
 
 struct PeerServer::Impl {
+  const NodeConfig& config;
   PeerService service;
+  GrpcServerLimits limits;
+  std::mutex server_mutex;  ///< guards server against the watchdog's restarts
   std::unique_ptr<grpc::Server> server;
+  bool shut_down = false;  ///< guarded by server_mutex
   int port = 0;
-  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m, const AddressBook& b) : service(c, f, e, m, b) {}
+  std::unique_ptr<ListenerWatchdog> watchdog;
+  std::string self_name;  ///< this node's identity (the probe's TLS target name)
+  Impl(const NodeConfig& c, SharedDir& f, EventSink& e, NodeMetrics& m, const AddressBook& b) : config(c), service(c, f, e, m, b) {
+    limits.threads_max = static_cast<int>(c.limits.grpc_threads_max);
+    limits.streams_max = static_cast<int>(c.limits.grpc_streams_max);
+    limits.handshake_timeout_ms = static_cast<int>(c.limits.grpc_handshake_ms);
+    limits.idle_connection_ms = static_cast<int>(c.limits.grpc_idle_ms);
+  }
+
+  /// A call on a fresh connection (its own subchannel) answered: the listener accepts.
+  bool probe() const {
+    std::string host = config.grpc_bind;
+    if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+    if (host == "::") host = "::1";
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    auto stub = wire::Peer::NewStub(make_channel(host + ":" + std::to_string(port), config.tls, self_name, true));
+    grpc::ClientContext ctx;
+    set_deadline(ctx, 3000);
+    wire::FileInfoRequest req;  // an empty name: refused at once, touching nothing
+    wire::FileEntry reply;
+    const grpc::Status s = stub->FileInfo(&ctx, req, &reply);
+    return s.error_code() != grpc::StatusCode::UNAVAILABLE && s.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED;
+  }
+
+  /// Stop the listener and serve again on the same port.
+  bool restart() {
+    std::lock_guard lock(server_mutex);
+    if (shut_down) return true;
+    stop_server(server);
+    try {
+      int bound = 0;
+      server = start_server(service, config.grpc_bind, static_cast<std::uint16_t>(port), bound, config.tls, limits);
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::error("cannot restart the gRPC listener: {}", e.what());
+      return false;
+    }
+  }
 };
 
 PeerServer::PeerServer(const NodeConfig& config, SharedDir& files, EventSink& events, NodeMetrics& metrics,
                        const AddressBook& book)
     : m_impl(std::make_unique<Impl>(config, files, events, metrics, book)) {
-  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port, config.tls);
+  m_impl->server = start_server(m_impl->service, config.grpc_bind, config.grpc_port, m_impl->port, config.tls, m_impl->limits);
 }
+
+void PeerServer::watch(std::chrono::milliseconds period, std::string self_name, std::function<void()> give_up) {
+  Impl* impl = m_impl.get();
+  impl->self_name = std::move(self_name);
+  m_impl->watchdog = std::make_unique<ListenerWatchdog>(
+      ListenerWatchdog::Hooks{[impl] { return impl->probe(); }, [impl] { return impl->restart(); }, std::move(give_up)}, period);
+}
+
+std::uint64_t PeerServer::listener_restarts() const { return m_impl->watchdog ? m_impl->watchdog->restarts() : 0; }
 
 PeerServer::~PeerServer() { shutdown(); }
 
@@ -262,6 +383,13 @@ void PeerServer::attach_chord(ChordRuntime& chord) { m_impl->service.attach_chor
 
 int PeerServer::uploads_active() const noexcept { return m_impl->service.m_uploads.load(); }
 
-void PeerServer::shutdown() { stop_server(m_impl->server); }
+PeerServerCounters PeerServer::counters() const { return m_impl->service.counters(); }
+
+void PeerServer::shutdown() {
+  m_impl->watchdog.reset();
+  std::lock_guard lock(m_impl->server_mutex);
+  m_impl->shut_down = true;
+  stop_server(m_impl->server);
+}
 
 }  // namespace zonal::node

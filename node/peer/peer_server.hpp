@@ -3,7 +3,9 @@
 /// the Chord runtime (when chord.enabled), Fetch,
 /// FileInfo, ListFiles and Store to the shared directory. Every request is validated; errors use
 /// gRPC status codes with field-named messages. gRPC stays behind the pimpl.
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "address_book.hpp"
@@ -15,6 +17,19 @@
 #include "shared_dir.hpp"
 
 namespace zonal::node {
+
+/// What the server refused or cut short since it started (running/backlog: right now).
+struct PeerServerCounters {
+  std::uint64_t messages_refused = 0;   ///< over limits.messages_per_s
+  std::uint64_t searches_refused = 0;   ///< over limits.searches_per_s
+  std::uint64_t backlog_refused = 0;    ///< refused: limits.deliver_queue_max messages waiting
+  std::uint64_t deliveries_abandoned = 0;  ///< timed out before the protocol thread got to them: skipped
+  std::uint64_t backlog = 0;            ///< messages waiting for the protocol thread now
+  std::uint64_t stores_running = 0;
+  std::uint64_t stores_refused_busy = 0;
+  std::uint64_t stores_refused_quota = 0;
+  std::uint64_t stores_cancelled = 0;   ///< past files.store_deadline_ms or files.store_idle_ms
+};
 
 class PeerServer {
  public:
@@ -35,6 +50,14 @@ class PeerServer {
   void attach_chord(ChordRuntime& chord);
   /// Fetch streams being served right now.
   int uploads_active() const noexcept;
+  /// Probe the listener every `period` and restart it when it stops accepting (gRPC does not
+  /// recover from EMFILE by itself); `give_up` runs when it cannot be restored. Call once after start.
+  /// `self_name` is this node's identity (node_identity_name), the TLS name the probe expects.
+  void watch(std::chrono::milliseconds period, std::string self_name, std::function<void()> give_up);
+  /// Listener restarts by the watchdog so far.
+  std::uint64_t listener_restarts() const;
+  /// Refusal counters of the per-peer limits; call from any thread.
+  PeerServerCounters counters() const;
   /// Stop serving (bounded wait for running calls); idempotent.
   void shutdown();
 

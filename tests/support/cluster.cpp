@@ -213,7 +213,8 @@ void Cluster::stop_node(std::size_t i, int sig) {
 }
 
 HttpReply Cluster::rest(std::size_t i, const std::string& method, const std::string& target, const json& body) {
-  const auto r = cli::http_call("127.0.0.1:" + std::to_string(node(i).rest_port), method, target, body);
+  const auto r = cli::http_call("127.0.0.1:" + std::to_string(node(i).rest_port), method, target, body,
+                                cli::CallOptions{cli::read_api_token(node(i).data_dir), std::chrono::minutes(5)});
   return HttpReply{r.status, r.body};
 }
 

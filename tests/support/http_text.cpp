@@ -14,13 +14,14 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-TextReply http_get_text(std::uint16_t port, const std::string& target) {
+TextReply http_get_text(std::uint16_t port, const std::string& target, const std::string& token) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(std::chrono::seconds(30));
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   http::write(stream, req);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
@@ -56,7 +57,7 @@ void parse_events(std::string& pending, SseEvent& current, std::string& data, st
 
 }  // namespace
 
-SseStream read_sse(std::uint16_t port, const std::string& target, std::chrono::milliseconds timeout) {
+SseStream read_sse(std::uint16_t port, const std::string& target, std::chrono::milliseconds timeout, const std::string& token) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(timeout);
@@ -65,6 +66,7 @@ SseStream read_sse(std::uint16_t port, const std::string& target, std::chrono::m
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   req.set(http::field::accept, "text/event-stream");
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   out.started = std::chrono::steady_clock::now();
   http::write(stream, req);
   beast::flat_buffer buffer;

@@ -16,8 +16,9 @@ struct TextReply {
   std::string body;
 };
 
-/// GET `target` from 127.0.0.1:`port`; throws std::runtime_error when the request fails.
-TextReply http_get_text(std::uint16_t port, const std::string& target);
+/// GET `target` from 127.0.0.1:`port` (with `token` as the API token unless empty); throws
+/// std::runtime_error when the request fails.
+TextReply http_get_text(std::uint16_t port, const std::string& target, const std::string& token = "");
 
 struct SseEvent {
   std::string event;  ///< the `event:` field ("message" when absent)
@@ -33,7 +34,7 @@ struct SseStream {
 };
 
 /// GET `target` and read the event stream until the server closes it or `timeout` passes.
-SseStream read_sse(std::uint16_t port, const std::string& target, std::chrono::milliseconds timeout);
+SseStream read_sse(std::uint16_t port, const std::string& target, std::chrono::milliseconds timeout, const std::string& token = "");
 
 /// Value of the sample `series` (e.g. `zonal_searches_total{strategy="flood"}`) in a Prometheus
 /// text body; 0 when absent.
