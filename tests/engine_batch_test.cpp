@@ -20,7 +20,7 @@ std::vector<std::vector<sim::RunResult>> run_all(const json& latency, const std:
                     {"seed", 17},
                     {"peers", 2000},
                     {"topology", {{"kind", "random-regular"}, {"degree", 8}}},
-                    {"zones", {{"count", 8}}},
+                    {"zones", {{"count", 8}, {"placement", "random"}}},  // random entries: zone floods really flood
                     {"latency", latency},
                     {"content", {{"files", 200}, {"replicas", 3}}},
                     {"workload", {{"queries", 150}, {"rate_per_s", 20}, {"missing_fraction", 0.1}}},

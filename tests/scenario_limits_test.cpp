@@ -24,7 +24,7 @@ TEST(ScenarioLimits, ZonesAndSearch) {
   EXPECT_EQ(error_of(with({{"zones", {{"degree", 1}}}})), "");
   EXPECT_EQ(error_of(with({{"zones", {{"publish_replicas", 0}}}})), "zones.publish_replicas: must be >= 1, got 0");
   EXPECT_EQ(error_of(with({{"zones", {{"publish_replicas", 1}}}})), "");
-  EXPECT_EQ(error_of(with({{"search", {{"seen_capacity", 0}}}})), "search.seen_capacity: must be >= 1, got 0");
+  EXPECT_EQ(error_of(with({{"search", {{"seen_capacity", 0}}}})), "search.seen_capacity: must be between 1 and 10000000, got 0");
   EXPECT_EQ(error_of(with({{"search", {{"seen_capacity", 1}}}})), "");
   EXPECT_EQ(error_of(with({{"search", {{"timeout_ms", 0}}}})), "search.timeout_ms: must be > 0, got 0");
   EXPECT_EQ(error_of(with({{"search", {{"timeout_ms", 86'400'001}}}})), "search.timeout_ms: must be <= 86400000, got 86400001");
