@@ -509,7 +509,7 @@ void Simulation::crash(PeerId p) {
 
 void Simulation::leave(PeerId p) {
   if (!m_faults->online(p)) return;
-  m_peers[p].send(m_tracker_id, Leave{});
+  m_peers[p].leave(m_now);  // queues a Leave to its tracker (every peer joined with connect_tracker)
   drain_peer(p);
   m_faults->set_online(p, false);
   ++m_faults->counters.left;

@@ -68,9 +68,9 @@ TEST(NodeConfig, FileThenEnvThenFlags) {
 TEST(NodeConfig, WalkRingAndChordStrategies) {
   EXPECT_EQ(load({"--search-strategy", "random-walk"}).strategy, Strategy::random_walk);
   EXPECT_EQ(load({"--search-strategy", "expanding-ring"}).strategy, Strategy::expanding_ring);
-  EXPECT_EQ(strategy_from_name("random-walk"), Strategy::random_walk);
-  EXPECT_EQ(strategy_from_name("expanding-ring"), Strategy::expanding_ring);
-  EXPECT_EQ(strategy_from_name("chord"), Strategy::chord);
+  EXPECT_EQ(parse_strategy("random-walk"), Strategy::random_walk);
+  EXPECT_EQ(parse_strategy("expanding-ring"), Strategy::expanding_ring);
+  EXPECT_EQ(parse_strategy("chord"), Strategy::chord);
   EXPECT_EQ(error_of({"--search-strategy", "chord"}), "search.strategy: chord needs chord.enabled true (from flag --search-strategy)");
   EXPECT_EQ(load({"--search-strategy", "chord", "--chord-enabled", "true"}).strategy, Strategy::chord);
 }

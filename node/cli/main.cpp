@@ -9,9 +9,11 @@
 #include "commands.hpp"
 #include "events_command.hpp"
 #include "interactive.hpp"
+#include "zonal/settings.hpp"
 
 int main(int argc, char** argv) {
   using namespace zonal::cli;
+  using zonal::strategy_choices;
   CLI::App app{"zonal: talk to a running zonal-node. The node's REST address comes from --node, else $ZONAL_NODE, else 127.0.0.1:8701."};
   Target t;
   if (const char* env = std::getenv("ZONAL_NODE")) t.node = env;
@@ -33,13 +35,14 @@ int main(int argc, char** argv) {
   auto* files = app.add_subcommand("files", "files this node shares");
   auto* search = app.add_subcommand("search", "search the network for a file name");
   search->add_option("name", name, "file name")->required();
-  search->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord (default: the node's)");
-  search->add_option("--ttl", ttl, "hop limit 1..10 (default: the node's)")->check(CLI::Range(1, 10));
+  search->add_option("--strategy", strategy, strategy_choices() + " (default: the node's)");
+  search->add_option("--ttl", ttl, "hop limit " + zonal::setting::ttl.range_text() + " (default: the node's)")
+      ->check(CLI::Range(zonal::setting::ttl.min, zonal::setting::ttl.max));
   std::string wait;
   search->add_option("--wait", wait, "first (default: answer at the first hit), all (the whole search window) or milliseconds");
   auto* get = app.add_subcommand("get", "search, download from the holders, verify SHA-256 and share");
   get->add_option("name", name, "file name")->required();
-  get->add_option("--strategy", strategy, "flood, zone-flood, random-walk, expanding-ring or chord");
+  get->add_option("--strategy", strategy, strategy_choices());
   auto* share = app.add_subcommand("share", "share a file: a local path is copied into the node's shared directory");
   share->add_option("path", name, "path of a file, or the name of a file already in the shared directory")->required();
   auto* upload = app.add_subcommand("upload", "send a shared file into the network (a copy goes to its home zone)");

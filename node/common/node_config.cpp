@@ -2,6 +2,7 @@
 
 #include "identity_name.hpp"
 #include "zonal/chord_id.hpp"
+#include "zonal/settings.hpp"
 #include "zonal/strategy.hpp"
 
 namespace zonal::node {
@@ -22,16 +23,22 @@ ConfigSchema node_schema() {
       {"tracker.address", "127.0.0.1:7600", "host:port of the tracker's gRPC service"},
       {"rpc.timeout_ms", 2000, "deadline of every outbound unary RPC, milliseconds"},
       {"net.latency_ms", 0, "emulated one-way latency: hold every protocol message this node sends this long (0..10000; 0: none)"},
-      {"search.strategy", "zone-flood",
-       "default search strategy: flood, zone-flood, random-walk, expanding-ring or chord (chord needs chord.enabled)"},
-      {"search.ttl", 7, "default hop limit of a search (1..10)"},
+      {"search.strategy", strategy_name(Strategy::zone_flood),
+       "default search strategy: " + strategy_choices() + " (chord needs chord.enabled)"},
+      {"search.ttl", setting::ttl.default_value, "default hop limit of a search (" + setting::ttl.range_text() + ")"},
       {"search.timeout_ms", 3000, "how long a search collects hits, milliseconds"},
-      {"search.walkers", 16, "random-walk: walkers per search (1..1024)"},
-      {"search.walk_ttl", 1024, "random-walk: hops one walker travels at most (1..65535)"},
-      {"search.check_every", 4, "random-walk: hops between a walker's checks with the origin (0..255, 0: never)"},
-      {"search.ring_start", 1, "expanding-ring: TTL of the first ring (1..10)"},
-      {"search.ring_step", 2, "expanding-ring: TTL added per ring (1..10)"},
-      {"search.ring_wait_ms", 1000, "expanding-ring: wait for a hit before the next ring, milliseconds"},
+      {"search.walkers", setting::walkers.default_value,
+       "random-walk: walkers per search (" + setting::walkers.range_text() + ")"},
+      {"search.walk_ttl", setting::walk_ttl.default_value,
+       "random-walk: hops one walker travels at most (" + setting::walk_ttl.range_text() + ")"},
+      {"search.check_every", setting::check_every.default_value,
+       "random-walk: hops between a walker's checks with the origin (" + setting::check_every.range_text() + ", 0: never)"},
+      {"search.ring_start", setting::ring_start.default_value,
+       "expanding-ring: TTL of the first ring (" + setting::ring_start.range_text() + ")"},
+      {"search.ring_step", setting::ring_step.default_value,
+       "expanding-ring: TTL added per ring (" + setting::ring_step.range_text() + ")"},
+      {"search.ring_wait_ms", setting::ring_wait_ms.default_value,
+       "expanding-ring: wait for a hit before the next ring, milliseconds"},
       {"search.seen_capacity", 4096, "query ids remembered for duplicate detection"},
       {"zones.placement", zone_placement_name(PeerConfig{}.zone_placement), "home-zone member choice: rendezvous or random"},
       {"zones.publish_replicas", PeerConfig{}.publish_replicas, "home-zone members that receive each index record"},
@@ -96,8 +103,24 @@ ConfigSchema node_schema() {
 
 namespace {
 
+constexpr std::uint64_t node_search_wait_ms_max = 600'000;  ///< 10 minutes
+
+/// A duration key in milliseconds, checked against [lo, hi], in the core's microseconds.
 TimeUs millis(const Settings& s, const std::string& key, std::uint64_t lo, std::uint64_t hi) {
-  return static_cast<TimeUs>(s.get_uint(key, lo, hi)) * 1000;
+  return us_from_ms(static_cast<double>(s.get_uint(key, lo, hi)));
+}
+
+/// The search.* key of the protocol setting `u`, checked against the core's range.
+std::uint64_t search_uint(const Settings& s, const UintSetting& u) {
+  return s.get_uint("search." + std::string(u.key), u.min, u.max);
+}
+
+/// Names of `list` (strategy, placement or entry values) for Settings::get_choice().
+template <class T, std::size_t N, class NameFn>
+std::vector<std::string> names_of(const std::array<T, N>& list, NameFn name) {
+  std::vector<std::string> out;
+  for (T v : list) out.emplace_back(name(v));
+  return out;
 }
 
 void parse_chord(const Settings& s, NodeConfig& c) {
@@ -141,7 +164,8 @@ void parse_limits(const Settings& s, NodeConfig& c) {
   r.connections_max = static_cast<std::uint32_t>(s.get_uint("rest.connections_max", 1, 100'000));
   r.read_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rest.read_timeout_ms", 10, 3'600'000));
   r.idle_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rest.idle_timeout_ms", 10, 3'600'000));
-  c.peer.walk_ttl_hops_max = static_cast<std::uint16_t>(s.get_uint("limits.walk_ttl_max", 1, 65535));
+  c.peer.walk_ttl_hops_max =
+      static_cast<std::uint16_t>(s.get_uint("limits.walk_ttl_max", setting::walk_ttl.min, setting::walk_ttl.max));
   c.peer.parked_walks_max = static_cast<std::uint32_t>(s.get_uint("limits.parked_walks_max", 1, 1'000'000));
   if (c.search.walk_ttl_hops > c.peer.walk_ttl_hops_max)
     s.fail("search.walk_ttl", std::to_string(c.search.walk_ttl_hops) + " exceeds limits.walk_ttl_max " +
@@ -166,12 +190,6 @@ void parse_limits(const Settings& s, NodeConfig& c) {
 }
 
 }  // namespace
-
-std::optional<Strategy> strategy_from_name(std::string_view name) {
-  for (Strategy s : {Strategy::flood, Strategy::zone_flood, Strategy::random_walk, Strategy::expanding_ring, Strategy::chord})
-    if (name == strategy_name(s)) return s;
-  return std::nullopt;
-}
 
 NodeConfig parse_node_config(const Settings& s) {
   NodeConfig c;
@@ -200,22 +218,22 @@ NodeConfig parse_node_config(const Settings& s) {
   c.tracker_address = s.get_string("tracker.address");
   c.rpc_timeout_ms = static_cast<std::uint32_t>(s.get_uint("rpc.timeout_ms", 10, 600'000));
   c.net_latency_ms = static_cast<std::uint32_t>(s.get_uint("net.latency_ms", 0, 10'000));
-  c.strategy = *strategy_from_name(
-      s.get_choice("search.strategy", {"flood", "zone-flood", "random-walk", "expanding-ring", "chord"}));
-  c.ttl_hops = static_cast<std::uint8_t>(s.get_uint("search.ttl", 1, ttl_hops_max));
-  c.search.walkers = static_cast<std::uint16_t>(s.get_uint("search.walkers", 1, 1024));
-  c.search.walk_ttl_hops = static_cast<std::uint16_t>(s.get_uint("search.walk_ttl", 1, 65535));
-  c.search.walk_check_every = static_cast<std::uint8_t>(s.get_uint("search.check_every", 0, 255));
-  c.search.ring_ttl_start = static_cast<std::uint8_t>(s.get_uint("search.ring_start", 1, ttl_hops_max));
-  c.search.ring_ttl_step = static_cast<std::uint8_t>(s.get_uint("search.ring_step", 1, ttl_hops_max));
-  c.search.ring_wait_us = static_cast<TimeUs>(s.get_uint("search.ring_wait_ms", 1, 600'000)) * 1000;
-  c.peer.query_timeout_us = static_cast<TimeUs>(s.get_uint("search.timeout_ms", 10, 600'000)) * 1000;
-  c.peer.seen_capacity = static_cast<std::uint32_t>(s.get_uint("search.seen_capacity", 1, 10'000'000));
-  c.peer.zone_placement = s.get_choice("zones.placement", {"rendezvous", "random"}) == "random"
-                              ? ZonePlacement::random : ZonePlacement::rendezvous;
-  c.peer.zone_entry = s.get_choice("zones.entry", {"top", "any-keeper"}) == "any-keeper" ? ZoneEntry::any_keeper
-                                                                                          : ZoneEntry::top;
-  c.peer.publish_replicas = static_cast<std::uint32_t>(s.get_uint("zones.publish_replicas", 1, 64));
+  c.strategy = *parse_strategy(s.get_choice("search.strategy", names_of(all_strategies, strategy_name)));
+  c.ttl_hops = static_cast<std::uint8_t>(search_uint(s, setting::ttl));
+  c.search.walkers = static_cast<std::uint16_t>(search_uint(s, setting::walkers));
+  c.search.walk_ttl_hops = static_cast<std::uint16_t>(search_uint(s, setting::walk_ttl));
+  c.search.walk_check_every = static_cast<std::uint8_t>(search_uint(s, setting::check_every));
+  c.search.ring_ttl_start = static_cast<std::uint8_t>(search_uint(s, setting::ring_start));
+  c.search.ring_ttl_step = static_cast<std::uint8_t>(search_uint(s, setting::ring_step));
+  // A node holds each search's session in memory: its waits are bounded tighter than the core's day.
+  c.search.ring_wait_us = millis(s, "search.ring_wait_ms", 1, node_search_wait_ms_max);
+  c.peer.query_timeout_us = millis(s, "search.timeout_ms", 10, node_search_wait_ms_max);
+  c.peer.seen_capacity = static_cast<std::uint32_t>(search_uint(s, setting::seen_capacity));
+  c.peer.zone_placement = *parse_zone_placement(s.get_choice("zones.placement", {"rendezvous", "random"}));
+  c.peer.zone_entry = *parse_zone_entry(s.get_choice("zones.entry", {"top", "any-keeper"}));
+  // Each replica costs a Publish per shared file on every start: a node allows at most 64.
+  c.peer.publish_replicas =
+      static_cast<std::uint32_t>(s.get_uint("zones.publish_replicas", setting::publish_replicas.min, 64));
   parse_chord(s, c);
   if (c.strategy == Strategy::chord && !c.chord.enabled) s.fail("search.strategy", "chord needs chord.enabled true");
   c.core_seed = s.get_uint("core.seed", 0, ~0ull);

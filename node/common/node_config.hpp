@@ -11,6 +11,7 @@
 #include "zonal/chord_config.hpp"
 #include "zonal/message.hpp"
 #include "zonal/peer_config.hpp"
+#include "zonal/settings.hpp"
 
 namespace zonal::node {
 
@@ -67,7 +68,7 @@ struct NodeConfig {
   std::uint32_t rpc_timeout_ms = 2000;  ///< deadline of every outbound unary RPC
   std::uint32_t net_latency_ms = 0;     ///< net.latency_ms: emulated delay of every protocol message sent (0 = none)
   Strategy strategy = Strategy::zone_flood;
-  std::uint8_t ttl_hops = ttl_hops_default;
+  std::uint8_t ttl_hops = setting::ttl.default_value;
   SearchParams search;                  ///< search.walkers, .walk_ttl, .check_every, .ring_*: walk and ring settings
   PeerConfig peer;                      ///< core tunables (seen capacity, placement, timeout, replicas)
   NodeChordConfig chord;
@@ -100,8 +101,5 @@ ConfigSchema node_schema();
 
 /// Build a NodeConfig from loaded settings; throws ConfigError naming the key.
 NodeConfig parse_node_config(const Settings& s);
-
-/// Strategy from its scenario name ("flood", "zone-flood", "chord"); nullopt if unknown.
-std::optional<Strategy> strategy_from_name(std::string_view name);
 
 }  // namespace zonal::node

@@ -5,6 +5,7 @@
 
 #include "api_routes.hpp"
 #include "request_fields.hpp"
+#include "zonal/settings.hpp"
 
 namespace zonal::node {
 namespace {
@@ -80,7 +81,7 @@ json hit_json(const FoundHit& h) {
 }
 
 HttpResponse search_response(NodeApi& api, const HttpRequest& req) {
-  SearchRequest request{query_string(req, "name"), optional_query(req, "strategy"), optional_uint(req, "ttl", 1, 10)};
+  SearchRequest request{query_string(req, "name"), optional_query(req, "strategy"), optional_uint(req, "ttl", setting::ttl.min, setting::ttl.max)};
   const WaitMode mode = wait_mode(req);
   const bool stream = stream_requested(req);
   auto session = api.start_search(request);

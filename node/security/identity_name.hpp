@@ -14,7 +14,8 @@ namespace zonal::node {
 
 /// Identity name of the tracker's certificate.
 inline constexpr std::string_view tracker_identity_name = "tracker";
-/// Largest peer id a certificate may carry (0xFFFFFFFE is the tracker's id, 0xFFFFFFFF "no peer").
+/// Largest peer id a certificate may carry (0xFFFFFFFE is the core's tracker_peer_id, 0xFFFFFFFF
+/// no_peer; this library does not link the core).
 inline constexpr std::uint32_t identity_peer_id_max = 0xFFFFFFFDu;
 
 /// Identity name of node `id` ("node-17").

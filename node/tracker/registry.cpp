@@ -8,7 +8,6 @@
 namespace zonal::node {
 namespace {
 
-constexpr PeerId tracker_self = 0xFFFFFFFEu;
 constexpr std::size_t moved_listed_max = 1000;  ///< zones.rebalanced lists at most this many moves
 
 TrackerConfig core_config(const TrackerOptions& o) {
@@ -25,7 +24,7 @@ TrackerConfig core_config(const TrackerOptions& o) {
 Registry::Registry(const TrackerOptions& options, EventSink* events)
     : m_peers_max(options.peers_max),
       m_peers_per_host_max(options.peers_per_host_max),
-      m_core(tracker_self, core_config(options)),
+      m_core(tracker_peer_id, core_config(options)),
       m_events(events) {}
 
 Admission Registry::admission_of(PeerId peer) const {

@@ -15,8 +15,8 @@
 
 namespace zonal::node {
 
-/// Largest peer id the tracker hands out or honours (0xFFFFFFFE is the tracker's own id).
-inline constexpr PeerId peer_id_max = 0xFFFFFFFDu;
+/// Largest peer id the tracker hands out or honours (the next is its own, tracker_peer_id).
+inline constexpr PeerId peer_id_max = tracker_peer_id - 1;
 
 /// A peer's place after registration or heartbeat.
 struct Admission {

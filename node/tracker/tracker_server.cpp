@@ -53,7 +53,7 @@ class TrackerService final : public wire::Tracker::Service {
     const Admission& a = std::get<Admission>(result);
     spdlog::info("registered peer {} at {} (zone {} of {})", a.id, req->address(), a.zone, a.zone_count);
     reply->set_peer_id(a.id);
-    reply->set_tracker_id(0xFFFFFFFEu);
+    reply->set_tracker_id(tracker_peer_id);
     reply->set_zone(a.zone);
     reply->set_zone_count(a.zone_count);
     reply->set_epoch(a.epoch);

@@ -5,6 +5,7 @@
 
 #include "zonal/hash.hpp"
 #include "zonal/strategy.hpp"
+#include "zonal/strategy_context.hpp"
 #include "zonal/strategy_walk.hpp"
 
 namespace zonal {
@@ -86,18 +87,20 @@ Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
   if (const auto* h = std::get_if<QueryHit>(&msg)) return handle_hit(now, *h);
   if (const auto* w = std::get_if<Walk>(&msg)) return handle_walk(now, from, *w);
   if (const auto* c = std::get_if<WalkCheck>(&msg)) {
-    walk_on_check(*this, now, from, *c);
+    StrategyContext ctx{*this};
+    walk_on_check(ctx, now, from, *c);
     return Arrival::accepted;
   }
   if (const auto* r = std::get_if<WalkCheckReply>(&msg)) {
-    return walk_on_reply(*this, now, *r) ? Arrival::accepted : Arrival::dropped;
+    StrategyContext ctx{*this};
+    return walk_on_reply(ctx, now, *r) ? Arrival::accepted : Arrival::dropped;
   }
   if (const auto* p = std::get_if<Publish>(&msg)) {
     m_index.add_record(p->key, p->holder);
     return Arrival::accepted;
   }
   if (const auto* a = std::get_if<ZoneAssignment>(&msg)) {
-    handle_assignment(*a);
+    handle_zone_assignment(now, *a);
     return Arrival::accepted;
   }
   return Arrival::dropped;  // Register/Heartbeat/Leave are for trackers
@@ -108,7 +111,8 @@ Arrival Peer::handle_fresh_query(TimeUs now, PeerId from, const Query& q) {
   m_seen.insert(q.query_id, from, now, m_config->seen_capacity, m_config->query_timeout_us);
   Query capped = q;
   capped.ttl_hops = std::min(q.ttl_hops, ttl_hops_max);
-  strategy_handler(q.strategy).on_query(*this, now, from, capped);
+  StrategyContext ctx{*this};
+  strategy_handler(q.strategy).on_query(ctx, now, from, capped);
   return Arrival::fresh;
 }
 
@@ -117,12 +121,13 @@ Arrival Peer::handle_walk(TimeUs now, PeerId from, const Walk& walk) {
   if (query_id_reserved(walk.query_id)) return Arrival::dropped;
   const bool first = m_seen.find(walk.query_id) == nullptr;
   if (first) mark_seen(now, walk.query_id, from);
+  StrategyContext ctx{*this};
   if (walk.ttl_hops > m_config->walk_ttl_hops_max) {
     Walk capped = walk;
     capped.ttl_hops = m_config->walk_ttl_hops_max;
-    walk_on_step(*this, now, from, capped);
+    walk_on_step(ctx, now, from, capped);
   } else {
-    walk_on_step(*this, now, from, walk);
+    walk_on_step(ctx, now, from, walk);
   }
   return first ? Arrival::fresh : Arrival::revisit;
 }
@@ -139,7 +144,7 @@ void Peer::park_walk(TimeUs now, PeerId from, const Walk& walk) {
   parked.push_back(ParkedWalk{walk, from, now});
 }
 
-std::optional<Peer::ParkedWalk> Peer::unpark_walk(QueryId query_id) {
+std::optional<ParkedWalk> Peer::unpark_walk(QueryId query_id) {
   if (!m_origin) return std::nullopt;
   auto& parked = m_origin->parked;
   auto it = std::find_if(parked.begin(), parked.end(),
@@ -151,7 +156,7 @@ std::optional<Peer::ParkedWalk> Peer::unpark_walk(QueryId query_id) {
 }
 
 Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
-  if (Outstanding* o = outstanding(hit.query_id)) {
+  if (OpenSearch* o = find_search(hit.query_id)) {
     origin_state().events.emplace_back(HitEvent{o->query_id, o->key, hit.holder, hit.responder, hit.hops,
                                    now - o->started_us, o->hits});
     ++o->hits;
@@ -167,7 +172,7 @@ Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
   return Arrival::accepted;
 }
 
-void Peer::handle_assignment(const ZoneAssignment& a) {
+void Peer::handle_zone_assignment(TimeUs /*now*/, const ZoneAssignment& a) {
   if (a.zone == m_zone) return;
   m_zone = a.zone;
   origin_state().events.emplace_back(ZoneChangedEvent{a.zone, a.zone_count});
@@ -175,14 +180,17 @@ void Peer::handle_assignment(const ZoneAssignment& a) {
 
 void Peer::handle_timeout(TimeUs now) {
   if (m_origin) {
-    auto& pending = m_origin->outstanding;
+    auto& pending = m_origin->open_searches;
     for (auto& s : pending) {  // strategy timers (expanding ring: the next ring)
       if (s.wake_us > now || s.deadline_us <= now) continue;
       s.wake_us = never_us;
-      if (const auto wake = strategy_handler(s.strategy).on_wake) wake(*this, now, s);
+      if (const auto wake = strategy_handler(s.strategy).on_wake) {
+        StrategyContext ctx{*this};
+        wake(ctx, now, s);
+      }
     }
     auto done = std::stable_partition(pending.begin(), pending.end(),
-                                      [now](const Outstanding& o) { return o.deadline_us > now; });
+                                      [now](const OpenSearch& o) { return o.deadline_us > now; });
     for (auto it = done; it != pending.end(); ++it) m_origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
     pending.erase(done, pending.end());
   }
@@ -198,6 +206,10 @@ void Peer::forget_expired(TimeUs now) {
   if (m_origin) std::erase_if(m_origin->parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
 }
 
+void Peer::leave(TimeUs /*now*/) {
+  if (m_tracker != no_peer) send(m_tracker, Leave{});
+}
+
 void Peer::share(TimeUs /*now*/, FileKey key) {
   if (m_index.has_local(key)) return;
   m_index.add_local(key);
@@ -209,8 +221,7 @@ QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams pa
 }
 
 QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, SearchParams params, QueryId first_id) {
-  params.ttl_hops = std::min(params.ttl_hops, ttl_hops_max);
-  params.walk_ttl_hops = std::min(params.walk_ttl_hops, m_config->walk_ttl_hops_max);
+  params = bounded(params, *m_config);
   const std::uint32_t ids = search_id_count(strategy, params);
   const auto counter = static_cast<std::uint32_t>(first_id);
   const bool usable = query_origin(first_id) == m_id && counter != 0 && counter <= 0xFFFFFFFFu - ids;
@@ -220,17 +231,18 @@ QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, Search
     m_query_counter += ids;  // the search owns ids [id, id + ids)
   }
   mark_seen(now, id, no_peer);
-  origin_state().outstanding.push_back(
-      Outstanding{id, key, now, now + m_config->query_timeout_us, 0, ids, strategy, 0, params, never_us});
+  origin_state().open_searches.push_back(
+      OpenSearch{id, key, now, now + m_config->query_timeout_us, 0, ids, strategy, 0, params, never_us});
   Query q{id, key, m_id, params.ttl_hops, 1, strategy, Scope::overlay};
-  strategy_handler(strategy).start(*this, now, q);
+  StrategyContext ctx{*this};
+  strategy_handler(strategy).start(ctx, now, q);
   return id;
 }
 
 std::optional<TimeUs> Peer::next_timeout() const noexcept {
   std::optional<TimeUs> t;
   if (m_origin)
-    for (const auto& o : m_origin->outstanding) {
+    for (const auto& o : m_origin->open_searches) {
       const TimeUs due = std::min(o.deadline_us, o.wake_us);
       t = t ? std::min(*t, due) : due;
     }
@@ -241,7 +253,7 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
 
 std::optional<PeerEvent> Peer::next_event() {
   if (m_origin->events_head == m_origin->events.size()) {
-    if (m_origin->outstanding.empty() && m_origin->parked.empty()) {
+    if (m_origin->open_searches.empty() && m_origin->parked.empty()) {
       m_origin.reset();  // idle again: relay-only peers keep no origin state
     } else {
       m_origin->events.clear();
@@ -278,7 +290,7 @@ void Peer::forward(PeerId from, const Query& q) {
 }
 
 void Peer::local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder) {
-  if (Outstanding* o = outstanding(id)) {
+  if (OpenSearch* o = find_search(id)) {
     origin_state().events.emplace_back(HitEvent{o->query_id, key, holder, m_id, 0, now - o->started_us, o->hits});
     ++o->hits;
   }
@@ -286,7 +298,7 @@ void Peer::local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder) {
 
 void Peer::fail_search(QueryId id, const char* reason) {
   origin_state().events.emplace_back(SearchFailedEvent{id, reason});
-  std::erase_if(origin_state().outstanding, [id](const Outstanding& o) { return o.query_id == id; });
+  std::erase_if(origin_state().open_searches, [id](const OpenSearch& o) { return o.query_id == id; });
 }
 
 PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
@@ -332,13 +344,11 @@ void Peer::publish(FileKey key) {
   }
 }
 
-Peer::Outstanding* Peer::outstanding(QueryId id) noexcept {
+OpenSearch* Peer::find_search(QueryId id) noexcept {
   if (!m_origin) return nullptr;
-  for (auto& o : m_origin->outstanding)
+  for (auto& o : m_origin->open_searches)
     if (id - o.query_id < o.id_count) return &o;  // unsigned: also false for id < o.query_id
   return nullptr;
 }
-
-Peer::Search* Peer::find_search(QueryId id) noexcept { return outstanding(id); }
 
 }  // namespace zonal

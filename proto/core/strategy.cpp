@@ -3,7 +3,7 @@
 #include <iterator>
 
 #include "zonal/hash.hpp"
-#include "zonal/peer.hpp"
+#include "zonal/strategy_context.hpp"
 #include "zonal/strategy_ring.hpp"
 #include "zonal/strategy_walk.hpp"
 
@@ -11,15 +11,15 @@ namespace zonal {
 namespace {
 
 // ---- flood: Gnutella 0.6 TTL flooding over the whole overlay ---------------------------
-void flood_start(Peer& peer, TimeUs /*now*/, const Query& q) { flood_from_origin(peer, q); }
+void flood_start(StrategyContext& peer, TimeUs /*now*/, const Query& q) { flood_from_origin(peer, q); }
 
-void flood_on_query(Peer& peer, TimeUs /*now*/, PeerId from, const Query& q) {
+void flood_on_query(StrategyContext& peer, TimeUs /*now*/, PeerId from, const Query& q) {
   peer.answer(from, q);
   peer.forward(from, q);
 }
 
 // ---- zone-flood: one hop to a home-zone member, then a flood inside the zone -------------
-void zone_flood_start(Peer& peer, TimeUs now, const Query& q) {
+void zone_flood_start(StrategyContext& peer, TimeUs now, const Query& q) {
   const ZoneDirectory* dir = peer.directory();
   if (dir == nullptr || dir->zone_count() == 0) return peer.fail_search(q.query_id, "zone directory not known yet");
   const ZoneId home = home_zone(q.key, dir->zone_count());
@@ -46,7 +46,7 @@ void zone_flood_start(Peer& peer, TimeUs now, const Query& q) {
   peer.send(entry, first);
 }
 
-void zone_flood_on_query(Peer& peer, TimeUs /*now*/, PeerId from, const Query& q) {
+void zone_flood_on_query(StrategyContext& peer, TimeUs /*now*/, PeerId from, const Query& q) {
   const bool hit = peer.answer(from, q);
   if (q.scope != Scope::zone_entry) return peer.forward(from, q);
   if (hit) return;  // best case: the one contacted member knew a holder
@@ -57,11 +57,11 @@ void zone_flood_on_query(Peer& peer, TimeUs /*now*/, PeerId from, const Query& q
 }
 
 // ---- chord: searches run on ChordNode, never on Peer --------------------------------------
-void chord_start(Peer& peer, TimeUs /*now*/, const Query& q) {
+void chord_start(StrategyContext& peer, TimeUs /*now*/, const Query& q) {
   peer.fail_search(q.query_id, "chord searches run on ChordNode, not on Peer");
 }
 
-void drop_query(Peer& /*peer*/, TimeUs /*now*/, PeerId /*from*/, const Query& /*q*/) {}
+void drop_query(StrategyContext& /*peer*/, TimeUs /*now*/, PeerId /*from*/, const Query& /*q*/) {}
 
 // Walkers travel as Walk messages (strategy_walk.cpp), never as Query copies; ring copies
 // are flood copies (strategy_ring.cpp).
@@ -76,7 +76,7 @@ static_assert(std::size(handlers) == strategy_count);
 
 }  // namespace
 
-void flood_from_origin(Peer& peer, const Query& q) {
+void flood_from_origin(StrategyContext& peer, const Query& q) {
   Query first = q;
   first.scope = Scope::overlay;
   first.ttl_hops = static_cast<std::uint8_t>(q.ttl_hops + 1);  // forward() spends one: origin sends TTL q.ttl_hops
@@ -90,17 +90,6 @@ std::uint32_t search_id_count(Strategy strategy, const SearchParams& params) noe
 
 const StrategyHandler& strategy_handler(Strategy strategy) noexcept {
   return handlers[static_cast<std::uint8_t>(strategy)];
-}
-
-const char* strategy_name(Strategy strategy) noexcept {
-  switch (strategy) {
-    case Strategy::flood: return "flood";
-    case Strategy::zone_flood: return "zone-flood";
-    case Strategy::random_walk: return "random-walk";
-    case Strategy::expanding_ring: return "expanding-ring";
-    case Strategy::chord: return "chord";
-  }
-  return "unknown";
 }
 
 }  // namespace zonal

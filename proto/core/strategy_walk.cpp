@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "zonal/peer.hpp"
+#include "zonal/strategy_context.hpp"
 
 namespace zonal {
 namespace {
@@ -12,13 +12,13 @@ namespace {
 std::uint8_t hit_hops(std::uint16_t hops) { return static_cast<std::uint8_t>(std::min<std::uint16_t>(hops, 255)); }
 
 /// May a walker of `id` go on? Only while its search is open and has no hit yet.
-bool may_go_on(Peer& origin, TimeUs now, QueryId id) {
+bool may_go_on(StrategyContext& origin, TimeUs now, QueryId id) {
   const OpenSearch* s = origin.find_search(id);
   return s != nullptr && s->hits == 0 && now < s->deadline_us;
 }
 
 /// Send the walker one hop on: a random neighbour, not `from` if another exists.
-void step(Peer& peer, PeerId from, const Walk& walk) {
+void step(StrategyContext& peer, PeerId from, const Walk& walk) {
   const auto links = peer.overlay_neighbours();
   const auto n = static_cast<std::uint32_t>(links.size());
   if (n == 0) return;
@@ -31,7 +31,7 @@ void step(Peer& peer, PeerId from, const Walk& walk) {
 
 }  // namespace
 
-void walk_start(Peer& peer, TimeUs /*now*/, const Query& q) {
+void walk_start(StrategyContext& peer, TimeUs /*now*/, const Query& q) {
   const OpenSearch* s = peer.find_search(q.query_id);
   if (s == nullptr) return;
   const auto links = peer.overlay_neighbours();
@@ -55,7 +55,7 @@ void walk_start(Peer& peer, TimeUs /*now*/, const Query& q) {
 // A walker stops where it finds the object (Lv et al.): the other walkers learn at their next check.
 // The hit goes back along the first-visit reverse path, at most ttl_hops - 1 relays long (the
 // entry at `from` was made by some walker of this query within its TTL).
-void walk_on_step(Peer& peer, TimeUs now, PeerId from, const Walk& walk) {
+void walk_on_step(StrategyContext& peer, TimeUs now, PeerId from, const Walk& walk) {
   const auto relays = static_cast<std::uint16_t>(walk.ttl_hops - 1);
   if (peer.answer_key(from, walk.query_id, walk.key, hit_hops(walk.hops), relays)) return;
   if (walk.hops >= walk.ttl_hops) return;
@@ -69,11 +69,11 @@ void walk_on_step(Peer& peer, TimeUs now, PeerId from, const Walk& walk) {
   peer.send(origin, WalkCheck{walk.query_id, walk.hops});
 }
 
-void walk_on_check(Peer& peer, TimeUs now, PeerId from, const WalkCheck& check) {
+void walk_on_check(StrategyContext& peer, TimeUs now, PeerId from, const WalkCheck& check) {
   peer.send(from, WalkCheckReply{check.query_id, !may_go_on(peer, now, check.query_id)});
 }
 
-bool walk_on_reply(Peer& peer, TimeUs /*now*/, const WalkCheckReply& reply) {
+bool walk_on_reply(StrategyContext& peer, TimeUs /*now*/, const WalkCheckReply& reply) {
   const auto parked = peer.unpark_walk(reply.query_id);
   if (!parked) return false;
   if (!reply.stop) step(peer, parked->from, parked->walk);

@@ -7,6 +7,7 @@
 #include "safe_name.hpp"
 #include "store_client.hpp"
 #include "zonal/hash.hpp"
+#include "zonal/settings.hpp"
 #include "zonal/strategy.hpp"
 
 namespace zonal::node {
@@ -143,8 +144,8 @@ json Node::share(const std::string& name) {
 
 Strategy Node::strategy_of(const std::optional<std::string>& text) const {
   if (!text) return m_config.strategy;
-  const auto s = strategy_from_name(*text);
-  if (!s) throw ApiError(400, "strategy: must be flood, zone-flood, random-walk, expanding-ring or chord, got \"" + *text + "\"");
+  const auto s = parse_strategy(*text);
+  if (!s) throw ApiError(400, "strategy: must be " + strategy_choices() + ", got \"" + *text + "\"");
   return *s;
 }
 
@@ -152,7 +153,7 @@ std::shared_ptr<SearchSession> Node::start_search(const SearchRequest& request) 
   check_name(request.name);
   const Strategy strategy = strategy_of(request.strategy);
   const auto& ttl = request.ttl;
-  if (ttl && (*ttl < 1 || *ttl > ttl_hops_max)) throw ApiError(400, "ttl: must be between 1 and 10, got " + std::to_string(*ttl));
+  if (ttl && !setting::ttl.contains(*ttl)) throw ApiError(400, "ttl: " + setting::ttl.range_error(*ttl));
   require_event_room();
   if (strategy == Strategy::chord && !m_chord) throw ApiError(400, "strategy: chord needs chord.enabled true on this node");
   PeerRuntime& rt = runtime();

@@ -5,6 +5,7 @@
 #include "grpc_code.hpp"
 #include "grpc_options.hpp"
 #include "zonal.grpc.pb.h"
+#include "zonal/settings.hpp"
 
 namespace zonal::node {
 namespace {
@@ -90,7 +91,8 @@ class ClientService final : public wire::Client::Service {
 
  private:
   grpc::Status search(grpc::ServerContext* ctx, const wire::ClientSearchRequest& req, grpc::ServerWriter<wire::ClientSearchEvent>& out) {
-    if (req.ttl() > 10) return {grpc::StatusCode::INVALID_ARGUMENT, "ttl: must be between 1 and 10, got " + std::to_string(req.ttl())};
+    if (req.ttl() != 0 && !setting::ttl.contains(req.ttl()))  // 0: the node's default
+      return {grpc::StatusCode::INVALID_ARGUMENT, "ttl: " + setting::ttl.range_error(req.ttl())};
     const std::optional<unsigned> ttl = req.ttl() == 0 ? std::nullopt : std::optional<unsigned>(req.ttl());
     const auto s = m_api.start_search(SearchRequest{req.name(), optional_text(req.strategy()), ttl});
     std::size_t sent = 0;

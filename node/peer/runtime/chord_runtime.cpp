@@ -8,6 +8,7 @@
 #include <set>
 
 #include "clock.hpp"
+#include "core_timer.hpp"
 #include "io_loop.hpp"
 #include "zonal/chord_node.hpp"
 
@@ -50,7 +51,7 @@ struct ChordRuntime::Impl {
 
   Impl(ChordRef self, const ChordConfig& config, std::uint64_t seed, TimeUs republish, ChordTransport& t, EventSink& e,
        QueryIdAllocator& i)
-      : node(self, config, seed), republish_us(republish), transport(t), events(e), ids(i), timer(loop.io()),
+      : node(self, config, seed), republish_us(republish), transport(t), events(e), ids(i), core_timer(loop.io()),
         retry_timer(loop.io()), republish_timer(loop.io()) {}
 
   MonotonicClock clock;
@@ -60,10 +61,9 @@ struct ChordRuntime::Impl {
   EventSink& events;
   QueryIdAllocator& ids;
   IoLoop loop;
-  asio::steady_timer timer;          ///< the node's poll_timeout()
+  CoreTimer core_timer;              ///< the node's poll_timeout()
   asio::steady_timer retry_timer;    ///< next join attempt or store retry
   asio::steady_timer republish_timer;
-  std::optional<TimeUs> armed_us;
   bool retry_armed = false;
   Candidates candidates;
   std::uint32_t joins = 0;
@@ -151,17 +151,7 @@ void ChordRuntime::Impl::on_done(const ChordLookupDone& d) {
 }
 
 void ChordRuntime::Impl::arm_timer() {
-  const auto due = node.poll_timeout();
-  if (!due || (armed_us && *armed_us <= *due)) return;
-  armed_us = due;
-  timer.expires_after(std::chrono::microseconds(std::max<TimeUs>(0, *due - clock.now_us())));
-  timer.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // re-armed earlier or stopped
-    armed_us.reset();
-    const TimeUs now = clock.now_us();
-    if (auto d = node.poll_timeout(); d && *d <= now) node.handle_timeout(now);
-    drain();
-  });
+  core_timer.arm(node, clock, [this] { drain(); });
 }
 
 void ChordRuntime::Impl::arm_retry() {
@@ -306,7 +296,7 @@ ChordRuntimeState ChordRuntime::state() {
 
 void ChordRuntime::stop() {
   m_impl->loop.stop([impl = m_impl.get()] {
-    impl->timer.cancel();
+    impl->core_timer.cancel();
     impl->retry_timer.cancel();
     impl->republish_timer.cancel();
     impl->fail_all("node is shutting down");

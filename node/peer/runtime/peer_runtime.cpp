@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <unordered_map>
 
+#include "core_timer.hpp"
 #include "io_loop.hpp"
 #include "zonal/strategy.hpp"
 #include "zonal/peer.hpp"
@@ -22,7 +23,7 @@ struct PeerRuntime::Impl {
   };
 
   Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e, QueryIdAllocator& i)
-      : peer(id, config, seed), transport(t), events(e), ids(i), timer(loop.io()), expiry_timer(loop.io()) {}
+      : peer(id, config, seed), transport(t), events(e), ids(i), core_timer(loop.io()), expiry_timer(loop.io()) {}
 
   MonotonicClock clock;
   Peer peer;
@@ -30,11 +31,10 @@ struct PeerRuntime::Impl {
   EventSink& events;
   QueryIdAllocator& ids;
   IoLoop loop;
-  asio::steady_timer timer;
+  CoreTimer core_timer;
   asio::steady_timer expiry_timer;  ///< ages the core's seen table and parked walkers when traffic stops
   QueryStats stats;
   std::unordered_map<QueryId, PendingSearch> searches;
-  std::optional<TimeUs> armed_us;
   std::chrono::milliseconds send_delay{0};
 
   template <class Fn>
@@ -110,18 +110,7 @@ void PeerRuntime::Impl::on_event(const PeerEvent& ev) {
 }
 
 void PeerRuntime::Impl::arm_timer() {
-  const auto due = peer.poll_timeout();
-  if (!due || (armed_us && *armed_us <= *due)) return;
-  armed_us = due;
-  const auto wait = std::chrono::microseconds(std::max<TimeUs>(0, *due - clock.now_us()));
-  timer.expires_after(wait);
-  timer.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // re-armed earlier or stopped
-    armed_us.reset();
-    const TimeUs now = clock.now_us();
-    if (auto d = peer.poll_timeout(); d && *d <= now) peer.handle_timeout(now);
-    drain();
-  });
+  core_timer.arm(peer, clock, [this] { drain(); });
 }
 
 void PeerRuntime::Impl::fail_all(const std::string& why) {
@@ -151,7 +140,7 @@ void PeerRuntime::set_send_delay(std::chrono::milliseconds delay) {
 
 void PeerRuntime::stop() {
   m_impl->loop.stop([impl = m_impl.get()] {
-    impl->timer.cancel();
+    impl->core_timer.cancel();
     impl->expiry_timer.cancel();
     impl->fail_all("node is shutting down");
   });
@@ -193,7 +182,7 @@ void PeerRuntime::share(FileKey key) {
 
 QueryId PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params, std::function<void(SearchOutcome)> done,
                             std::function<void(const SearchHit&)> on_hit) {
-  params.ttl_hops = std::min(params.ttl_hops, ttl_hops_max);
+  params = bounded(params, m_impl->peer.config());  // the config never changes: safe from any thread
   const QueryId id = m_impl->ids.take(search_id_count(strategy, params));
   if (m_impl->loop.stopped()) {
     done(SearchOutcome{id, {}, "node is shutting down"});
@@ -231,7 +220,7 @@ void PeerRuntime::install_directory(std::shared_ptr<const ZoneDirectory> directo
 
 void PeerRuntime::assign_zone(ZoneAssignment assignment) {
   m_impl->loop.post([impl = m_impl.get(), assignment] {
-    impl->peer.handle_message(impl->clock.now_us(), 0xFFFFFFFEu, assignment);
+    impl->peer.handle_zone_assignment(impl->clock.now_us(), assignment);
     impl->drain();
   });
 }

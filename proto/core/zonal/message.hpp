@@ -9,8 +9,9 @@
 
 namespace zonal {
 
-/// Search strategies a query can carry. New strategies add a value here and a handler file.
-/// `chord` searches run on ChordNode (chord_node.hpp), not on Peer: Peer::search() refuses them.
+/// Search strategies a query can carry; each has an entry in strategy.cpp's handler table and a
+/// name in settings.hpp. `chord` searches run on ChordNode (chord_node.hpp), not on Peer:
+/// Peer::search() refuses them.
 enum class Strategy : std::uint8_t { flood = 0, zone_flood = 1, random_walk = 2, expanding_ring = 3, chord = 4 };
 
 /// Number of Strategy values (for tables indexed by strategy).

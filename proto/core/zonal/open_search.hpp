@@ -1,5 +1,6 @@
 #pragma once
-/// The origin's record of one search it started and still collects hits for.
+/// The origin's record of one search it started and still collects hits for (one name for it
+/// everywhere: OpenSearch), and a walker parked while its origin is asked whether it goes on.
 #include <cstdint>
 #include <limits>
 
@@ -24,6 +25,13 @@ struct OpenSearch {
   std::uint8_t ring = 0;  ///< expanding ring: index of the ring running now
   SearchParams params;
   TimeUs wake_us = never_us;  ///< when the strategy's on_wake runs (never_us: not armed)
+};
+
+/// A walker waiting at a peer for its origin's answer to its check.
+struct ParkedWalk {
+  Walk walk;
+  PeerId from;
+  TimeUs parked_us;
 };
 
 }  // namespace zonal

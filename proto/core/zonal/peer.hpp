@@ -1,6 +1,8 @@
 #pragma once
 /// The sans-IO peer: feed it inputs with handle_*() and commands, then drain poll_*().
 /// No clock, no sockets, no global state: the simulator and real nodes drive the same class.
+/// Drivers see only inputs, commands, outputs and state; search strategies reach the peer's
+/// plumbing through a StrategyContext (strategy_context.hpp).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -44,6 +46,9 @@ class Peer {
     }
     return handle_other(now, from, msg);
   }
+  /// Install the zone the tracker assigned this peer (a ZoneAssignment that reached the driver
+  /// outside the protocol's messages, e.g. in a real node's gRPC registration reply).
+  void handle_zone_assignment(TimeUs now, const ZoneAssignment& assignment);
   /// Fire due timers; call when the time from poll_timeout() is reached.
   void handle_timeout(TimeUs now);
   /// Forget query ids and parked walkers older than the query timeout even when no new
@@ -53,6 +58,9 @@ class Peer {
   // ---- commands ---------------------------------------------------------------------
   /// Share a file: index it locally and publish its record to its home zone when zones are known.
   void share(TimeUs now, FileKey key);
+  /// Leave the network gracefully: queue a Leave to the tracker given to connect_tracker()
+  /// (nothing when no tracker is known). Call when the peer departs on purpose.
+  void leave(TimeUs now);
   /// Start a search for `key` with `strategy`; returns the new query's id.
   QueryId search(TimeUs now, FileKey key, Strategy strategy, SearchParams params);
   /// Like search(), with ids chosen by the caller (a real node's one allocator for every
@@ -104,50 +112,14 @@ class Peer {
   const ZoneDirectory* directory() const noexcept { return m_directory.get(); }
   const PeerConfig& config() const noexcept { return *m_config; }
 
-  // ---- used by strategy handlers (strategy_*.cpp) -----------------------------------
-  /// Reply with a QueryHit along the reverse path when this peer knows a holder of q.key.
-  bool answer(PeerId from, const Query& q);
-  /// Forward `q` with one less TTL to the neighbours of `scope`, except `from`, if TTL remains.
-  void forward(PeerId from, const Query& q);
-  /// Record a hit found locally by the origin itself (hops 0).
-  void local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder);
-  /// Queue one message.
-  void send(PeerId to, const Message& msg) { m_sends.push_unicast(to, msg); }
-  /// Report that a search could not start.
-  void fail_search(QueryId id, const char* reason);
-  /// This peer's random stream.
-  Rng& rng() noexcept { return m_rng; }
-  /// Pick the home-zone member to contact for `key` (excluding self); no_peer if none.
-  PeerId pick_zone_member(ZoneId zone, FileKey key);
-  /// Like answer(), for any message kind that searches `key` under `query_id` (walkers).
-  /// `hops` is reported to the origin; `relays` is the hit's relay budget (hops - 1 for a flood copy).
-  bool answer_key(PeerId from, QueryId query_id, FileKey key, std::uint8_t hops, std::uint16_t relays);
-  /// Remember `id` as seen, with `from` as its reverse-path hop (no_peer at the origin).
-  void mark_seen(TimeUs now, QueryId id, PeerId from);
-
-  using Search = OpenSearch;
-  static constexpr TimeUs never_us = OpenSearch::never_us;
-  /// The open search owning query id `id` (any of its ids), or nullptr; for strategy handlers.
-  Search* find_search(QueryId id) noexcept;
-
-  /// A walker waiting at this peer for the origin's answer to its check.
-  struct ParkedWalk {
-    Walk walk;
-    PeerId from;
-    TimeUs parked_us;
-  };
-  /// Keep `walk` (arrived from `from`) until the origin answers its check; forgets walkers
-  /// parked longer than the query timeout (their answer was lost).
-  void park_walk(TimeUs now, PeerId from, const Walk& walk);
-  /// Take the oldest walker of `query_id` parked here, if any; call when its answer arrives.
-  std::optional<ParkedWalk> unpark_walk(QueryId query_id);
-
  private:
-  using Outstanding = Search;
+  friend class StrategyContext;  // the strategies' narrow access to the plumbing below
+
+  static constexpr TimeUs never_us = OpenSearch::never_us;
   /// State only searching peers (and peers a walker waits at) need; allocated on first
   /// search, event or parked walker, so the many peers that only relay stay small.
   struct OriginState {
-    std::vector<Outstanding> outstanding;
+    std::vector<OpenSearch> open_searches;
     std::vector<PeerEvent> events;
     std::size_t events_head = 0;
     std::vector<ParkedWalk> parked;  // walkers waiting here for their origin's answer
@@ -159,10 +131,21 @@ class Peer {
   Arrival handle_other(TimeUs now, PeerId from, const Message& msg);
   Arrival handle_hit(TimeUs now, const QueryHit& hit);
   Arrival handle_walk(TimeUs now, PeerId from, const Walk& walk);
-  void handle_assignment(const ZoneAssignment& a);
   void publish(FileKey key);
-  Outstanding* outstanding(QueryId id) noexcept;
+  OpenSearch* find_search(QueryId id) noexcept;
   OriginState& origin_state();
+
+  // ---- plumbing for the strategies (reached through StrategyContext) -------------------
+  bool answer(PeerId from, const Query& q);
+  bool answer_key(PeerId from, QueryId query_id, FileKey key, std::uint8_t hops, std::uint16_t relays);
+  void forward(PeerId from, const Query& q);
+  void local_hit(TimeUs now, QueryId id, FileKey key, PeerId holder);
+  void send(PeerId to, const Message& msg) { m_sends.push_unicast(to, msg); }
+  void fail_search(QueryId id, const char* reason);
+  PeerId pick_zone_member(ZoneId zone, FileKey key);
+  void mark_seen(TimeUs now, QueryId id, PeerId from);
+  void park_walk(TimeUs now, PeerId from, const Walk& walk);
+  std::optional<ParkedWalk> unpark_walk(QueryId query_id);
 
   // Hot fields first: every delivered query reads the seen table; fresh ones also the links,
   // the config and the send queue. They share the object's first cache lines.

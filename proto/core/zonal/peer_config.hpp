@@ -1,59 +1,49 @@
 #pragma once
-/// Tunables of a peer; the same struct configures simulated and real peers, and its defaults are
-/// the protocol's defaults in both bodies (the simulator's scenarios and the nodes' configuration
-/// take theirs from here).
+/// Tunables of a peer; the same struct configures simulated and real peers. Its defaults are the
+/// protocol's defaults (settings.hpp, the one source of ranges and defaults for both bodies).
 #include <cstdint>
 
+#include "zonal/settings.hpp"
+#include "zonal/time.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal {
 
-/// How a searcher picks the home-zone member to contact, and how publishers pick record keepers.
-enum class ZonePlacement : std::uint8_t {
-  random = 0,      ///< uniform random member (the first seed's design); misses fall back to a zone flood
-  rendezvous = 1,  ///< highest-random-weight members: the searcher contacts a record keeper directly
-};
-
-/// Which of a key's record keepers a rendezvous searcher contacts (ignored by random placement).
-enum class ZoneEntry : std::uint8_t {
-  top = 0,         ///< always the highest-scoring member: every search for a key meets the same member
-  any_keeper = 1,  ///< per search, a uniform choice among the publish_replicas highest-scoring members
-};
-
-/// Scenario and configuration spelling of `p` ("random", "rendezvous").
-constexpr const char* zone_placement_name(ZonePlacement p) noexcept {
-  return p == ZonePlacement::rendezvous ? "rendezvous" : "random";
-}
-
-/// Scenario and configuration spelling of `e` ("top", "any-keeper").
-constexpr const char* zone_entry_name(ZoneEntry e) noexcept { return e == ZoneEntry::any_keeper ? "any-keeper" : "top"; }
-
 struct PeerConfig {
-  std::uint32_t seen_capacity = 256;      ///< query ids remembered for duplicate detection (they also
-                                          ///< expire after query_timeout_us)
-  std::uint32_t publish_replicas = 2;     ///< home-zone members that receive each index record
+  /// Query ids remembered for duplicate detection (they also expire after query_timeout_us).
+  std::uint32_t seen_capacity = setting::seen_capacity.default_value;
+  std::uint32_t publish_replicas = setting::publish_replicas.default_value;  ///< home-zone members that receive each record
   /// Rendezvous: a search for an existing name usually costs one message (docs/protocol.md,
   /// "Choosing the placement"); random entries flood the zone for almost every search.
   ZonePlacement zone_placement = ZonePlacement::rendezvous;
   ZoneEntry zone_entry = ZoneEntry::top;
-  TimeUs query_timeout_us = 10'000'000;   ///< origin stops collecting hits after this
-  TimeUs heartbeat_interval_us = 0;       ///< 0 disables heartbeats to the tracker
+  TimeUs query_timeout_us = setting::timeout_ms.default_value * 1000;  ///< origin stops collecting hits after this
+  TimeUs heartbeat_interval_us = 0;                                    ///< 0 disables heartbeats to the tracker
   /// Longest walk accepted: walkers arriving with a longer TTL are cut to it, and searches
   /// started here too (a hostile TTL of 65535 would otherwise cost 65535 messages).
-  std::uint16_t walk_ttl_hops_max = 1024;
+  std::uint16_t walk_ttl_hops_max = setting::walk_ttl.default_value;
   /// Walkers kept waiting here for their origin's answer at once; the oldest is dropped beyond it.
   std::uint32_t parked_walks_max = 4096;
 };
 
-/// Parameters of one search. Each strategy reads its own fields and ignores the others.
+/// Parameters of one search. Each strategy reads its own fields and ignores the others; ranges and
+/// defaults are settings.hpp's.
 struct SearchParams {
-  std::uint8_t ttl_hops = ttl_hops_default;  ///< flood TTL, capped at ttl_hops_max; expanding ring: last ring's TTL
-  std::uint16_t walkers = 16;                ///< random walk: walkers sent by the origin
-  std::uint16_t walk_ttl_hops = 1024;        ///< random walk: links one walker travels at most
-  std::uint8_t walk_check_every = 4;         ///< random walk: hops between checks with the origin (0: never)
-  std::uint8_t ring_ttl_start = 1;           ///< expanding ring: TTL of the first ring
-  std::uint8_t ring_ttl_step = 2;            ///< expanding ring: TTL added per ring (0 is treated as 1)
-  TimeUs ring_wait_us = 1'000'000;           ///< expanding ring: wait for a hit before the next ring
+  std::uint8_t ttl_hops = setting::ttl.default_value;                  ///< flood TTL; expanding ring: last ring's TTL
+  std::uint16_t walkers = setting::walkers.default_value;              ///< random walk: walkers sent by the origin
+  std::uint16_t walk_ttl_hops = setting::walk_ttl.default_value;       ///< random walk: links one walker travels at most
+  std::uint8_t walk_check_every = setting::check_every.default_value;  ///< random walk: hops between checks (0: never)
+  std::uint8_t ring_ttl_start = setting::ring_start.default_value;     ///< expanding ring: TTL of the first ring
+  std::uint8_t ring_ttl_step = setting::ring_step.default_value;       ///< expanding ring: TTL added per ring (0 means 1)
+  TimeUs ring_wait_us = setting::ring_wait_ms.default_value * 1000;    ///< expanding ring: wait for a hit before the next ring
 };
+
+/// `params` within what the core runs: TTL at most ttl_hops_max, walk TTL at most the peer's
+/// walk_ttl_hops_max. Peer::search() applies it; drivers call it before sizing a search's ids.
+constexpr SearchParams bounded(SearchParams params, const PeerConfig& config) noexcept {
+  if (params.ttl_hops > ttl_hops_max) params.ttl_hops = ttl_hops_max;
+  if (params.walk_ttl_hops > config.walk_ttl_hops_max) params.walk_ttl_hops = config.walk_ttl_hops_max;
+  return params;
+}
 
 }  // namespace zonal

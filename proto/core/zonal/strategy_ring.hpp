@@ -8,7 +8,7 @@
 
 namespace zonal {
 
-class Peer;
+class StrategyContext;
 
 /// Number of rings of a search: TTLs ring_ttl_start, +ring_ttl_step, ... up to ttl_hops.
 std::uint32_t ring_count(const SearchParams& params) noexcept;
@@ -16,8 +16,8 @@ std::uint32_t ring_count(const SearchParams& params) noexcept;
 std::uint8_t ring_ttl_hops(const SearchParams& params, std::uint32_t ring) noexcept;
 
 /// Origin: flood the first ring and arm the wait for its hits.
-void ring_start(Peer& peer, TimeUs now, const Query& q);
+void ring_start(StrategyContext& peer, TimeUs now, const Query& q);
 /// Origin, when a ring's wait is over: stop if it produced a hit or was the last, else flood the next.
-void ring_wake(Peer& peer, TimeUs now, OpenSearch& search);
+void ring_wake(StrategyContext& peer, TimeUs now, OpenSearch& search);
 
 }  // namespace zonal

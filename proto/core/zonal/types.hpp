@@ -12,6 +12,9 @@ using TimeUs = std::int64_t;    ///< caller-supplied time in microseconds; the c
 
 inline constexpr PeerId no_peer = 0xFFFFFFFFu;
 inline constexpr ZoneId no_zone = 0xFFFFFFFFu;
+/// The id a real tracker speaks as (peers' ids are below it). The simulator's tracker instead
+/// takes the id after its last peer.
+inline constexpr PeerId tracker_peer_id = 0xFFFFFFFEu;
 inline constexpr std::uint8_t ttl_hops_max = 10;     ///< Gnutella 0.6 hard limit
 inline constexpr std::uint8_t ttl_hops_default = 7;  ///< Gnutella 0.6 customary default
 inline constexpr std::uint32_t zone_size_min_default = 6;
