@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/liveness.hpp"
+#include "engine/core/liveness.hpp"
 #include "model/workload.hpp"
 
 #include <algorithm>

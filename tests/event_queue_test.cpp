@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "engine/event_queue.hpp"
+#include "engine/core/event_queue.hpp"
 
 using zonal::sim::Event;
 using zonal::sim::EventQueue;
@@ -176,4 +176,16 @@ TEST(EventQueue, BatchPopsWholeWithItsDestinationsInOrder) {
   EXPECT_EQ(q.size(), 1u);
   EXPECT_EQ(pop_one(q).to, 100u);
   EXPECT_TRUE(q.empty());
+}
+
+// Scheduling into the past is a caller's bug: refused loudly (ZONAL_ASSERT), never clamped.
+TEST(EventQueueDeathTest, PushBeforeTheLastPoppedTimeAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EventQueue q(10, 8);
+  q.push(at(100, 1));
+  (void)q.pop();
+  q.push(at(100, 2));  // the same time is fine
+  EXPECT_DEATH(q.push(at(99, 3)), "event at 99 us is before the last popped one at 100 us");
+  const std::vector<zonal::PeerId> to{4, 5};
+  EXPECT_DEATH(q.push_batch(50, 0, zonal::Message{}, to), "batch at 50 us is before the last popped event at 100 us");
 }

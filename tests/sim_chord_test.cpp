@@ -11,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/chord_simulation.hpp"
+#include "engine/chord/chord_simulation.hpp"
 #include "study/runner.hpp"
 #include "scenario/scenario.hpp"
 #include "output/summary.hpp"

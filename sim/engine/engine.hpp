@@ -1,11 +1,13 @@
 #pragma once
 /// The simulation driver: runs one scenario run on a virtual clock, every peer (and the
-/// tracker) being the proto/ core, and returns what it measured.
+/// tracker) being the proto/ core, and returns what it measured. The node kinds are in
+/// engine/flood/ (flood, zone-flood, walks, expanding ring) and engine/chord/; the layers they
+/// share (event loop, queues, network, faults, measurement) in engine/core/.
 #include <cstdint>
 #include <functional>
 #include <string_view>
 
-#include "engine/run_result.hpp"
+#include "engine/core/run_result.hpp"
 #include "scenario/scenario.hpp"
 #include "model/topology.hpp"
 
@@ -33,11 +35,13 @@ using DeliveryTap = std::function<void(PeerId from, PeerId to, const Message& ms
 Topology build_topology(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {});
 
 /// Run one replication of `scenario` with `seed` to completion; deterministic for equal inputs.
+/// `check` runs the per-event invariant checks (tests; a violation aborts through ZONAL_ASSERT,
+/// results are the same either way).
 RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {},
-                         const DeliveryTap& tap = {});
+                         const DeliveryTap& tap = {}, bool check = false);
 
 /// Same, on an already built topology (tests use this to compare against graph algorithms).
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
-                          const ProgressFn& progress = {}, const DeliveryTap& tap = {});
+                          const ProgressFn& progress = {}, const DeliveryTap& tap = {}, bool check = false);
 
 }  // namespace zonal::sim

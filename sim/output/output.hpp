@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/run_result.hpp"
+#include "engine/core/run_result.hpp"
 
 namespace zonal::sim {
 

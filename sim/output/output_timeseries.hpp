@@ -4,7 +4,7 @@
 #include <ostream>
 #include <vector>
 
-#include "engine/run_result.hpp"
+#include "engine/core/run_result.hpp"
 
 namespace zonal::sim {
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/run_result.hpp"
+#include "engine/core/run_result.hpp"
 #include "output/stored_run.hpp"
 
 namespace zonal::sim {

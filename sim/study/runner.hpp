@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "engine/run_result.hpp"
+#include "engine/core/run_result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace zonal::sim {

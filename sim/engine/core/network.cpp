@@ -1,4 +1,4 @@
-#include "engine/network.hpp"
+#include "engine/core/network.hpp"
 
 #include <algorithm>
 #include <cmath>

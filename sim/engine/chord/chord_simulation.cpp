@@ -1,17 +1,16 @@
 /// Chord engine phases: nodes, ring formation (stable or by joins), publication, queries.
-#include "engine/chord_simulation.hpp"
+#include "engine/chord/chord_simulation.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
-#include "engine/run_setup.hpp"
+#include "engine/core/event_loop.hpp"
+#include "engine/core/run_setup.hpp"
 #include "zonal/chord_stable.hpp"
 
 namespace zonal::sim {
 namespace {
-
-constexpr TimeUs no_timer = INT64_MAX;
 
 ChordConfig chord_config(const ChordSpec& c) {
   ChordConfig config;
@@ -36,16 +35,17 @@ TrackerConfig chord_tracker_config(const Scenario& sc) {
 }  // namespace
 
 ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers,
-                                 std::vector<std::uint64_t> labels, const ProgressFn& progress)
+                                 std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check)
     : m_sc(sc),
       m_seed(seed),
-      m_labels(std::move(labels)),
-      m_progress(progress),
       m_config(std::make_shared<const ChordConfig>(chord_config(sc.chord))),
       m_tracker_id(peers),
       m_tracker(m_tracker_id, chord_tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
-      m_join_rng(stream_seed(seed, Stream::chord_joins)) {
+      m_measure(peers, std::move(labels), progress, sc.workload.queries),
+      m_timers(peers),
+      m_join_rng(stream_seed(seed, Stream::chord_joins)),
+      m_check(check) {
   m_result.peers = peers;
   create_nodes();
 }
@@ -61,8 +61,8 @@ RunResult ChordSimulation::run() {
   m_result.ring_violations = ring_violations().size();
   publish();
   run_queries();
-  if (m_series) m_result.timeseries = m_series->finish(m_now, m_result.queries);
-  if (m_faults) m_result.faults_active = true, m_result.faults = m_faults->counters;
+  m_measure.finish(m_result, m_now);
+  m_faults.finish(m_result);
   collect_peer_loads();
   m_result.events = m_queue.pushed();
   m_result.end_us = m_now;
@@ -97,11 +97,8 @@ void ChordSimulation::create_nodes() {
     }
   }
   m_live.assign(n, true);
-  m_timer_at.assign(n, no_timer);
   m_member_slot.assign(n, UINT32_MAX);
   m_join_failures.assign(n, 0);
-  m_received.assign(n, 0);
-  m_sent.assign(n, 0);
 }
 
 void ChordSimulation::form_ring() {
@@ -166,15 +163,12 @@ bool ChordSimulation::publish_next() {
 }
 
 void ChordSimulation::run_queries() {
-  m_measuring = true;
   m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_nodes.size()),
                                            stream_seed(m_seed, Stream::workload));
   const TimeUs last_us = m_now + last_arrival_us(*m_stream, m_sc.workload.queries);
-  if (m_sc.output.timeseries_ms > 0) {
-    const auto live = static_cast<std::uint32_t>(std::count(m_live.begin(), m_live.end(), true));
-    m_series = std::make_unique<TimeseriesRecorder>(static_cast<TimeUs>(m_sc.output.timeseries_ms * 1000.0), m_now, live);
-  }
-  if (Liveness::needed(m_sc.faults)) start_faults();  // before the first gap is drawn
+  const auto live = static_cast<std::uint32_t>(std::count(m_live.begin(), m_live.end(), true));
+  m_measure.start_query_phase(m_now, m_sc.output.timeseries_ms, live);
+  if (FaultLayer::needed(m_sc)) start_faults();  // before the first gap is drawn
   m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
   // A search still running once the last one's timeout has passed has failed anyway; this also
   // ends the phase if a lookup never ended.
@@ -184,7 +178,7 @@ void ChordSimulation::run_queries() {
   // engines count the same crashes, leaves and joins.
   run_until("queries", [&] {
     return m_queries_done + queries_skipped() == m_sc.workload.queries &&
-           (!m_faults || !m_faults->next_action_us());
+           (!m_faults.active() || !m_faults.state().next_action_us());
   });
 }
 
@@ -192,14 +186,14 @@ void ChordSimulation::run_queries() {
 // busy forever, so every phase names its own end).
 template <class Done>
 void ChordSimulation::run_until(std::string_view phase, Done done) {
-  std::uint64_t next_report = m_queue.pushed() + 0x10000;
-  while (!done() && !m_queue.empty()) {
-    const auto e = m_queue.pop();
-    m_now = e.time_us;
-    dispatch(e.item);
-    if (m_queue.pushed() >= next_report) report(phase), next_report = m_queue.pushed() + 0x10000;
-  }
-  report(phase);
+  run_events(
+      m_queue, m_now,
+      [this](const TimedQueue<ChordSimEvent>::Entry& e) {
+        dispatch(e.item);
+        if (m_check) [[unlikely]] check_event(e.item);
+        return 1;
+      },
+      done, [&] { m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now); });
 }
 
 void ChordSimulation::dispatch(const ChordSimEvent& e) {
@@ -213,9 +207,34 @@ void ChordSimulation::dispatch(const ChordSimEvent& e) {
     case ChordEventKind::rejoin: return join_through_member(e.to);
     case ChordEventKind::settle_check: return settle_check();
     case ChordEventKind::publish_next: publish_next(); return;
-    case ChordEventKind::fault: return apply_fault();
+    case ChordEventKind::fault: return m_faults.apply_next(*this, m_measure, m_now);
     case ChordEventKind::query_deadline: return query_deadline();
   }
+}
+
+// Per-event invariants (on with `check`): the node the event was for has a timer queued no later
+// than its next deadline (live nodes), the live set agrees with the fault layer's, the bootstrap
+// members are live ring members and the query bookkeeping adds up. The ring itself may be
+// inexact between events (churn): ring_violations() measures that, once the ring has formed.
+void ChordSimulation::check_event(const ChordSimEvent& e) const {
+  const PeerId p = e.to;
+  if (p < m_nodes.size() && m_live[p]) {
+    if (const auto deadline = m_nodes[p].poll_timeout()) {
+      ZONAL_ASSERT(m_timers.queued_at(p) <= *deadline,
+                   "node " + std::to_string(p) + " wants a timeout at " + std::to_string(*deadline) +
+                       " us but its earliest queued timer is at " + std::to_string(m_timers.queued_at(p)) + " us");
+    }
+  }
+  if (p < m_nodes.size() && m_faults.active()) {
+    ZONAL_ASSERT(m_faults.state().online(p) == m_live[p], "node " + std::to_string(p) + ": live set disagrees with the fault layer");
+  }
+  ZONAL_ASSERT(m_members.size() == m_member_ring.size(), "bootstrap members and the member ring differ");
+  for (const PeerId m : m_members) {
+    ZONAL_ASSERT(m_live[m], "node " + std::to_string(m) + " is a bootstrap member but not live");
+  }
+  ZONAL_ASSERT(m_queries_done <= m_queries_started && m_active.size() == m_queries_started - m_queries_done,
+               "active queries (" + std::to_string(m_active.size()) + ") != started (" + std::to_string(m_queries_started) +
+                   ") - done (" + std::to_string(m_queries_done) + ")");
 }
 
 void ChordSimulation::settle_check() {
@@ -231,11 +250,6 @@ void ChordSimulation::settle_check() {
   m_queue.push(m_now + step, ChordSimEvent{no_peer, no_peer, ChordEventKind::settle_check, 0, {}});
 }
 
-void ChordSimulation::report(std::string_view phase) {
-  if (!m_progress) return;
-  m_progress(Progress{phase, m_queue.pushed(), m_queries_started, m_sc.workload.queries, m_now});
-}
-
 // peers.csv for Chord: degree = routing-table entries (successor list and distinct fingers),
 // zone_degree = 0, records = index records the node keeps; load = every Chord message of the
 // query phase (lookups and maintenance).
@@ -243,24 +257,20 @@ void ChordSimulation::collect_peer_loads() {
   std::vector<std::uint32_t> files(m_nodes.size(), 0);
   for (const auto& holders : m_content->holders)
     for (PeerId h : holders) ++files[h];
-  m_result.peers_load.resize(m_nodes.size());
-  for (PeerId p = 0; p < m_nodes.size(); ++p) {
-    PeerLoad& load = m_result.peers_load[p];
-    const ChordNode& node = m_nodes[p];
-    load.label = label(p);
-    load.received = m_received[p];
-    load.sent = m_sent[p];
-    load.zone = m_tracker.zone_of(p);
-    load.degree = static_cast<std::uint32_t>(node.table().successors().size() + node.table().fingers().size());
-    load.zone_degree = 0;
-    load.files = files[p];
-    load.records = static_cast<std::uint32_t>(node.records().size());
-  }
+  m_measure.collect_peer_loads(
+      m_result, [&](PeerId p) { return m_tracker.zone_of(p); },
+      [&](PeerId p, PeerLoad& load) {
+        const ChordNode& node = m_nodes[p];
+        load.degree = static_cast<std::uint32_t>(node.table().successors().size() + node.table().fingers().size());
+        load.zone_degree = 0;
+        load.files = files[p];
+        load.records = static_cast<std::uint32_t>(node.records().size());
+      });
 }
 
 RunResult run_chord(const Scenario& scenario, std::uint64_t seed, std::uint32_t peers,
-                    std::vector<std::uint64_t> labels, const ProgressFn& progress) {
-  ChordSimulation sim(scenario, seed, peers, std::move(labels), progress);
+                    std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check) {
+  ChordSimulation sim(scenario, seed, peers, std::move(labels), progress, check);
   return sim.run();
 }
 

@@ -1,7 +1,9 @@
-#include "engine/event_queue.hpp"
+#include "engine/core/event_queue.hpp"
 
 #include <algorithm>
-#include <stdexcept>
+#include <string>
+
+#include "zonal/assert.hpp"
 
 namespace zonal::sim {
 namespace {
@@ -27,12 +29,15 @@ EventQueue::EventQueue(TimeUs bucket_width_us, std::uint32_t bucket_count)
 EventQueue::~EventQueue() = default;
 
 void EventQueue::push(Event e) {
+  ZONAL_ASSERT(e.time_us >= m_last_popped_us, "EventQueue::push: an event at " + std::to_string(e.time_us) +
+                                                  " us is before the last popped one at " +
+                                                  std::to_string(m_last_popped_us) + " us");
   e.seq = m_seq++;
   ++m_size;
   if (e.kind != EventKind::deliver) return heap_push(m_control, std::move(e));
   const std::int64_t epoch = epoch_of(e.time_us);
   if (epoch < m_epoch || (epoch == m_epoch && m_active_open)) {
-    heap_push(m_late, std::move(e));  // the bucket being drained (the past is clamped to it)
+    heap_push(m_late, std::move(e));  // the bucket being drained, or an epoch the ring has passed
   } else if (epoch < m_epoch + m_bucket_count) {
     append(m_buckets[slot_of(epoch)], std::move(e), 1);
     ++m_ring_size;
@@ -42,6 +47,9 @@ void EventQueue::push(Event e) {
 }
 
 void EventQueue::push_batch(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to) {
+  ZONAL_ASSERT(time_us >= m_last_popped_us, "EventQueue::push_batch: a batch at " + std::to_string(time_us) +
+                                                " us is before the last popped event at " +
+                                                std::to_string(m_last_popped_us) + " us");
   if (to.size() < 2 || !in_ring(epoch_of(time_us))) {  // nothing to gain, or not bucketed: one by one
     for (PeerId dest : to) push(Event{time_us, 0, dest, from, EventKind::deliver, 0, msg});
     return;
@@ -145,7 +153,13 @@ void EventQueue::release_consumed_chunk() {
 }
 
 EventQueue::Popped EventQueue::pop() {
-  if (m_size == 0) throw std::logic_error("EventQueue::pop on empty queue");
+  ZONAL_ASSERT(m_size > 0, "EventQueue::pop on an empty queue");
+  const Popped out = pop_next();
+  m_last_popped_us = out.event->time_us;
+  return out;
+}
+
+EventQueue::Popped EventQueue::pop_next() {
   release_consumed_chunk();
   for (;;) {
     const Event* front = active_front();

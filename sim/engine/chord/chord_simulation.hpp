@@ -1,5 +1,6 @@
 #pragma once
-/// The Chord engine's state and phases (ring formation, publication, queries). run_chord() in
+/// The Chord node kind: its state and phases (ring formation, publication, queries) over the
+/// shared layers of engine/core/ (event loop, network, fault layer, measurement). run_chord() in
 /// chord_engine.hpp is the entry point; tests use this class to inspect the ring after a run.
 #include <cstdint>
 #include <map>
@@ -11,11 +12,12 @@
 
 #include <boost/random/mersenne_twister.hpp>
 
-#include "engine/chord_engine.hpp"
-#include "engine/liveness.hpp"
-#include "engine/network.hpp"
-#include "engine/timeseries.hpp"
-#include "engine/timed_queue.hpp"
+#include "engine/chord/chord_engine.hpp"
+#include "engine/core/fault_layer.hpp"
+#include "engine/core/measurement.hpp"
+#include "engine/core/network.hpp"
+#include "engine/core/timed_queue.hpp"
+#include "engine/core/timer_table.hpp"
 #include "model/workload.hpp"
 #include "zonal/chord_node.hpp"
 #include "zonal/chord_ring_check.hpp"
@@ -58,9 +60,10 @@ class ChordSimulation {
   /// Publication stores in flight at once.
   static constexpr std::uint64_t publish_window = 1024;
 
-  /// Build every node (not yet on a ring); `labels` empty = dense ids.
+  /// Build every node (not yet on a ring); `labels` empty = dense ids; `check` turns on the
+  /// per-event invariant checks (check_event; tests).
   ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers, std::vector<std::uint64_t> labels,
-                  const ProgressFn& progress);
+                  const ProgressFn& progress, bool check = false);
   ~ChordSimulation();
 
   /// Form the ring, publish, run the queries; call once.
@@ -74,6 +77,13 @@ class ChordSimulation {
   std::uint32_t peer_count() const noexcept { return static_cast<std::uint32_t>(m_nodes.size()); }
   /// True while `p` has not crashed or left and is a ring member.
   bool live_member(PeerId p) const noexcept { return m_live[p] && m_nodes[p].state() == ChordState::member; }
+
+  // The node side of the fault layer (engine/core/fault_layer.hpp; chord_faults.cpp).
+  void schedule_fault(TimeUs at_us);
+  ZoneId zone_of(PeerId p) const { return m_tracker.zone_of(p); }
+  void fault_leave(PeerId p);
+  void fault_offline(PeerId p);
+  void fault_rejoined(PeerId p);
 
  private:
   struct ActiveQuery {
@@ -92,11 +102,11 @@ class ChordSimulation {
   template <class Done>
   void run_until(std::string_view phase, Done done);
   void dispatch(const ChordSimEvent& e);
-  void report(std::string_view phase);
+  void check_event(const ChordSimEvent& e) const;
   void collect_peer_loads();
 
   // chord_traffic.cpp: messages, timers, joins, queries
-  std::uint64_t label(PeerId p) const noexcept { return m_labels.empty() ? p : m_labels[p]; }
+  std::uint64_t label(PeerId p) const noexcept { return m_measure.label(p); }
   void drain(PeerId p);
   void send(PeerId from, PeerId to, const ChordMessage& msg);
   void account(PeerId from, PeerId to, const ChordMessage& msg);
@@ -118,44 +128,34 @@ class ChordSimulation {
   void add_member(PeerId p);
   void remove_member(PeerId p);
   void settle_check();
-  void observe(MessageClass c) {
-    if (m_series) m_series->count(m_now, c, 1);
-  }
-  void observe_online() {
-    if (m_series) m_series->online_changed(m_now, m_faults->online_count());
-  }
+  void observe(MessageClass c) { m_measure.observe(m_now, c, 1); }
 
   // chord_faults.cpp: churn, mass failures, partitions (faults.*), during the query phase
   void start_faults();
-  void apply_fault();
-  void schedule_next_fault();
-  void crash(PeerId p);
-  void leave(PeerId p);
-  void rejoin(PeerId p);
   void fail_queries_of(PeerId origin);
   bool partition_drops(PeerId from, PeerId to);
   void query_deadline();
-  std::uint64_t queries_skipped() const noexcept { return m_faults ? m_faults->counters.queries_skipped : 0; }
+  std::uint64_t queries_skipped() const noexcept {
+    return m_faults.active() ? m_faults.state().counters.queries_skipped : 0;
+  }
 
   const Scenario& m_sc;
   std::uint64_t m_seed;
-  std::vector<std::uint64_t> m_labels;
-  const ProgressFn& m_progress;
   std::shared_ptr<const ChordConfig> m_config;
   PeerId m_tracker_id;
   Tracker m_tracker;
   Network m_network;
   TimedQueue<ChordSimEvent> m_queue;
+  Measurement m_measure;
+  FaultLayer m_faults;
+  TimerTable m_timers;
   std::vector<ChordNode> m_nodes;
   std::vector<bool> m_live;                 // false once crashed or left
-  std::vector<TimeUs> m_timer_at;
   std::vector<PeerId> m_members;            // live ring members (bootstrap candidates), any order
   std::vector<std::uint32_t> m_member_slot; // position in m_members, or no_slot
   std::map<ChordId, PeerId> m_member_ring;  // the live members by id: the exact ring
   std::vector<std::uint8_t> m_join_failures;
   boost::random::mt19937_64 m_join_rng;
-  std::vector<std::uint32_t> m_received;
-  std::vector<std::uint32_t> m_sent;
   std::unique_ptr<Content> m_content;
   std::unique_ptr<QueryStream> m_stream;
   std::unordered_map<std::uint32_t, ActiveQuery> m_active;  // by ordinal
@@ -170,10 +170,8 @@ class ChordSimulation {
   bool m_joins_done = false;
   bool m_settled = false;
   TimeUs m_settle_start_us = 0;
-  bool m_measuring = false;
-  std::unique_ptr<Liveness> m_faults;  // fault runs only
-  std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
   TimeUs m_now = 0;
+  bool m_check = false;  // per-event invariant checks (tests)
   RunResult m_result;
 };
 

@@ -2,7 +2,7 @@
 /// every message (search, publication, maintenance), registration and joins, queries.
 #include <algorithm>
 
-#include "engine/chord_simulation.hpp"
+#include "engine/chord/chord_simulation.hpp"
 
 #include <boost/random/uniform_int_distribution.hpp>
 
@@ -10,7 +10,6 @@ namespace zonal::sim {
 namespace {
 
 constexpr std::uint32_t no_slot = UINT32_MAX;
-constexpr TimeUs no_timer = INT64_MAX;
 
 }  // namespace
 
@@ -18,10 +17,9 @@ void ChordSimulation::drain(PeerId p) {
   ChordNode& node = m_nodes[p];
   while (auto t = node.poll_transmit()) send(p, t->to, t->msg);
   while (auto ev = node.poll_event()) on_event(p, *ev);
-  const auto due = node.poll_timeout();
-  if (!due || *due >= m_timer_at[p]) return;
-  m_timer_at[p] = *due;
-  m_queue.push(std::max(m_now, *due), ChordSimEvent{p, p, ChordEventKind::timer, 0, {}});
+  if (const auto at_us = m_timers.arm(p, node.poll_timeout(), m_now)) {
+    m_queue.push(*at_us, ChordSimEvent{p, p, ChordEventKind::timer, 0, {}});
+  }
 }
 
 void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
@@ -32,7 +30,7 @@ void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
     observe(MessageClass::lost);
     return;
   }
-  if (m_faults && partition_drops(from, to)) return;
+  if (m_faults.active() && partition_drops(from, to)) return;
   const auto delay = m_network.transit_us();
   if (!delay) {
     ++m_result.lost_messages;
@@ -46,11 +44,12 @@ void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
 // Search messages carry the query's ordinal as lookup id, publication stores the store flag,
 // maintenance and joins no tag at all.
 void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
-  if (m_measuring) ++m_sent[from];
+  const bool measuring = m_measure.measuring();
+  if (measuring) m_measure.sent(from, 1);
   const auto tag = chord_lookup_tag(from, to, msg);
   if (!tag) {
-    (m_measuring ? m_result.maintenance_messages : m_result.ring_messages) += 1;
-    if (m_measuring) observe(MessageClass::maintenance);
+    (measuring ? m_result.maintenance_messages : m_result.ring_messages) += 1;
+    if (measuring) observe(MessageClass::maintenance);
     return;
   }
   if ((tag->lookup & store_flag) != 0) {
@@ -69,16 +68,16 @@ void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
 void ChordSimulation::deliver(const ChordSimEvent& e) {
   if (std::holds_alternative<ChordStore>(e.msg)) --m_store_messages_in_flight;
   if (!m_live[e.to]) {
-    if (m_faults) ++m_faults->counters.offline_dropped;
+    if (m_faults.active()) ++m_faults.state().counters.offline_dropped;
     return;
   }
-  if (m_measuring) ++m_received[e.to];
+  if (m_measure.measuring()) m_measure.received(e.to);
   if (m_nodes[e.to].handle_message(m_now, e.from, e.msg) == Arrival::dropped) return;  // no output by contract
   drain(e.to);
 }
 
 void ChordSimulation::fire_timer(PeerId p) {
-  if (m_timer_at[p] <= m_now) m_timer_at[p] = no_timer;  // the earliest armed timer fired
+  m_timers.fired(p, m_now);
   if (!m_live[p]) return;  // a crashed node's timers are ignored
   ChordNode& node = m_nodes[p];
   if (auto due = node.poll_timeout(); due && *due <= m_now) node.handle_timeout(m_now);
@@ -173,9 +172,9 @@ void ChordSimulation::on_done(PeerId /*p*/, const ChordLookupDone& d) {
 
 void ChordSimulation::start_query() {
   const QueryRequest req = m_stream->next();
-  if (m_faults && !m_faults->online(req.origin)) {  // an offline origin asks nothing (as in the Peer engine)
-    ++m_faults->counters.queries_skipped;
-    if (m_series) m_series->skipped(m_now);
+  if (m_faults.active() && !m_faults.state().online(req.origin)) {  // an offline origin asks nothing (as in the Peer engine)
+    ++m_faults.state().counters.queries_skipped;
+    m_measure.skipped(m_now);
   } else {
     begin_query(req);
   }

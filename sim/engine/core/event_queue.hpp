@@ -17,7 +17,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/event.hpp"
+#include "engine/core/event.hpp"
 
 namespace zonal::sim {
 
@@ -30,7 +30,8 @@ class EventQueue {
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
 
-  /// Schedule `e` (its seq is assigned here). e.time_us must be >= the last popped time.
+  /// Schedule `e` (its seq is assigned here). e.time_us must be >= the last popped time
+  /// (ZONAL_ASSERT: scheduling into the past is a bug of the caller).
   void push(Event e);
   /// Schedule delivery of `msg` from `from` to each of `to`, all at `time_us`; equivalent to
   /// one push() per destination in order. Call when a broadcast's copies share their delay.
@@ -42,6 +43,8 @@ class EventQueue {
   struct Popped {
     const Event* event;          ///< time_us, seq (of the first copy), from, kind, msg
     std::span<const PeerId> to;  ///< the single `event->to`, or the batch's destinations in order
+    /// When it happens (the event loop's clock follows it).
+    TimeUs at_us() const noexcept { return event->time_us; }
   };
   /// Remove the earliest event (a whole batch at once); call only when !empty().
   Popped pop();
@@ -91,6 +94,7 @@ class EventQueue {
   void gather(const Bucket& bucket);
   void migrate_overflow();
   const Event* active_front() const noexcept;
+  Popped pop_next();
   Popped take_active();
   Popped take_heap_top(std::vector<Event>& heap);
   void release_consumed_chunk();
@@ -117,6 +121,7 @@ class EventQueue {
   std::size_t m_ring_size = 0;
   std::size_t m_size = 0;
   std::uint64_t m_seq = 0;
+  TimeUs m_last_popped_us = 0;  // pushes before it are refused (ZONAL_ASSERT)
 };
 
 }  // namespace zonal::sim

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/timeseries.hpp"
+#include "engine/core/timeseries.hpp"
 #include "zonal/message.hpp"
 
 namespace zonal::sim {

@@ -5,15 +5,16 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/core/run_result.hpp"
 #include "engine/engine.hpp"
-#include "engine/run_result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace zonal::sim {
 
 /// Run one replication of a chord scenario with `peers` peers (labels: an edge list's node ids,
-/// empty for dense ids); deterministic for equal inputs. run_simulation() calls this.
+/// empty for dense ids); deterministic for equal inputs. run_simulation() calls this; `check`
+/// turns on the per-event invariant checks (tests).
 RunResult run_chord(const Scenario& scenario, std::uint64_t seed, std::uint32_t peers,
-                    std::vector<std::uint64_t> labels, const ProgressFn& progress = {});
+                    std::vector<std::uint64_t> labels, const ProgressFn& progress = {}, bool check = false);
 
 }  // namespace zonal::sim

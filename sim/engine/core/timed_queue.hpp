@@ -1,11 +1,13 @@
 #pragma once
 /// A plain (time, insertion sequence) priority queue of any payload: the event queue of the
-/// Chord engine, whose traffic is point-to-point and far smaller than a flood's, so it needs
+/// Chord node kind, whose traffic is point-to-point and far smaller than a flood's, so it needs
 /// none of EventQueue's batching and calendar buckets (which stay specialised for zonal::Message).
+/// Both are TimeOrderedQueues driven by the one event loop (event_loop.hpp).
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "zonal/assert.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal::sim {
@@ -17,18 +19,23 @@ class TimedQueue {
     TimeUs time_us;
     std::uint64_t seq;
     T item;
+    /// When it happens (the event loop's clock follows it).
+    TimeUs at_us() const noexcept { return time_us; }
   };
 
-  /// Schedule `item` at `time_us`; equal times pop in push order.
+  /// Schedule `item` at `time_us` (not before the last popped entry); equal times pop in push order.
   void push(TimeUs time_us, const T& item) {
+    ZONAL_ASSERT(time_us >= m_last_popped_us, "TimedQueue::push: an entry before the last popped one");
     m_heap.push_back(Entry{time_us, m_seq++, item});
     std::push_heap(m_heap.begin(), m_heap.end(), later);
   }
   /// Remove and return the earliest entry; call only when !empty().
   Entry pop() {
+    ZONAL_ASSERT(!m_heap.empty(), "TimedQueue::pop on an empty queue");
     std::pop_heap(m_heap.begin(), m_heap.end(), later);
     Entry e = m_heap.back();
     m_heap.pop_back();
+    m_last_popped_us = e.time_us;
     return e;
   }
   /// Time of the earliest entry; call only when !empty().
@@ -45,6 +52,7 @@ class TimedQueue {
 
   std::vector<Entry> m_heap;
   std::uint64_t m_seq = 0;
+  TimeUs m_last_popped_us = 0;
 };
 
 }  // namespace zonal::sim

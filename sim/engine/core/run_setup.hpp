@@ -4,7 +4,7 @@
 /// content and query stream, and the tracker's configuration.
 #include <cstdint>
 
-#include "engine/liveness.hpp"
+#include "engine/core/liveness.hpp"
 #include "scenario/scenario.hpp"
 #include "zonal/hash.hpp"
 #include "zonal/tracker.hpp"

@@ -1,4 +1,4 @@
-#include "engine/liveness.hpp"
+#include "engine/core/liveness.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "model/churn.hpp"
-#include "engine/run_result.hpp"
+#include "engine/core/run_result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace zonal::sim {

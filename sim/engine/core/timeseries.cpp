@@ -1,8 +1,8 @@
-#include "engine/timeseries.hpp"
+#include "engine/core/timeseries.hpp"
 
 #include <algorithm>
 
-#include "engine/run_result.hpp"
+#include "engine/core/run_result.hpp"
 
 namespace zonal::sim {
 

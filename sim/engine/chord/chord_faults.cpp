@@ -1,0 +1,80 @@
+/// Chord side of the fault layer (engine/core/fault_layer.hpp; faults.churn, faults.failures,
+/// faults.partitions), from the same schedule as the flood family (same stream): a crash silences
+/// the node (nothing delivered to it, its timers ignored), a leave is ChordNode::leave plus Leave
+/// to the tracker, a join is a fresh node (same address, hence same id, no state) that registers
+/// with the tracker and joins through a live member. Searches of a node that goes down fail.
+#include <vector>
+
+#include "engine/chord/chord_simulation.hpp"
+#include "engine/core/run_setup.hpp"
+
+namespace zonal::sim {
+
+void ChordSimulation::start_faults() {
+  m_faults.start(m_sc, static_cast<std::uint32_t>(m_nodes.size()), m_now, *m_stream, m_seed);
+  for (PeerId p = 0; p < m_nodes.size(); ++p) {
+    ZONAL_ASSERT(m_live[p], "every Chord node is live before the fault schedule starts");
+  }
+  m_faults.schedule_next(*this);
+}
+
+void ChordSimulation::schedule_fault(TimeUs at_us) {
+  m_queue.push(at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::fault, 0, {}});
+}
+
+void ChordSimulation::fault_leave(PeerId p) {
+  m_nodes[p].leave(m_now);  // hands its records to the successor, tells both neighbours
+  drain(p);
+  ++m_result.registration_messages;
+  observe(MessageClass::registration);
+  if (const auto delay = m_network.transit_us()) {
+    m_queue.push(m_now + *delay, ChordSimEvent{m_tracker_id, p, ChordEventKind::tracker_in, tracker_leave, {}});
+  } else {
+    ++m_result.lost_messages;
+    observe(MessageClass::lost);
+  }
+}
+
+void ChordSimulation::fault_offline(PeerId p) {
+  m_live[p] = false;
+  remove_member(p);
+  fail_queries_of(p);
+}
+
+// Back online as a new node at the same ring position; it registers again, and the tracker's
+// answer makes it join through a live member (join_through_member).
+void ChordSimulation::fault_rejoined(PeerId p) {
+  const std::uint64_t joined = m_faults.state().counters.joined;
+  const std::uint64_t seed = mix64(stream_seed(m_seed, Stream::chord_nodes) ^ p ^ (joined << 32));
+  m_nodes[p] = ChordNode(m_nodes[p].self(), m_config, seed);
+  m_join_failures[p] = 0;  // a fresh node gets its own join attempts
+  m_live[p] = true;
+  send_register(p);
+}
+
+void ChordSimulation::fail_queries_of(PeerId origin) {
+  std::vector<std::uint32_t> ordinals;
+  for (const auto& [ordinal, active] : m_active) {
+    if (active.origin == origin) ordinals.push_back(ordinal);
+  }
+  for (const std::uint32_t ordinal : ordinals) finish_query(ordinal, nullptr, true);
+}
+
+// No message crosses between a partitioned zone and the others (zones as the tracker assigned
+// them; Chord itself ignores zones).
+bool ChordSimulation::partition_drops(PeerId from, PeerId to) {
+  Liveness& live = m_faults.state();
+  if (!live.partitioned(m_now) || !live.blocks(m_now, m_tracker.zone_of(from), m_tracker.zone_of(to))) {
+    return false;
+  }
+  ++live.counters.partition_dropped;
+  return true;
+}
+
+void ChordSimulation::query_deadline() {
+  std::vector<std::uint32_t> ordinals;
+  for (const auto& [ordinal, active] : m_active) ordinals.push_back(ordinal);
+  for (const std::uint32_t ordinal : ordinals) finish_query(ordinal, nullptr);
+}
+
+}  // namespace zonal::sim

@@ -1,0 +1,26 @@
+#include "engine/core/measurement.hpp"
+
+#include <utility>
+
+namespace zonal::sim {
+
+Measurement::Measurement(std::uint32_t peers, std::vector<std::uint64_t> labels, const ProgressFn& progress,
+                         std::uint32_t queries_total)
+    : m_labels(std::move(labels)),
+      m_progress(progress),
+      m_queries_total(queries_total),
+      m_received(peers, 0),
+      m_sent(peers, 0) {}
+
+void Measurement::start_query_phase(TimeUs now_us, double timeseries_ms, std::uint32_t online) {
+  m_measuring = true;
+  if (timeseries_ms > 0) {
+    m_series = std::make_unique<TimeseriesRecorder>(static_cast<TimeUs>(timeseries_ms * 1000.0), now_us, online);
+  }
+}
+
+void Measurement::finish(RunResult& result, TimeUs end_us) {
+  if (m_series) result.timeseries = m_series->finish(end_us, result.queries);
+}
+
+}  // namespace zonal::sim

@@ -1,0 +1,82 @@
+#pragma once
+/// The measurement layer shared by both node kinds: per-peer load counters of the query phase,
+/// the time series (output.timeseries_ms), progress snapshots, peer labels and the rows of
+/// peers.csv. The node kind tells what only it knows (degrees, files, index records).
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/run_result.hpp"
+#include "engine/core/timeseries.hpp"
+#include "engine/engine.hpp"
+
+namespace zonal::sim {
+
+class Measurement {
+ public:
+  /// `peers` peers named by `labels` (edge-list node ids; empty = dense ids); progress snapshots
+  /// go to `progress` (may be empty) and count against `queries_total`.
+  Measurement(std::uint32_t peers, std::vector<std::uint64_t> labels, const ProgressFn& progress,
+              std::uint32_t queries_total);
+
+  /// The query phase starts at `now_us` with `online` peers: loads and the time series count
+  /// from now on. Call once.
+  void start_query_phase(TimeUs now_us, double timeseries_ms, std::uint32_t online);
+  /// True once the query phase has started.
+  bool measuring() const noexcept { return m_measuring; }
+
+  /// Peer `p` (edge-list node id or dense id), as written to queries.csv and peers.csv.
+  std::uint64_t label(PeerId p) const noexcept { return m_labels.empty() ? p : m_labels[p]; }
+
+  /// A message copy was delivered to `p`; call only while measuring() (the hot path checks once).
+  void received(PeerId p) noexcept { ++m_received[p]; }
+  /// `p` transmitted `copies` copies; call only while measuring().
+  void sent(PeerId p, std::uint32_t copies) noexcept { m_sent[p] += copies; }
+
+  /// `copies` transmissions of class `c` at `now_us` (time series only).
+  void observe(TimeUs now_us, MessageClass c, std::uint64_t copies) {
+    if (m_series) m_series->count(now_us, c, copies);
+  }
+  /// The number of online peers changed to `online` at `now_us` (time series only).
+  void online_changed(TimeUs now_us, std::uint32_t online) {
+    if (m_series) m_series->online_changed(now_us, online);
+  }
+  /// A query due at `now_us` was skipped (offline origin).
+  void skipped(TimeUs now_us) {
+    if (m_series) m_series->skipped(now_us);
+  }
+
+  /// A progress snapshot of phase `phase`, if anyone listens.
+  void report(std::string_view phase, std::uint64_t events, std::uint32_t queries_started, TimeUs now_us) const {
+    if (m_progress) m_progress(Progress{phase, events, queries_started, m_queries_total, now_us});
+  }
+
+  /// Fill `result.peers_load` (label, received, sent, zone from `zone_of`) and let
+  /// `describe(p, load)` add the node kind's fields; call once, after the last event.
+  template <class ZoneOf, class Describe>
+  void collect_peer_loads(RunResult& result, ZoneOf zone_of, Describe describe) const {
+    result.peers_load.resize(m_received.size());
+    for (PeerId p = 0; p < m_received.size(); ++p) {
+      PeerLoad& load = result.peers_load[p];
+      load.label = label(p);
+      load.received = m_received[p];
+      load.sent = m_sent[p];
+      load.zone = zone_of(p);
+      describe(p, load);
+    }
+  }
+  /// Close the time series at `end_us` into `result`; call once, after the last event.
+  void finish(RunResult& result, TimeUs end_us);
+
+ private:
+  std::vector<std::uint64_t> m_labels;
+  const ProgressFn& m_progress;
+  std::uint32_t m_queries_total;
+  bool m_measuring = false;
+  std::vector<std::uint32_t> m_received;  // compact per-peer counters: hot on every delivery
+  std::vector<std::uint32_t> m_sent;      // (PeerLoad rows are built once the run is over)
+  std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
+};
+
+}  // namespace zonal::sim

@@ -1,0 +1,108 @@
+#pragma once
+/// The flood-family node kind (flood, zone-flood, random walks, expanding ring): every peer a
+/// sans-IO zonal::Peer, the tracker a zonal::Tracker. Its concerns live in their own files:
+/// flood_run.cpp (run planning: the phases), flood_loop.cpp (the event loop and its dispatch),
+/// flood_traffic.cpp (sending through the network model, delivery, timers), flood_queries.cpp
+/// (the query workload and its measurement), flood_faults.cpp (the node side of the fault
+/// layer, heartbeats, partitions), flood_check.cpp (per-event invariant checks). The shared
+/// layers are in engine/core/.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/core/event_queue.hpp"
+#include "engine/core/fault_layer.hpp"
+#include "engine/core/measurement.hpp"
+#include "engine/core/network.hpp"
+#include "engine/core/timer_table.hpp"
+#include "engine/engine.hpp"
+#include "model/workload.hpp"
+#include "zonal/peer.hpp"
+#include "zonal/tracker.hpp"
+
+namespace zonal::sim {
+
+class FloodSimulation {
+ public:
+  /// Build the peers of `topo` (the topology is no longer needed afterwards: callers may free it).
+  /// `check` turns on the per-event invariant checks (flood_check.cpp; tests).
+  FloodSimulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress,
+                  const DeliveryTap& tap, bool check);
+
+  /// Register, install zones, publish, run the queries; call once.
+  RunResult run();
+
+  // The node side of the fault layer (engine/core/fault_layer.hpp).
+  void schedule_fault(TimeUs at_us);
+  ZoneId zone_of(PeerId p) const { return m_tracker.zone_of(p); }
+  void fault_leave(PeerId p);
+  void fault_offline(PeerId) {}  // a crashed peer keeps its state frozen: nothing reaches it, its timers wait
+  void fault_rejoined(PeerId p);
+
+ private:
+  // flood_run.cpp: run planning
+  void create_peers(const Topology& topo);
+  void register_all();
+  void join(PeerId id);
+  void install_zones();
+  void install_directory(std::shared_ptr<const ZoneDirectory> directory, bool live_only);
+  void share_content();
+  void run_queries();
+  void collect_peer_loads();
+  // flood_loop.cpp: the event loop
+  void run_until_idle(std::string_view phase);
+  std::size_t handle(const EventQueue::Popped& run);
+  void dispatch(const Event& e);
+  void prefetch_ahead();
+  // flood_traffic.cpp: network model, delivery, timers
+  void deliver_run(const Event& e, std::span<const PeerId> to);
+  void drain_peer(PeerId id);
+  void drain_tracker();
+  void send_batch(PeerId from, const TransmitBatch& batch);
+  void count_transmissions(PeerId from, const Message& msg, std::uint32_t copies);
+  void arm_timer(PeerId id, std::optional<TimeUs> deadline);
+  void fire_timer(PeerId id);
+  // flood_queries.cpp: the query workload and its records
+  void start_query();
+  void next_query_arrival();
+  void on_event(const PeerEvent& ev);
+  QueryRecord* record_of(QueryId id);
+  // flood_faults.cpp
+  void start_faults();
+  void heartbeat_round();
+  void drop_partitioned(PeerId from);
+  // flood_check.cpp
+  void check_event(const Event& e, std::span<const PeerId> to);
+  void check_peer(PeerId p) const;
+
+  const Scenario& m_sc;
+  std::uint64_t m_seed;
+  const DeliveryTap& m_tap;
+  PeerId m_tracker_id;
+  Tracker m_tracker;
+  Network m_network;
+  EventQueue m_queue;
+  Measurement m_measure;
+  FaultLayer m_faults;
+  TimerTable m_timers;
+  std::vector<Peer> m_peers;
+  std::vector<PeerId> m_batch_to;  // destinations of the broadcast being batched
+  std::unique_ptr<Content> m_content;
+  std::unique_ptr<QueryStream> m_stream;
+  std::unordered_map<QueryId, std::uint32_t> m_query_index;
+  QueryId m_cached_id = 0;
+  QueryRecord* m_cached = nullptr;
+  std::uint32_t m_queries_started = 0;
+  TimeUs m_join_gap_us = 1;
+  TimeUs m_now = 0;
+  bool m_faults_active = false;  // one well-predicted branch on the hot paths of fault-free runs
+  bool m_check = false;          // per-event invariant checks (tests)
+  RunResult m_result;
+  std::shared_ptr<const ZoneDirectory> m_directory;  // the last one handed to the peers
+};
+
+}  // namespace zonal::sim
