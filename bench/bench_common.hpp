@@ -16,7 +16,7 @@ inline sim::Scenario network_10k(Strategy strategy, std::uint32_t queries) {
   sc.latency = sim::LatencySpec{sim::LatencyKind::constant, 50.0};
   sc.content = sim::ContentSpec{2000, 3, {}};
   sc.workload = sim::WorkloadSpec{queries, 50.0, 0.8, 0.1, 0.0, {}};
-  sc.search = sim::SearchSpec{strategy, 7, 256, 5000.0};
+  sc.search = sim::SearchSpec{strategy, SearchParams{.ttl_hops = 7}, 256, 5000.0};
   return sc;
 }
 

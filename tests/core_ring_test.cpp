@@ -122,14 +122,14 @@ TEST(Ring, SimulatorCountsEveryRingOnTheOneSearch) {
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{5, 1, {}};
   sc.workload = WorkloadSpec{20, 0.1, 0.0, 1.0, 0.0, {}};
-  sc.search = SearchSpec{Strategy::expanding_ring, 7, 4096, 5000.0};
-  sc.search.ring_wait_ms = 500;
+  sc.search = SearchSpec{Strategy::expanding_ring, SearchParams{.ttl_hops = 7}, 4096, 5000.0};
+  sc.search.params.ring_wait_us = 500'000;
   const RunResult ring = run_simulation(sc, 3);
   std::vector<std::uint64_t> messages(ring.queries.size(), 0), reached(ring.queries.size(), 0);
   for (std::uint8_t ttl : {1, 3, 5, 7}) {
     Scenario f = sc;
     f.search.strategy = Strategy::flood;
-    f.search.ttl_hops = ttl;
+    f.search.params.ttl_hops = ttl;
     const RunResult flood = run_simulation(f, 3);
     ASSERT_EQ(flood.queries.size(), ring.queries.size());
     for (std::size_t i = 0; i < flood.queries.size(); ++i) {

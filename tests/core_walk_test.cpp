@@ -228,10 +228,10 @@ zonal::sim::Scenario walk_scenario(std::uint8_t check_every) {
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{5, 1, {}};
   sc.workload = WorkloadSpec{30, 2.0, 0.0, 1.0, 0.0, {}};  // only missing names: every walker runs to its TTL
-  sc.search = SearchSpec{Strategy::random_walk, 7, 4096, 20000.0};
-  sc.search.walkers = 3;
-  sc.search.walk_ttl_hops = 50;
-  sc.search.check_every = check_every;
+  sc.search = SearchSpec{Strategy::random_walk, SearchParams{.ttl_hops = 7}, 4096, 20000.0};
+  sc.search.params.walkers = 3;
+  sc.search.params.walk_ttl_hops = 50;
+  sc.search.params.walk_check_every = check_every;
   return sc;
 }
 

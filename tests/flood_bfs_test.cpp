@@ -33,7 +33,7 @@ Scenario flood_scenario(std::uint8_t ttl) {
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{1, 1, {}};  // one file on one peer: the hit distance is checkable
   sc.workload = WorkloadSpec{60, 20.0, 0.0, 0.0, 0.0, {}};
-  sc.search = SearchSpec{Strategy::flood, ttl, 4096, 5000.0};
+  sc.search = SearchSpec{Strategy::flood, SearchParams{.ttl_hops = static_cast<std::uint8_t>(ttl)}, 4096, 5000.0};
   return sc;
 }
 

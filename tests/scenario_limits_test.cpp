@@ -22,8 +22,10 @@ std::string with(const json& extra) {
 TEST(ScenarioLimits, ZonesAndSearch) {
   EXPECT_EQ(error_of(with({{"zones", {{"degree", 0}}}})), "zones.degree: must be >= 1, got 0");
   EXPECT_EQ(error_of(with({{"zones", {{"degree", 1}}}})), "");
-  EXPECT_EQ(error_of(with({{"zones", {{"publish_replicas", 0}}}})), "zones.publish_replicas: must be >= 1, got 0");
+  EXPECT_EQ(error_of(with({{"zones", {{"publish_replicas", 0}}}})), "zones.publish_replicas: must be between 1 and 1000, got 0");
   EXPECT_EQ(error_of(with({{"zones", {{"publish_replicas", 1}}}})), "");
+  EXPECT_EQ(error_of(with({{"zones", {{"publish_replicas", 1001}}}})),
+            "zones.publish_replicas: must be between 1 and 1000, got 1001");  // the core's range (settings.hpp)
   EXPECT_EQ(error_of(with({{"search", {{"seen_capacity", 0}}}})), "search.seen_capacity: must be between 1 and 10000000, got 0");
   EXPECT_EQ(error_of(with({{"search", {{"seen_capacity", 1}}}})), "");
   EXPECT_EQ(error_of(with({{"search", {{"timeout_ms", 0}}}})), "search.timeout_ms: must be > 0, got 0");

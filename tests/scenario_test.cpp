@@ -87,7 +87,7 @@ TEST(Scenario, FullDocumentParsesEveryValue) {
   EXPECT_DOUBLE_EQ(s.workload.zipf_alpha, 1.1);
   EXPECT_DOUBLE_EQ(s.workload.missing_fraction, 0.2);
   EXPECT_EQ(s.search.strategy, Strategy::flood);
-  EXPECT_EQ(s.search.ttl_hops, 5);
+  EXPECT_EQ(s.search.params.ttl_hops, 5);
   EXPECT_EQ(s.search.seen_capacity, 128u);
   EXPECT_DOUBLE_EQ(s.search.timeout_ms, 2500.0);
 }
@@ -130,12 +130,12 @@ TEST(Scenario, WalkAndRingKeysParse) {
       "walk_ttl": 500, "check_every": 0, "ring_start": 2, "ring_step": 3, "ring_wait_ms": 250}})");
   const SearchSpec& s = plan.runs[0].scenario.search;
   EXPECT_EQ(s.strategy, Strategy::random_walk);
-  EXPECT_EQ(s.walkers, 32);
-  EXPECT_EQ(s.walk_ttl_hops, 500);
-  EXPECT_EQ(s.check_every, 0);
-  EXPECT_EQ(s.ring_ttl_start, 2);
-  EXPECT_EQ(s.ring_ttl_step, 3);
-  EXPECT_DOUBLE_EQ(s.ring_wait_ms, 250.0);
+  EXPECT_EQ(s.params.walkers, 32);
+  EXPECT_EQ(s.params.walk_ttl_hops, 500);
+  EXPECT_EQ(s.params.walk_check_every, 0);
+  EXPECT_EQ(s.params.ring_ttl_start, 2);
+  EXPECT_EQ(s.params.ring_ttl_step, 3);
+  EXPECT_EQ(s.params.ring_wait_us, 250'000);  // converted once, by us_from_ms
 }
 
 TEST(Scenario, OneSearchSectionServesASweepOverStrategies) {
@@ -146,7 +146,7 @@ TEST(Scenario, OneSearchSectionServesASweepOverStrategies) {
   EXPECT_EQ(plan.runs[0].scenario.search.strategy, Strategy::flood);
   EXPECT_EQ(plan.runs[1].scenario.search.strategy, Strategy::random_walk);
   EXPECT_EQ(plan.runs[2].scenario.search.strategy, Strategy::expanding_ring);
-  for (const auto& run : plan.runs) EXPECT_EQ(run.scenario.search.walkers, 8);
+  for (const auto& run : plan.runs) EXPECT_EQ(run.scenario.search.params.walkers, 8);
 }
 
 TEST(ScenarioErrors, WalkAndRingKeysOutOfRange) {
@@ -190,7 +190,7 @@ TEST(Scenario, SweepIsCrossProductInFileOrder) {
     EXPECT_EQ(plan.runs[i].label, labels[i]);
     EXPECT_EQ(s.name, "sw");
     EXPECT_EQ(s.seed, 9u);
-    EXPECT_EQ(s.search.ttl_hops, 3 + 2 * (i / 2));
+    EXPECT_EQ(s.search.params.ttl_hops, 3 + 2 * (i / 2));
     EXPECT_EQ(s.search.strategy, i % 2 == 0 ? Strategy::flood : Strategy::zone_flood);
     EXPECT_DOUBLE_EQ(s.search.timeout_ms, 500.0);
   }
@@ -213,7 +213,7 @@ TEST(Scenario, WholeSectionSweepValuesMayCarryALabel) {
   ASSERT_EQ(plan.runs.size(), 2u);
   EXPECT_EQ(plan.runs[0].label, "search=16 walkers");
   EXPECT_EQ(plan.runs[0].scenario.search.strategy, Strategy::random_walk);
-  EXPECT_EQ(plan.runs[0].scenario.search.walkers, 16u);
+  EXPECT_EQ(plan.runs[0].scenario.search.params.walkers, 16u);
   EXPECT_EQ(plan.runs[1].label, R"(search={"strategy":"flood","ttl":5})");
 }
 

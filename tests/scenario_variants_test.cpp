@@ -21,18 +21,18 @@ TEST(ScenarioVariants, EachVariantSetsItsPathsOverTheBaseDocument) {
   ASSERT_EQ(plan.runs.size(), 4u);
   EXPECT_EQ(plan.runs[0].label, "flood");
   EXPECT_EQ(plan.runs[0].scenario.search.strategy, Strategy::flood);
-  EXPECT_EQ(plan.runs[0].scenario.search.ttl_hops, 7);
+  EXPECT_EQ(plan.runs[0].scenario.search.params.ttl_hops, 7);
   EXPECT_EQ(plan.runs[0].scenario.zones.placement, ZonePlacement::random);
   EXPECT_EQ(plan.runs[1].label, "zone flood (random entry)");
   EXPECT_EQ(plan.runs[1].scenario.search.strategy, Strategy::zone_flood);
-  EXPECT_EQ(plan.runs[1].scenario.search.ttl_hops, ttl_hops_default);  // a whole-section value replaces the section
+  EXPECT_EQ(plan.runs[1].scenario.search.params.ttl_hops, ttl_hops_default);  // a whole-section value replaces the section
   EXPECT_EQ(plan.runs[1].scenario.zones.placement, ZonePlacement::random);
   EXPECT_EQ(plan.runs[1].scenario.zones.entry, ZoneEntry::top);
   EXPECT_EQ(plan.runs[2].scenario.zones.placement, ZonePlacement::rendezvous);
   EXPECT_EQ(plan.runs[2].scenario.zones.entry, ZoneEntry::any_keeper);
   EXPECT_EQ(plan.runs[2].scenario.zones.publish_replicas, 2u);
   EXPECT_EQ(plan.runs[3].label, "search.ttl=3,zones.publish_replicas=4");  // no label: its paths and values
-  EXPECT_EQ(plan.runs[3].scenario.search.ttl_hops, 3);
+  EXPECT_EQ(plan.runs[3].scenario.search.params.ttl_hops, 3);
   EXPECT_EQ(plan.runs[3].scenario.search.strategy, Strategy::flood);
   EXPECT_EQ(plan.runs[3].scenario.zones.publish_replicas, 4u);
 }
@@ -46,7 +46,7 @@ TEST(ScenarioVariants, CrossProductWithOtherAxes) {
   EXPECT_EQ(plan.runs[1].label, "search.ttl=3,b");
   EXPECT_EQ(plan.runs[3].label, "search.ttl=5,b");
   EXPECT_EQ(plan.runs[3].scenario.zones.placement, ZonePlacement::rendezvous);
-  EXPECT_EQ(plan.runs[3].scenario.search.ttl_hops, 5);
+  EXPECT_EQ(plan.runs[3].scenario.search.params.ttl_hops, 5);
 }
 
 TEST(ScenarioVariants, DefaultsComeFromTheProtocolCore) {

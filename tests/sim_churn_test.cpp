@@ -26,7 +26,7 @@ Scenario base_scenario() {
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{200, 2, {}};
   sc.workload = WorkloadSpec{400, 100.0, 0.5, 0.0, 0.0, {}};
-  sc.search = SearchSpec{Strategy::zone_flood, 7, 256, 1000.0};
+  sc.search = SearchSpec{Strategy::zone_flood, SearchParams{.ttl_hops = 7}, 256, 1000.0};
   return sc;
 }
 
@@ -154,6 +154,23 @@ TEST(SimChurn, TrackerExpiresCrashedPeersAndTheDirectoryFollows) {
   const RunResult kept = run_simulation(sc, 11);
   EXPECT_TRUE(std::none_of(kept.peers_load.begin(), kept.peers_load.end(),
                            [](const PeerLoad& p) { return p.zone == no_zone; }));
+}
+
+TEST(SimChurn, HeartbeatsCountAsMessagesOnlyWhenAsked) {
+  Scenario sc = base_scenario();
+  sc.faults.failures.push_back(MassFailure{0.0, 0.5, {}});  // a fault run: heartbeat rounds happen
+  sc.faults.heartbeat_ms = 250;
+  const RunResult off = run_simulation(sc, 13);
+  sc.faults.count_heartbeats = true;
+  const RunResult on = run_simulation(sc, 13);
+  EXPECT_TRUE(same_queries(off, on));  // counting them changes nothing else
+  EXPECT_EQ(on.publish_messages, off.publish_messages);
+  // 300 peers stay online (600 before the failure): every round adds a multiple of 300, and the
+  // query phase (about 4 s plus the 1 s timeout) holds at least 16 rounds of 250 ms.
+  ASSERT_GT(on.registration_messages, off.registration_messages);
+  const std::uint64_t extra = on.registration_messages - off.registration_messages;
+  EXPECT_EQ(extra % 300, 0u);
+  EXPECT_GE(extra, 16u * 300);
 }
 
 TEST(SimChurn, GracefulLeavesReachTheTracker) {

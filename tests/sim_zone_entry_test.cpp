@@ -38,7 +38,7 @@ Scenario zone_scenario(ZonePlacement placement, ZoneEntry entry, double zipf_alp
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{300, 2, {}};
   sc.workload = WorkloadSpec{600, 100.0, zipf_alpha, missing, 0.0, {}};
-  sc.search = SearchSpec{Strategy::zone_flood, 7, 256, 2000.0};
+  sc.search = SearchSpec{Strategy::zone_flood, SearchParams{.ttl_hops = 7}, 256, 2000.0};
   return sc;
 }
 

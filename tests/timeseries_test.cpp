@@ -31,7 +31,7 @@ Scenario base_scenario() {
   sc.latency = LatencySpec{LatencyKind::constant, 10.0};
   sc.content = ContentSpec{300, 2, {}};
   sc.workload = WorkloadSpec{400, 10.0, 0.5, 0.1, 0.0, {}};
-  sc.search = SearchSpec{Strategy::zone_flood, 7, 256, 1000.0};
+  sc.search = SearchSpec{Strategy::zone_flood, SearchParams{.ttl_hops = 7}, 256, 1000.0};
   return sc;
 }
 

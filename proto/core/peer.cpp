@@ -70,10 +70,9 @@ Peer::OriginState& Peer::origin_state() {
   return *m_origin;
 }
 
-void Peer::connect_tracker(TimeUs now, PeerId tracker) {
+void Peer::connect_tracker(TimeUs /*now*/, PeerId tracker) {
   m_tracker = tracker;
   send(tracker, Register{});
-  if (m_config->heartbeat_interval_us > 0) m_next_heartbeat_us = now + m_config->heartbeat_interval_us;
 }
 
 void Peer::handle_zone_directory(TimeUs /*now*/, std::shared_ptr<const ZoneDirectory> directory) {
@@ -194,10 +193,6 @@ void Peer::handle_timeout(TimeUs now) {
     for (auto it = done; it != pending.end(); ++it) m_origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
     pending.erase(done, pending.end());
   }
-  if (m_config->heartbeat_interval_us > 0 && m_tracker != no_peer && now >= m_next_heartbeat_us) {
-    send(m_tracker, Heartbeat{});
-    m_next_heartbeat_us = now + m_config->heartbeat_interval_us;
-  }
 }
 
 void Peer::forget_expired(TimeUs now) {
@@ -246,8 +241,6 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
       const TimeUs due = std::min(o.deadline_us, o.wake_us);
       t = t ? std::min(*t, due) : due;
     }
-  if (m_config->heartbeat_interval_us > 0 && m_tracker != no_peer)
-    t = t ? std::min(*t, m_next_heartbeat_us) : m_next_heartbeat_us;
   return t;
 }
 

@@ -62,7 +62,7 @@ TimeUs QueryStream::next_gap_us() {
   const TimeUs gap_us = static_cast<TimeUs>(std::llround(gap(m_engine) * 1e6));
   if (m_started) return gap_us;
   m_started = true;  // the first arrival also waits workload.start_ms
-  return gap_us + static_cast<TimeUs>(std::llround(m_spec.start_ms * 1000.0));
+  return gap_us + us_from_ms(m_spec.start_ms);
 }
 
 QueryRequest QueryStream::next() {
@@ -79,7 +79,7 @@ TimeUs QueryStream::scripted_gap_us() {
   const auto& script = m_spec.script;
   const std::size_t i = std::min(m_script_next, script.size() - 1);
   const double previous_ms = i == 0 ? 0.0 : script[i - 1].at_ms;
-  return static_cast<TimeUs>(std::llround((script[i].at_ms - previous_ms) * 1000.0));
+  return us_from_ms(script[i].at_ms - previous_ms);
 }
 
 QueryRequest QueryStream::scripted_next() {

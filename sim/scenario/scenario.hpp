@@ -12,6 +12,8 @@
 #include "zonal/chord_config.hpp"
 #include "zonal/message.hpp"
 #include "zonal/peer_config.hpp"
+#include "zonal/settings.hpp"
+#include "zonal/time.hpp"
 
 namespace zonal::sim {
 
@@ -73,17 +75,16 @@ struct WorkloadSpec {
   std::vector<ScriptedQuery> script;  ///< explicit queries; empty = random Poisson/Zipf stream
 };
 
+/// The `search` section. Ranges and defaults are the core's (zonal/settings.hpp).
 struct SearchSpec {
   Strategy strategy = Strategy::zone_flood;
-  std::uint8_t ttl_hops = ttl_hops_default;
-  std::uint32_t seen_capacity = 256;
-  double timeout_ms = 10000.0;
-  std::uint16_t walkers = 16;           ///< random-walk: walkers per search
-  std::uint16_t walk_ttl_hops = 1024;   ///< random-walk: hops one walker travels at most
-  std::uint8_t check_every = 4;         ///< random-walk: hops between checks with the origin (0: never)
-  std::uint8_t ring_ttl_start = 1;      ///< expanding-ring: TTL of the first ring (the last is `ttl`)
-  std::uint8_t ring_ttl_step = 2;       ///< expanding-ring: TTL added per ring
-  double ring_wait_ms = 1000.0;         ///< expanding-ring: wait for a hit before the next ring
+  /// ttl, walkers, walk_ttl, check_every, ring_start, ring_step and ring_wait_ms as the core takes
+  /// them (the loader converts ring_wait_ms with us_from_ms); every peer searches with these.
+  SearchParams params;
+  std::uint32_t seen_capacity = setting::seen_capacity.default_value;
+  double timeout_ms = setting::timeout_ms.default_value;
+  /// The search timeout in the core's microseconds; call wherever the timeout enters the engine.
+  TimeUs timeout_us() const noexcept { return us_from_ms(timeout_ms); }
 };
 
 /// How a Chord ring is formed before publication (chord.ring).
@@ -152,6 +153,9 @@ struct FaultSpec {
   /// cycle), and how long the tracker waits before expiring a silent (crashed) peer.
   double heartbeat_ms = 2000.0;
   double expiry_ms = 10000.0;
+  /// Count each heartbeat as one registration message (registration_messages and the time
+  /// series), as a real node's Heartbeat call is; off by default (the committed results).
+  bool count_heartbeats = false;
 };
 
 /// The `output` section: optional extra result files.

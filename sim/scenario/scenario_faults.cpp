@@ -169,6 +169,7 @@ FaultSpec parse_faults(const Section& s, const ZonesSpec& zones) {
   f.heartbeat_ms =
       at_most(s.get_number("heartbeat_ms", f.heartbeat_ms, Bound{1}), at_ms_max, s.path_of("heartbeat_ms"));
   f.expiry_ms = at_most(s.get_number("expiry_ms", f.expiry_ms, Bound{0}), at_ms_max, s.path_of("expiry_ms"));
+  f.count_heartbeats = s.get_bool("count_heartbeats", f.count_heartbeats);
   if (f.expiry_ms < f.heartbeat_ms) {
     fail(s.path_of("expiry_ms"),
          "must be >= faults.heartbeat_ms (" + format_number(f.heartbeat_ms) + "), got " + format_number(f.expiry_ms));

@@ -161,8 +161,8 @@ std::span<const std::string_view> section_keys(std::string_view section) noexcep
   static constexpr std::array<std::string_view, 7> zones{"count", "min_size", "degree", "placement",
                                                          "publish_replicas", "links_seed", "entry"};
   static constexpr std::array<std::string_view, 5> latency{"kind", "mean_ms", "min_ms", "max_ms", "sigma"};
-  static constexpr std::array<std::string_view, 6> faults{"loss",       "churn",        "failures",
-                                                          "partitions", "heartbeat_ms", "expiry_ms"};
+  static constexpr std::array<std::string_view, 7> faults{"loss",         "churn",     "failures",        "partitions",
+                                                          "heartbeat_ms", "expiry_ms", "count_heartbeats"};
   static constexpr std::array<std::string_view, 4> content{"files", "files_per_peer", "replicas", "placement"};
   static constexpr std::array<std::string_view, 6> workload{"queries",          "rate_per_s", "zipf_alpha",
                                                             "missing_fraction", "script",     "start_ms"};

@@ -7,7 +7,9 @@
 
 #include "scenario/scenario_detail.hpp"
 #include "model/topology.hpp"
+#include "zonal/settings.hpp"
 #include "zonal/strategy.hpp"
+#include "zonal/time.hpp"
 
 namespace zonal::sim::detail {
 namespace {
@@ -21,11 +23,6 @@ constexpr std::uint32_t replicas_max = 1000;
 /// Links a generated topology may have: keeps every generator below its own limit (2^31 - 1 links).
 constexpr std::uint64_t links_max = 1'000'000'000;
 constexpr double latency_ms_max = 3'600'000;   ///< 1 hour: keeps microsecond clocks far from overflow
-constexpr double timeout_ms_max = 86'400'000;  ///< 1 day
-constexpr std::uint32_t seen_capacity_max = 10'000'000;  ///< as zonal-node's search.seen_capacity
-constexpr std::uint16_t walkers_max = 1024;
-constexpr std::uint16_t walk_ttl_max = 65535;  ///< walker hops are 16 bits on the wire
-constexpr std::uint8_t check_every_max = 255;
 constexpr double rate_per_s_min = 0.001;
 constexpr double rate_per_s_max = 1'000'000;
 constexpr double start_ms_max = 86'400'000;  ///< 1 day
@@ -195,6 +192,12 @@ std::uint32_t parse_peers(const Section& root, TopologyKind kind) {
   return 0;
 }
 
+/// The key `u` of section `s` within the core's range for it, else `fallback`.
+template <class T>
+T get_setting(const Section& s, const UintSetting& u, T fallback) {
+  return s.get_uint<T>(u.key, fallback, static_cast<T>(u.min), static_cast<T>(u.max));
+}
+
 ZonesSpec parse_zones(const Section& s) {
   s.reject_unknown(section_keys("zones"));
   ZonesSpec z;
@@ -202,7 +205,7 @@ ZonesSpec parse_zones(const Section& s) {
   z.min_size = s.get_uint<std::uint32_t>("min_size", z.min_size, 1);
   z.degree = s.get_uint<std::uint32_t>("degree", z.degree, 1);
   z.placement = s.get_choice<ZonePlacement>("placement", z.placement, placements);
-  z.publish_replicas = s.get_uint<std::uint32_t>("publish_replicas", z.publish_replicas, 1);
+  z.publish_replicas = get_setting(s, setting::publish_replicas, z.publish_replicas);
   z.entry = s.get_choice<ZoneEntry>("entry", z.entry, entries);
   if (s.has("links_seed")) z.links_seed = s.get_uint<std::uint64_t>("links_seed", 0, 0);
   return z;
@@ -271,27 +274,24 @@ WorkloadSpec parse_workload(const Section& s, const PeerIds& ids) {
 
 SearchSpec parse_search(const Section& s) {
   s.reject_unknown(section_keys("search"));
-  const std::array<Choice<Strategy>, 5> strategies{
-      {{strategy_name(Strategy::flood), Strategy::flood},
-       {strategy_name(Strategy::zone_flood), Strategy::zone_flood},
-       {strategy_name(Strategy::random_walk), Strategy::random_walk},
-       {strategy_name(Strategy::expanding_ring), Strategy::expanding_ring},
-       {strategy_name(Strategy::chord), Strategy::chord}}};
+  std::array<Choice<Strategy>, strategy_count> strategies{};
+  for (std::size_t i = 0; i < strategy_count; ++i) strategies[i] = {strategy_name(all_strategies[i]), all_strategies[i]};
   SearchSpec q;
+  SearchParams& p = q.params;
   q.strategy = s.get_choice<Strategy>("strategy", q.strategy, strategies);
-  q.ttl_hops = s.get_uint<std::uint8_t>("ttl", q.ttl_hops, 1, ttl_hops_max);
-  q.seen_capacity = s.get_uint<std::uint32_t>("seen_capacity", q.seen_capacity, 1, seen_capacity_max);
-  q.timeout_ms =
-      at_most(s.get_number("timeout_ms", q.timeout_ms, Bound{0, false}), timeout_ms_max, s.path_of("timeout_ms"));
+  p.ttl_hops = get_setting(s, setting::ttl, p.ttl_hops);
+  q.seen_capacity = get_setting(s, setting::seen_capacity, q.seen_capacity);
+  q.timeout_ms = at_most(s.get_number("timeout_ms", q.timeout_ms, Bound{0, false}),
+                         static_cast<double>(setting::timeout_ms.max), s.path_of("timeout_ms"));
   // Keys of the other strategies are validated but ignored, so one search section serves a
   // sweep over search.strategy.
-  q.walkers = s.get_uint<std::uint16_t>("walkers", q.walkers, 1, walkers_max);
-  q.walk_ttl_hops = s.get_uint<std::uint16_t>("walk_ttl", q.walk_ttl_hops, 1, walk_ttl_max);
-  q.check_every = s.get_uint<std::uint8_t>("check_every", q.check_every, 0, check_every_max);
-  q.ring_ttl_start = s.get_uint<std::uint8_t>("ring_start", q.ring_ttl_start, 1, ttl_hops_max);
-  q.ring_ttl_step = s.get_uint<std::uint8_t>("ring_step", q.ring_ttl_step, 1, ttl_hops_max);
-  q.ring_wait_ms =
-      at_most(s.get_number("ring_wait_ms", q.ring_wait_ms, Bound{0, false}), timeout_ms_max, s.path_of("ring_wait_ms"));
+  p.walkers = get_setting(s, setting::walkers, p.walkers);
+  p.walk_ttl_hops = get_setting(s, setting::walk_ttl, p.walk_ttl_hops);
+  p.walk_check_every = get_setting(s, setting::check_every, p.walk_check_every);
+  p.ring_ttl_start = get_setting(s, setting::ring_start, p.ring_ttl_start);
+  p.ring_ttl_step = get_setting(s, setting::ring_step, p.ring_ttl_step);
+  p.ring_wait_us = us_from_ms(at_most(s.get_number("ring_wait_ms", ms_from_us(p.ring_wait_us), Bound{0, false}),
+                                      static_cast<double>(setting::ring_wait_ms.max), s.path_of("ring_wait_ms")));
   return q;
 }
 

@@ -44,17 +44,17 @@ double flood_messages(double peers, double d, double ttl) {
 
 double messages_per_query(const Scenario& sc, double d) {
   const double peers = sc.peers;
-  const double ttl = sc.search.ttl_hops;
+  const double ttl = sc.search.params.ttl_hops;
   switch (sc.search.strategy) {
     case Strategy::flood: return flood_messages(peers, d, ttl);
     case Strategy::zone_flood: {
       const double zone = peers / std::max<double>(1, sc.zones.count);
       return zone * std::max<double>(1, sc.zones.degree);
     }
-    case Strategy::random_walk: return static_cast<double>(sc.search.walkers) * std::min<double>(sc.search.walk_ttl_hops, peers);
+    case Strategy::random_walk: return static_cast<double>(sc.search.params.walkers) * std::min<double>(sc.search.params.walk_ttl_hops, peers);
     case Strategy::expanding_ring: {
       double total = 0;
-      for (double t = sc.search.ring_ttl_start; t < ttl; t += std::max<double>(1, sc.search.ring_ttl_step)) {
+      for (double t = sc.search.params.ring_ttl_start; t < ttl; t += std::max<double>(1, sc.search.params.ring_ttl_step)) {
         total += flood_messages(peers, d, t);
       }
       return total + flood_messages(peers, d, ttl);

@@ -33,7 +33,8 @@ class Peer {
   void set_overlay_neighbours(std::vector<PeerId> neighbours);
   /// Replace the intra-zone neighbours used by zone floods.
   void set_zone_neighbours(std::vector<PeerId> neighbours);
-  /// Queue a Register to `tracker`; call once when the peer starts.
+  /// Queue a Register to `tracker`; call once when the peer starts. Liveness (heartbeats,
+  /// expiry, re-registration) is the driver's: a node's TrackerSession, the simulator's rounds.
   void connect_tracker(TimeUs now, PeerId tracker);
   /// Install the tracker's zone directory; republishes shared files when zones changed.
   void handle_zone_directory(TimeUs now, std::shared_ptr<const ZoneDirectory> directory);
@@ -77,7 +78,7 @@ class Peer {
   std::optional<TransmitBatch> poll_transmit_batch() { return m_sends.pop_batch(); }
   /// Earliest time handle_timeout() must be called, if any timer is armed.
   std::optional<TimeUs> poll_timeout() const noexcept {
-    if (!m_origin && m_config->heartbeat_interval_us == 0) return std::nullopt;  // relay-only peer
+    if (!m_origin) return std::nullopt;  // relay-only peer: no timers
     return next_timeout();
   }
   /// Next event for the application or driver, or nullopt.
@@ -159,7 +160,6 @@ class Peer {
   ZoneId m_zone = no_zone;
   PeerId m_tracker = no_peer;
   std::uint32_t m_query_counter = 0;
-  TimeUs m_next_heartbeat_us = 0;
   Rng m_rng;
   std::unique_ptr<OriginState> m_origin;
   std::shared_ptr<const ZoneDirectory> m_directory;

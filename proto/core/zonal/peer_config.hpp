@@ -18,7 +18,6 @@ struct PeerConfig {
   ZonePlacement zone_placement = ZonePlacement::rendezvous;
   ZoneEntry zone_entry = ZoneEntry::top;
   TimeUs query_timeout_us = setting::timeout_ms.default_value * 1000;  ///< origin stops collecting hits after this
-  TimeUs heartbeat_interval_us = 0;                                    ///< 0 disables heartbeats to the tracker
   /// Longest walk accepted: walkers arriving with a longer TTL are cut to it, and searches
   /// started here too (a hostile TTL of 65535 would otherwise cost 65535 messages).
   std::uint16_t walk_ttl_hops_max = setting::walk_ttl.default_value;

@@ -4,9 +4,9 @@
 /// Time is `TimeUs` (types.hpp): signed microseconds supplied by the driver. Durations arrive in
 /// milliseconds (scenario files, node configuration, APIs) and are converted exactly once, by
 /// us_from_ms(), which rounds to the nearest microsecond (halves away from zero). Whole
-/// milliseconds convert exactly. The one deliberate exception is the simulator's sampled link
-/// delay (sim's network model), which floors each random sample to whole microseconds (at least
-/// 1): that is part of the latency model the committed results were produced with.
+/// milliseconds convert exactly; the simulator's sampled link delays are rounded the same way.
+/// The only other conversion left is the simulator's event-queue bucket width
+/// (Network::typical_delay_us), a performance hint that floors and no simulated time depends on.
 #include <cmath>
 
 #include "zonal/types.hpp"

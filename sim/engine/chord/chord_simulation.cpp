@@ -16,9 +16,9 @@ ChordConfig chord_config(const ChordSpec& c) {
   ChordConfig config;
   config.id_bits = c.id_bits;
   config.successors = c.successors;
-  config.stabilize_interval_us = static_cast<TimeUs>(c.stabilize_ms * 1000.0);
-  config.fix_fingers_interval_us = static_cast<TimeUs>(c.fix_fingers_ms * 1000.0);
-  config.check_predecessor_interval_us = static_cast<TimeUs>(c.check_predecessor_ms * 1000.0);
+  config.stabilize_interval_us = us_from_ms(c.stabilize_ms);
+  config.fix_fingers_interval_us = us_from_ms(c.fix_fingers_ms);
+  config.check_predecessor_interval_us = us_from_ms(c.check_predecessor_ms);
   config.replication = c.replication;
   config.default_mode = c.mode;
   return chord_config_normalised(config);
@@ -172,7 +172,7 @@ void ChordSimulation::run_queries() {
   m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
   // A search still running once the last one's timeout has passed has failed anyway; this also
   // ends the phase if a lookup never ended.
-  const TimeUs timeout_us = static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
+  const TimeUs timeout_us = m_sc.search.timeout_us();
   m_queue.push(last_us + timeout_us + 1, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_deadline, 0, {}});
   // Fault runs also play the rest of the fault schedule, as the Peer engine does, so that both
   // engines count the same crashes, leaves and joins.
@@ -242,7 +242,7 @@ void ChordSimulation::settle_check() {
     m_settled = true;
     return;
   }
-  if (m_now - m_settle_start_us >= static_cast<TimeUs>(m_sc.chord.settle_ms * 1000.0)) {
+  if (m_now - m_settle_start_us >= us_from_ms(m_sc.chord.settle_ms)) {
     m_settled = true;  // gave up: ring_violations in the result says how far off it is
     return;
   }

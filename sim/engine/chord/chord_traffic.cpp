@@ -212,7 +212,7 @@ void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone*
   auto& contacted = it->second.contacted;
   std::sort(contacted.begin(), contacted.end());
   r.reached = static_cast<std::uint32_t>(std::unique(contacted.begin(), contacted.end()) - contacted.begin());
-  const TimeUs timeout_us = static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
+  const TimeUs timeout_us = m_sc.search.timeout_us();
   if (d != nullptr && d->status == ChordStatus::ok && d->elapsed_us <= timeout_us && d->holders > 0) {
     r.hits = d->holders;
     r.first_hit_hops = d->hops;

@@ -30,7 +30,7 @@ class FaultLayer {
   void start(const Scenario& sc, std::uint32_t peers, TimeUs now_us, const QueryStream& stream,
              std::uint64_t run_seed) {
     const TimeUs end_us =
-        now_us + last_arrival_us(stream, sc.workload.queries) + static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
+        now_us + last_arrival_us(stream, sc.workload.queries) + sc.search.timeout_us();
     m_state = std::make_unique<Liveness>(sc.faults, peers, now_us, end_us, stream_seed(run_seed, Stream::faults));
   }
   /// True once start() ran.

@@ -5,12 +5,13 @@
 
 #include "model/workload.hpp"
 #include "zonal/hash.hpp"
+#include "zonal/time.hpp"
 
 namespace zonal::sim {
 namespace {
 
 /// `start_us` plus `ms` milliseconds.
-TimeUs at_us(TimeUs start_us, double ms) { return start_us + static_cast<TimeUs>(std::llround(ms * 1000.0)); }
+TimeUs at_us(TimeUs start_us, double ms) { return start_us + us_from_ms(ms); }
 
 FaultAction::Kind action_kind(ChurnKind k) {
   switch (k) {
@@ -44,7 +45,7 @@ Liveness::Liveness(const FaultSpec& faults, std::uint32_t peers, TimeUs start_us
       m_seed(seed),
       m_start_us(start_us),
       m_end_us(end_us),
-      m_heartbeat_us(std::max<TimeUs>(1, static_cast<TimeUs>(std::llround(faults.heartbeat_ms * 1000.0)))),
+      m_heartbeat_us(std::max<TimeUs>(1, us_from_ms(faults.heartbeat_ms))),
       m_online(peers, 1),
       m_online_count(peers) {
   for (const ChurnEvent& e : make_churn_schedule(faults.churn, peers, start_us, end_us, mix64(seed))) {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "zonal/time.hpp"
+
 namespace zonal::sim {
 
 Measurement::Measurement(std::uint32_t peers, std::vector<std::uint64_t> labels, const ProgressFn& progress,
@@ -15,7 +17,7 @@ Measurement::Measurement(std::uint32_t peers, std::vector<std::uint64_t> labels,
 void Measurement::start_query_phase(TimeUs now_us, double timeseries_ms, std::uint32_t online) {
   m_measuring = true;
   if (timeseries_ms > 0) {
-    m_series = std::make_unique<TimeseriesRecorder>(static_cast<TimeUs>(timeseries_ms * 1000.0), now_us, online);
+    m_series = std::make_unique<TimeseriesRecorder>(us_from_ms(timeseries_ms), now_us, online);
   }
 }
 

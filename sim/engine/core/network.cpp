@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "zonal/time.hpp"
+
 namespace zonal::sim {
 
 Network::Network(const LatencySpec& latency, const FaultSpec& faults, std::uint64_t seed)
     : m_latency(latency), m_loss(faults.loss), m_engine(seed) {
   if (m_latency.kind == LatencyKind::lognormal && m_latency.mean_ms > 0)  // E[exp(N(mu, s))] = mean_ms
     m_log_mu = std::log(m_latency.mean_ms) - m_latency.sigma * m_latency.sigma / 2.0;
-  m_constant_us = static_cast<TimeUs>(std::llround(m_latency.mean_ms * 1000.0));
+  m_constant_us = us_from_ms(m_latency.mean_ms);
 }
 
 std::optional<TimeUs> Network::transit_us() {
@@ -26,13 +28,13 @@ TimeUs Network::draw_us() {
       ms = m_latency.mean_ms > 0 ? std::exp(m_log_mu + m_latency.sigma * m_normal(m_engine)) : 0.0;
       break;
   }
-  return static_cast<TimeUs>(std::llround(ms * 1000.0));
+  return us_from_ms(ms);
 }
 
 TimeUs Network::typical_delay_us() const noexcept {
   const double ms = m_latency.kind == LatencyKind::uniform ? std::max(m_latency.min_ms, (m_latency.min_ms + m_latency.max_ms) / 4)
                                                            : m_latency.mean_ms;
-  return std::max<TimeUs>(1, static_cast<TimeUs>(ms * 1000.0));
+  return std::max<TimeUs>(1, static_cast<TimeUs>(ms * 1000.0));  // floors: a bucket-width hint (zonal/time.hpp)
 }
 
 }  // namespace zonal::sim

@@ -31,7 +31,7 @@ inline std::uint64_t stream_seed(std::uint64_t seed, Stream s) {
 /// The tracker of a run (zones as configured); call once per run. Fault runs: the tracker
 /// expires peers whose (driver-simulated) heartbeats stop.
 inline TrackerConfig tracker_config(const Scenario& sc) {
-  const TimeUs expiry_us = Liveness::needed(sc.faults) ? static_cast<TimeUs>(sc.faults.expiry_ms * 1000.0) : 0;
+  const TimeUs expiry_us = Liveness::needed(sc.faults) ? us_from_ms(sc.faults.expiry_ms) : 0;
   return TrackerConfig{sc.zones.count, sc.zones.min_size, expiry_us};
 }
 

@@ -30,13 +30,21 @@ void FloodSimulation::fault_rejoined(PeerId p) {
   drain_peer(p);
 }
 
-// Every live peer heartbeats the tracker (a direct call: heartbeats are not counted as messages),
-// the tracker expires the silent ones, and when membership changed every live peer installs the
-// new directory and its zone links, as a real node does after its next heartbeat.
+// Every live peer heartbeats the tracker (a direct call, counted as one registration message
+// per peer only with faults.count_heartbeats), the tracker expires the silent ones, and when
+// membership changed every live peer installs the new directory and its zone links, as a real
+// node does after its next heartbeat.
 void FloodSimulation::heartbeat_round() {
   const Liveness& live = m_faults.state();
+  std::uint64_t heartbeats = 0;
   for (PeerId p = 0; p < m_peers.size(); ++p) {
-    if (live.online(p)) m_tracker.handle_message(m_now, p, Heartbeat{});
+    if (!live.online(p)) continue;
+    m_tracker.handle_message(m_now, p, Heartbeat{});
+    ++heartbeats;
+  }
+  if (m_sc.faults.count_heartbeats) {
+    m_result.registration_messages += heartbeats;
+    m_measure.observe(m_now, MessageClass::registration, heartbeats);
   }
   m_tracker.handle_timeout(m_now);
   drain_tracker();

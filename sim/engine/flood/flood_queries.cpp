@@ -4,22 +4,6 @@
 #include "zonal/strategy.hpp"
 
 namespace zonal::sim {
-namespace {
-
-SearchParams search_params(const Scenario& sc) {
-  SearchParams p;
-  p.ttl_hops = sc.search.ttl_hops;
-  p.walkers = sc.search.walkers;
-  p.walk_ttl_hops = sc.search.walk_ttl_hops;
-  p.walk_check_every = sc.search.check_every;
-  p.ring_ttl_start = sc.search.ring_ttl_start;
-  p.ring_ttl_step = sc.search.ring_ttl_step;
-  p.ring_wait_us = static_cast<TimeUs>(sc.search.ring_wait_ms * 1000.0);
-  return p;
-}
-
-}  // namespace
-
 // The workload's next query arrives after a drawn gap.
 void FloodSimulation::next_query_arrival() {
   m_queue.push(Event{m_now + m_stream->next_gap_us(), 0, no_peer, no_peer, EventKind::query_arrival, 0, {}});
@@ -34,7 +18,7 @@ void FloodSimulation::start_query() {
     return;
   }
   Peer& origin = m_peers[req.origin];
-  const SearchParams params = search_params(m_sc);
+  const SearchParams& params = m_sc.search.params;
   const QueryId id = origin.search(m_now, req.key, m_sc.search.strategy, params);
   QueryRecord rec;
   rec.ordinal = ++m_queries_started;

@@ -17,9 +17,9 @@ PeerConfig peer_config(const Scenario& sc) {
   c.publish_replicas = sc.zones.publish_replicas;
   c.zone_placement = sc.zones.placement;
   c.zone_entry = sc.zones.entry;
-  c.query_timeout_us = static_cast<TimeUs>(sc.search.timeout_ms * 1000.0);
+  c.query_timeout_us = sc.search.timeout_us();
   // Simulated peers are honest: the receive-side caps against hostile peers never bind.
-  c.walk_ttl_hops_max = sc.search.walk_ttl_hops;
+  c.walk_ttl_hops_max = sc.search.params.walk_ttl_hops;
   c.parked_walks_max = std::numeric_limits<std::uint32_t>::max();
   return c;
 }
