@@ -1,7 +1,7 @@
 #pragma once
 /// Shared scenario builders for the benchmarks.
-#include "engine.hpp"
-#include "scenario.hpp"
+#include "engine/engine.hpp"
+#include "scenario/scenario.hpp"
 
 namespace zonal::bench {
 

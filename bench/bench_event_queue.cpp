@@ -4,7 +4,7 @@
 
 #include <boost/random/mersenne_twister.hpp>
 
-#include "event_queue.hpp"
+#include "engine/event_queue.hpp"
 
 static void BM_EventQueueHold(benchmark::State& state) {
   const auto population = static_cast<std::size_t>(state.range(0));

@@ -1,7 +1,7 @@
 // Benchmark entry point: the same allocator settings as zonal-sim, then Google Benchmark.
 #include <benchmark/benchmark.h>
 
-#include "memory_tuning.hpp"
+#include "study/memory_tuning.hpp"
 
 int main(int argc, char** argv) {
   zonal::sim::tune_allocator_for_simulation();

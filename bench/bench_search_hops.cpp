@@ -3,7 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_common.hpp"
-#include "summary.hpp"
+#include "output/summary.hpp"
 #include "zonal/strategy.hpp"
 
 using namespace zonal;

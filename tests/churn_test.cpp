@@ -1,10 +1,10 @@
 // Churn schedules and mass-failure victims: order, determinism, per-peer alternation, means and rates.
-#include "churn.hpp"
+#include "model/churn.hpp"
 
 #include <gtest/gtest.h>
 
-#include "liveness.hpp"
-#include "workload.hpp"
+#include "engine/liveness.hpp"
+#include "model/workload.hpp"
 
 #include <algorithm>
 #include <cmath>

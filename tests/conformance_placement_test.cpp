@@ -33,8 +33,8 @@
 
 #include "cluster.hpp"
 #include "time_scale.hpp"
-#include "engine.hpp"
-#include "scenario.hpp"
+#include "engine/engine.hpp"
+#include "scenario/scenario.hpp"
 #include "zonal/hash.hpp"
 #include "zonal/strategy.hpp"
 

@@ -49,8 +49,8 @@
 #include <thread>
 
 #include "cluster.hpp"
-#include "engine.hpp"
-#include "scenario.hpp"
+#include "engine/engine.hpp"
+#include "scenario/scenario.hpp"
 #include "time_scale.hpp"
 #include "zonal/hash.hpp"
 #include "zonal/rng.hpp"

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "engine.hpp"
+#include "engine/engine.hpp"
 #include "peer_outputs.hpp"
 #include "zonal/peer.hpp"
 #include "zonal/strategy.hpp"

@@ -6,7 +6,7 @@
 #include <set>
 #include <vector>
 
-#include "engine.hpp"
+#include "engine/engine.hpp"
 #include "peer_outputs.hpp"
 #include "zonal/peer.hpp"
 

@@ -6,9 +6,9 @@
 
 #include <sstream>
 
-#include "engine.hpp"
-#include "output.hpp"
-#include "scenario.hpp"
+#include "engine/engine.hpp"
+#include "output/output.hpp"
+#include "scenario/scenario.hpp"
 
 namespace zonal::test {
 namespace {

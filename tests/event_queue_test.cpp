@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "event_queue.hpp"
+#include "engine/event_queue.hpp"
 
 using zonal::sim::Event;
 using zonal::sim::EventQueue;

@@ -6,8 +6,8 @@
 #include <deque>
 #include <vector>
 
-#include "engine.hpp"
-#include "topology.hpp"
+#include "engine/engine.hpp"
+#include "model/topology.hpp"
 
 using namespace zonal;
 using namespace zonal::sim;

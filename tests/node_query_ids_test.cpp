@@ -1,4 +1,4 @@
-// The node's one query id allocator (node/peer/query_ids.hpp) and the core's search under ids
+// The node's one query id allocator (node/peer/runtime/query_ids.hpp) and the core's search under ids
 // chosen by the caller (Peer::search_with_ids).
 #include <gtest/gtest.h>
 

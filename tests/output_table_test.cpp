@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "output.hpp"
+#include "output/output.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <regex>
 #include <sstream>
 
-#include "scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "scenario_text.hpp"
 
 namespace zonal::sim {

@@ -1,11 +1,11 @@
-// content.placement, workload.script and zones.links_seed (sim/scenario_explicit.cpp): parsing,
+// content.placement, workload.script and zones.links_seed (sim/scenario/scenario_explicit.cpp): parsing,
 // field-named errors, and that a run follows the script exactly.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "engine.hpp"
-#include "scenario.hpp"
+#include "engine/engine.hpp"
+#include "scenario/scenario.hpp"
 #include "scenario_text.hpp"
 
 namespace zonal::sim {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "scenario_text.hpp"
 
 namespace zonal::sim {

@@ -1,5 +1,5 @@
 // Scenario files: parsing, defaults, sweep expansion and one test per kind of rejected input.
-#include "scenario.hpp"
+#include "scenario/scenario.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -10,10 +10,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "engine.hpp"
-#include "scenario_detail.hpp"
+#include "engine/engine.hpp"
+#include "scenario/scenario_detail.hpp"
 #include "scenario_text.hpp"
-#include "topology.hpp"
+#include "model/topology.hpp"
 #include "zonal/hash.hpp"
 
 namespace zonal::sim {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scenario.hpp"
+#include "scenario/scenario.hpp"
 
 namespace zonal::sim::test {
 

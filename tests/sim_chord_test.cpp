@@ -11,10 +11,10 @@
 #include <sstream>
 #include <string>
 
-#include "chord_simulation.hpp"
-#include "runner.hpp"
-#include "scenario.hpp"
-#include "summary.hpp"
+#include "engine/chord_simulation.hpp"
+#include "study/runner.hpp"
+#include "scenario/scenario.hpp"
+#include "output/summary.hpp"
 #include "zonal/chord_stable.hpp"
 
 namespace zonal::sim {

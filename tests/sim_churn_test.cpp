@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "engine.hpp"
-#include "summary.hpp"
+#include "engine/engine.hpp"
+#include "output/summary.hpp"
 
 using namespace zonal;
 using namespace zonal::sim;

@@ -1,10 +1,10 @@
 // Zone entry placement in the simulator and the summary metrics that show it: messages per query
 // for existing and missing names, searches answered by the one node they contacted, the busiest
-// peer's share of the load (sim/summary.cpp, zones.placement and zones.entry).
+// peer's share of the load (sim/output/summary.cpp, zones.placement and zones.entry).
 #include <gtest/gtest.h>
 
-#include "engine.hpp"
-#include "summary.hpp"
+#include "engine/engine.hpp"
+#include "output/summary.hpp"
 
 using namespace zonal;
 using namespace zonal::sim;

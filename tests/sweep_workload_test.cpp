@@ -6,8 +6,8 @@
 
 #include <map>
 
-#include "engine.hpp"
-#include "scenario.hpp"
+#include "engine/engine.hpp"
+#include "scenario/scenario.hpp"
 
 namespace zonal::test {
 namespace {

@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string>
 
-#include "engine.hpp"
-#include "output_timeseries.hpp"
+#include "engine/engine.hpp"
+#include "output/output_timeseries.hpp"
 #include "scenario_text.hpp"
 #include "zonal/strategy.hpp"
 

@@ -1,5 +1,5 @@
-// Tests for sim/topology.hpp: generators, CSR invariants, SNAP edge lists, zone links.
-#include "topology.hpp"
+// Tests for sim/model/topology.hpp: generators, CSR invariants, SNAP edge lists, zone links.
+#include "model/topology.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -11,10 +11,10 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "output.hpp"
-#include "result_files.hpp"
-#include "run_store.hpp"
-#include "run_table.hpp"
+#include "output/output.hpp"
+#include "output/result_files.hpp"
+#include "output/run_store.hpp"
+#include "study/run_table.hpp"
 
 namespace zonal::sim::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "engine.hpp"
+#include "engine/engine.hpp"
 
 namespace zonal::sim::cli {
 

@@ -14,17 +14,17 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "estimate.hpp"
+#include "study/estimate.hpp"
 #include "interrupt.hpp"
-#include "output.hpp"
+#include "output/output.hpp"
 #include "progress.hpp"
-#include "result_files.hpp"
-#include "run_store.hpp"
-#include "run_table.hpp"
-#include "scenario.hpp"
-#include "sweep.hpp"
-#include "topology.hpp"
-#include "version.hpp"
+#include "output/result_files.hpp"
+#include "output/run_store.hpp"
+#include "study/run_table.hpp"
+#include "scenario/scenario.hpp"
+#include "study/sweep.hpp"
+#include "model/topology.hpp"
+#include "output/version.hpp"
 
 namespace zonal::sim::cli {
 namespace {

@@ -1,0 +1,267 @@
+/// Chord engine phases: nodes, ring formation (stable or by joins), publication, queries.
+#include "engine/chord_simulation.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "engine/run_setup.hpp"
+#include "zonal/chord_stable.hpp"
+
+namespace zonal::sim {
+namespace {
+
+constexpr TimeUs no_timer = INT64_MAX;
+
+ChordConfig chord_config(const ChordSpec& c) {
+  ChordConfig config;
+  config.id_bits = c.id_bits;
+  config.successors = c.successors;
+  config.stabilize_interval_us = static_cast<TimeUs>(c.stabilize_ms * 1000.0);
+  config.fix_fingers_interval_us = static_cast<TimeUs>(c.fix_fingers_ms * 1000.0);
+  config.check_predecessor_interval_us = static_cast<TimeUs>(c.check_predecessor_ms * 1000.0);
+  config.replication = c.replication;
+  config.default_mode = c.mode;
+  return chord_config_normalised(config);
+}
+
+// The driver knows which nodes are live (it picks bootstraps among them): Chord nodes send no
+// heartbeats, so the tracker never expires anyone.
+TrackerConfig chord_tracker_config(const Scenario& sc) {
+  TrackerConfig config = tracker_config(sc);
+  config.expiry_us = 0;
+  return config;
+}
+
+}  // namespace
+
+ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers,
+                                 std::vector<std::uint64_t> labels, const ProgressFn& progress)
+    : m_sc(sc),
+      m_seed(seed),
+      m_labels(std::move(labels)),
+      m_progress(progress),
+      m_config(std::make_shared<const ChordConfig>(chord_config(sc.chord))),
+      m_tracker_id(peers),
+      m_tracker(m_tracker_id, chord_tracker_config(sc)),
+      m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
+      m_join_rng(stream_seed(seed, Stream::chord_joins)) {
+  m_result.peers = peers;
+  create_nodes();
+}
+
+ChordSimulation::~ChordSimulation() = default;
+
+RunResult ChordSimulation::run() {
+  m_result.seed = m_seed;
+  m_result.strategy = Strategy::chord;
+  m_result.queries.reserve(m_sc.workload.queries);
+  form_ring();
+  m_result.zone_count = m_tracker.zone_count();
+  m_result.ring_violations = ring_violations().size();
+  publish();
+  run_queries();
+  if (m_series) m_result.timeseries = m_series->finish(m_now, m_result.queries);
+  if (m_faults) m_result.faults_active = true, m_result.faults = m_faults->counters;
+  collect_peer_loads();
+  m_result.events = m_queue.pushed();
+  m_result.end_us = m_now;
+  return std::move(m_result);
+}
+
+std::vector<ChordViolation> ChordSimulation::ring_violations() const {
+  std::vector<ChordNodeView> views;
+  views.reserve(m_nodes.size());
+  for (PeerId p = 0; p < m_nodes.size(); ++p) views.push_back(m_nodes[p].view(m_live[p]));
+  return check_ring(views, m_config->successors);
+}
+
+// Node p's address is the decimal label (edge-list node id) or PeerId, as for real nodes'
+// "host:port"; distinct peers must get distinct ids or the ring is ambiguous.
+void ChordSimulation::create_nodes() {
+  const std::uint32_t n = m_result.peers;
+  const std::uint64_t base = stream_seed(m_seed, Stream::chord_nodes);
+  m_nodes.reserve(n);
+  std::vector<ChordRef> refs;
+  refs.reserve(n);
+  for (PeerId p = 0; p < n; ++p) {
+    refs.push_back(ChordRef::make(chord_id_of_address(std::to_string(label(p)), m_config->id_bits), p));
+    m_nodes.emplace_back(refs.back(), m_config, mix64(base ^ p));
+  }
+  const auto ring = chord_sorted_ring(refs);
+  for (std::size_t i = 1; i < ring.size(); ++i) {
+    if (ring[i].id() == ring[i - 1].id()) {
+      throw std::runtime_error("chord.id_bits: peers " + std::to_string(label(ring[i - 1].peer)) + " and " +
+                               std::to_string(label(ring[i].peer)) + " share Chord id " + std::to_string(ring[i].id()) +
+                               "; use more identifier bits");
+    }
+  }
+  m_live.assign(n, true);
+  m_timer_at.assign(n, no_timer);
+  m_member_slot.assign(n, UINT32_MAX);
+  m_join_failures.assign(n, 0);
+  m_received.assign(n, 0);
+  m_sent.assign(n, 0);
+}
+
+void ChordSimulation::form_ring() {
+  if (m_sc.chord.ring == ChordRingKind::stable) return install_stable_ring();
+  join_ring();
+}
+
+// Every node gets the exact converged state at time 0 and is registered with the tracker
+// directly: no join or registration traffic.
+void ChordSimulation::install_stable_ring() {
+  std::vector<ChordRef> refs;
+  refs.reserve(m_nodes.size());
+  for (const ChordNode& node : m_nodes) refs.push_back(node.self());
+  const auto ring = chord_sorted_ring(refs);
+  for (PeerId p = 0; p < m_nodes.size(); ++p) {
+    m_nodes[p].install_stable_state(m_now, ring);
+    m_tracker.register_peer(m_now, p);
+    while (m_tracker.poll_transmit()) {}  // the assignments would only tell zones, unused by Chord
+    add_member(p);
+    drain(p);
+  }
+}
+
+// Nodes register with the tracker one at a time; each joins through a registered live member
+// once its registration is answered, and the next registers when it has joined. Then the ring
+// settles until the checker finds it exact (or chord.settle_ms passes).
+void ChordSimulation::join_ring() {
+  if (m_nodes.empty()) return;
+  m_queue.push(m_now, ChordSimEvent{0, no_peer, ChordEventKind::register_peer, 0, {}});
+  run_until("register", [&] { return m_joins_done; });
+  m_settle_start_us = m_now;
+  m_queue.push(m_now, ChordSimEvent{no_peer, no_peer, ChordEventKind::settle_check, 0, {}});
+  run_until("settle", [&] { return m_settled; });
+  m_result.ring_settle_us = m_now - m_settle_start_us;
+}
+
+// Every holder of every file indexes it with store(); at most publish_window stores are in
+// flight at once (a big ring publishes millions: issuing them all at time 0 would hold them all
+// in memory). The phase ends once every store has been sent and its records delivered.
+void ChordSimulation::publish() {
+  const auto peers = static_cast<std::uint32_t>(m_nodes.size());
+  m_content = std::make_unique<Content>(place_content(m_sc.content, peers, stream_seed(m_seed, Stream::content)));
+  while (m_stores_pending < publish_window && publish_next()) {}
+  run_until("publish", [&] { return m_stores_pending == 0 && m_store_messages_in_flight == 0; });
+}
+
+bool ChordSimulation::publish_next() {
+  while (m_publish_file < m_content->keys.size()) {
+    const auto& holders = m_content->holders[m_publish_file];
+    if (m_publish_holder >= holders.size()) {
+      ++m_publish_file, m_publish_holder = 0;
+      continue;
+    }
+    const PeerId holder = holders[m_publish_holder++];
+    if (!live_member(holder)) continue;
+    ++m_stores_pending;
+    m_nodes[holder].store(m_now, m_content->keys[m_publish_file], holder, store_flag | ++m_store_counter);
+    drain(holder);
+    return true;
+  }
+  return false;
+}
+
+void ChordSimulation::run_queries() {
+  m_measuring = true;
+  m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_nodes.size()),
+                                           stream_seed(m_seed, Stream::workload));
+  const TimeUs last_us = m_now + last_arrival_us(*m_stream, m_sc.workload.queries);
+  if (m_sc.output.timeseries_ms > 0) {
+    const auto live = static_cast<std::uint32_t>(std::count(m_live.begin(), m_live.end(), true));
+    m_series = std::make_unique<TimeseriesRecorder>(static_cast<TimeUs>(m_sc.output.timeseries_ms * 1000.0), m_now, live);
+  }
+  if (Liveness::needed(m_sc.faults)) start_faults();  // before the first gap is drawn
+  m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
+  // A search still running once the last one's timeout has passed has failed anyway; this also
+  // ends the phase if a lookup never ended.
+  const TimeUs timeout_us = static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
+  m_queue.push(last_us + timeout_us + 1, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_deadline, 0, {}});
+  // Fault runs also play the rest of the fault schedule, as the Peer engine does, so that both
+  // engines count the same crashes, leaves and joins.
+  run_until("queries", [&] {
+    return m_queries_done + queries_skipped() == m_sc.workload.queries &&
+           (!m_faults || !m_faults->next_action_us());
+  });
+}
+
+// Process events until `done()` holds or nothing is pending (maintenance timers keep the queue
+// busy forever, so every phase names its own end).
+template <class Done>
+void ChordSimulation::run_until(std::string_view phase, Done done) {
+  std::uint64_t next_report = m_queue.pushed() + 0x10000;
+  while (!done() && !m_queue.empty()) {
+    const auto e = m_queue.pop();
+    m_now = e.time_us;
+    dispatch(e.item);
+    if (m_queue.pushed() >= next_report) report(phase), next_report = m_queue.pushed() + 0x10000;
+  }
+  report(phase);
+}
+
+void ChordSimulation::dispatch(const ChordSimEvent& e) {
+  switch (e.kind) {
+    case ChordEventKind::deliver: return deliver(e);
+    case ChordEventKind::timer: return fire_timer(e.to);
+    case ChordEventKind::query_arrival: return start_query();
+    case ChordEventKind::register_peer: return send_register(e.to);
+    case ChordEventKind::tracker_in: return tracker_in(e);
+    case ChordEventKind::assignment:
+    case ChordEventKind::rejoin: return join_through_member(e.to);
+    case ChordEventKind::settle_check: return settle_check();
+    case ChordEventKind::publish_next: publish_next(); return;
+    case ChordEventKind::fault: return apply_fault();
+    case ChordEventKind::query_deadline: return query_deadline();
+  }
+}
+
+void ChordSimulation::settle_check() {
+  if (ring_violations().empty()) {
+    m_settled = true;
+    return;
+  }
+  if (m_now - m_settle_start_us >= static_cast<TimeUs>(m_sc.chord.settle_ms * 1000.0)) {
+    m_settled = true;  // gave up: ring_violations in the result says how far off it is
+    return;
+  }
+  const TimeUs step = std::max<TimeUs>(1000, m_config->stabilize_interval_us);
+  m_queue.push(m_now + step, ChordSimEvent{no_peer, no_peer, ChordEventKind::settle_check, 0, {}});
+}
+
+void ChordSimulation::report(std::string_view phase) {
+  if (!m_progress) return;
+  m_progress(Progress{phase, m_queue.pushed(), m_queries_started, m_sc.workload.queries, m_now});
+}
+
+// peers.csv for Chord: degree = routing-table entries (successor list and distinct fingers),
+// zone_degree = 0, records = index records the node keeps; load = every Chord message of the
+// query phase (lookups and maintenance).
+void ChordSimulation::collect_peer_loads() {
+  std::vector<std::uint32_t> files(m_nodes.size(), 0);
+  for (const auto& holders : m_content->holders)
+    for (PeerId h : holders) ++files[h];
+  m_result.peers_load.resize(m_nodes.size());
+  for (PeerId p = 0; p < m_nodes.size(); ++p) {
+    PeerLoad& load = m_result.peers_load[p];
+    const ChordNode& node = m_nodes[p];
+    load.label = label(p);
+    load.received = m_received[p];
+    load.sent = m_sent[p];
+    load.zone = m_tracker.zone_of(p);
+    load.degree = static_cast<std::uint32_t>(node.table().successors().size() + node.table().fingers().size());
+    load.zone_degree = 0;
+    load.files = files[p];
+    load.records = static_cast<std::uint32_t>(node.records().size());
+  }
+}
+
+RunResult run_chord(const Scenario& scenario, std::uint64_t seed, std::uint32_t peers,
+                    std::vector<std::uint64_t> labels, const ProgressFn& progress) {
+  ChordSimulation sim(scenario, seed, peers, std::move(labels), progress);
+  return sim.run();
+}
+
+}  // namespace zonal::sim

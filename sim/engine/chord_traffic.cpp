@@ -1,0 +1,267 @@
+/// Chord engine traffic: sending through the network model, delivery, timers, attribution of
+/// every message (search, publication, maintenance), registration and joins, queries.
+#include <algorithm>
+
+#include "engine/chord_simulation.hpp"
+
+#include <boost/random/uniform_int_distribution.hpp>
+
+namespace zonal::sim {
+namespace {
+
+constexpr std::uint32_t no_slot = UINT32_MAX;
+constexpr TimeUs no_timer = INT64_MAX;
+
+}  // namespace
+
+void ChordSimulation::drain(PeerId p) {
+  ChordNode& node = m_nodes[p];
+  while (auto t = node.poll_transmit()) send(p, t->to, t->msg);
+  while (auto ev = node.poll_event()) on_event(p, *ev);
+  const auto due = node.poll_timeout();
+  if (!due || *due >= m_timer_at[p]) return;
+  m_timer_at[p] = *due;
+  m_queue.push(std::max(m_now, *due), ChordSimEvent{p, p, ChordEventKind::timer, 0, {}});
+}
+
+void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
+  account(from, to, msg);
+  const bool store = std::holds_alternative<ChordStore>(msg);
+  if (to >= m_nodes.size()) {  // addressed to nobody
+    ++m_result.lost_messages;
+    observe(MessageClass::lost);
+    return;
+  }
+  if (m_faults && partition_drops(from, to)) return;
+  const auto delay = m_network.transit_us();
+  if (!delay) {
+    ++m_result.lost_messages;
+    observe(MessageClass::lost);
+    return;
+  }
+  m_store_messages_in_flight += store;
+  m_queue.push(m_now + *delay, ChordSimEvent{to, from, ChordEventKind::deliver, 0, msg});
+}
+
+// Search messages carry the query's ordinal as lookup id, publication stores the store flag,
+// maintenance and joins no tag at all.
+void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
+  if (m_measuring) ++m_sent[from];
+  const auto tag = chord_lookup_tag(from, to, msg);
+  if (!tag) {
+    (m_measuring ? m_result.maintenance_messages : m_result.ring_messages) += 1;
+    if (m_measuring) observe(MessageClass::maintenance);
+    return;
+  }
+  if ((tag->lookup & store_flag) != 0) {
+    ++m_result.publish_messages;
+    observe(MessageClass::publish);
+    return;
+  }
+  if (tag->lookup == 0 || tag->lookup > m_result.queries.size()) return;
+  ++m_result.queries[tag->lookup - 1].messages;
+  observe(MessageClass::search);
+  const auto it = m_active.find(tag->lookup);
+  if (it != m_active.end() && to != it->second.origin) it->second.contacted.push_back(to);
+}
+
+// A crashed or departed node receives nothing; what it sent before stays on the wire.
+void ChordSimulation::deliver(const ChordSimEvent& e) {
+  if (std::holds_alternative<ChordStore>(e.msg)) --m_store_messages_in_flight;
+  if (!m_live[e.to]) {
+    if (m_faults) ++m_faults->counters.offline_dropped;
+    return;
+  }
+  if (m_measuring) ++m_received[e.to];
+  if (m_nodes[e.to].handle_message(m_now, e.from, e.msg) == Arrival::dropped) return;  // no output by contract
+  drain(e.to);
+}
+
+void ChordSimulation::fire_timer(PeerId p) {
+  if (m_timer_at[p] <= m_now) m_timer_at[p] = no_timer;  // the earliest armed timer fired
+  if (!m_live[p]) return;  // a crashed node's timers are ignored
+  ChordNode& node = m_nodes[p];
+  if (auto due = node.poll_timeout(); due && *due <= m_now) node.handle_timeout(m_now);
+  drain(p);
+}
+
+// Register (and Leave) travel to the tracker through the network like any message.
+void ChordSimulation::send_register(PeerId p) {
+  ++m_result.registration_messages;
+  observe(MessageClass::registration);
+  if (const auto delay = m_network.transit_us()) {
+    m_queue.push(m_now + *delay, ChordSimEvent{m_tracker_id, p, ChordEventKind::tracker_in, tracker_register, {}});
+  } else {
+    ++m_result.lost_messages;
+    observe(MessageClass::lost);
+    m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::register_peer, 0, {}});
+  }
+}
+
+void ChordSimulation::tracker_in(const ChordSimEvent& e) {
+  if (e.aux == tracker_leave) {
+    m_tracker.handle_message(m_now, e.from, Message{Leave{}});
+  } else {
+    m_tracker.handle_message(m_now, e.from, Message{Register{}});
+  }
+  while (const auto t = m_tracker.poll_transmit()) {
+    ++m_result.registration_messages;
+    observe(MessageClass::registration);
+    if (const auto delay = m_network.transit_us()) {
+      m_queue.push(m_now + *delay, ChordSimEvent{t->to, m_tracker_id, ChordEventKind::assignment, 0, {}});
+    } else {
+      ++m_result.lost_messages;
+      observe(MessageClass::lost);
+      if (t->to == e.from) send_register(e.from);  // the newcomer asks again
+    }
+  }
+}
+
+// A registered node that is not on a ring yet joins through a random live member (the first
+// one creates the ring); assignments to members (zone moves) change nothing.
+void ChordSimulation::join_through_member(PeerId p) {
+  ChordNode& node = m_nodes[p];
+  if (!m_live[p] || node.state() != ChordState::idle) return;
+  if (m_members.empty()) {
+    node.create(m_now);
+  } else {
+    boost::random::uniform_int_distribution<std::size_t> pick(0, m_members.size() - 1);
+    node.join(m_now, m_nodes[m_members[pick(m_join_rng)]].self());
+  }
+  drain(p);
+}
+
+void ChordSimulation::on_event(PeerId p, const ChordEvent& ev) {
+  if (const auto* d = std::get_if<ChordLookupDone>(&ev)) return on_done(p, *d);
+  if (std::holds_alternative<ChordJoined>(ev)) return on_joined(p);
+  if (std::holds_alternative<ChordJoinFailed>(ev)) {
+    remove_member(p);  // a member that lost the ring is no bootstrap any more
+    if (++m_join_failures[p] < join_attempts_max) {
+      m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::rejoin, 0, {}});
+    } else {
+      next_join(p);  // gave up: the node stays off the ring (its searches fail)
+    }
+  }
+}
+
+void ChordSimulation::on_joined(PeerId p) {
+  add_member(p);
+  m_join_failures[p] = 0;
+  next_join(p);
+}
+
+// Join ring formation: once `p` has joined (or given up), the next peer registers.
+void ChordSimulation::next_join(PeerId p) {
+  if (m_joins_done || p != m_next_join) return;
+  if (++m_next_join < m_nodes.size()) {
+    m_queue.push(m_now, ChordSimEvent{m_next_join, no_peer, ChordEventKind::register_peer, 0, {}});
+  } else {
+    m_joins_done = true;
+  }
+}
+
+void ChordSimulation::on_done(PeerId /*p*/, const ChordLookupDone& d) {
+  if ((d.lookup_id & store_flag) != 0) {
+    if (d.op == ChordOp::store && m_stores_pending > 0) {
+      --m_stores_pending;  // the next store starts from the queue: no recursion through drain()
+      m_queue.push(m_now, ChordSimEvent{no_peer, no_peer, ChordEventKind::publish_next, 0, {}});
+    }
+    return;
+  }
+  if (d.op == ChordOp::find) finish_query(d.lookup_id, &d);
+}
+
+void ChordSimulation::start_query() {
+  const QueryRequest req = m_stream->next();
+  if (m_faults && !m_faults->online(req.origin)) {  // an offline origin asks nothing (as in the Peer engine)
+    ++m_faults->counters.queries_skipped;
+    if (m_series) m_series->skipped(m_now);
+  } else {
+    begin_query(req);
+  }
+  if (m_queries_started + queries_skipped() < m_sc.workload.queries) {
+    const TimeUs at_us = m_now + m_stream->next_gap_us();
+    m_queue.push(at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
+  }
+}
+
+void ChordSimulation::begin_query(const QueryRequest& req) {
+  const std::uint32_t ordinal = ++m_queries_started;
+  QueryRecord rec;
+  rec.ordinal = ordinal;
+  rec.origin = label(req.origin);
+  rec.strategy = Strategy::chord;
+  rec.zone = home_zone(req.key, m_tracker.zone_count());
+  rec.exists = req.file >= 0;
+  rec.started_us = m_now;
+  m_result.queries.push_back(rec);
+  m_active.emplace(ordinal, ActiveQuery{req.origin, {}});
+  if (live_member(req.origin)) {
+    m_nodes[req.origin].find(m_now, req.key, m_sc.chord.mode, ordinal);
+    drain(req.origin);
+  } else {
+    finish_query(ordinal, nullptr);  // a live origin that is not (yet) on the ring fails
+  }
+}
+
+// hits = holders the key's successor indexes (0 = failure: not found, lookup failed, or
+// answered after search.timeout_ms); reached = distinct nodes the search's messages went to.
+void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone* d, bool interrupted) {
+  const auto it = m_active.find(ordinal);
+  if (it == m_active.end()) return;
+  QueryRecord& r = m_result.queries[ordinal - 1];
+  auto& contacted = it->second.contacted;
+  std::sort(contacted.begin(), contacted.end());
+  r.reached = static_cast<std::uint32_t>(std::unique(contacted.begin(), contacted.end()) - contacted.begin());
+  const TimeUs timeout_us = static_cast<TimeUs>(m_sc.search.timeout_ms * 1000.0);
+  if (d != nullptr && d->status == ChordStatus::ok && d->elapsed_us <= timeout_us && d->holders > 0) {
+    r.hits = d->holders;
+    r.first_hit_hops = d->hops;
+    r.first_hit_us = d->elapsed_us;
+  }
+  count_outcome(d != nullptr && d->elapsed_us <= timeout_us ? d : nullptr, interrupted, r.hits > 0);
+  m_active.erase(it);
+  ++m_queries_done;
+}
+
+// A failed query's cause (ChordOutcomes); `d` is null when the lookup never ended in time.
+void ChordSimulation::count_outcome(const ChordLookupDone* d, bool interrupted, bool found) {
+  ChordOutcomes& o = m_result.chord_outcomes;
+  if (found) return;
+  if (interrupted) {
+    ++o.interrupted;
+  } else if (d == nullptr || d->status != ChordStatus::ok) {
+    ++o.lookup_failed;
+  } else if (d->successor.peer != live_successor(d->key)) {
+    ++o.wrong_successor;
+  } else {
+    ++o.record_missing;
+  }
+}
+
+// The first live member at or after `key` on the ring (no_peer when there is none).
+PeerId ChordSimulation::live_successor(ChordId key) const {
+  if (m_member_ring.empty()) return no_peer;
+  const auto it = m_member_ring.lower_bound(key);
+  return it == m_member_ring.end() ? m_member_ring.begin()->second : it->second;
+}
+
+void ChordSimulation::add_member(PeerId p) {
+  if (m_member_slot[p] != no_slot) return;
+  m_member_slot[p] = static_cast<std::uint32_t>(m_members.size());
+  m_members.push_back(p);
+  m_member_ring.emplace(m_nodes[p].self().id(), p);
+}
+
+void ChordSimulation::remove_member(PeerId p) {
+  const std::uint32_t slot = m_member_slot[p];
+  if (slot == no_slot) return;
+  const PeerId last = m_members.back();
+  m_members[slot] = last;
+  m_member_slot[last] = slot;
+  m_members.pop_back();
+  m_member_slot[p] = no_slot;
+  m_member_ring.erase(m_nodes[p].self().id());
+}
+
+}  // namespace zonal::sim

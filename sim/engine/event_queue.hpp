@@ -1,0 +1,122 @@
+#pragma once
+/// Calendar queue of simulator events (ns-3 order: time, then insertion sequence).
+///
+/// A ring of time buckets, each a chain of fixed-size chunks drawn from a shared free list,
+/// holds the near future; a heap holds events beyond the ring's horizon. A bucket filled in
+/// order (always the case under constant latency) is consumed in place; otherwise it is
+/// gathered and sorted once when its time comes. Memory follows the events in flight: no
+/// vector doubling, no per-bucket peaks kept. The rare control events (timers, query
+/// arrivals, joins) live in a small heap of their own so they never unsort a bucket.
+///
+/// push_batch() stores one message for many destinations delivered at the same time as a
+/// single entry plus 4 bytes per destination; its copies take consecutive sequence numbers
+/// and pop together, in the order separate pushes would have popped one by one.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "engine/event.hpp"
+
+namespace zonal::sim {
+
+class EventQueue {
+ public:
+  /// `bucket_width_us` should be a fraction of typical latency; `bucket_count` * width = horizon.
+  /// Both are rounded down to powers of two so that bucket arithmetic is shifts and masks.
+  explicit EventQueue(TimeUs bucket_width_us = 1024, std::uint32_t bucket_count = 4096);
+  ~EventQueue();
+  EventQueue(const EventQueue&) = delete;
+  EventQueue& operator=(const EventQueue&) = delete;
+
+  /// Schedule `e` (its seq is assigned here). e.time_us must be >= the last popped time.
+  void push(Event e);
+  /// Schedule delivery of `msg` from `from` to each of `to`, all at `time_us`; equivalent to
+  /// one push() per destination in order. Call when a broadcast's copies share their delay.
+  void push_batch(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to);
+  /// What pop() returns: the earliest event and the destinations it is delivered to. A batch
+  /// (event->kind == deliver_batch) is popped whole: its copies take consecutive sequence
+  /// numbers, so delivering them one after another is exactly the (time, seq) order; anything
+  /// pushed meanwhile sorts after them. Valid until the next pop().
+  struct Popped {
+    const Event* event;          ///< time_us, seq (of the first copy), from, kind, msg
+    std::span<const PeerId> to;  ///< the single `event->to`, or the batch's destinations in order
+  };
+  /// Remove the earliest event (a whole batch at once); call only when !empty().
+  Popped pop();
+
+  /// Destinations and message of the runs queued after the last popped one in the current
+  /// bucket, for prefetching: fills `out` from the next run on and returns how many it found.
+  /// Only a hint: control and late events may come first.
+  struct Upcoming {
+    std::span<const PeerId> to;
+    const Message* msg;
+  };
+  std::size_t peek(std::span<Upcoming> out) const noexcept;
+  /// True when no event is pending.
+  bool empty() const noexcept { return m_size == 0; }
+  /// Pending events.
+  std::size_t size() const noexcept { return m_size; }
+  /// Events pushed so far (the next sequence number).
+  std::uint64_t pushed() const noexcept { return m_seq; }
+
+ private:
+  static constexpr std::uint32_t chunk_events = 256;  // 16 KiB of 64-byte events
+  static constexpr std::uint32_t no_chunk = 0xFFFFFFFFu;
+
+  struct Chunk {
+    Event events[chunk_events];
+    std::vector<PeerId> batch_to;  // destinations of this chunk's batch entries
+    std::uint32_t count = 0;
+    std::uint32_t next = no_chunk;
+  };
+  struct Bucket {
+    std::uint32_t head = no_chunk;
+    std::uint32_t tail = no_chunk;
+    std::size_t count = 0;    // logical events (a batch counts each destination)
+    bool sorted = true;       // pushes so far arrived in time order (seq only grows)
+    TimeUs last_time_us = 0;
+  };
+
+  std::int64_t epoch_of(TimeUs t) const noexcept { return t >> m_width_shift; }
+  std::size_t slot_of(std::int64_t epoch) const noexcept { return static_cast<std::size_t>(epoch) & m_bucket_mask; }
+  bool in_ring(std::int64_t epoch) const noexcept {
+    return epoch >= m_epoch + (m_active_open ? 1 : 0) && epoch < m_epoch + m_bucket_count;
+  }
+  Chunk& tail_chunk(Bucket& bucket);
+  void append(Bucket& bucket, Event&& e, std::size_t logical);
+  std::uint32_t take_chunk();
+  void open_next_bucket();
+  void gather(const Bucket& bucket);
+  void migrate_overflow();
+  const Event* active_front() const noexcept;
+  Popped take_active();
+  Popped take_heap_top(std::vector<Event>& heap);
+  void release_consumed_chunk();
+
+  int m_width_shift;             // bucket width = 2^m_width_shift microseconds
+  std::uint32_t m_bucket_count;  // a power of two
+  std::size_t m_bucket_mask;
+  std::vector<Bucket> m_buckets;
+  std::vector<std::unique_ptr<Chunk>> m_chunks;
+  std::vector<std::uint32_t> m_free_chunks;
+  std::int64_t m_epoch = 0;  // epoch of the bucket being drained
+  bool m_active_open = false;
+  // The bucket being drained: either a chain of chunks consumed in place (sorted fill) ...
+  std::uint32_t m_active_chunk = no_chunk;
+  std::uint32_t m_active_pos = 0;
+  std::uint32_t m_consumed_chunk = no_chunk;  // fully popped; freed on the next pop (its events are still read)
+  // ... or a gathered and sorted vector.
+  std::vector<Event> m_active;
+  std::size_t m_active_head = 0;
+  std::vector<Event> m_late;      // heap: events pushed into the current epoch while draining it
+  std::vector<Event> m_overflow;  // heap: events beyond the ring's horizon
+  std::vector<Event> m_control;   // heap: timers, query arrivals, joins
+  Event m_popped;                 // the last event popped from a heap
+  std::size_t m_ring_size = 0;
+  std::size_t m_size = 0;
+  std::uint64_t m_seq = 0;
+};
+
+}  // namespace zonal::sim
