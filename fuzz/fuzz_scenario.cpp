@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scenario.hpp"
+#include "scenario/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
