@@ -93,7 +93,7 @@ Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
     return walk_on_reply(*this, now, *r) ? Arrival::accepted : Arrival::dropped;
   }
   if (const auto* p = std::get_if<Publish>(&msg)) {
-    m_index.add_record(p->key, p->holder);
+    m_index.add_record(p->key, p->holder, m_config->record_ttl_us > 0 ? now + m_config->record_ttl_us : 0);
     return Arrival::accepted;
   }
   if (const auto* a = std::get_if<ZoneAssignment>(&msg)) {
@@ -196,6 +196,11 @@ void Peer::forget_expired(TimeUs now) {
   const TimeUs expiry = m_config->query_timeout_us;
   m_seen.expire(now, expiry);
   if (m_origin) std::erase_if(m_origin->parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
+}
+
+void Peer::republish(TimeUs /*now*/) {
+  if (!m_directory) return;
+  for (FileKey key : m_index.local()) publish(key);
 }
 
 void Peer::share(TimeUs /*now*/, FileKey key) {
