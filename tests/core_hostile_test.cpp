@@ -9,6 +9,7 @@
 
 using namespace zonal;
 using zonal::test::drain;
+using zonal::test::events;
 
 namespace {
 
@@ -122,4 +123,34 @@ TEST(HostilePeer, ParkedWalkersAreCapped) {
     resumed += drain(p).size();
   }
   EXPECT_EQ(resumed, 8u);  // only the newest 8 were kept
+}
+
+TEST(HostilePeer, HitsMatchingNoOpenSearchOnThisPathAreDropped) {
+  PeerConfig c;
+  c.query_timeout_us = 1'000'000;
+  Peer p(1, c, 7);
+  p.set_overlay_neighbours({2, 3});
+  // A query this peer never saw: it is not on the hit's path, so the hit goes nowhere.
+  EXPECT_EQ(p.handle_message(0, 2, QueryHit{(QueryId{9} << 32) | 1, 7, 7, 1, 5}), Arrival::dropped);
+  EXPECT_TRUE(drain(p).empty());
+  // A query it relayed from 2: the hit goes back to 2 (and only there).
+  const QueryId relayed = (QueryId{9} << 32) | 2;
+  p.handle_message(0, 2, flood_query(relayed));
+  drain(p);
+  EXPECT_EQ(p.handle_message(10, 3, QueryHit{relayed, 7, 7, 1, 5}), Arrival::accepted);
+  const auto back = drain(p);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].to, 2u);
+  // Its own search, once finished: a late hit is neither reported nor relayed.
+  const QueryId own = p.search(0, 77, Strategy::flood, SearchParams{});
+  drain(p);
+  EXPECT_EQ(p.handle_message(100, 2, QueryHit{own, 77, 5, 5, 5}), Arrival::accepted);
+  p.handle_timeout(c.query_timeout_us + 1);
+  const auto before = events(p);
+  ASSERT_FALSE(before.empty());
+  EXPECT_TRUE(std::holds_alternative<HitEvent>(before.front()));
+  EXPECT_TRUE(std::holds_alternative<QueryDoneEvent>(before.back()));
+  EXPECT_EQ(p.handle_message(c.query_timeout_us + 2, 2, QueryHit{own, 77, 6, 6, 5}), Arrival::dropped);
+  EXPECT_TRUE(drain(p).empty());
+  EXPECT_TRUE(events(p).empty());
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "cluster.hpp"
+#include "http_client.hpp"
 #include "time_scale.hpp"
 
 namespace zonal::test {
@@ -76,6 +77,15 @@ TEST(ZonalCli, CommandsAgainstARealNode) {
   const auto down = run(zonal + "1 status");
   EXPECT_EQ(down.status, 1);
   EXPECT_NE(down.text.find("cannot reach the node at 127.0.0.1:1"), std::string::npos) << down.text;
+
+  // `zonal ui` hands the page the token the CLI itself sends: from the data directory, else --token.
+  const std::string token_a = cli::read_api_token(c.node(0).data_dir);
+  const auto ui = run(a + " ui");
+  EXPECT_EQ(ui.status, 0) << ui.text;
+  EXPECT_EQ(ui.text.rfind("http://127.0.0.1:" + std::to_string(c.node(0).rest_port) + "/#token=" + token_a + "\n", 0), 0u) << ui.text;
+  const auto ui_flag = run(zonal + std::to_string(c.node(0).rest_port) + " --token " + token_a + " ui");
+  EXPECT_EQ(ui_flag.status, 0) << ui_flag.text;
+  EXPECT_NE(ui_flag.text.find("/#token=" + token_a + "\n"), std::string::npos) << ui_flag.text;
 
   const auto menu = run("printf '4\\n5\\nnotes.txt\\nq\\n' | " + b + " interactive");
   EXPECT_EQ(menu.status, 0);

@@ -39,10 +39,15 @@ class NodeClientApi : public ::testing::Test {
     EXPECT_NE(c().node(i).client_port, 0);
     return wire::Client::NewStub(grpc::CreateChannel(c().node(i).client_address(), grpc::InsecureChannelCredentials()));
   }
+  /// Add node `i`'s API token to `ctx` as the Client service requires (metadata `authorization: Bearer TOKEN`).
+  void authorize(grpc::ClientContext& ctx, std::size_t i) {
+    ctx.AddMetadata("authorization", "Bearer " + cli::read_api_token(c().node(i).data_dir));
+  }
   /// Share `name` on node `i` through Client.Share after writing it into its shared directory.
   wire::ClientFile share(std::size_t i, const std::string& name, std::size_t bytes) {
     std::ofstream(c().node(i).shared_dir() / name, std::ios::binary) << std::string(bytes, 'z');
     grpc::ClientContext ctx;
+    authorize(ctx, i);
     wire::ClientShareRequest req;
     req.set_name(name);
     wire::ClientFile f;
@@ -58,6 +63,7 @@ Cluster* NodeClientApi::s_cluster = nullptr;
 
 TEST_F(NodeClientApi, StatusAnswersWithTheNodesIdentity) {
   grpc::ClientContext ctx;
+  authorize(ctx, 1);
   wire::ClientStatus st;
   const auto s = stub(1)->Status(&ctx, wire::ClientStatusRequest{}, &st);
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -82,6 +88,7 @@ TEST_F(NodeClientApi, SearchStreamsHitsThenDoneAndGetStreamsProgress) {
   const auto deadline = Clock::now() + 20s;
   while (hits.empty() && Clock::now() < deadline) {
     grpc::ClientContext ctx;
+    authorize(ctx, 0);
     wire::ClientSearchRequest req;
     req.set_name("app.bin");
     started = Clock::now();
@@ -117,6 +124,7 @@ TEST_F(NodeClientApi, SearchStreamsHitsThenDoneAndGetStreamsProgress) {
   EXPECT_GE(ms(done_at - started), search_timeout_ms * 0.9);
 
   grpc::ClientContext ctx;
+  authorize(ctx, 0);
   wire::ClientGetRequest req;
   req.set_name("app.bin");
   auto reader = stub(0)->Get(&ctx, req);
@@ -142,6 +150,7 @@ TEST_F(NodeClientApi, SearchStreamsHitsThenDoneAndGetStreamsProgress) {
 
 TEST_F(NodeClientApi, BadRequestsGetStatusCodesNamingTheField) {
   grpc::ClientContext ctx;
+  authorize(ctx, 0);
   wire::ClientSearchRequest req;
   req.set_name("../x");
   auto reader = stub(0)->Search(&ctx, req);
@@ -152,6 +161,7 @@ TEST_F(NodeClientApi, BadRequestsGetStatusCodesNamingTheField) {
   EXPECT_EQ(s.error_message().rfind("name: ", 0), 0u) << s.error_message();
 
   grpc::ClientContext ctx2;
+  authorize(ctx2, 0);
   wire::ClientSearchRequest bad;
   bad.set_name("x");
   bad.set_strategy("gossip");
@@ -162,6 +172,7 @@ TEST_F(NodeClientApi, BadRequestsGetStatusCodesNamingTheField) {
   EXPECT_EQ(s2.error_message().rfind("strategy: ", 0), 0u) << s2.error_message();
 
   grpc::ClientContext ctx3;
+  authorize(ctx3, 0);
   wire::ClientShareRequest share;
   share.set_name("not-there.bin");
   wire::ClientFile f;
@@ -170,6 +181,42 @@ TEST_F(NodeClientApi, BadRequestsGetStatusCodesNamingTheField) {
   const auto m = http_get_text(c().node(0).rest_port, "/metrics", cli::read_api_token(c().node(0).data_dir)).body;
   EXPECT_GE(metric_value(m, "zonal_grpc_errors_total{side=\"server\",method=\"Client/Search\",code=\"INVALID_ARGUMENT\"}"), 2);
   EXPECT_GE(metric_value(m, "zonal_grpc_errors_total{side=\"server\",method=\"Client/Share\",code=\"NOT_FOUND\"}"), 1);
+}
+
+TEST_F(NodeClientApi, EveryCallNeedsTheApiToken) {
+  const auto expect_refused = [](const grpc::Status& s, const std::string& what) {
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << what << ": " << s.error_message();
+    EXPECT_EQ(s.error_message().rfind("authorization: ", 0), 0u) << what << ": " << s.error_message();
+  };
+  for (const std::string token : {std::string(), std::string("Bearer not-the-token-0123456789"), cli::read_api_token(c().node(1).data_dir)}) {
+    const auto with = [&](grpc::ClientContext& ctx) {
+      if (!token.empty()) ctx.AddMetadata("authorization", token.rfind("Bearer ", 0) == 0 ? token : "Bearer " + token);
+    };
+    const std::string what = token.empty() ? "no token" : "wrong token";
+    grpc::ClientContext ctx1, ctx2, ctx3, ctx4;
+    for (auto* ctx : {&ctx1, &ctx2, &ctx3, &ctx4}) with(*ctx);
+    wire::ClientStatus st;
+    expect_refused(stub(0)->Status(&ctx1, wire::ClientStatusRequest{}, &st), what + " Status");
+    wire::ClientShareRequest share;
+    share.set_name("not-there.bin");
+    wire::ClientFile f;
+    expect_refused(stub(0)->Share(&ctx2, share, &f), what + " Share");
+    wire::ClientSearchRequest search;
+    search.set_name("app.bin");
+    auto r = stub(0)->Search(&ctx3, search);
+    wire::ClientSearchEvent ev;
+    EXPECT_FALSE(r->Read(&ev));
+    expect_refused(r->Finish(), what + " Search");
+    wire::ClientGetRequest get;
+    get.set_name("app.bin");
+    auto g = stub(0)->Get(&ctx4, get);
+    wire::ClientGetProgress p;
+    EXPECT_FALSE(g->Read(&p));
+    expect_refused(g->Finish(), what + " Get");
+  }
+  const auto m = http_get_text(c().node(0).rest_port, "/metrics", cli::read_api_token(c().node(0).data_dir)).body;
+  EXPECT_GE(metric_value(m, "zonal_grpc_errors_total{side=\"server\",method=\"Client/Status\",code=\"UNAUTHENTICATED\"}"), 3);
+  EXPECT_GE(metric_value(m, "zonal_grpc_errors_total{side=\"server\",method=\"Client/Get\",code=\"UNAUTHENTICATED\"}"), 3);
 }
 
 TEST_F(NodeClientApi, OpenApiDocumentsEveryServedRouteAndEveryDocumentedRouteAnswers) {

@@ -160,10 +160,11 @@ TEST_F(NodeCluster, PeerRpcsRefuseHostileRequests) {
   // An independent client with a valid certificate of peer 1 (the id its envelopes carry).
   const node::TlsConfig as_peer1 = c().client_tls("node-1");
   auto stub = wire::Peer::NewStub(node::make_channel(c().node(6).grpc_address(), as_peer1, node::node_identity_name(c().node(6).id)));
+  wire::Ack ack;
   const auto call_deliver = [&](const wire::Envelope& env) {
     grpc::ClientContext ctx;
     node::set_deadline(ctx, 2000);
-    wire::Ack ack;
+    ack.Clear();
     return stub->Deliver(&ctx, env, &ack);
   };
   wire::Envelope env = wire::encode(1, Query{(1ull << 32) | 77, file_key("x"), 1, 7, 1, Strategy::flood, Scope::overlay});
@@ -174,8 +175,16 @@ TEST_F(NodeCluster, PeerRpcsRefuseHostileRequests) {
   EXPECT_EQ(call_deliver(wire::Envelope{}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   wire::Envelope huge = wire::encode_query(1, Query{(1ull << 32) | 78, 0, 1, 7, 1, Strategy::flood, Scope::overlay}, std::string(100'000, 'a'));
   EXPECT_EQ(call_deliver(huge).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  wire::Envelope hit = wire::encode(1, QueryHit{12345, 1, 1, 1});  // unknown query id: dropped, no crash
+  // A hit for a query that no open search and no reverse path on this node knows: dropped, counted.
+  const QueryId stray = (QueryId{1} << 32) | 12345;
+  wire::Envelope hit = wire::encode(1, QueryHit{stray, 1, 1, 1});
   EXPECT_TRUE(call_deliver(hit).ok());
+  EXPECT_EQ(ack.arrival(), wire::ARRIVAL_DROPPED);
+  std::uint64_t dropped = 0;
+  const auto queries = c().rest(6, "GET", "/api/queries");
+  for (const auto& q : queries.body["queries"])
+    if (q["query_id"] == stray) dropped += q["hits_dropped"].get<std::uint64_t>();
+  EXPECT_EQ(dropped, 1u);
 
   for (const std::string& bad : std::vector<std::string>{"../../etc/passwd", "/etc/passwd", std::string("a\0b", 3), std::string(256, 'n')}) {
     grpc::ClientContext ctx;

@@ -107,6 +107,17 @@ TEST(NodeConfig, ChordDefaultsOffWithNodeFriendlyTimers) {
   EXPECT_EQ(c.chord.core.default_mode, ChordLookupMode::iterative);
   EXPECT_TRUE(c.chord.core.replication);
   EXPECT_EQ(c.chord.republish_us, 30'000'000);
+  EXPECT_EQ(c.chord.core.record_ttl_us, 120'000'000);
+  EXPECT_EQ(c.peer.record_ttl_us, 600'000'000);
+}
+
+TEST(NodeConfig, RecordLifetimesAreCheckedAgainstTheirRenewal) {
+  EXPECT_EQ(load({"--zones-record-ttl-ms", "0"}).peer.record_ttl_us, 0);
+  EXPECT_EQ(load({"--zones-record-ttl-ms", "3000"}).peer.record_ttl_us, 3'000'000);
+  EXPECT_EQ(error_of({"--zones-record-ttl-ms", "2999"}).rfind("zones.record_ttl_ms: must be 0 (never) or at least 3000", 0), 0u);
+  EXPECT_EQ(load({"--chord-republish-ms", "1000", "--chord-record-ttl-ms", "2000"}).chord.core.record_ttl_us, 2'000'000);
+  EXPECT_EQ(error_of({"--chord-republish-ms", "1000", "--chord-record-ttl-ms", "1999"}).rfind("chord.record_ttl_ms: must be 0", 0), 0u);
+  EXPECT_EQ(load({"--chord-republish-ms", "0"}).chord.core.record_ttl_us, 0);  // nothing would renew them
 }
 
 TEST(NodeConfig, ChordKeysFromFileEnvAndFlags) {

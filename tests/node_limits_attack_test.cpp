@@ -1,6 +1,6 @@
 // Attacks on a real node's limits (issue 9, part B; plaintext clusters: TLS is node_security_test's subject),
 // the REST credential and Host/Origin checks (13), slow REST connections (14), reserved query
-// ids and oversized walks (3, 4), query floods (5), Store abuse (8), malformed protobuf (16),
+// ids, oversized walks and bouncing hits (3, 4), index records that outlive their holder (10), query floods (5), Store abuse (8), malformed protobuf (16),
 // over-long names (17), a frozen node and the CLI (18), an exhausted fd table (2) and a full
 // disk (7). After each, the node must still serve its members.
 #include <gtest/gtest.h>
@@ -25,6 +25,7 @@
 
 #include "cluster.hpp"
 #include "http_client.hpp"
+#include "time_scale.hpp"
 #include "zonal.grpc.pb.h"
 #include "zonal/hash.hpp"
 #include "zonal/wire/codec.hpp"
@@ -245,7 +246,48 @@ TEST(ProtocolLimits, QueryIdZeroIsRefusedAndWalksAreCut) {
   }
   EXPECT_GT(arrivals, 0u);
   EXPECT_LE(arrivals, 40u);
+
+  // The other half of attack 4: with forged senders, nodes 0 and 1 each take the other for a
+  // query's previous hop; a hit with the largest relay budget then bounces between them, but
+  // only as far as the budget cut on receipt allows (max(254, limits.walk_ttl_max - 1) relays).
+  const PeerId a = c.node(0).id, b = c.node(1).id;
+  const QueryId pong_id = (QueryId{attacker} << 32) | 1000;
+  auto stub0 = stub_of(c, 0);
+  ASSERT_TRUE(deliver(*stub0, b, Query{pong_id, file_key("nothing-here"), attacker, 1, 1, Strategy::flood, Scope::overlay}).ok());
+  ASSERT_TRUE(deliver(*stub, a, Query{pong_id, file_key("nothing-here"), attacker, 1, 1, Strategy::flood, Scope::overlay}).ok());
+  ASSERT_TRUE(deliver(*stub0, b, QueryHit{pong_id, attacker, attacker, 1, 0xFFFF}).ok());
+  std::uint64_t hit_arrivals = 0;
+  last = ~0ull;
+  for (const auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline && hit_arrivals != last;) {
+    last = hit_arrivals;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // poll until the count stops moving
+    hit_arrivals = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const HttpReply queries = c.rest(i, "GET", "/api/queries");
+      for (const auto& q : queries.body["queries"])
+        if (q["query_id"] == pong_id) hit_arrivals += q["hit_arrivals"].get<std::uint64_t>();
+    }
+  }
+  EXPECT_GE(hit_arrivals, 2u);  // it was relayed ...
+  EXPECT_LE(hit_arrivals, 255u);  // ... but not 65,535 times
   EXPECT_EQ(hits_for(c, 1, "alive.bin"), 1u);
+}
+
+// ---- attack 10, the other half: index records that never expire ---------------------------
+
+TEST(RecordLimits, RecordsLapseWhenTheirHolderStopsRenewingThem) {
+  Cluster c("sec-record-ttl", false);
+  two_nodes(c, {"--zones-record-ttl-ms", "3000"});  // node 0 shares alive.bin; both nodes keep its record
+  const auto records_on_1 = [&] { return c.rest(1, "GET", "/api/status").body["records"].get<std::size_t>(); };
+  ASSERT_TRUE(wait_until([&] { return records_on_1() >= 1; }, std::chrono::seconds(10)));
+  // The holder renews its record every second: it outlives two lifetimes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(6500));
+  EXPECT_GE(records_on_1(), 1u);
+  EXPECT_EQ(hits_for(c, 1, "alive.bin"), 1u);
+  // A holder that is gone renews nothing: its record lapses, counted.
+  c.stop_node(0, SIGKILL);
+  EXPECT_TRUE(wait_until([&] { return records_on_1() == 0; }, std::chrono::seconds(20)));
+  EXPECT_GE(c.rest(1, "GET", "/api/status").body["records_expired"].get<std::uint64_t>(), 1u);
 }
 
 // ---- attack 5: a flood of distinct queries ------------------------------------------------

@@ -400,7 +400,7 @@ TEST(ScenarioErrors, LatencyMinAboveMax) {
 
 TEST(ScenarioErrors, UnknownEnumValue) {
   EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "ring"}})"),
-            R"(topology.kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, edge-list))");
+            R"(topology.kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, k-out, edge-list))");
   EXPECT_EQ(error_of(R"({"name": "x", "search": {"strategy": "dht"}})"),
             R"(search.strategy: unknown value "dht" (expected one of: flood, zone-flood, random-walk, expanding-ring, )"
             R"(chord))");
@@ -464,7 +464,7 @@ TEST(ScenarioErrors, BadSweepValue) {
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"search.ttl": [3, 5, 11]}})"),
             "sweep.search.ttl[2]: must be between 1 and 10, got 11");
   EXPECT_EQ(error_of(R"({"name": "x", "sweep": {"topology": [{"kind": "random-regular"}, {"kind": "ring"}]}})"),
-            R"(sweep.topology[1].kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, edge-list))");
+            R"(sweep.topology[1].kind: unknown value "ring" (expected one of: random-regular, erdos-renyi, barabasi-albert, watts-strogatz, k-out, edge-list))");
 }
 
 TEST(ScenarioErrors, SweepPointInvalidOnlyInCombination) {
@@ -573,6 +573,13 @@ TEST(ScenarioErrors, TopologyMatchesGeneratorPreconditions) {
             "topology.degree: must be < peers (4), got 4");
   EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "watts-strogatz", "rewire": 1.5}})"),
             "topology.rewire: must be in [0, 1], got 1.5");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 4, "topology": {"kind": "k-out", "k": 4}})"),
+            "topology.k: must be < peers (4), got 4");
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "k-out", "k": 0}})"), "topology.k: must be >= 1, got 0");
+  EXPECT_EQ(error_of(R"({"name": "x", "peers": 10000000, "topology": {"kind": "k-out", "k": 101}})"),
+            "topology.k: must be <= 100 for 10000000 peers (at most 1000000000 links), got 101");
+  EXPECT_EQ(error_of(R"({"name": "x", "topology": {"kind": "k-out", "degree": 4}})"),
+            "topology.degree: unknown key for kind \"k-out\"");
   // Rewiring needs a peer outside the lattice neighbourhood (boost's iterator would loop forever).
   EXPECT_EQ(error_of(R"({"name": "x", "peers": 3, "topology": {"kind": "watts-strogatz", "degree": 2, "rewire": 0.5}})"),
             "topology.degree: must be < peers - 1 (2) when topology.rewire > 0, got 2");

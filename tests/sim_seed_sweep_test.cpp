@@ -12,6 +12,7 @@
 
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -29,17 +30,13 @@ using namespace zonal::sim;
 
 namespace {
 
-// The seed being run, for the SIGABRT note (a failed ZONAL_ASSERT aborts the test process).
-volatile std::sig_atomic_t g_current_seed = -1;
-char g_abort_note[128];
+// The note for the seed being run, written by the SIGABRT handler (a failed ZONAL_ASSERT aborts
+// the test process); prepared before each run so that the handler only calls write().
+volatile std::sig_atomic_t g_running = 0;
+char g_abort_note[160];
 
 extern "C" void note_seed_on_abort(int) {
-  const int seed = static_cast<int>(g_current_seed);
-  if (seed >= 0) {
-    std::snprintf(g_abort_note, sizeof g_abort_note,
-                  "\nseed sweep: seed %d failed; replay: ZONAL_SWEEP_SEED=%d sim_seed_sweep_test\n", seed, seed);
-    (void)!write(STDERR_FILENO, g_abort_note, std::strlen(g_abort_note));
-  }
+  if (g_running != 0) (void)!write(STDERR_FILENO, g_abort_note, std::strlen(g_abort_note));
   std::signal(SIGABRT, SIG_DFL);
   std::raise(SIGABRT);
 }
@@ -170,7 +167,10 @@ bool same_run(const RunResult& a, const RunResult& b) {
 }
 
 void run_seed(std::uint64_t seed) {
-  g_current_seed = static_cast<std::sig_atomic_t>(seed);
+  std::snprintf(g_abort_note, sizeof g_abort_note,
+                "\nseed sweep: seed %llu failed; replay: ZONAL_SWEEP_SEED=%llu sim_seed_sweep_test\n",
+                static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
+  g_running = 1;
   const nlohmann::json doc = random_scenario(seed);
   const std::string where = "seed " + std::to_string(seed) + " (replay: ZONAL_SWEEP_SEED=" + std::to_string(seed) +
                             "); scenario: " + doc.dump();
@@ -200,7 +200,7 @@ TEST(SimSeedSweep, RandomSmallScenariosKeepEveryInvariant) {
     const std::uint64_t seeds = env_number("ZONAL_SWEEP_SEEDS", 48);
     for (std::uint64_t seed = 1; seed <= seeds && !HasFailure(); ++seed) run_seed(seed);
   }
-  g_current_seed = -1;
+  g_running = 0;
   std::signal(SIGABRT, SIG_DFL);
 }
 

@@ -156,6 +156,26 @@ TEST(WattsStrogatz, RejectsBadParameters) {
   EXPECT_THROW(make_watts_strogatz(10, 4, 1.5, 1), TopologyError);
 }
 
+TEST(KOut, EveryPeerKeepsItsKDrawsAndMeanDegreeIsJustUnderTwoK) {
+  const Topology t = make_k_out(20000, 4, 9);
+  expect_csr_invariants(t);
+  EXPECT_GE(min_degree(t), 4u);  // a peer's own k draws are distinct and never itself
+  // 80,000 draws; a link drawn from both ends (about k^2 / (peers - 1) * peers / 2 = 8 of them) counts once.
+  EXPECT_GT(t.edge_count(), 79'950u);
+  EXPECT_LE(t.edge_count(), 80'000u);
+  EXPECT_GT(max_degree(t), 10u);  // in-degrees are Poisson around k
+}
+
+TEST(KOut, SmallestAndLargestK) {
+  const Topology full = make_k_out(6, 5, 3);  // every peer draws all others: the complete graph
+  expect_csr_invariants(full);
+  EXPECT_EQ(full.edge_count(), 15u);
+  const Topology one = make_k_out(2, 1, 3);
+  EXPECT_EQ(one.edge_count(), 1u);
+  EXPECT_THROW(make_k_out(5, 5, 1), TopologyError);
+  EXPECT_THROW(make_k_out(0, 1, 1), TopologyError);
+}
+
 TEST(Generators, SameSeedSameGraphDifferentSeedDifferentGraph) {
   EXPECT_TRUE(same_graph(make_random_regular(2000, 6, 1), make_random_regular(2000, 6, 1)));
   EXPECT_FALSE(same_graph(make_random_regular(2000, 6, 1), make_random_regular(2000, 6, 2)));
@@ -165,6 +185,8 @@ TEST(Generators, SameSeedSameGraphDifferentSeedDifferentGraph) {
   EXPECT_FALSE(same_graph(make_barabasi_albert(2000, 3, 1), make_barabasi_albert(2000, 3, 2)));
   EXPECT_TRUE(same_graph(make_watts_strogatz(2000, 6, 0.1, 1), make_watts_strogatz(2000, 6, 0.1, 1)));
   EXPECT_FALSE(same_graph(make_watts_strogatz(2000, 6, 0.1, 1), make_watts_strogatz(2000, 6, 0.1, 2)));
+  EXPECT_TRUE(same_graph(make_k_out(2000, 4, 1), make_k_out(2000, 4, 1)));
+  EXPECT_FALSE(same_graph(make_k_out(2000, 4, 1), make_k_out(2000, 4, 2)));
 }
 
 // ---- SNAP edge lists ----------------------------------------------------------------------

@@ -168,10 +168,9 @@ int cmd_upload(const Target& t, const std::string& name, std::ostream& out) {
 }
 
 int cmd_ui(const Target& t, std::ostream& out) {
-  const char* token = std::getenv("ZONAL_REST_TOKEN");
   return run(t, out, "GET", "/api/status", nullptr, [&](const json& r) {
     std::string url = "http://" + t.node + "/";
-    if (token != nullptr && *token != '\0') url += "#token=" + std::string(token);
+    if (!t.call.token.empty()) url += "#token=" + t.call.token;
     out << url << '\n';
     if (!t.json) out << "(node " << r["id"] << "; open it in a browser on this host)\n";
   });

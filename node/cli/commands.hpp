@@ -24,7 +24,8 @@ int cmd_get(const Target& t, const std::string& name, const std::string& strateg
 /// Share `path_or_name`: a local file path is copied into the node's shared directory first.
 int cmd_share(const Target& t, const std::string& path_or_name, std::ostream& out);
 int cmd_upload(const Target& t, const std::string& name, std::ostream& out);
-/// Print the web page's URL, http://NODE/#token=TOKEN (token from $ZONAL_REST_TOKEN when set); checks the node answers.
+/// Print the web page's URL, http://NODE/#token=TOKEN with the token the CLI resolved (--token, else
+/// $ZONAL_REST_TOKEN, else DATA_DIR/api-token); checks the node answers.
 int cmd_ui(const Target& t, std::ostream& out);
 
 }  // namespace zonal::cli

@@ -45,6 +45,9 @@ ConfigSchema node_schema() {
       {"zones.entry", zone_entry_name(PeerConfig{}.zone_entry),
        "rendezvous: record keeper a search contacts: top (the highest-scoring) or any-keeper (one of the "
        "zones.publish_replicas keepers, chosen per search)"},
+      {"zones.record_ttl_ms", 600000,
+       "lifetime of an index record kept for another node, milliseconds (0: never lapse, else 3000..86400000); "
+       "holders republish every third of it"},
       {"chord.enabled", false, "also run a Chord node: join the ring, store shared files on it, answer chord searches"},
       {"chord.id_bits", 64, "bits of Chord ids (1..64); every node of a ring must use the same value"},
       {"chord.successors", 8, "successor-list length (1..32)"},
@@ -55,6 +58,9 @@ ConfigSchema node_schema() {
       {"chord.mode", "iterative", "how lookups travel: iterative or recursive"},
       {"chord.replication", true, "index records at the key's successor and its successors too"},
       {"chord.republish_ms", 30000, "re-store every shared file on the ring this often, milliseconds (0: never)"},
+      {"chord.record_ttl_ms", 120000,
+       "lifetime of an index record stored on this node, milliseconds (0: never lapse, else at least twice "
+       "chord.republish_ms; ignored when chord.republish_ms is 0); lapsed records are dropped at each republication"},
       {"core.seed", 0, "seed of the protocol core's random stream (0: derived from the peer id)"},
       {"overlay.neighbours", json::array(), "fixed overlay neighbour ids (empty: computed from the tracker's directory)"},
       {"files.chunk_bytes", 1 << 20, "bytes per streamed chunk (4096..4194304)"},
@@ -136,6 +142,10 @@ void parse_chord(const Settings& s, NodeConfig& c) {
                                                                                              : ChordLookupMode::iterative;
   n.core.replication = s.get_bool("chord.replication");
   n.republish_us = millis(s, "chord.republish_ms", 0, 86'400'000);
+  n.core.record_ttl_us = millis(s, "chord.record_ttl_ms", 0, 86'400'000);
+  if (n.republish_us == 0) n.core.record_ttl_us = 0;  // nothing renews records: they must not lapse
+  if (n.core.record_ttl_us > 0 && n.core.record_ttl_us < 2 * n.republish_us)
+    s.fail("chord.record_ttl_ms", "must be 0 (never) or at least twice chord.republish_ms (holders renew their records that often)");
 }
 
 /// "a, b,c" -> {"a", "b", "c"}; empty items are skipped.
@@ -234,6 +244,8 @@ NodeConfig parse_node_config(const Settings& s) {
   // Each replica costs a Publish per shared file on every start: a node allows at most 64.
   c.peer.publish_replicas =
       static_cast<std::uint32_t>(s.get_uint("zones.publish_replicas", setting::publish_replicas.min, 64));
+  c.peer.record_ttl_us = millis(s, "zones.record_ttl_ms", 0, 86'400'000);
+  if (c.peer.record_ttl_us > 0 && c.peer.record_ttl_us < 3'000'000) s.fail("zones.record_ttl_ms", "must be 0 (never) or at least 3000");
   parse_chord(s, c);
   if (c.strategy == Strategy::chord && !c.chord.enabled) s.fail("search.strategy", "chord needs chord.enabled true");
   c.core_seed = s.get_uint("core.seed", 0, ~0ull);

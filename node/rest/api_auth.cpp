@@ -143,14 +143,21 @@ std::optional<HttpResponse> ApiAuth::check(const HttpRequest& req) {
   }
   if (auth_exempt(req.path)) return std::nullopt;
   const std::string* auth = req.header("authorization");
-  constexpr std::string_view scheme = "Bearer ";
-  if (auth == nullptr || auth->size() != scheme.size() + m_token.size() || auth->compare(0, scheme.size(), scheme) != 0 ||
-      CRYPTO_memcmp(auth->data() + scheme.size(), m_token.data(), m_token.size()) != 0) {
-    ++m_unauthorized;
+  if (!bearer_ok(auth)) {
     return refuse(401, auth == nullptr ? "Authorization: missing; send \"Authorization: Bearer TOKEN\" (the token is in DATA_DIR/api-token)"
                                        : "Authorization: wrong API token");
   }
   return std::nullopt;
+}
+
+bool ApiAuth::bearer_ok(const std::string* auth) {
+  constexpr std::string_view scheme = "Bearer ";
+  if (auth == nullptr || auth->size() != scheme.size() + m_token.size() || auth->compare(0, scheme.size(), scheme) != 0 ||
+      CRYPTO_memcmp(auth->data() + scheme.size(), m_token.data(), m_token.size()) != 0) {
+    ++m_unauthorized;
+    return false;
+  }
+  return true;
 }
 
 std::optional<std::string> api_token_problem(std::string_view token) {

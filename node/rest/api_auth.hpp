@@ -38,6 +38,10 @@ class ApiAuth {
 
   /// nullopt when `req` may be served, else the 401 or 403 answer; call before every handler.
   std::optional<HttpResponse> check(const HttpRequest& req);
+  /// Whether `authorization` (an Authorization header or gRPC `authorization` metadata value;
+  /// nullptr when absent) is "Bearer TOKEN" with this node's token; a refusal is counted as
+  /// unauthorized. Call before serving every call of another API on the same token (the Client service).
+  bool bearer_ok(const std::string* authorization);
   ApiAuthCounters counters() const noexcept { return {m_unauthorized.load(), m_forbidden.load()}; }
 
  private:

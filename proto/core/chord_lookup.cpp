@@ -135,7 +135,7 @@ void ChordNode::reached(TimeUs now, ChordLookupState& l, ChordRef successor) {
     case ChordPurpose::store: {
       const ChordStore m{ChordPackedId::of(l.file), l.holder, l.lookup_id, self().peer, ChordStoreKind::primary};
       if (successor.peer == self().peer) {
-        l.messages += store_local(m);
+        l.messages += store_local(now, m);
       } else {
         send(successor.peer, m);
         ++l.messages;

@@ -1,6 +1,7 @@
 // The answering side of ChordNode: find_successor steps, recursive forwarding with per-hop
 // acknowledgements, fetches and stores.
 #include <algorithm>
+#include <limits>
 
 #include "zonal/chord_node.hpp"
 
@@ -127,14 +128,20 @@ void ChordNode::fill_holders(ChordId key, FileKey file, std::array<PeerId, 3>& h
   for (std::size_t i = 0; i < holders.size(); ++i) holders[i] = i < found.size() ? found[i].holder : no_peer;
 }
 
-bool ChordNode::on(TimeUs /*now*/, PeerId /*from*/, const ChordStore& m) {
+bool ChordNode::on(TimeUs now, PeerId /*from*/, const ChordStore& m) {
   if (m_state != ChordState::member || m.holder == no_peer) return false;
-  store_local(m);
+  store_local(now, m);
   return true;
 }
 
-std::uint32_t ChordNode::store_local(const ChordStore& m) {
-  m_records.add(ChordRecord{chord_key_of_file(m.file.value(), m_config->id_bits), m.file.value(), m.holder});
+std::uint32_t ChordNode::record_expiry_s(TimeUs now) const noexcept {
+  if (m_config->record_ttl_us <= 0) return 0;
+  const TimeUs s = (now + m_config->record_ttl_us + 999'999) / 1'000'000;
+  return static_cast<std::uint32_t>(std::clamp<TimeUs>(s, 1, std::numeric_limits<std::uint32_t>::max()));
+}
+
+std::uint32_t ChordNode::store_local(TimeUs now, const ChordStore& m) {
+  m_records.add(ChordRecord{chord_key_of_file(m.file.value(), m_config->id_bits), m.file.value(), m.holder, record_expiry_s(now)});
   if (m.kind != ChordStoreKind::primary || !m_config->replication) return 0;
   ChordStore copy = m;
   copy.kind = ChordStoreKind::replica;

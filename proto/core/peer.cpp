@@ -95,7 +95,7 @@ Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
     return walk_on_reply(ctx, now, *r) ? Arrival::accepted : Arrival::dropped;
   }
   if (const auto* p = std::get_if<Publish>(&msg)) {
-    m_index.add_record(p->key, p->holder);
+    m_index.add_record(p->key, p->holder, m_config->record_ttl_us > 0 ? now + m_config->record_ttl_us : 0);
     return Arrival::accepted;
   }
   if (const auto* a = std::get_if<ZoneAssignment>(&msg)) {
@@ -203,6 +203,11 @@ void Peer::forget_expired(TimeUs now) {
 
 void Peer::leave(TimeUs /*now*/) {
   if (m_tracker != no_peer) send(m_tracker, Leave{});
+}
+
+void Peer::republish(TimeUs /*now*/) {
+  if (!m_directory) return;
+  for (FileKey key : m_index.local()) publish(key);
 }
 
 void Peer::share(TimeUs /*now*/, FileKey key) {

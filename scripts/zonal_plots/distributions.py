@@ -20,10 +20,7 @@ def shown_runs(result):
 
 
 def run_colour(result, run, i):
-    strategies = {r.strategy for r in result.runs}
-    if len(strategies) == len(result.runs) and run.strategy in style.STRATEGY_COLOURS:
-        return style.STRATEGY_COLOURS[run.strategy]
-    return style.colour(i)
+    return style.run_colour(result, run, i)
 
 
 def ecdf_points(values):

@@ -161,7 +161,10 @@ def bars(ax, result, metric, factor, xlabel, annotate=True, legend=True):
             y = g + (j - (len(runs) - 1) / 2) * height
             v, e = r.mean(metric) * factor, r.ci95(metric) * factor
             if hue is None:
-                c, entry = style.STRATEGY_COLOURS.get(r.strategy, style.colour(0)), r.strategy
+                c = style.STRATEGY_COLOURS.get(r.strategy, style.colour(0))
+                if style.compares_strategies(result):
+                    c = style.run_colour(result, r, result.runs.index(r))
+                entry = r.strategy if c == style.STRATEGY_COLOURS.get(r.strategy) else r.display
             else:
                 h = describe_value(hue, r.parameters.get(hue))
                 c, entry = style.colour(hues.index(h)), h
@@ -189,9 +192,7 @@ def bars(ax, result, metric, factor, xlabel, annotate=True, legend=True):
     else:
         ax.set_xlim(0, max([v for v in values if math.isfinite(v)] + [1e-9]) * (1.45 if annotate == "success" else 1.18))
     ax.set_xlabel(xlabel)
-    strategies = [r.strategy for r in result.runs]
-    repeated = len(set(strategies)) > 1 and len(set(strategies)) < len(strategies)  # colours say more than labels
-    if legend and (hue is not None or repeated):
+    if legend and hue is not None:  # without a hue every bar carries its run's label
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0),
                   title=parameter_label(hue) if hue else "strategy")
 
@@ -217,8 +218,8 @@ def figures(result, figures_dir):
     h = 4.0 if x_key else bar_height(result)
     fig, axes = style.figure(width=7.0, height=h)
     ax = axes[0][0]
-    draw_metric(ax, result, *METRICS[0], x_key, annotate="success")
-    ax.set_title(f"{result.scenario}: messages per query ({note})", loc="left")
+    draw_metric(ax, result, *METRICS[0], x_key, annotate="success", legend=x_key is not None)  # bars carry their labels
+    fig.suptitle(f"{result.scenario}: messages per query ({note})", fontsize=11)
     written += style.save(fig, figures_dir, "messages_per_query")
 
     fig, axes = style.figure(2, 2, width=11.0, height=7.0 if x_key else 2 * h + 0.6)

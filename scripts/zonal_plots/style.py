@@ -12,6 +12,8 @@ STRATEGY_COLOURS = {
     "expanding-ring": "#56B4E9",
     "chord": "#0072B2",
 }
+# For a second run of a strategy beside the others (e.g. zone flood with another entry).
+EXTRA_COLOURS = ["#D55E00", "#882255", "#000000", "#999999"]
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
                   "#999999", "#882255"]
 
@@ -45,6 +47,27 @@ def setup():
 
 def colour(i):
     return SERIES_COLOURS[i % len(SERIES_COLOURS)]
+
+
+def compares_strategies(result):
+    """Whether the runs of `result` differ in strategy (all of them known strategies)."""
+    return len({r.strategy for r in result.runs}) >= 2 and all(r.strategy in STRATEGY_COLOURS for r in result.runs)
+
+
+def run_colour(result, run, i):
+    """Colour of `run` (the i-th shown) in every figure of `result`: when runs compare strategies,
+    the first run of each strategy takes the strategy's colour and further runs of a strategy
+    (e.g. zone flood with another entry) colours no strategy uses; a sweep of one strategy numbers
+    its runs."""
+    if not compares_strategies(result):
+        return colour(i)
+    extra = iter(EXTRA_COLOURS * len(result.runs))
+    for r in result.runs:
+        first = next(q for q in result.runs if q.strategy == r.strategy) is r
+        c = STRATEGY_COLOURS[r.strategy] if first else next(extra)
+        if r is run:
+            return c
+    return colour(i)
 
 
 def save(fig, figures_dir, name):

@@ -14,6 +14,18 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
+namespace {
+
+/// "0.42 s" below a minute (phase timings are what benchmarks quote), else "4m05s".
+std::string phase_duration(double seconds) {
+  if (seconds >= 60) return format_duration(seconds);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", seconds < 0 ? 0.0 : seconds);
+  return buf;
+}
+
+}  // namespace
+
 SweepProgress::SweepProgress(bool enabled, std::size_t todo) : m_enabled(enabled), m_todo(todo) {}
 
 std::string SweepProgress::elapsed() const {
@@ -29,6 +41,7 @@ double SweepProgress::fraction_locked() const {
 void SweepProgress::started(std::size_t index, const std::string& label, std::uint32_t replication) {
   const std::lock_guard guard(m_lock);
   m_running[index] = 0.0;
+  m_run_start[index] = std::chrono::steady_clock::now();
   if (m_enabled) {
     std::cerr << "[run " << index << "] start: " << label << " replication " << replication << " (" << m_done << "/"
               << m_todo << " done, " << elapsed() << " elapsed)\n";
@@ -44,8 +57,9 @@ void SweepProgress::update(std::size_t index, const Progress& p) {
   Phase& phase = m_phases[index];
   if (phase.name != p.phase) {  // every phase change is shown at once, with the previous phase's duration
     if (!phase.name.empty()) {
+      const double took_s = std::chrono::duration<double>(now - phase.since).count();
       std::fprintf(stderr, "  [run %zu] %s took %s; now %s\n", index, phase.name.c_str(),
-                   format_duration(std::chrono::duration<double>(now - phase.since).count()).c_str(),
+                   phase_duration(took_s).c_str(),
                    std::string(p.phase).c_str());
     } else if (p.phase == "topology") {
       std::fprintf(stderr, "  [run %zu] building the topology\n", index);
@@ -68,9 +82,18 @@ void SweepProgress::update(std::size_t index, const Progress& p) {
                eta.c_str());
 }
 
-void SweepProgress::finished(std::size_t index, double wall_s) {
+void SweepProgress::finished(std::size_t index, double wall_s, double query_messages) {
   const std::lock_guard guard(m_lock);
+  const auto phase = m_phases.find(index);
+  if (m_enabled && phase != m_phases.end() && phase->second.name == "queries") {
+    const auto end = m_run_start[index] + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                              std::chrono::duration<double>(wall_s));
+    const double query_s = std::chrono::duration<double>(end - phase->second.since).count();
+    std::fprintf(stderr, "  [run %zu] queries took %.2f s: %.0f messages delivered, %.2f M/s\n", index, query_s,
+                 query_messages, query_s > 0 ? query_messages / query_s / 1e6 : 0.0);
+  }
   m_running.erase(index);
+  m_run_start.erase(index);
   m_phases.erase(index);
   ++m_done;
   if (m_enabled) {

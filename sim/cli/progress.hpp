@@ -20,8 +20,9 @@ class SweepProgress {
   void started(std::size_t index, const std::string& label, std::uint32_t replication);
   /// Call from the run's progress callback; prints at most every 2 seconds.
   void update(std::size_t index, const Progress& p);
-  /// Call when run `index` completed.
-  void finished(std::size_t index, double wall_s);
+  /// Call when run `index` completed after `wall_s` seconds, having delivered `query_messages`
+  /// messages in its query phase: prints the query phase's duration and rate (what benchmarks quote).
+  void finished(std::size_t index, double wall_s, double query_messages);
   /// Elapsed wall time as "1h02m03s".
   std::string elapsed() const;
 
@@ -38,6 +39,7 @@ class SweepProgress {
     std::chrono::steady_clock::time_point since;
   };
   std::map<std::size_t, Phase> m_phases;    ///< run index -> its current phase
+  std::map<std::size_t, std::chrono::steady_clock::time_point> m_run_start;  ///< run index -> when it started
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point m_last = m_start;
   mutable std::mutex m_lock;

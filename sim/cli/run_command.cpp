@@ -251,7 +251,9 @@ int execute(const Options& o) {
   hooks.progress = [&](std::size_t i, const Progress& p) { progress.update(i, p); };
   hooks.finished = [&](const StoredRun& run, double wall_s) {
     rebuild_result(out, read_runs(out), false);
-    progress.finished(run.index, wall_s);
+    const double queries = run.metrics.get("queries");
+    progress.finished(run.index, wall_s,
+                      queries * (run.metrics.get("messages_per_query") + run.metrics.get("hit_messages_per_query")));
   };
   int signal = 0;
   {

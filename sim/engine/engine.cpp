@@ -27,6 +27,7 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed, const ProgressFn
     case TopologyKind::erdos_renyi: return make_erdos_renyi(sc.peers, t.degree_mean, s, links);
     case TopologyKind::barabasi_albert: return make_barabasi_albert(sc.peers, t.attach, s, links);
     case TopologyKind::watts_strogatz: return make_watts_strogatz(sc.peers, t.degree, t.rewire, s, links);
+    case TopologyKind::k_out: return make_k_out(sc.peers, t.k, s, links);
     case TopologyKind::edge_list: return load_edge_list(t.file);
   }
   throw TopologyError("unknown topology kind");

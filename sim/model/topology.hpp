@@ -54,6 +54,9 @@ Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::ui
 /// Watts-Strogatz small world (ring lattice of even degree k, rewiring probability p), via boost::small_world_iterator.
 Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double rewire, std::uint64_t seed,
                               const TopologyProgressFn& progress = {});
+/// PeerSim's WireKOut made undirected: each peer links to `k` distinct other peers drawn uniformly;
+/// links drawn from both ends are kept once, so degrees are >= k (mean just under 2k).
+Topology make_k_out(std::uint32_t peers, std::uint32_t k, std::uint64_t seed, const TopologyProgressFn& progress = {});
 /// What loading an edge list dropped: links from a node to itself, and links listed more than
 /// once (in either direction).
 struct EdgeListStats {

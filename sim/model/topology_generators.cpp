@@ -257,4 +257,27 @@ Topology make_watts_strogatz(std::uint32_t peers, std::uint32_t degree, double r
   return topology_from_edges(peers, std::move(edges));
 }
 
+Topology make_k_out(std::uint32_t peers, std::uint32_t k, std::uint64_t seed, const TopologyProgressFn& progress) {
+  if (peers == 0) throw TopologyError("k_out: peers must be > 0");
+  if (k >= peers) throw TopologyError("k_out: k must be < peers");
+  Engine engine(seed);
+  Edges edges;
+  edges.reserve(std::size_t{peers} * k);
+  LinkTicker tick(progress, std::uint64_t{peers} * k);
+  // Floyd's sampling of k distinct values among the peers - 1 others (value v >= a is peer v + 1):
+  // exactly k draws per peer; mark[v] == a + 1 says v is already taken for peer a.
+  const std::uint32_t others = peers - 1;
+  std::vector<std::uint32_t> mark(others, 0);
+  for (PeerId a = 0; a < peers; ++a) {
+    for (std::uint32_t j = others - k; j < others; ++j) {
+      auto v = static_cast<std::uint32_t>(uniform_below(engine, std::uint64_t{j} + 1));
+      if (mark[v] == a + 1) v = j;
+      mark[v] = a + 1;
+      edges.emplace_back(a, v >= a ? v + 1 : v);
+    }
+    tick(edges.size());
+  }
+  return topology_from_edges(peers, std::move(edges));
+}
+
 }  // namespace zonal::sim

@@ -17,7 +17,7 @@
 
 namespace zonal::sim {
 
-enum class TopologyKind { random_regular, erdos_renyi, barabasi_albert, watts_strogatz, edge_list };
+enum class TopologyKind { random_regular, erdos_renyi, barabasi_albert, watts_strogatz, k_out, edge_list };
 enum class LatencyKind { constant, uniform, lognormal };
 
 struct TopologySpec {
@@ -26,6 +26,7 @@ struct TopologySpec {
   double degree_mean = 8.0;         ///< erdos-renyi mean degree
   std::uint32_t attach = 4;         ///< barabasi-albert links per new node
   double rewire = 0.1;              ///< watts-strogatz rewiring probability
+  std::uint32_t k = 4;              ///< k-out links drawn per peer (PeerSim's WireKOut), made undirected
   std::filesystem::path file;       ///< edge-list file, resolved relative to the scenario file
 };
 

@@ -157,7 +157,7 @@ std::span<const std::string_view> top_level_keys() noexcept {
 }
 
 std::span<const std::string_view> section_keys(std::string_view section) noexcept {
-  static constexpr std::array<std::string_view, 6> topology{"kind", "degree", "degree_mean", "attach", "rewire", "file"};
+  static constexpr std::array<std::string_view, 7> topology{"kind", "degree", "degree_mean", "attach", "rewire", "k", "file"};
   static constexpr std::array<std::string_view, 7> zones{"count", "min_size", "degree", "placement",
                                                          "publish_replicas", "links_seed", "entry"};
   static constexpr std::array<std::string_view, 5> latency{"kind", "mean_ms", "min_ms", "max_ms", "sigma"};

@@ -27,10 +27,11 @@ constexpr double rate_per_s_min = 0.001;
 constexpr double rate_per_s_max = 1'000'000;
 constexpr double start_ms_max = 86'400'000;  ///< 1 day
 
-constexpr std::array<Choice<TopologyKind>, 5> topology_kinds{{{"random-regular", TopologyKind::random_regular},
+constexpr std::array<Choice<TopologyKind>, 6> topology_kinds{{{"random-regular", TopologyKind::random_regular},
                                                               {"erdos-renyi", TopologyKind::erdos_renyi},
                                                               {"barabasi-albert", TopologyKind::barabasi_albert},
                                                               {"watts-strogatz", TopologyKind::watts_strogatz},
+                                                              {"k-out", TopologyKind::k_out},
                                                               {"edge-list", TopologyKind::edge_list}}};
 constexpr std::array<Choice<LatencyKind>, 3> latency_kinds{
     {{"constant", LatencyKind::constant}, {"uniform", LatencyKind::uniform}, {"lognormal", LatencyKind::lognormal}}};
@@ -55,12 +56,14 @@ std::span<const std::string_view> topology_kind_keys(TopologyKind kind) noexcept
   static constexpr std::array<std::string_view, 2> erdos{"kind", "degree_mean"};
   static constexpr std::array<std::string_view, 2> barabasi{"kind", "attach"};
   static constexpr std::array<std::string_view, 3> watts{"kind", "degree", "rewire"};
+  static constexpr std::array<std::string_view, 2> k_out{"kind", "k"};
   static constexpr std::array<std::string_view, 2> edges{"kind", "file"};
   switch (kind) {
     case TopologyKind::random_regular: return regular;
     case TopologyKind::erdos_renyi: return erdos;
     case TopologyKind::barabasi_albert: return barabasi;
     case TopologyKind::watts_strogatz: return watts;
+    case TopologyKind::k_out: return k_out;
     case TopologyKind::edge_list: return edges;
   }
   return {};
@@ -117,6 +120,7 @@ TopologySpec parse_topology(const Section& s, const fs::path& base_dir) {
       t.degree = lattice_degree(s, t.degree);
       t.rewire = s.get_number("rewire", t.rewire, Bound{0}, Bound{1});
       break;
+    case TopologyKind::k_out: t.k = s.get_uint<std::uint32_t>("k", t.k, 1); break;
     case TopologyKind::edge_list: t.file = resolve_edge_list(s, base_dir); break;
   }
   return t;
@@ -180,6 +184,10 @@ void check_topology_peers(const TopologySpec& t, std::uint32_t peers) {
         }
         fail_links("topology.attach", static_cast<double>(max), peers, t.attach);
       }
+      break;
+    case TopologyKind::k_out:  // k distinct others per peer: k < peers; at most peers * k links
+      require_below_peers(t.k, peers, "topology.k");
+      if (n * t.k > links_max) fail_links("topology.k", static_cast<double>(links_max / n), peers, t.k);
       break;
     case TopologyKind::edge_list: break;
   }

@@ -26,6 +26,7 @@ double mean_degree(const Scenario& sc) {
     case TopologyKind::random_regular: return sc.topology.degree;
     case TopologyKind::erdos_renyi: return sc.topology.degree_mean;
     case TopologyKind::barabasi_albert: return 2.0 * sc.topology.attach;
+    case TopologyKind::k_out: return 2.0 * sc.topology.k;  // at most; a few links are drawn twice
     case TopologyKind::watts_strogatz: return sc.topology.degree;
     case TopologyKind::edge_list: return 10.0;  // unknown before loading; SNAP P2P graphs are sparse
   }

@@ -95,6 +95,12 @@ void PrivateBroker::start(std::chrono::seconds timeout) {
   throw std::runtime_error("private RabbitMQ on port " + std::to_string(m_port) + " did not accept logins in time; log tail:\n" + text);
 }
 
+void PrivateBroker::kill() {
+  if (!m_process || !m_process->running()) return;
+  m_process->signal(SIGKILL);
+  m_process->wait_exit(std::chrono::seconds(30));
+}
+
 void PrivateBroker::stop() {
   if (!m_process || !m_process->running()) return;
   m_process->signal(SIGTERM);

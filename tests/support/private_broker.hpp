@@ -23,6 +23,8 @@ class PrivateBroker {
   void start(std::chrono::seconds timeout = std::chrono::seconds(240));
   /// Stop it (SIGTERM: graceful shutdown, messages on disk) and wait for the process to exit.
   void stop();
+  /// Kill it (SIGKILL: no shutdown, whatever it had not written is lost) and wait for the process to exit.
+  void kill();
   /// AMQP port.
   std::uint16_t port() const noexcept { return m_port; }
   /// amqp://guest:guest@127.0.0.1:<port>/

@@ -100,7 +100,7 @@ bool Node::start() {
   m_rest = std::make_unique<HttpServer>(
       m_config.rest_bind, m_config.rest_port, [this](const HttpRequest& req) { return serve(req); },
       HttpServerLimits{r.workers, r.queue_max, r.connections_max, r.read_timeout_ms, r.idle_timeout_ms});
-  m_client = std::make_unique<ClientServer>(*this, m_config.client_bind, m_config.client_port, m_metrics);
+  m_client = std::make_unique<ClientServer>(*this, *m_auth, m_config.client_bind, m_config.client_port, m_metrics);
   spdlog::info("peer {} serving gRPC on {}, REST on {}:{} and the Client service on {}:{}, sharing {} files from {}", m_id,
                m_address, m_config.rest_bind, m_rest->port(), m_config.client_bind, m_client->port(), shared.size(),
                m_config.shared_dir().string());

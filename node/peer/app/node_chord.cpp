@@ -49,6 +49,7 @@ json Node::chord_status() {
           {"successors", successors},
           {"fingers", s.fingers},
           {"records", s.records},
+          {"records_expired", s.records_expired},
           {"joins", s.joins}};
 }
 

@@ -61,6 +61,7 @@ json Node::status() {
           {"overlay", s.overlay},
           {"zone_links", s.zone_links},
           {"records", s.records},
+          {"records_expired", s.records_expired},
           {"files", m_files.list().size()},
           {"shared_dir", std::filesystem::absolute(m_config.shared_dir()).string()},
           {"strategy", strategy_name(m_config.strategy)},

@@ -41,15 +41,15 @@ void fill_file(const json& f, wire::ClientFile* out) {
 
 class ClientService final : public wire::Client::Service {
  public:
-  ClientService(NodeApi& api, NodeMetrics& metrics) : m_api(api), m_metrics(metrics) {}
+  ClientService(NodeApi& api, ApiAuth& auth, NodeMetrics& metrics) : m_api(api), m_auth(auth), m_metrics(metrics) {}
 
   grpc::Status Search(grpc::ServerContext* ctx, const wire::ClientSearchRequest* req,
                       grpc::ServerWriter<wire::ClientSearchEvent>* out) override {
-    return guarded("Client/Search", [&] { return search(ctx, *req, *out); });
+    return guarded(ctx, "Client/Search", [&] { return search(ctx, *req, *out); });
   }
 
-  grpc::Status Get(grpc::ServerContext*, const wire::ClientGetRequest* req, grpc::ServerWriter<wire::ClientGetProgress>* out) override {
-    return guarded("Client/Get", [&] {
+  grpc::Status Get(grpc::ServerContext* ctx, const wire::ClientGetRequest* req, grpc::ServerWriter<wire::ClientGetProgress>* out) override {
+    return guarded(ctx, "Client/Get", [&] {
       wire::ClientGetProgress msg;
       const json r = m_api.get(req->name(), optional_text(req->strategy()), [&](std::uint64_t done, std::uint64_t total) {
         msg.set_bytes_done(done);
@@ -66,15 +66,15 @@ class ClientService final : public wire::Client::Service {
     });
   }
 
-  grpc::Status Share(grpc::ServerContext*, const wire::ClientShareRequest* req, wire::ClientFile* reply) override {
-    return guarded("Client/Share", [&] {
+  grpc::Status Share(grpc::ServerContext* ctx, const wire::ClientShareRequest* req, wire::ClientFile* reply) override {
+    return guarded(ctx, "Client/Share", [&] {
       fill_file(m_api.share(req->name()), reply);
       return grpc::Status::OK;
     });
   }
 
-  grpc::Status Status(grpc::ServerContext*, const wire::ClientStatusRequest*, wire::ClientStatus* reply) override {
-    return guarded("Client/Status", [&] {
+  grpc::Status Status(grpc::ServerContext* ctx, const wire::ClientStatusRequest*, wire::ClientStatus* reply) override {
+    return guarded(ctx, "Client/Status", [&] {
       const json s = m_api.status();
       reply->set_id(s.value("id", std::uint64_t{0}));
       reply->set_address(s.value("address", ""));
@@ -125,12 +125,25 @@ class ClientService final : public wire::Client::Service {
     return grpc::Status::OK;
   }
 
-  /// Run `fn`, turning ApiError into a status, and count non-OK statuses.
+  /// UNAUTHENTICATED unless the call carries `authorization: Bearer TOKEN` with the API token.
+  grpc::Status authenticate(const grpc::ServerContext& ctx) {
+    const auto& md = ctx.client_metadata();
+    const auto it = md.find("authorization");
+    std::optional<std::string> value;
+    if (it != md.end()) value.emplace(it->second.data(), it->second.size());
+    if (m_auth.bearer_ok(value ? &*value : nullptr)) return grpc::Status::OK;
+    return {grpc::StatusCode::UNAUTHENTICATED,
+            value ? "authorization: wrong API token"
+                  : "authorization: missing; send gRPC metadata \"authorization: Bearer TOKEN\" (the REST API token, in DATA_DIR/api-token)"};
+  }
+
+  /// Check the caller's token, run `fn`, turn ApiError into a status, and count non-OK statuses.
   template <class Fn>
-  grpc::Status guarded(const char* method, Fn fn) {
+  grpc::Status guarded(const grpc::ServerContext* ctx, const char* method, Fn fn) {
     grpc::Status status;
     try {
-      status = fn();
+      status = authenticate(*ctx);
+      if (status.ok()) status = fn();
     } catch (const ApiError& e) {
       status = grpc::Status(code_of(e.http_status), e.what());
     } catch (const std::exception& e) {
@@ -141,6 +154,7 @@ class ClientService final : public wire::Client::Service {
   }
 
   NodeApi& m_api;
+  ApiAuth& m_auth;
   NodeMetrics& m_metrics;
 };
 
@@ -150,11 +164,11 @@ struct ClientServer::Impl {
   ClientService service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
-  Impl(NodeApi& api, NodeMetrics& metrics) : service(api, metrics) {}
+  Impl(NodeApi& api, ApiAuth& auth, NodeMetrics& metrics) : service(api, auth, metrics) {}
 };
 
-ClientServer::ClientServer(NodeApi& api, const std::string& bind, std::uint16_t port, NodeMetrics& metrics)
-    : m_impl(std::make_unique<Impl>(api, metrics)) {
+ClientServer::ClientServer(NodeApi& api, ApiAuth& auth, const std::string& bind, std::uint16_t port, NodeMetrics& metrics)
+    : m_impl(std::make_unique<Impl>(api, auth, metrics)) {
   m_impl->server = start_server(m_impl->service, bind, port, m_impl->port, TlsConfig{});  // local applications, like REST
 }
 

@@ -71,6 +71,7 @@ struct ChordRuntime::Impl {
   std::set<FileKey> failed_stores;                  ///< stores to retry
   std::map<ChordLookupId, PendingFind> finds;
   std::map<ChordLookupId, FileKey> stores;
+  std::uint64_t records_expired = 0;
 
   PeerId self_peer() const { return node.self().peer; }
   /// Lookup ids are the low half of query ids from the node's allocator (never 0).
@@ -175,6 +176,7 @@ void ChordRuntime::Impl::arm_republish() {
   republish_timer.expires_after(std::chrono::microseconds(republish_us));
   republish_timer.async_wait([this](const boost::system::error_code& ec) {
     if (ec || node.state() != ChordState::member) return;
+    records_expired += node.expire_records(clock.now_us());
     for (FileKey k : files) store_now(k);
     drain();
     arm_republish();
@@ -287,6 +289,7 @@ ChordRuntimeState ChordRuntime::state() {
         s.predecessor = n.predecessor();
         s.successors.assign(n.table().successors().begin(), n.table().successors().end());
         s.records = n.records().size();
+        s.records_expired = impl->records_expired;
         s.fingers = n.table().fingers().size();
         s.joins = impl->joins;
         return s;

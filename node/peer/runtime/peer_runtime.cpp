@@ -23,7 +23,8 @@ struct PeerRuntime::Impl {
   };
 
   Impl(PeerId id, const PeerConfig& config, std::uint64_t seed, Transport& t, EventSink& e, QueryIdAllocator& i)
-      : peer(id, config, seed), transport(t), events(e), ids(i), core_timer(loop.io()), expiry_timer(loop.io()) {}
+      : peer(id, config, seed), transport(t), events(e), ids(i), core_timer(loop.io()), expiry_timer(loop.io()),
+        republish_timer(loop.io()) {}
 
   MonotonicClock clock;
   Peer peer;
@@ -32,7 +33,9 @@ struct PeerRuntime::Impl {
   QueryIdAllocator& ids;
   IoLoop loop;
   CoreTimer core_timer;
-  asio::steady_timer expiry_timer;  ///< ages the core's seen table and parked walkers when traffic stops
+  asio::steady_timer expiry_timer;  ///< ages the core's seen table, parked walkers and index records when traffic stops
+  asio::steady_timer republish_timer;  ///< renews this node's own index records (zones.record_ttl_ms / 3)
+  std::uint64_t records_expired = 0;
   QueryStats stats;
   std::unordered_map<QueryId, PendingSearch> searches;
   std::chrono::milliseconds send_delay{0};
@@ -48,6 +51,7 @@ struct PeerRuntime::Impl {
   void arm_timer();
   void fail_all(const std::string& why);
   void arm_expiry();
+  void arm_republish();
 };
 
 void PeerRuntime::Impl::arm_expiry() {
@@ -55,7 +59,20 @@ void PeerRuntime::Impl::arm_expiry() {
   expiry_timer.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;  // stopped
     peer.forget_expired(clock.now_us());
+    records_expired += peer.expire_records(clock.now_us());
     arm_expiry();
+  });
+}
+
+void PeerRuntime::Impl::arm_republish() {
+  const TimeUs ttl_us = peer.config().record_ttl_us;
+  if (ttl_us <= 0) return;  // records never lapse
+  republish_timer.expires_after(std::chrono::microseconds(ttl_us / 3));
+  republish_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // stopped
+    peer.republish(clock.now_us());
+    drain();
+    arm_republish();
   });
 }
 
@@ -125,7 +142,10 @@ void PeerRuntime::Impl::fail_all(const std::string& why) {
 PeerRuntime::PeerRuntime(PeerId id, const PeerConfig& config, std::uint64_t rng_seed, Transport& transport,
                          EventSink& events, QueryIdAllocator& ids)
     : m_impl(std::make_unique<Impl>(id, config, rng_seed, transport, events, ids)) {
-  m_impl->loop.post([impl = m_impl.get()] { impl->arm_expiry(); });
+  m_impl->loop.post([impl = m_impl.get()] {
+    impl->arm_expiry();
+    impl->arm_republish();
+  });
 }
 
 std::size_t PeerRuntime::backlog() const noexcept { return m_impl->loop.queued(); }
@@ -142,6 +162,7 @@ void PeerRuntime::stop() {
   m_impl->loop.stop([impl = m_impl.get()] {
     impl->core_timer.cancel();
     impl->expiry_timer.cancel();
+    impl->republish_timer.cancel();
     impl->fail_all("node is shutting down");
   });
 }
@@ -243,6 +264,7 @@ RuntimeState PeerRuntime::state() {
         s.overlay.assign(p.overlay_neighbours().begin(), p.overlay_neighbours().end());
         s.zone_links.assign(p.zone_neighbours().begin(), p.zone_neighbours().end());
         s.records = p.index().record_count();
+        s.records_expired = impl->records_expired;
         s.local_files = p.index().local().size();
         return s;
       })

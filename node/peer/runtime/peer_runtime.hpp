@@ -44,6 +44,7 @@ struct RuntimeState {
   std::vector<PeerId> overlay;
   std::vector<PeerId> zone_links;
   std::size_t records = 0;
+  std::uint64_t records_expired = 0;  ///< index records dropped because their holder did not renew them in time
   std::size_t local_files = 0;
 };
 

@@ -31,6 +31,9 @@ struct ChordConfig {
   std::uint8_t lookup_attempts = 2;       ///< recursive attempts before the lookup fails
   bool replication = false;  ///< index records at the key's successor and its r successors
   ChordLookupMode default_mode = ChordLookupMode::iterative;  ///< for find(), store() and fix_fingers
+  /// Lifetime of a stored index record, renewed by every store of the same record; 0: records
+  /// never lapse (the simulator's model). Real nodes set it from chord.record_ttl_ms.
+  TimeUs record_ttl_us = 0;
   bool operator==(const ChordConfig&) const = default;
 };
 

@@ -66,6 +66,9 @@ class ChordNode {
   bool install_stable_state(TimeUs now, std::span<const ChordRef> ring);
   /// Index a record here directly (driver-side placement for stable rings, no message).
   void add_record(FileKey file, PeerId holder);
+  /// Drop stored records whose lifetime (record_ttl_us) lapsed by `now`; returns how many. Real
+  /// nodes call it periodically. Queues nothing.
+  std::size_t expire_records(TimeUs now) { return m_records.expire(now); }
 
   // ---- inputs -----------------------------------------------------------------------
   /// Process one message from `from`; call for every delivered message. `dropped` means it
@@ -159,7 +162,9 @@ class ChordNode {
   void relay(TimeUs now, const ChordForward& at_this_node);
   void answer_origin(TimeUs now, const ChordLookupResult& result, PeerId origin);
   void expire_forwards(TimeUs now);
-  std::uint32_t store_local(const ChordStore& m);
+  std::uint32_t store_local(TimeUs now, const ChordStore& m);
+  /// When a record stored at `now` lapses (0: never).
+  std::uint32_t record_expiry_s(TimeUs now) const noexcept;
   void fill_holders(ChordId key, FileKey file, std::array<PeerId, 3>& holders, std::uint32_t& total) const noexcept;
 
   // chord_maintenance.cpp: stabilization, finger repair, departure

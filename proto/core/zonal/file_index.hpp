@@ -22,8 +22,11 @@ class FileIndex {
   void add_local(FileKey key);
   /// True when this peer holds `key` itself.
   bool has_local(FileKey key) const noexcept;
-  /// Store an index record "holder has key"; call on Publish.
-  void add_record(FileKey key, PeerId holder);
+  /// Store an index record "holder has key" that lapses at `expires_us` (core time; 0: never),
+  /// or renew it when already kept; call on Publish.
+  void add_record(FileKey key, PeerId holder, TimeUs expires_us = 0);
+  /// Drop the records that lapsed by `now` (whole seconds); returns how many. Call periodically.
+  std::size_t expire_records(TimeUs now);
   /// Lowest-id holder recorded for `key`, if any.
   std::optional<PeerId> record_holder(FileKey key) const noexcept;
   /// Files held locally, sorted by key.
@@ -37,7 +40,7 @@ class FileIndex {
   struct Record {
     FileKey key;
     PeerId holder;
-    auto operator<=>(const Record&) const = default;
+    std::uint32_t expires_s = 0;  ///< core time in whole seconds, rounded up; 0: never (fits the padding)
   };
   struct Data {
     std::vector<FileKey> local;

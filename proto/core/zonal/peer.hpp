@@ -55,6 +55,9 @@ class Peer {
   /// Forget query ids and parked walkers older than the query timeout even when no new
   /// queries arrive; real nodes call it periodically (e.g. every second). Queues nothing.
   void forget_expired(TimeUs now);
+  /// Drop index records whose lifetime (record_ttl_us) lapsed by `now`; returns how many. Real
+  /// nodes call it periodically (e.g. every second). Queues nothing.
+  std::size_t expire_records(TimeUs now) { return m_index.expire_records(now); }
 
   // ---- commands ---------------------------------------------------------------------
   /// Share a file: index it locally and publish its record to its home zone when zones are known.
@@ -62,6 +65,9 @@ class Peer {
   /// Leave the network gracefully: queue a Leave to the tracker given to connect_tracker()
   /// (nothing when no tracker is known). Call when the peer departs on purpose.
   void leave(TimeUs now);
+  /// Publish the records of every shared file again (renewing them before record_ttl_us lapses);
+  /// real nodes call it well within that lifetime, e.g. every third of it. Queues Publishes.
+  void republish(TimeUs now);
   /// Start a search for `key` with `strategy`; returns the new query's id.
   QueryId search(TimeUs now, FileKey key, Strategy strategy, SearchParams params);
   /// Like search(), with ids chosen by the caller (a real node's one allocator for every

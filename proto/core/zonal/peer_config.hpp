@@ -23,6 +23,10 @@ struct PeerConfig {
   std::uint16_t walk_ttl_hops_max = setting::walk_ttl.default_value;
   /// Walkers kept waiting here for their origin's answer at once; the oldest is dropped beyond it.
   std::uint32_t parked_walks_max = 4096;
+  /// Lifetime of an index record kept for another peer, renewed by each Publish of its holder
+  /// (expire_records() drops lapsed ones, republish() renews this peer's own); 0: records never
+  /// lapse (the simulator's model). Real nodes set it from zones.record_ttl_ms.
+  TimeUs record_ttl_us = 0;
 };
 
 /// Parameters of one search. Each strategy reads its own fields and ignores the others; ranges and

@@ -1,6 +1,6 @@
 /// Per-event invariant checks of flood-family runs (the counterpart of Chord's ring checker),
 /// on when the run was asked to check (tests: run_on_topology(..., check = true), the seed
-/// sweep in tests/sim_sweep_invariants_test.cpp). A violation is a bug of the simulator or the
+/// sweep in tests/sim_seed_sweep_test.cpp). A violation is a bug of the simulator or the
 /// core: ZONAL_ASSERT aborts naming it.
 #include <string>
 
