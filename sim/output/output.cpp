@@ -1,5 +1,7 @@
 #include "output/output.hpp"
 
+#include "output/csv_text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
@@ -9,23 +11,6 @@
 #include "zonal/strategy.hpp"
 
 namespace zonal::sim {
-namespace {
-
-std::string fixed(double v, int digits) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(digits) << v;
-  return s.str();
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-}  // namespace
-
 void write_queries_header(std::ostream& out) {
   out << "run,replication,query_id,origin,strategy,zone,exists,messages,duplicates,reached,hits,hit_messages,"
          "first_hit_hops,first_hit_ms,started_ms\n";

@@ -1,5 +1,7 @@
 #include "output/output_timeseries.hpp"
 
+#include "output/csv_text.hpp"
+
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -7,19 +9,6 @@
 
 namespace zonal::sim {
 namespace {
-
-std::string fixed(double v, int digits) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(digits) << v;
-  return s.str();
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 
 template <typename Writer>
 void write_to(const std::filesystem::path& path, Writer writer) {
