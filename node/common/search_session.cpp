@@ -14,15 +14,19 @@ std::size_t SearchSession::add_hits(std::vector<FoundHit> hits) {
   return count;
 }
 
-void SearchSession::finish(std::string error, std::optional<LookupSummary> lookup) {
+std::size_t SearchSession::finish(std::string error, std::optional<LookupSummary> lookup, std::vector<FoundHit> last) {
+  std::size_t count = 0;
   {
     std::lock_guard lock(m_mutex);
-    if (m_done) return;
+    if (m_done) return m_hits.size();
+    for (auto& h : last) m_hits.push_back(std::move(h));
+    count = m_hits.size();
     m_done = true;
     m_error = std::move(error);
     m_lookup = lookup;
   }
   m_changed.notify_all();
+  return count;
 }
 
 std::optional<LookupSummary> SearchSession::lookup() const {

@@ -49,8 +49,9 @@ class SearchSession {
   /// hits known now.
   std::size_t add_hits(std::vector<FoundHit> hits);
   /// Mark the search over (`error` empty: the window closed normally), with its Chord lookup's
-  /// facts when it had one; call once.
-  void finish(std::string error = {}, std::optional<LookupSummary> lookup = {});
+  /// facts when it had one and its `last` hits (a Chord find reports all of its hits at the end:
+  /// waiters then see them and the end together); call once. Returns the hits known then.
+  std::size_t finish(std::string error = {}, std::optional<LookupSummary> lookup = {}, std::vector<FoundHit> last = {});
   /// The Chord lookup's facts (set by finish()); empty for other strategies and failed lookups.
   std::optional<LookupSummary> lookup() const;
   /// Block until more than `have` hits are known, the search is over, or `deadline`; returns

@@ -165,22 +165,24 @@ std::shared_ptr<SearchSession> Node::start_search(const SearchRequest& request) 
   Counter& hits = m_metrics.hits.with({label});
   Histogram& first_hit = m_metrics.first_hit.with({label});
   // Both callbacks run on a runtime's io thread.
-  // Hits go into the session together (a Chord find reports its holders all at once).
-  auto add = [this, session, &hits, &first_hit](const std::vector<SearchHit>& batch) {
-    if (batch.empty()) return;
+  const auto found_of = [this](const std::vector<SearchHit>& batch) {
     std::vector<FoundHit> found;
     for (const SearchHit& h : batch)
       found.push_back(FoundHit{h.holder, h.responder, h.hops, h.elapsed_ms, m_book.find(h.holder).value_or("")});
-    const std::size_t count = session->add_hits(std::move(found));
-    hits.inc(static_cast<double>(batch.size()));
-    if (count == batch.size()) first_hit.observe(batch.front().elapsed_ms / 1000.0);
+    return found;
   };
-  auto on_hit = [add](const SearchHit& h) { add({h}); };
-  auto done = [this, session, add, strategy](SearchOutcome o) {
-    if (strategy == Strategy::chord) add(o.hits);
+  const auto count = [&hits, &first_hit](const std::vector<SearchHit>& batch, std::size_t known) {
+    if (batch.empty()) return;
+    hits.inc(static_cast<double>(batch.size()));
+    if (known == batch.size()) first_hit.observe(batch.front().elapsed_ms / 1000.0);
+  };
+  auto on_hit = [session, found_of, count](const SearchHit& h) { count({h}, session->add_hits(found_of({h}))); };
+  auto done = [this, session, found_of, count, strategy](SearchOutcome o) {
     std::optional<LookupSummary> lookup;
     if (o.lookup) lookup = LookupSummary{o.lookup->successor, o.lookup->hops, o.lookup->messages};
-    session->finish(o.error, lookup);
+    // A Chord find reports its holders all at once, at its end: they arrive with the end.
+    const std::vector<SearchHit> last = strategy == Strategy::chord ? o.hits : std::vector<SearchHit>{};
+    count(last, session->finish(o.error, lookup, found_of(last)));
     m_events->publish("search.completed", {{"peer_id", m_id}, {"name", session->name()}, {"hits", session->hits().size()},
                                            {"query_id", o.query_id}, {"strategy", session->strategy()}});
   };
