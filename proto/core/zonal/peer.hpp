@@ -157,14 +157,15 @@ class alignas(64) Peer {
   std::optional<ParkedWalk> unpark_walk(QueryId query_id);
 
   // Hot fields first, by cache line (the object is aligned to one): every delivered query reads
-  // the seen table (lines 0 and 1, with its inline ids); fresh ones also the file index and
-  // origin pointers beside it, then line 2 (links, id, config, send queue). Cold state after.
+  // the seen table (lines 0 and 1, with its inline ids); fresh ones also the links (whose
+  // address is in line 1, so a prefetch of the array needs no other line), then the id, file
+  // index, origin state, config and send queue (line 2). Cold state after.
   SeenTable m_seen;
-  FileIndex m_index;
-  std::unique_ptr<OriginState> m_origin;
   std::vector<PeerId> m_links;  // overlay neighbours, then zone neighbours (one allocation per peer)
   std::uint32_t m_overlay_count = 0;
   PeerId m_id;
+  FileIndex m_index;
+  std::unique_ptr<OriginState> m_origin;
   std::shared_ptr<const PeerConfig> m_config;  // shared: identical for every peer of a run
   SendQueue m_sends;
   ZoneId m_zone = no_zone;
