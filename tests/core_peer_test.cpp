@@ -3,6 +3,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "zonal/hash.hpp"
@@ -357,4 +359,84 @@ TEST(SeenTable, StaleIdsArePurgedInsteadOfGrowing) {
   EXPECT_EQ(t.find(3), nullptr);
   for (QueryId id = 4; id <= 10; ++id) EXPECT_NE(t.find(id), nullptr) << id;
   EXPECT_EQ(t.size(), 7u);
+}
+
+namespace {
+
+/// The seen table's documented forgetting rule, written as plainly as possible: two generations
+/// of (id, hop) lists; the layout (inline ids, heap tables) must not change what is remembered.
+struct ReferenceSeen {
+  struct Gen {
+    std::vector<std::pair<QueryId, PeerId>> ids;
+    std::uint32_t oldest_ms = 0;
+    std::uint32_t newest_ms = 0;
+  };
+  Gen current;
+  Gen previous;
+
+  void insert(QueryId id, PeerId hop, TimeUs now, std::uint32_t capacity, TimeUs expiry_us) {
+    const auto now_ms = static_cast<std::uint32_t>(now / 1000);
+    const auto expiry_ms = static_cast<std::uint32_t>(expiry_us / 1000);
+    if (expiry_ms > 0 && !previous.ids.empty() && now_ms - previous.newest_ms >= expiry_ms) previous = Gen{};
+    const bool aged = expiry_ms > 0 && !current.ids.empty() && now_ms - current.oldest_ms >= expiry_ms;
+    if (current.ids.size() >= (capacity + 1) / 2 || aged) previous = std::exchange(current, Gen{});
+    if (current.ids.empty()) current.oldest_ms = now_ms;
+    current.newest_ms = now_ms;
+    current.ids.emplace_back(id, hop);
+  }
+  void expire(TimeUs now, TimeUs expiry_us) {
+    const auto now_ms = static_cast<std::uint32_t>(now / 1000);
+    const auto expiry_ms = static_cast<std::uint32_t>(expiry_us / 1000);
+    if (!previous.ids.empty() && now_ms - previous.newest_ms >= expiry_ms) previous = Gen{};
+    if (current.ids.empty()) return;
+    if (now_ms - current.newest_ms >= expiry_ms) {
+      current = Gen{};
+    } else if (now_ms - current.oldest_ms >= expiry_ms) {
+      previous = std::exchange(current, Gen{});
+    }
+  }
+  std::optional<PeerId> find(QueryId id) const {
+    for (const Gen* g : {&current, &previous})
+      for (const auto& [k, hop] : g->ids)
+        if (k == id) return hop;
+    return std::nullopt;
+  }
+  std::size_t size() const { return current.ids.size() + previous.ids.size(); }
+};
+
+}  // namespace
+
+// Generations move between their inline ids (up to three) and heap tables as they grow, rotate
+// and expire; every lookup must agree with the plain rule.
+TEST(SeenTable, AgreesWithThePlainRuleAcrossInlineAndHeapGenerations) {
+  for (const std::uint32_t capacity : {1u, 2u, 5u, 6u, 7u, 8u, 9u, 40u}) {
+    SeenTable t;
+    ReferenceSeen ref;
+    Rng rng(capacity);
+    TimeUs now = 0;
+    QueryId next_id = 1;
+    for (int step = 0; step < 4000; ++step) {
+      now += rng.below(400) * 1000;  // up to 0.4 s between inputs: ids age out of a 2 s expiry
+      const std::uint32_t action = rng.below(10);
+      if (action == 0) {
+        t.expire(now, 2'000'000);
+        ref.expire(now, 2'000'000);
+      } else {
+        const QueryId id = action == 1 && next_id > 8 ? next_id - 1 - rng.below(8) : next_id++;
+        if (!ref.find(id)) {  // callers insert only ids they do not remember
+          const auto hop = static_cast<PeerId>(rng.below(1000));
+          t.insert(id, hop, now, capacity, action == 2 ? 0 : 2'000'000);
+          ref.insert(id, hop, now, capacity, action == 2 ? 0 : 2'000'000);
+        }
+      }
+      if (step % 97 == 0) t = SeenTable(std::move(t));  // moves keep inline ids and tables alike
+      ASSERT_EQ(t.size(), ref.size()) << "capacity " << capacity << " step " << step;
+      for (QueryId id = next_id > 24 ? next_id - 24 : 1; id < next_id + 2; ++id) {
+        const PeerId* hop = t.find(id);
+        const auto expected = ref.find(id);
+        ASSERT_EQ(hop != nullptr, expected.has_value()) << "capacity " << capacity << " step " << step << " id " << id;
+        if (hop != nullptr) EXPECT_EQ(*hop, *expected);
+      }
+    }
+  }
 }

@@ -21,7 +21,7 @@
 
 namespace zonal {
 
-class Peer {
+class alignas(64) Peer {
  public:
   /// Create a peer; `rng_seed` should be derived from the run seed and the peer id.
   Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed);
@@ -96,8 +96,10 @@ class Peer {
   /// Performance hint, a few messages ahead: start loading this peer's hot fields.
   void prefetch_state() const noexcept {
 #if defined(__GNUC__)
-    __builtin_prefetch(&m_seen);
-    __builtin_prefetch(reinterpret_cast<const char*>(&m_seen) + 64);
+    const char* self = reinterpret_cast<const char*>(this);
+    __builtin_prefetch(self);
+    __builtin_prefetch(self + 64);
+    __builtin_prefetch(self + 128);
 #endif
   }
   /// Performance hint for the next message (after prefetch_state): load what handling it reads.
@@ -154,20 +156,22 @@ class Peer {
   void park_walk(TimeUs now, PeerId from, const Walk& walk);
   std::optional<ParkedWalk> unpark_walk(QueryId query_id);
 
-  // Hot fields first: every delivered query reads the seen table; fresh ones also the links,
-  // the config and the send queue. They share the object's first cache lines.
+  // Hot fields first, by cache line (the object is aligned to one): every delivered query reads
+  // the seen table (lines 0 and 1, with its inline ids); fresh ones also the links (whose
+  // address is in line 1, so a prefetch of the array needs no other line), then the id, file
+  // index, origin state, config and send queue (line 2). Cold state after.
   SeenTable m_seen;
   std::vector<PeerId> m_links;  // overlay neighbours, then zone neighbours (one allocation per peer)
   std::uint32_t m_overlay_count = 0;
   PeerId m_id;
+  FileIndex m_index;
+  std::unique_ptr<OriginState> m_origin;
   std::shared_ptr<const PeerConfig> m_config;  // shared: identical for every peer of a run
   SendQueue m_sends;
-  FileIndex m_index;
   ZoneId m_zone = no_zone;
   PeerId m_tracker = no_peer;
   std::uint32_t m_query_counter = 0;
   Rng m_rng;
-  std::unique_ptr<OriginState> m_origin;
   std::shared_ptr<const ZoneDirectory> m_directory;
 };
 

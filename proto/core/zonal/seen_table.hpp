@@ -16,10 +16,12 @@ namespace zonal {
 /// per-entry work. As in real Gnutella servents, a forgotten query's late copy counts as
 /// fresh again. Peers that see few queries stay small.
 ///
-/// Layout, for the simulator's sake (a flood is a storm of lookups in a million of these):
-/// each generation is one allocation holding the ids (8 bytes per slot, probed) followed by
-/// the previous hops (4 bytes per slot, read only on hits). Table sizes are not powers of
-/// two: a generation never grows past the size its capacity/2 ids need.
+/// Layout, for the simulator's sake (a flood is a storm of lookups in a million of these): a
+/// generation of up to three ids keeps them inline, beside its header, so the duplicate check
+/// of a peer that sees few queries reads no memory outside the peer; a bigger generation is one
+/// allocation holding the ids (8 bytes per slot, probed) followed by the previous hops (4 bytes
+/// per slot, read only on hits). Table sizes are not powers of two: a generation never grows past
+/// the size its capacity/2 ids need. Which ids are remembered does not depend on the layout.
 class SeenTable {
  public:
   SeenTable() = default;
@@ -43,7 +45,8 @@ class SeenTable {
   /// (insert() alone ages the table only when new ids come in).
   void expire(TimeUs now, TimeUs expiry_us);
 
-  /// Hint the CPU to load the slots `id` would occupy in both generations; call shortly before find(id).
+  /// Hint the CPU to load the slots `id` would occupy in both generations; call shortly before
+  /// find(id). Inline generations need nothing beyond the table itself.
   void prefetch(QueryId id) const noexcept {
 #if defined(__GNUC__)
     if (m_current.slots != 0) __builtin_prefetch(m_current.ids() + m_current.slot_of(id));
@@ -59,22 +62,44 @@ class SeenTable {
  private:
   static constexpr QueryId empty_id = 0;  // query ids are never 0 (the origin counter starts at 1)
 
-  struct FreeStorage {
-    void operator()(QueryId* ids) const noexcept { ::operator delete(ids); }
-  };
-
+  /// One generation: inline (slots == 0: up to inline_max ids in insertion order, scanned) or
+  /// an open-addressing table of `slots` slots on the heap (probed).
   struct Generation {
-    std::unique_ptr<QueryId, FreeStorage> storage;  // `slots` ids (empty_id = free), then `slots` hops
+    static constexpr std::uint32_t inline_max = 3;
+
+    union {
+      QueryId small_ids[inline_max];  // slots == 0: the first `size` are the ids
+      QueryId* storage;               // slots > 0: `slots` ids (empty_id = free), then `slots` hops
+    };
+    PeerId small_hops[inline_max] = {};
     std::uint32_t slots = 0;
     std::uint32_t size = 0;
     std::uint32_t oldest_ms = 0;
     std::uint32_t newest_ms = 0;
 
-    QueryId* ids() const noexcept { return storage.get(); }
-    PeerId* hops() const noexcept { return reinterpret_cast<PeerId*>(storage.get() + slots); }
+    Generation() noexcept : small_ids{} {}
+    Generation(Generation&& other) noexcept { take(other); }
+    Generation& operator=(Generation&& other) noexcept {
+      if (this != &other) {
+        release();
+        take(other);
+      }
+      return *this;
+    }
+    Generation(const Generation&) = delete;
+    Generation& operator=(const Generation&) = delete;
+    ~Generation() { release(); }
+
+    QueryId* ids() const noexcept { return storage; }
+    PeerId* hops() const noexcept { return reinterpret_cast<PeerId*>(storage + slots); }
     /// Multiply-shift range reduction of the id's hash (upper 32 bits) onto [0, slots).
     std::size_t slot_of(QueryId id) const noexcept { return ((mix64(id) >> 32) * slots) >> 32; }
     const PeerId* find(QueryId id) const noexcept {
+      if (slots == 0) {
+        for (std::uint32_t i = 0; i < size; ++i)
+          if (small_ids[i] == id) return small_hops + i;
+        return nullptr;
+      }
       if (size == 0) return nullptr;
       const QueryId* keys = ids();
       for (std::size_t s = slot_of(id);;) {
@@ -86,6 +111,8 @@ class SeenTable {
     void place(QueryId id, PeerId prev_hop, std::uint32_t now_ms, std::uint32_t slots_max);
     void resize(std::uint32_t new_slots);
     void clear() noexcept;
+    void take(Generation& other) noexcept;
+    void release() noexcept;
   };
 
   void rotate();

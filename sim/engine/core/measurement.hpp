@@ -31,6 +31,12 @@ class Measurement {
 
   /// A message copy was delivered to `p`; call only while measuring() (the hot path checks once).
   void received(PeerId p) noexcept { ++m_received[p]; }
+  /// Performance hint: `p` receives a copy a few deliveries from now (valid ids only).
+  void prefetch_received([[maybe_unused]] PeerId p) const noexcept {
+#if defined(__GNUC__)
+    __builtin_prefetch(m_received.data() + p, 1);
+#endif
+  }
   /// `p` transmitted `copies` copies; call only while measuring().
   void sent(PeerId p, std::uint32_t copies) noexcept { m_sent[p] += copies; }
 

@@ -1,5 +1,6 @@
 /// Flood-family event loop: the shared loop (engine/core/event_loop.hpp) over the calendar
 /// queue, deliveries with prefetching, and the dispatch of the other event kinds.
+#include <algorithm>
 #include <array>
 
 #include "engine/core/event_loop.hpp"
@@ -15,7 +16,7 @@ void FloodSimulation::run_until_idle(std::string_view phase) {
 
 std::size_t FloodSimulation::handle(const EventQueue::Popped& run) {
   if (run.event->kind == EventKind::deliver || run.event->kind == EventKind::deliver_batch) {
-    prefetch_ahead();
+    prefetch_ahead(run.to.size());
     deliver_run(*run.event, run.to);
   } else {
     dispatch(*run.event);
@@ -24,25 +25,33 @@ std::size_t FloodSimulation::handle(const EventQueue::Popped& run) {
   return run.to.size();
 }
 
-// Deliveries are memory-bound: each touches a random peer and a random slot of its seen
-// table. A pipeline over the queued runs: the seen-table slots of the next deliveries (whose
-// peers were loaded earlier) are requested, and the peers of the ones after them are loaded,
-// so both misses are in flight before the deliveries need them.
-void FloodSimulation::prefetch_ahead() {
-  constexpr std::size_t slots_ahead = 4;   // deliveries whose seen-table slots are requested
-  constexpr std::size_t peers_ahead = 12;  // deliveries (after those) whose peers are loaded
-  std::array<EventQueue::Upcoming, 6> next;
+// Deliveries are memory-bound: each touches a random peer (and, for peers that remember many
+// queries, a random slot of its seen table). A pipeline over the queued deliveries: the peers
+// of the ones `window` ahead are loaded, and the ones `slots_ahead` ahead (whose peers were
+// loaded earlier) get what depends on the peer's fields requested; the delivery counters
+// (another array) are loaded with the peers. After a run of `taken`
+// deliveries, only the `taken` deliveries that entered each stage are prefetched: the others
+// were requested by earlier calls.
+void FloodSimulation::prefetch_ahead(std::size_t taken) {
+  constexpr std::size_t slots_ahead = 4;  // deliveries whose seen-table slots and links are requested
+  constexpr std::size_t window = 16;      // deliveries whose peers are loaded
+  std::array<EventQueue::Upcoming, window> next;
   const std::size_t runs = m_queue.peek(next);
-  std::size_t covered = 0;
-  for (std::size_t r = 0; r < runs && covered < slots_ahead + peers_ahead; ++r) {
+  const std::size_t slots_from = slots_ahead > taken ? slots_ahead - taken : 0;
+  const std::size_t state_from = window - std::min(taken, window);
+  const bool measuring = m_measure.measuring();
+  std::size_t at = 0;  // position of the delivery among the upcoming ones
+  for (std::size_t r = 0; r < runs && at < window; ++r) {
     for (const PeerId to : next[r].to) {
-      if (to >= m_peers.size()) continue;
-      if (covered < slots_ahead) {
-        m_peers[to].prefetch(*next[r].msg);
-      } else {
-        m_peers[to].prefetch_state();
+      if (at >= window) break;
+      if (to < m_peers.size()) {
+        if (at >= slots_from && at < slots_ahead) m_peers[to].prefetch(*next[r].msg);
+        if (at >= state_from) {
+          m_peers[to].prefetch_state();
+          if (measuring) m_measure.prefetch_received(to);
+        }
       }
-      ++covered;
+      ++at;
     }
   }
 }

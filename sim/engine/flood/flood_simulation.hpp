@@ -16,6 +16,7 @@
 
 #include "engine/core/event_queue.hpp"
 #include "engine/core/fault_layer.hpp"
+#include "engine/core/huge_page_allocator.hpp"
 #include "engine/core/measurement.hpp"
 #include "engine/core/network.hpp"
 #include "engine/core/timer_table.hpp"
@@ -57,7 +58,7 @@ class FloodSimulation {
   void run_until_idle(std::string_view phase);
   std::size_t handle(const EventQueue::Popped& run);
   void dispatch(const Event& e);
-  void prefetch_ahead();
+  void prefetch_ahead(std::size_t taken);
   // flood_traffic.cpp: network model, delivery, timers
   void deliver_run(const Event& e, std::span<const PeerId> to);
   void drain_peer(PeerId id);
@@ -89,7 +90,7 @@ class FloodSimulation {
   Measurement m_measure;
   FaultLayer m_faults;
   TimerTable m_timers;
-  std::vector<Peer> m_peers;
+  std::vector<Peer, HugePageAllocator<Peer>> m_peers;  // random access on every delivery: huge pages
   std::vector<PeerId> m_batch_to;  // destinations of the broadcast being batched
   std::unique_ptr<Content> m_content;
   std::unique_ptr<QueryStream> m_stream;
