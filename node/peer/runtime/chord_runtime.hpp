@@ -33,6 +33,7 @@ struct ChordRuntimeState {
   std::size_t records = 0;    ///< index records this node keeps for the ring
   std::uint64_t records_expired = 0;  ///< records dropped because their holder did not renew them in time
   std::size_t fingers = 0;    ///< distinct nodes in the routing table
+  std::vector<ChordRef> finger_refs;  ///< those fingers, nearest first
   std::uint32_t joins = 0;    ///< join attempts made
 };
 

@@ -78,7 +78,8 @@ std::vector<ChordViolation> ChordSimulation::ring_violations() const {
 }
 
 // Node p's address is the decimal label (edge-list node id) or PeerId, as for real nodes'
-// "host:port"; distinct peers must get distinct ids or the ring is ambiguous.
+// "host:port", unless chord.ids lists the ids; distinct peers must get distinct ids or the ring
+// is ambiguous.
 void ChordSimulation::create_nodes() {
   const std::uint32_t n = m_result.peers;
   const std::uint64_t base = stream_seed(m_seed, Stream::chord_nodes);
@@ -86,7 +87,8 @@ void ChordSimulation::create_nodes() {
   std::vector<ChordRef> refs;
   refs.reserve(n);
   for (PeerId p = 0; p < n; ++p) {
-    refs.push_back(ChordRef::make(chord_id_of_address(std::to_string(label(p)), m_config->id_bits), p));
+    const ChordId id = m_sc.chord.ids.empty() ? chord_id_of_address(std::to_string(label(p)), m_config->id_bits) : m_sc.chord.ids[p];
+    refs.push_back(ChordRef::make(id, p));
     m_nodes.emplace_back(refs.back(), m_config, mix64(base ^ p));
   }
   const auto ring = chord_sorted_ring(refs);
