@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/chord/chord_simulation.hpp"
 #include "engine/core/event_queue.hpp"
 
 using zonal::sim::Event;
@@ -79,7 +80,7 @@ TEST(EventQueue, MatchesAReferenceSortUnderInterleavedPushAndPop) {
       e.seq = seq++;
       reference.push_back(e);
     } else {
-      auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier);
+      auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier<Event>);
       const Event got = pop_one(q);
       EXPECT_EQ(got.time_us, it->time_us);
       EXPECT_EQ(got.seq, it->seq);
@@ -88,11 +89,53 @@ TEST(EventQueue, MatchesAReferenceSortUnderInterleavedPushAndPop) {
     }
   }
   while (!q.empty()) {
-    auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier);
+    auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier<Event>);
     EXPECT_EQ(pop_one(q).seq, it->seq);
     reference.erase(it);
   }
   EXPECT_TRUE(reference.empty());
+}
+
+// Chord's events go through the same calendar queue (deliveries in buckets, the rest in the
+// control heap) and must pop in exactly the (time, insertion) order the old binary heap gave.
+TEST(EventQueue, ChordEventsMatchAReferenceSort) {
+  using zonal::sim::ChordEventKind;
+  using zonal::sim::ChordSimEvent;
+  zonal::sim::CalendarQueue<ChordSimEvent> q(8, 32);
+  std::mt19937_64 rng(7);
+  std::vector<ChordSimEvent> reference;
+  zonal::TimeUs now = 0;
+  std::uint64_t seq = 0;
+  for (int step = 0; step < 30000; ++step) {
+    if (rng() % 3 != 0 || q.empty()) {
+      ChordSimEvent e;
+      e.time_us = now + static_cast<zonal::TimeUs>(rng() % (rng() % 4 ? 1000 : 100000));
+      e.to = static_cast<zonal::PeerId>(seq);
+      e.kind = rng() % 4 == 0 ? ChordEventKind::timer : ChordEventKind::deliver;
+      e.msg = zonal::ChordPing{static_cast<zonal::ChordRpcId>(seq)};
+      q.push(e);
+      e.seq = seq++;
+      reference.push_back(e);
+    } else {
+      const auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier<ChordSimEvent>);
+      const auto popped = q.pop();
+      ASSERT_EQ(popped.to.size(), 1u);
+      EXPECT_EQ(popped.event->time_us, it->time_us);
+      EXPECT_EQ(popped.event->seq, it->seq);
+      EXPECT_EQ(popped.event->to, it->to);
+      EXPECT_EQ(popped.event->kind, it->kind);
+      EXPECT_EQ(std::get<zonal::ChordPing>(popped.event->msg).rpc, it->seq);
+      now = popped.event->time_us;
+      reference.erase(it);
+    }
+  }
+  while (!q.empty()) {
+    const auto it = std::min_element(reference.begin(), reference.end(), zonal::sim::earlier<ChordSimEvent>);
+    EXPECT_EQ(q.pop().event->seq, it->seq);
+    reference.erase(it);
+  }
+  EXPECT_TRUE(reference.empty());
+  EXPECT_EQ(q.pushed(), seq);
 }
 
 TEST(EventQueue, ControlEventsInterleaveWithDeliveriesByTime) {

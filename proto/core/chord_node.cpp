@@ -146,6 +146,11 @@ void ChordNode::run_periodic(TimeUs now) {
 // ---- outputs --------------------------------------------------------------------------
 
 std::optional<ChordTransmit> ChordNode::poll_transmit() {
+  if (m_out) {
+    std::optional<ChordTransmit> out = std::move(m_out);
+    m_out.reset();
+    return out;
+  }
   if (!m_active) return std::nullopt;
   auto& a = *m_active;
   if (a.transmits_head < a.transmits.size()) return a.transmits[a.transmits_head++];
@@ -216,6 +221,10 @@ void ChordNode::report_changes(const Snapshot& before) {
 
 void ChordNode::send(PeerId to, const ChordMessage& msg) {
   if (to == no_peer || to == self().peer) return;  // never to ourselves
+  if (!m_out && (!m_active || m_active->transmits_head == m_active->transmits.size())) {
+    m_out = ChordTransmit{to, msg};  // nothing else pending: no allocation
+    return;
+  }
   active().transmits.push_back(ChordTransmit{to, msg});
 }
 

@@ -182,6 +182,9 @@ class ChordNode {
   Rng m_rng;
   ChordRecords m_records;
   std::unique_ptr<ChordActive> m_active;
+  /// The next transmit when no other is queued: a node that only answers (most messages)
+  /// never allocates ChordActive. Always before ChordActive::transmits' pending ones.
+  std::optional<ChordTransmit> m_out;
   TimeUs m_next_stabilize_us = chord_never;
   TimeUs m_next_fix_fingers_us = chord_never;
   TimeUs m_next_check_predecessor_us = chord_never;

@@ -19,7 +19,7 @@ void ChordSimulation::start_faults() {
 }
 
 void ChordSimulation::schedule_fault(TimeUs at_us) {
-  m_queue.push(at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::fault, 0, {}});
+  schedule(at_us, ChordSimEvent{0, 0, no_peer, no_peer, ChordEventKind::fault, 0, {}});
 }
 
 void ChordSimulation::fault_leave(PeerId p) {
@@ -28,7 +28,7 @@ void ChordSimulation::fault_leave(PeerId p) {
   ++m_result.registration_messages;
   observe(MessageClass::registration);
   if (const auto delay = m_network.transit_us()) {
-    m_queue.push(m_now + *delay, ChordSimEvent{m_tracker_id, p, ChordEventKind::tracker_in, tracker_leave, {}});
+    schedule(m_now + *delay, ChordSimEvent{0, 0, m_tracker_id, p, ChordEventKind::tracker_in, tracker_leave, {}});
   } else {
     ++m_result.lost_messages;
     observe(MessageClass::lost);

@@ -42,6 +42,7 @@ ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::ui
       m_tracker_id(peers),
       m_tracker(m_tracker_id, chord_tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
+      m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096),
       m_measure(peers, std::move(labels), progress, sc.workload.queries),
       m_timers(peers),
       m_join_rng(stream_seed(seed, Stream::chord_joins)),
@@ -129,10 +130,10 @@ void ChordSimulation::install_stable_ring() {
 // settles until the checker finds it exact (or chord.settle_ms passes).
 void ChordSimulation::join_ring() {
   if (m_nodes.empty()) return;
-  m_queue.push(m_now, ChordSimEvent{0, no_peer, ChordEventKind::register_peer, 0, {}});
+  schedule(m_now, ChordSimEvent{0, 0, 0, no_peer, ChordEventKind::register_peer, 0, {}});
   run_until("register", [&] { return m_joins_done; });
   m_settle_start_us = m_now;
-  m_queue.push(m_now, ChordSimEvent{no_peer, no_peer, ChordEventKind::settle_check, 0, {}});
+  schedule(m_now, ChordSimEvent{0, 0, no_peer, no_peer, ChordEventKind::settle_check, 0, {}});
   run_until("settle", [&] { return m_settled; });
   m_result.ring_settle_us = m_now - m_settle_start_us;
 }
@@ -171,11 +172,11 @@ void ChordSimulation::run_queries() {
   const auto live = static_cast<std::uint32_t>(std::count(m_live.begin(), m_live.end(), true));
   m_measure.start_query_phase(m_now, m_sc.output.timeseries_ms, live);
   if (FaultLayer::needed(m_sc)) start_faults();  // before the first gap is drawn
-  m_queue.push(m_now + m_stream->next_gap_us(), ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
+  schedule(m_now + m_stream->next_gap_us(), ChordSimEvent{0, 0, no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
   // A search still running once the last one's timeout has passed has failed anyway; this also
   // ends the phase if a lookup never ended.
   const TimeUs timeout_us = m_sc.search.timeout_us();
-  m_queue.push(last_us + timeout_us + 1, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_deadline, 0, {}});
+  schedule(last_us + timeout_us + 1, ChordSimEvent{0, 0, no_peer, no_peer, ChordEventKind::query_deadline, 0, {}});
   // Fault runs also play the rest of the fault schedule, as the Peer engine does, so that both
   // engines count the same crashes, leaves and joins.
   run_until("queries", [&] {
@@ -190,9 +191,10 @@ template <class Done>
 void ChordSimulation::run_until(std::string_view phase, Done done) {
   run_events(
       m_queue, m_now,
-      [this](const TimedQueue<ChordSimEvent>::Entry& e) {
-        dispatch(e.item);
-        if (m_check) [[unlikely]] check_event(e.item);
+      [this](const CalendarQueue<ChordSimEvent>::Popped& e) {
+        prefetch_upcoming();
+        dispatch(*e.event);
+        if (m_check) [[unlikely]] check_event(*e.event);
         return 1;
       },
       done, [&] { m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now); });
@@ -249,7 +251,7 @@ void ChordSimulation::settle_check() {
     return;
   }
   const TimeUs step = std::max<TimeUs>(1000, m_config->stabilize_interval_us);
-  m_queue.push(m_now + step, ChordSimEvent{no_peer, no_peer, ChordEventKind::settle_check, 0, {}});
+  schedule(m_now + step, ChordSimEvent{0, 0, no_peer, no_peer, ChordEventKind::settle_check, 0, {}});
 }
 
 // peers.csv for Chord: degree = routing-table entries (successor list and distinct fingers),

@@ -16,7 +16,7 @@
 #include "engine/core/fault_layer.hpp"
 #include "engine/core/measurement.hpp"
 #include "engine/core/network.hpp"
-#include "engine/core/timed_queue.hpp"
+#include "engine/core/event_queue.hpp"
 #include "engine/core/timer_table.hpp"
 #include "model/workload.hpp"
 #include "zonal/chord_node.hpp"
@@ -41,12 +41,27 @@ enum class ChordEventKind : std::uint8_t {
 };
 
 struct ChordSimEvent {
+  TimeUs time_us = 0;
+  std::uint64_t seq = 0;  ///< assigned by CalendarQueue::push
   PeerId to = no_peer;
   PeerId from = no_peer;
   ChordEventKind kind = ChordEventKind::deliver;
   std::uint32_t aux = 0;
   ChordMessage msg;
 };
+
+// One cache line, as the flood family's events (docs/performance.md).
+static_assert(sizeof(void*) != 8 || sizeof(ChordSimEvent) <= 64, "ChordSimEvent must stay within 64 bytes");
+
+/// Chord events in the calendar queue: deliveries fill its buckets, everything else (timers,
+/// query arrivals, joins, faults) is a control event; no batches (Chord sends point to point).
+template <>
+struct QueueTraits<ChordSimEvent> {
+  static constexpr bool batches = false;
+  /// Whether `e` goes to the control heap.
+  static bool control(const ChordSimEvent& e) noexcept { return e.kind != ChordEventKind::deliver; }
+};
+extern template class CalendarQueue<ChordSimEvent>;
 
 class ChordSimulation {
  public:
@@ -102,6 +117,12 @@ class ChordSimulation {
   template <class Done>
   void run_until(std::string_view phase, Done done);
   void dispatch(const ChordSimEvent& e);
+  void prefetch_upcoming() const noexcept;
+  /// Queue `e` to happen at `at_us`.
+  void schedule(TimeUs at_us, ChordSimEvent e) {
+    e.time_us = at_us;
+    m_queue.push(e);
+  }
   void check_event(const ChordSimEvent& e) const;
   void collect_peer_loads();
 
@@ -145,7 +166,7 @@ class ChordSimulation {
   PeerId m_tracker_id;
   Tracker m_tracker;
   Network m_network;
-  TimedQueue<ChordSimEvent> m_queue;
+  CalendarQueue<ChordSimEvent> m_queue;
   Measurement m_measure;
   FaultLayer m_faults;
   TimerTable m_timers;

@@ -1,6 +1,7 @@
 /// Chord engine traffic: sending through the network model, delivery, timers, attribution of
 /// every message (search, publication, maintenance), registration and joins, queries.
 #include <algorithm>
+#include <array>
 
 #include "engine/chord/chord_simulation.hpp"
 
@@ -10,15 +11,36 @@ namespace zonal::sim {
 namespace {
 
 constexpr std::uint32_t no_slot = UINT32_MAX;
+// Nodes an iterative lookup usually contacts (about log2 N hops plus the fetch) fit this.
+constexpr std::size_t contacted_reserve = 32;
 
 }  // namespace
+
+// Every delivery lands on a random node: two cache misses (the node, then its routing table)
+// unless fetched ahead. Prefetch the node of the delivery `node_ahead` events ahead and the
+// routing table of the one `table_ahead` ahead (whose node arrived meanwhile). Only a hint:
+// control events may come between.
+void ChordSimulation::prefetch_upcoming() const noexcept {
+  constexpr std::size_t table_ahead = 3, node_ahead = 7;
+  std::array<CalendarQueue<ChordSimEvent>::Upcoming, node_ahead + 1> next;
+  const std::size_t runs = m_queue.peek(next);
+  if (runs > table_ahead && next[table_ahead].to[0] < m_nodes.size()) {
+    const auto refs = m_nodes[next[table_ahead].to[0]].table().successors();
+    __builtin_prefetch(refs.data());
+    __builtin_prefetch(reinterpret_cast<const char*>(refs.data()) + 64);
+  }
+  if (runs > node_ahead && next[node_ahead].to[0] < m_nodes.size()) {
+    const char* node = reinterpret_cast<const char*>(&m_nodes[next[node_ahead].to[0]]);
+    for (std::size_t line = 0; line < sizeof(ChordNode); line += 64) __builtin_prefetch(node + line);
+  }
+}
 
 void ChordSimulation::drain(PeerId p) {
   ChordNode& node = m_nodes[p];
   while (auto t = node.poll_transmit()) send(p, t->to, t->msg);
   while (auto ev = node.poll_event()) on_event(p, *ev);
   if (const auto at_us = m_timers.arm(p, node.poll_timeout(), m_now)) {
-    m_queue.push(*at_us, ChordSimEvent{p, p, ChordEventKind::timer, 0, {}});
+    schedule(*at_us, ChordSimEvent{0, 0, p, p, ChordEventKind::timer, 0, {}});
   }
 }
 
@@ -38,7 +60,7 @@ void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
     return;
   }
   m_store_messages_in_flight += store;
-  m_queue.push(m_now + *delay, ChordSimEvent{to, from, ChordEventKind::deliver, 0, msg});
+  schedule(m_now + *delay, ChordSimEvent{0, 0, to, from, ChordEventKind::deliver, 0, msg});
 }
 
 // Search messages carry the query's ordinal as lookup id, publication stores the store flag,
@@ -89,11 +111,11 @@ void ChordSimulation::send_register(PeerId p) {
   ++m_result.registration_messages;
   observe(MessageClass::registration);
   if (const auto delay = m_network.transit_us()) {
-    m_queue.push(m_now + *delay, ChordSimEvent{m_tracker_id, p, ChordEventKind::tracker_in, tracker_register, {}});
+    schedule(m_now + *delay, ChordSimEvent{0, 0, m_tracker_id, p, ChordEventKind::tracker_in, tracker_register, {}});
   } else {
     ++m_result.lost_messages;
     observe(MessageClass::lost);
-    m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::register_peer, 0, {}});
+    schedule(m_now + m_config->rpc_timeout_us, ChordSimEvent{0, 0, p, p, ChordEventKind::register_peer, 0, {}});
   }
 }
 
@@ -107,7 +129,7 @@ void ChordSimulation::tracker_in(const ChordSimEvent& e) {
     ++m_result.registration_messages;
     observe(MessageClass::registration);
     if (const auto delay = m_network.transit_us()) {
-      m_queue.push(m_now + *delay, ChordSimEvent{t->to, m_tracker_id, ChordEventKind::assignment, 0, {}});
+      schedule(m_now + *delay, ChordSimEvent{0, 0, t->to, m_tracker_id, ChordEventKind::assignment, 0, {}});
     } else {
       ++m_result.lost_messages;
       observe(MessageClass::lost);
@@ -136,7 +158,7 @@ void ChordSimulation::on_event(PeerId p, const ChordEvent& ev) {
   if (std::holds_alternative<ChordJoinFailed>(ev)) {
     remove_member(p);  // a member that lost the ring is no bootstrap any more
     if (++m_join_failures[p] < join_attempts_max) {
-      m_queue.push(m_now + m_config->rpc_timeout_us, ChordSimEvent{p, p, ChordEventKind::rejoin, 0, {}});
+      schedule(m_now + m_config->rpc_timeout_us, ChordSimEvent{0, 0, p, p, ChordEventKind::rejoin, 0, {}});
     } else {
       next_join(p);  // gave up: the node stays off the ring (its searches fail)
     }
@@ -153,7 +175,7 @@ void ChordSimulation::on_joined(PeerId p) {
 void ChordSimulation::next_join(PeerId p) {
   if (m_joins_done || p != m_next_join) return;
   if (++m_next_join < m_nodes.size()) {
-    m_queue.push(m_now, ChordSimEvent{m_next_join, no_peer, ChordEventKind::register_peer, 0, {}});
+    schedule(m_now, ChordSimEvent{0, 0, m_next_join, no_peer, ChordEventKind::register_peer, 0, {}});
   } else {
     m_joins_done = true;
   }
@@ -163,7 +185,7 @@ void ChordSimulation::on_done(PeerId /*p*/, const ChordLookupDone& d) {
   if ((d.lookup_id & store_flag) != 0) {
     if (d.op == ChordOp::store && m_stores_pending > 0) {
       --m_stores_pending;  // the next store starts from the queue: no recursion through drain()
-      m_queue.push(m_now, ChordSimEvent{no_peer, no_peer, ChordEventKind::publish_next, 0, {}});
+      schedule(m_now, ChordSimEvent{0, 0, no_peer, no_peer, ChordEventKind::publish_next, 0, {}});
     }
     return;
   }
@@ -180,7 +202,7 @@ void ChordSimulation::start_query() {
   }
   if (m_queries_started + queries_skipped() < m_sc.workload.queries) {
     const TimeUs at_us = m_now + m_stream->next_gap_us();
-    m_queue.push(at_us, ChordSimEvent{no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
+    schedule(at_us, ChordSimEvent{0, 0, no_peer, no_peer, ChordEventKind::query_arrival, 0, {}});
   }
 }
 
@@ -194,7 +216,8 @@ void ChordSimulation::begin_query(const QueryRequest& req) {
   rec.exists = req.file >= 0;
   rec.started_us = m_now;
   m_result.queries.push_back(rec);
-  m_active.emplace(ordinal, ActiveQuery{req.origin, {}});
+  auto& active = m_active.emplace(ordinal, ActiveQuery{req.origin, {}}).first->second;
+  active.contacted.reserve(contacted_reserve);  // one allocation per query, not one per doubling
   if (live_member(req.origin)) {
     m_nodes[req.origin].find(m_now, req.key, m_sc.chord.mode, ordinal);
     drain(req.origin);

@@ -1,9 +1,9 @@
 #pragma once
 /// The event loop of both node kinds: pop the earliest event (time, then insertion sequence),
 /// advance the clock to it, let the node kind handle it; a progress snapshot every 2^16 events
-/// and one when the phase ends. A queue is any TimeOrderedQueue: EventQueue (the flood family's
-/// calendar queue, specialised for zonal::Message with batched broadcasts) or TimedQueue (a plain
-/// heap of any payload: Chord's).
+/// and one when the phase ends. A queue is any TimeOrderedQueue; both node kinds use the one
+/// calendar queue (event_queue.hpp): EventQueue (flood family, zonal::Message payloads with
+/// batched broadcasts) and CalendarQueue<ChordSimEvent> (Chord).
 #include <concepts>
 #include <cstdint>
 

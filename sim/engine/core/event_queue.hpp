@@ -1,5 +1,7 @@
 #pragma once
-/// Calendar queue of simulator events (ns-3 order: time, then insertion sequence).
+/// Calendar queue of simulator events (ns-3 order: time, then insertion sequence), the one
+/// queue of both node kinds: CalendarQueue<Event> (EventQueue, the flood family's, with batched
+/// broadcasts) and CalendarQueue<ChordSimEvent> (Chord's).
 ///
 /// A ring of time buckets, each a chain of fixed-size chunks drawn from a shared free list,
 /// holds the near future; a heap holds events beyond the ring's horizon. A bucket filled in
@@ -8,12 +10,17 @@
 /// vector doubling, no per-bucket peaks kept. The rare control events (timers, query
 /// arrivals, joins) live in a small heap of their own so they never unsort a bucket.
 ///
-/// push_batch() stores one message for many destinations delivered at the same time as a
-/// single entry plus 4 bytes per destination; its copies take consecutive sequence numbers
-/// and pop together, in the order separate pushes would have popped one by one.
+/// push_batch() (payloads whose QueueTraits allow batches: zonal::Message) stores one message
+/// for many destinations delivered at the same time as a single entry plus 4 bytes per
+/// destination; its copies take consecutive sequence numbers and pop together, in the order
+/// separate pushes would have popped one by one.
+///
+/// An event type Ev has members time_us, seq (assigned by push), to (a PeerId), aux and msg,
+/// and a QueueTraits<Ev> specialisation saying which events are control events and, when
+/// `batches` is true, which are batch entries and how to build one copy of a batch.
+/// The member definitions are in event_queue_impl.hpp, instantiated once per event type.
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -21,27 +28,31 @@
 
 namespace zonal::sim {
 
-class EventQueue {
+template <class Ev>
+class CalendarQueue {
+  using Traits = QueueTraits<Ev>;
+
  public:
   /// `bucket_width_us` should be a fraction of typical latency; `bucket_count` * width = horizon.
   /// Both are rounded down to powers of two so that bucket arithmetic is shifts and masks.
-  explicit EventQueue(TimeUs bucket_width_us = 1024, std::uint32_t bucket_count = 4096);
-  ~EventQueue();
-  EventQueue(const EventQueue&) = delete;
-  EventQueue& operator=(const EventQueue&) = delete;
+  explicit CalendarQueue(TimeUs bucket_width_us = 1024, std::uint32_t bucket_count = 4096);
+  ~CalendarQueue();
+  CalendarQueue(const CalendarQueue&) = delete;
+  CalendarQueue& operator=(const CalendarQueue&) = delete;
 
   /// Schedule `e` (its seq is assigned here). e.time_us must be >= the last popped time
   /// (ZONAL_ASSERT: scheduling into the past is a bug of the caller).
-  void push(Event e);
+  void push(Ev e);
   /// Schedule delivery of `msg` from `from` to each of `to`, all at `time_us`; equivalent to
   /// one push() per destination in order. Call when a broadcast's copies share their delay.
-  void push_batch(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to);
+  void push_batch(TimeUs time_us, PeerId from, const decltype(Ev::msg)& msg, std::span<const PeerId> to)
+    requires Traits::batches;
   /// What pop() returns: the earliest event and the destinations it is delivered to. A batch
-  /// (event->kind == deliver_batch) is popped whole: its copies take consecutive sequence
-  /// numbers, so delivering them one after another is exactly the (time, seq) order; anything
-  /// pushed meanwhile sorts after them. Valid until the next pop().
+  /// is popped whole: its copies take consecutive sequence numbers, so delivering them one
+  /// after another is exactly the (time, seq) order; anything pushed meanwhile sorts after
+  /// them. Valid until the next pop().
   struct Popped {
-    const Event* event;          ///< time_us, seq (of the first copy), from, kind, msg
+    const Ev* event;             ///< time_us, seq (of the first copy), from, kind, msg
     std::span<const PeerId> to;  ///< the single `event->to`, or the batch's destinations in order
     /// When it happens (the event loop's clock follows it).
     TimeUs at_us() const noexcept { return event->time_us; }
@@ -54,7 +65,7 @@ class EventQueue {
   /// Only a hint: control and late events may come first.
   struct Upcoming {
     std::span<const PeerId> to;
-    const Message* msg;
+    const decltype(Ev::msg)* msg;
   };
   std::size_t peek(std::span<Upcoming> out) const noexcept;
   /// True when no event is pending.
@@ -69,7 +80,7 @@ class EventQueue {
   static constexpr std::uint32_t no_chunk = 0xFFFFFFFFu;
 
   struct Chunk {
-    Event events[chunk_events];
+    Ev events[chunk_events];
     std::vector<PeerId> batch_to;  // destinations of this chunk's batch entries
     std::uint32_t count = 0;
     std::uint32_t next = no_chunk;
@@ -82,21 +93,25 @@ class EventQueue {
     TimeUs last_time_us = 0;
   };
 
+  static bool is_batch(const Ev& e) noexcept {
+    if constexpr (Traits::batches) return Traits::batch(e);
+    else return false;
+  }
   std::int64_t epoch_of(TimeUs t) const noexcept { return t >> m_width_shift; }
   std::size_t slot_of(std::int64_t epoch) const noexcept { return static_cast<std::size_t>(epoch) & m_bucket_mask; }
   bool in_ring(std::int64_t epoch) const noexcept {
     return epoch >= m_epoch + (m_active_open ? 1 : 0) && epoch < m_epoch + m_bucket_count;
   }
   Chunk& tail_chunk(Bucket& bucket);
-  void append(Bucket& bucket, Event&& e, std::size_t logical);
+  void append(Bucket& bucket, Ev&& e, std::size_t logical);
   std::uint32_t take_chunk();
   void open_next_bucket();
   void gather(const Bucket& bucket);
   void migrate_overflow();
-  const Event* active_front() const noexcept;
+  const Ev* active_front() const noexcept;
   Popped pop_next();
   Popped take_active();
-  Popped take_heap_top(std::vector<Event>& heap);
+  Popped take_heap_top(std::vector<Ev>& heap);
   void release_consumed_chunk();
 
   int m_width_shift;             // bucket width = 2^m_width_shift microseconds
@@ -112,16 +127,30 @@ class EventQueue {
   std::uint32_t m_active_pos = 0;
   std::uint32_t m_consumed_chunk = no_chunk;  // fully popped; freed on the next pop (its events are still read)
   // ... or a gathered and sorted vector.
-  std::vector<Event> m_active;
+  std::vector<Ev> m_active;
   std::size_t m_active_head = 0;
-  std::vector<Event> m_late;      // heap: events pushed into the current epoch while draining it
-  std::vector<Event> m_overflow;  // heap: events beyond the ring's horizon
-  std::vector<Event> m_control;   // heap: timers, query arrivals, joins
-  Event m_popped;                 // the last event popped from a heap
+  std::vector<Ev> m_late;      // heap: events pushed into the current epoch while draining it
+  std::vector<Ev> m_overflow;  // heap: events beyond the ring's horizon
+  // Control events (timers, query arrivals, joins): a heap of small keys over a slab of events,
+  // so that sifting moves 24 bytes, not whole events (Chord keeps a timer per node in it).
+  struct ControlKey {
+    TimeUs time_us;
+    std::uint64_t seq;
+    std::uint32_t slot;  // in m_control_events
+  };
+  std::vector<ControlKey> m_control;  // heap
+  std::vector<Ev> m_control_events;
+  std::vector<std::uint32_t> m_control_free;
+  Popped take_control();
+  Ev m_popped;                 // the last event popped from a heap
   std::size_t m_ring_size = 0;
   std::size_t m_size = 0;
   std::uint64_t m_seq = 0;
   TimeUs m_last_popped_us = 0;  // pushes before it are refused (ZONAL_ASSERT)
 };
+
+/// The flood family's queue (zonal::Message payloads, batched broadcasts).
+using EventQueue = CalendarQueue<Event>;
+extern template class CalendarQueue<Event>;
 
 }  // namespace zonal::sim

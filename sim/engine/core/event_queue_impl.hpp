@@ -1,0 +1,296 @@
+#pragma once
+/// Member definitions of CalendarQueue (event_queue.hpp). Include only where a queue type is
+/// instantiated (`template class CalendarQueue<...>;`): event_queue.cpp for the flood family's
+/// Event, engine/chord/chord_queue.cpp for Chord's.
+#include <algorithm>
+#include <string>
+
+#include "engine/core/event_queue.hpp"
+#include "zonal/assert.hpp"
+
+namespace zonal::sim {
+namespace calendar_detail {
+
+// std heaps are max-heaps: invert the order so the earliest event is on top. A function
+// object (not a function pointer) so that the heap operations inline the comparison.
+struct Later {
+  template <class Ev>
+  bool operator()(const Ev& a, const Ev& b) const noexcept { return earlier(b, a); }
+};
+struct Earlier {
+  template <class Ev>
+  bool operator()(const Ev& a, const Ev& b) const noexcept { return earlier(a, b); }
+};
+
+inline int floor_log2(std::uint64_t v) { return v <= 1 ? 0 : 63 - __builtin_clzll(v); }
+
+template <class T>
+void heap_push(std::vector<T>& heap, T&& e) {
+  heap.push_back(std::move(e));
+  std::push_heap(heap.begin(), heap.end(), calendar_detail::Later{});
+}
+
+}  // namespace calendar_detail
+
+template <class Ev>
+CalendarQueue<Ev>::CalendarQueue(TimeUs bucket_width_us, std::uint32_t bucket_count)
+    : m_width_shift(calendar_detail::floor_log2(static_cast<std::uint64_t>(std::max<TimeUs>(1, bucket_width_us)))),
+      m_bucket_count(1u << calendar_detail::floor_log2(std::max<std::uint32_t>(1, bucket_count))),
+      m_bucket_mask(m_bucket_count - 1),
+      m_buckets(m_bucket_count) {}
+
+template <class Ev>
+CalendarQueue<Ev>::~CalendarQueue() = default;
+
+template <class Ev>
+void CalendarQueue<Ev>::push(Ev e) {
+  ZONAL_ASSERT(e.time_us >= m_last_popped_us, "EventQueue::push: an event at " + std::to_string(e.time_us) +
+                                                  " us is before the last popped one at " +
+                                                  std::to_string(m_last_popped_us) + " us");
+  e.seq = m_seq++;
+  ++m_size;
+  if (Traits::control(e)) {
+    std::uint32_t slot;
+    if (m_control_free.empty()) {
+      slot = static_cast<std::uint32_t>(m_control_events.size());
+      m_control_events.push_back(std::move(e));
+    } else {
+      slot = m_control_free.back();
+      m_control_free.pop_back();
+      m_control_events[slot] = std::move(e);
+    }
+    const Ev& stored = m_control_events[slot];
+    return calendar_detail::heap_push(m_control, ControlKey{stored.time_us, stored.seq, slot});
+  }
+  const std::int64_t epoch = epoch_of(e.time_us);
+  if (epoch < m_epoch || (epoch == m_epoch && m_active_open)) {
+    calendar_detail::heap_push(m_late, std::move(e));  // the bucket being drained, or an epoch the ring has passed
+  } else if (epoch < m_epoch + m_bucket_count) {
+    append(m_buckets[slot_of(epoch)], std::move(e), 1);
+    ++m_ring_size;
+  } else {
+    calendar_detail::heap_push(m_overflow, std::move(e));
+  }
+}
+
+template <class Ev>
+void CalendarQueue<Ev>::push_batch(TimeUs time_us, PeerId from, const decltype(Ev::msg)& msg, std::span<const PeerId> to)
+  requires Traits::batches
+{
+  ZONAL_ASSERT(time_us >= m_last_popped_us, "EventQueue::push_batch: a batch at " + std::to_string(time_us) +
+                                                " us is before the last popped event at " +
+                                                std::to_string(m_last_popped_us) + " us");
+  if (to.size() < 2 || !in_ring(epoch_of(time_us))) {  // nothing to gain, or not bucketed: one by one
+    for (PeerId dest : to) push(Traits::single(time_us, from, dest, msg));
+    return;
+  }
+  Bucket& bucket = m_buckets[slot_of(epoch_of(time_us))];
+  Chunk& chunk = tail_chunk(bucket);
+  Ev entry = Traits::batch_entry(time_us, m_seq, from, msg, static_cast<std::uint32_t>(to.size()),
+                                 static_cast<std::uint32_t>(chunk.batch_to.size()));
+  chunk.batch_to.insert(chunk.batch_to.end(), to.begin(), to.end());
+  m_seq += to.size();
+  m_size += to.size();
+  m_ring_size += to.size();
+  append(bucket, std::move(entry), to.size());
+}
+
+template <class Ev>
+typename CalendarQueue<Ev>::Chunk& CalendarQueue<Ev>::tail_chunk(Bucket& bucket) {
+  if (bucket.tail == no_chunk || m_chunks[bucket.tail]->count == chunk_events) {
+    const std::uint32_t fresh = take_chunk();
+    if (bucket.tail == no_chunk) bucket.head = fresh;
+    else m_chunks[bucket.tail]->next = fresh;
+    bucket.tail = fresh;
+  }
+  return *m_chunks[bucket.tail];
+}
+
+template <class Ev>
+void CalendarQueue<Ev>::append(Bucket& bucket, Ev&& e, std::size_t logical) {
+  Chunk& chunk = tail_chunk(bucket);
+  if (bucket.count > 0 && e.time_us < bucket.last_time_us) bucket.sorted = false;
+  bucket.last_time_us = e.time_us;
+  chunk.events[chunk.count++] = std::move(e);
+  bucket.count += logical;
+}
+
+template <class Ev>
+std::uint32_t CalendarQueue<Ev>::take_chunk() {
+  if (m_free_chunks.empty()) {
+    m_chunks.push_back(std::make_unique<Chunk>());
+    return static_cast<std::uint32_t>(m_chunks.size() - 1);
+  }
+  const std::uint32_t index = m_free_chunks.back();
+  m_free_chunks.pop_back();
+  Chunk& chunk = *m_chunks[index];
+  chunk.count = 0;
+  chunk.next = no_chunk;
+  chunk.batch_to.clear();
+  return index;
+}
+
+template <class Ev>
+const Ev* CalendarQueue<Ev>::active_front() const noexcept {
+  if (m_active_chunk == no_chunk) return m_active_head < m_active.size() ? &m_active[m_active_head] : nullptr;
+  return &m_chunks[m_active_chunk]->events[m_active_pos];
+}
+
+template <class Ev>
+std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out) const noexcept {
+  std::size_t found = 0;
+  if (m_active_chunk == no_chunk) {
+    for (std::size_t at = m_active_head; at < m_active.size() && found < out.size(); ++at)
+      out[found++] = Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
+    return found;
+  }
+  std::uint32_t chunk_index = m_active_chunk;
+  std::uint32_t pos = m_active_pos;
+  while (found < out.size()) {
+    const Chunk& chunk = *m_chunks[chunk_index];
+    if (pos == chunk.count) {  // the bucket's chain continues in the next chunk
+      chunk_index = chunk.next;
+      pos = 0;
+      if (chunk_index == no_chunk) break;
+      continue;
+    }
+    const Ev& e = chunk.events[pos++];
+    out[found++] = is_batch(e) ? Upcoming{{chunk.batch_to.data() + e.aux, e.to}, &e.msg}
+                                                      : Upcoming{{&e.to, 1}, &e.msg};
+  }
+  return found;
+}
+
+template <class Ev>
+typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::take_active() {
+  if (m_active_chunk == no_chunk) {
+    const Ev& e = m_active[m_active_head++];
+    --m_size;
+    return Popped{&e, {&e.to, 1}};
+  }
+  Chunk& chunk = *m_chunks[m_active_chunk];
+  const Ev& e = chunk.events[m_active_pos];
+  const bool batch = is_batch(e);
+  const Popped out{&e, batch ? std::span<const PeerId>(chunk.batch_to.data() + e.aux, e.to)
+                             : std::span<const PeerId>(&e.to, 1)};
+  m_size -= out.to.size();
+  if (++m_active_pos == chunk.count) {  // chunk consumed: freed on the next pop, once `out` is used
+    m_consumed_chunk = m_active_chunk;
+    m_active_chunk = chunk.next;
+    m_active_pos = 0;
+  }
+  return out;
+}
+
+template <class Ev>
+void CalendarQueue<Ev>::release_consumed_chunk() {
+  if (m_consumed_chunk == no_chunk) return;
+  m_free_chunks.push_back(m_consumed_chunk);
+  m_consumed_chunk = no_chunk;
+}
+
+template <class Ev>
+typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop() {
+  ZONAL_ASSERT(m_size > 0, "EventQueue::pop on an empty queue");
+  const Popped out = pop_next();
+  m_last_popped_us = out.event->time_us;
+  return out;
+}
+
+template <class Ev>
+typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_next() {
+  release_consumed_chunk();
+  for (;;) {
+    const Ev* front = active_front();
+    if (front != nullptr || !m_late.empty()) {
+      const bool take_late = front == nullptr || (!m_late.empty() && earlier(m_late.front(), *front));
+      const Ev& next = take_late ? m_late.front() : *front;
+      if (!m_control.empty() && earlier(m_control.front(), next)) return take_control();
+      if (take_late) return take_heap_top(m_late);
+      return take_active();
+    }
+    const bool ring_idle = m_ring_size == 0 && m_overflow.empty();
+    if (!m_control.empty() && (ring_idle || (m_active_open && epoch_of(m_control.front().time_us) <= m_epoch)))
+      return take_control();
+    open_next_bucket();
+  }
+}
+
+template <class Ev>
+typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::take_heap_top(std::vector<Ev>& heap) {
+  std::pop_heap(heap.begin(), heap.end(), calendar_detail::Later{});
+  m_popped = std::move(heap.back());
+  heap.pop_back();
+  --m_size;
+  return Popped{&m_popped, {&m_popped.to, 1}};
+}
+
+template <class Ev>
+typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::take_control() {
+  std::pop_heap(m_control.begin(), m_control.end(), calendar_detail::Later{});
+  const std::uint32_t slot = m_control.back().slot;
+  m_control.pop_back();
+  m_popped = std::move(m_control_events[slot]);
+  m_control_free.push_back(slot);
+  --m_size;
+  return Popped{&m_popped, {&m_popped.to, 1}};
+}
+
+template <class Ev>
+void CalendarQueue<Ev>::open_next_bucket() {
+  if (m_active_open) ++m_epoch;
+  m_active.clear();
+  m_active_head = 0;
+  if (m_ring_size == 0 && !m_overflow.empty()) {  // nothing near: jump to the next epoch with work
+    std::int64_t next = epoch_of(m_overflow.front().time_us);
+    if (!m_control.empty()) next = std::min(next, epoch_of(m_control.front().time_us));
+    m_epoch = std::max(m_epoch, next);
+  }
+  migrate_overflow();
+  const Bucket bucket = m_buckets[slot_of(m_epoch)];
+  m_buckets[slot_of(m_epoch)] = Bucket{};
+  m_ring_size -= bucket.count;
+  m_active_open = true;
+  if (bucket.count == 0) return;
+  if (bucket.sorted) {  // consume the chunks in place
+    m_active_chunk = bucket.head;
+    m_active_pos = 0;
+    return;
+  }
+  gather(bucket);
+}
+
+// Move an out-of-order bucket into m_active (batches expanded) and sort it.
+template <class Ev>
+void CalendarQueue<Ev>::gather(const Bucket& bucket) {
+  m_active.reserve(bucket.count);
+  for (std::uint32_t c = bucket.head; c != no_chunk;) {
+    Chunk& chunk = *m_chunks[c];
+    for (std::uint32_t i = 0; i < chunk.count; ++i) {
+      Ev& e = chunk.events[i];
+      if (!is_batch(e)) {
+        m_active.push_back(std::move(e));
+        continue;
+      }
+      for (std::uint32_t k = 0; k < e.to; ++k)
+        if constexpr (Traits::batches) m_active.push_back(Traits::copy(e, k, chunk.batch_to[e.aux + k]));
+    }
+    const std::uint32_t next = chunk.next;
+    m_free_chunks.push_back(c);
+    c = next;
+  }
+  std::sort(m_active.begin(), m_active.end(), calendar_detail::Earlier{});
+}
+
+template <class Ev>
+void CalendarQueue<Ev>::migrate_overflow() {
+  while (!m_overflow.empty() && epoch_of(m_overflow.front().time_us) < m_epoch + m_bucket_count) {
+    std::pop_heap(m_overflow.begin(), m_overflow.end(), calendar_detail::Later{});
+    Ev e = std::move(m_overflow.back());
+    m_overflow.pop_back();
+    append(m_buckets[slot_of(epoch_of(e.time_us))], std::move(e), 1);
+    ++m_ring_size;
+  }
+}
+
+}  // namespace zonal::sim
