@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include "engine/core/event_loop.hpp"
 #include "engine/core/run_setup.hpp"
@@ -77,28 +78,42 @@ std::vector<ChordViolation> ChordSimulation::ring_violations() const {
 }
 
 // Node p's address is the decimal label (edge-list node id) or PeerId, as for real nodes'
-// "host:port"; distinct peers must get distinct ids or the ring is ambiguous.
+// "host:port". Ids are unique on a ring: nodes take theirs in PeerId order (the join ring's join
+// order), and a node whose id an earlier one holds draws again (chord_id_draw), as a real
+// node does when its join finds its id taken.
 void ChordSimulation::create_nodes() {
   const std::uint32_t n = m_result.peers;
   const std::uint64_t base = stream_seed(m_seed, Stream::chord_nodes);
+  std::vector<ChordId> ids(n);
+  for (PeerId p = 0; p < n; ++p) ids[p] = chord_id_of_address(std::to_string(label(p)), m_config->id_bits);
+  redraw_taken_ids(ids);
   m_nodes.reserve(n);
-  std::vector<ChordRef> refs;
-  refs.reserve(n);
-  for (PeerId p = 0; p < n; ++p) {
-    refs.push_back(ChordRef::make(chord_id_of_address(std::to_string(label(p)), m_config->id_bits), p));
-    m_nodes.emplace_back(refs.back(), m_config, mix64(base ^ p));
-  }
-  const auto ring = chord_sorted_ring(refs);
-  for (std::size_t i = 1; i < ring.size(); ++i) {
-    if (ring[i].id() == ring[i - 1].id()) {
-      throw std::runtime_error("chord.id_bits: peers " + std::to_string(label(ring[i - 1].peer)) + " and " +
-                               std::to_string(label(ring[i].peer)) + " share Chord id " + std::to_string(ring[i].id()) +
-                               "; use more identifier bits");
-    }
-  }
+  for (PeerId p = 0; p < n; ++p) m_nodes.emplace_back(ChordRef::make(ids[p], p), m_config, mix64(base ^ p));
   m_live.assign(n, true);
   m_member_slot.assign(n, UINT32_MAX);
   m_join_failures.assign(n, 0);
+}
+
+// Without collisions (the usual case) the ids stay the first draws and nothing else is spent.
+void ChordSimulation::redraw_taken_ids(std::vector<ChordId>& ids) const {
+  std::vector<ChordId> sorted(ids);
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return;
+  std::vector<ChordId>().swap(sorted);
+  std::unordered_set<ChordId> taken;
+  taken.reserve(ids.size());
+  for (PeerId p = 0; p < ids.size(); ++p) {
+    const std::string address = std::to_string(label(p));
+    unsigned draw = 0;
+    while (!taken.insert(ids[p]).second) {
+      if (++draw == chord_id_draws_max) {
+        throw std::runtime_error("chord.id_bits: peer " + address + " found no free Chord id in " +
+                                 std::to_string(chord_id_draws_max) + " draws (" + std::to_string(taken.size()) +
+                                 " of 2^" + std::to_string(m_config->id_bits) + " ids taken); use more identifier bits");
+      }
+      ids[p] = chord_id_draw(address, m_config->id_bits, draw);
+    }
+  }
 }
 
 void ChordSimulation::form_ring() {

@@ -93,6 +93,7 @@ class ChordSimulation {
 
   // chord_simulation.cpp: phases
   void create_nodes();
+  void redraw_taken_ids(std::vector<ChordId>& ids) const;
   void form_ring();
   void install_stable_ring();
   void join_ring();
