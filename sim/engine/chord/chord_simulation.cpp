@@ -36,14 +36,15 @@ TrackerConfig chord_tracker_config(const Scenario& sc) {
 }  // namespace
 
 ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers,
-                                 std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check)
+                                 std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check,
+                                 const RunOptions& options)
     : m_sc(sc),
       m_seed(seed),
       m_config(std::make_shared<const ChordConfig>(chord_config(sc.chord))),
       m_tracker_id(peers),
       m_tracker(m_tracker_id, chord_tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
-      m_measure(peers, std::move(labels), progress, sc.workload.queries),
+      m_measure(peers, std::move(labels), progress, sc.workload.queries, options, sc.search.timeout_us()),
       m_timers(peers),
       m_join_rng(stream_seed(seed, Stream::chord_joins)),
       m_check(check) {
@@ -56,7 +57,6 @@ ChordSimulation::~ChordSimulation() = default;
 RunResult ChordSimulation::run() {
   m_result.seed = m_seed;
   m_result.strategy = Strategy::chord;
-  m_result.queries.reserve(m_sc.workload.queries);
   form_ring();
   m_result.zone_count = m_tracker.zone_count();
   m_result.ring_violations = ring_violations().size();
@@ -284,8 +284,9 @@ void ChordSimulation::collect_peer_loads() {
 }
 
 RunResult run_chord(const Scenario& scenario, std::uint64_t seed, std::uint32_t peers,
-                    std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check) {
-  ChordSimulation sim(scenario, seed, peers, std::move(labels), progress, check);
+                    std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check,
+                    const RunOptions& options) {
+  ChordSimulation sim(scenario, seed, peers, std::move(labels), progress, check, options);
   return sim.run();
 }
 
