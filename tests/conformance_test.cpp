@@ -37,7 +37,7 @@
 //    over when each node keeps the simulator's number of index records (checked, not slept).
 //    Counters are read once every copy sent has arrived (sums of sent == arrivals), not after a
 //    sleep. Deadlines scale with the machine's load (tests/support/time_scale.hpp).
-// Chord lookups are not compared here (tests/node_chord_test.cpp checks real lookups).
+// Chord lookups are compared in tests/conformance_chord_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -35,6 +35,25 @@ TEST(ScenarioChord, EveryValueParses) {
   EXPECT_EQ(s.chord.settle_ms, 9000);
 }
 
+TEST(ScenarioChord, ExplicitIdsParseInPeerOrder) {
+  const auto plan = parse_text(doc(R"("id_bits": 64, "ids": [18446744073709551615, 0, 7, 1, 2, 3, 4, 5, 6, 8])", 10));
+  const std::vector<ChordId> want{UINT64_MAX, 0, 7, 1, 2, 3, 4, 5, 6, 8};
+  EXPECT_EQ(plan.runs[0].scenario.chord.ids, want);
+  EXPECT_TRUE(parse_text(doc("", 10)).runs[0].scenario.chord.ids.empty());
+}
+
+TEST(ScenarioChordErrors, ExplicitIds) {
+  const auto with = [](const std::string& first, const std::string& rest = ", 3, 4, 5, 6, 7, 8, 9, 10]") {
+    return doc(R"("id_bits": 4, "ids": [)" + first + rest, 10);
+  };
+  EXPECT_EQ(error_of(doc(R"("ids": 5)", 10)), "chord.ids: must be an array of integers");
+  EXPECT_EQ(error_of(with("1, 2", "]")), "chord.ids: must hold one id per peer (10), got 2");
+  EXPECT_EQ(error_of(with("1, 16")), "chord.ids[1]: must be between 0 and 15, got 16");
+  EXPECT_EQ(error_of(with("1, -2")), "chord.ids[1]: must be between 0 and 15, got -2");
+  EXPECT_EQ(error_of(with("1, 3")), "chord.ids[2]: id 3 is listed twice");
+  EXPECT_EQ(error_of(with(R"(1, "2")")), "chord.ids[1]: expected an integer, got string");
+}
+
 // Chord defaults are checked against docs/scenarios.md in scenario_docs_test.cpp.
 
 TEST(ScenarioChord, FilesPerPeerScalesWithPeers) {

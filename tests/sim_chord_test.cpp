@@ -136,6 +136,21 @@ TEST(SimChord, JoinRingBecomesExactAndMatchesTheStableRing) {
   }
 }
 
+TEST(SimChord, ExplicitIdsPlaceTheNodesOnTheRing) {
+  // Ids in reverse peer order, in a 6-bit space: peer p gets 60 - 2p, so the ring runs backwards.
+  std::string ids;
+  for (int p = 0; p < 30; ++p) ids += (p ? ", " : "") + std::to_string(60 - 2 * p);
+  const auto plan = plan_of(30, std::string(quiet) + R"(, "id_bits": 6, "ids": [)" + ids + "]");
+  ChordSimulation sim(plan.runs[0].scenario, 5, 30, {}, {});
+  const RunResult r = sim.run();
+  EXPECT_EQ(r.ring_violations, 0u);
+  EXPECT_EQ(metric(r, "success_rate"), 1.0);
+  for (PeerId p = 0; p < 30; ++p) {
+    EXPECT_EQ(sim.node(p).self().id(), 60u - 2 * p) << "peer " << p;
+    EXPECT_EQ(sim.node(p).successor().peer, p == 0 ? 29u : p - 1) << "peer " << p;
+  }
+}
+
 TEST(SimChord, RingCheckerReportsAnUnsettledJoinRing) {
   // Settling is cut short after 1 ms: right after the last join predecessors are still stale.
   const auto plan = plan_of(100, R"("ring": "join", "stabilize_ms": 5000, "settle_ms": 1)");

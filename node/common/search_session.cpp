@@ -14,14 +14,20 @@ std::size_t SearchSession::add_hits(std::vector<FoundHit> hits) {
   return count;
 }
 
-void SearchSession::finish(std::string error) {
+void SearchSession::finish(std::string error, std::optional<LookupSummary> lookup) {
   {
     std::lock_guard lock(m_mutex);
     if (m_done) return;
     m_done = true;
     m_error = std::move(error);
+    m_lookup = lookup;
   }
   m_changed.notify_all();
+}
+
+std::optional<LookupSummary> SearchSession::lookup() const {
+  std::lock_guard lock(m_mutex);
+  return m_lookup;
 }
 
 std::size_t SearchSession::wait_beyond(std::size_t have, Clock::time_point deadline) const {

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ struct FoundHit {
   std::uint32_t hops = 0;
   double elapsed_ms = 0;  ///< since the search started, measured by the origin's runtime
   std::string address;    ///< the holder's gRPC address from the address book ("" if unknown)
+};
+
+/// A Chord search's lookup as callers see it (REST `lookup`).
+struct LookupSummary {
+  std::uint32_t successor = 0;  ///< peer id of the node that indexes the name
+  std::uint32_t hops = 0;
+  std::uint32_t messages = 0;
 };
 
 class SearchSession {
@@ -40,8 +48,11 @@ class SearchSession {
   /// Record several hits at once (waiters see all of them together); returns the number of
   /// hits known now.
   std::size_t add_hits(std::vector<FoundHit> hits);
-  /// Mark the search over (`error` empty: the window closed normally); call once.
-  void finish(std::string error = {});
+  /// Mark the search over (`error` empty: the window closed normally), with its Chord lookup's
+  /// facts when it had one; call once.
+  void finish(std::string error = {}, std::optional<LookupSummary> lookup = {});
+  /// The Chord lookup's facts (set by finish()); empty for other strategies and failed lookups.
+  std::optional<LookupSummary> lookup() const;
   /// Block until more than `have` hits are known, the search is over, or `deadline`; returns
   /// the number of hits known then.
   std::size_t wait_beyond(std::size_t have, Clock::time_point deadline) const;
@@ -67,6 +78,7 @@ class SearchSession {
   std::vector<FoundHit> m_hits;
   bool m_done = false;
   std::string m_error;
+  std::optional<LookupSummary> m_lookup;
 };
 
 }  // namespace zonal::node

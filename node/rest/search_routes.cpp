@@ -51,8 +51,9 @@ HttpResponse answer_json(const std::shared_ptr<SearchSession>& s, WaitMode mode)
   if (mode.kind == WaitMode::all && !s->done()) return json_response(503, {{"error", "search did not complete (node busy or stopping)"}});
   json hits = json::array();
   for (const auto& h : s->hits()) hits.push_back(hit_json(h));
-  return json_response(200, {{"name", s->name()}, {"query_id", s->query_id()}, {"strategy", s->strategy()},
-                             {"complete", s->done()}, {"hits", hits}});
+  json body{{"name", s->name()}, {"query_id", s->query_id()}, {"strategy", s->strategy()}, {"complete", s->done()}, {"hits", hits}};
+  if (const auto l = s->lookup()) body["lookup"] = {{"successor", l->successor}, {"hops", l->hops}, {"messages", l->messages}};
+  return json_response(200, body);
 }
 
 /// The body of an event stream: `hit` events as hits arrive, then one `done` event.

@@ -8,6 +8,7 @@
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "zonal/assert.hpp"
 #include "zonal/hash.hpp"
 
 namespace zonal::sim {
@@ -32,7 +33,9 @@ Content place_content(const ContentSpec& spec, std::uint32_t peers, std::uint64_
   Content c;
   c.keys.reserve(spec.files);
   c.holders.resize(spec.files);
-  const std::uint32_t replicas = std::min(spec.replicas, peers);
+  // The scenario loader refuses content.replicas > peers; a smaller count would loop forever.
+  ZONAL_ASSERT(spec.replicas <= peers, "content.replicas exceeds the peer count");
+  const std::uint32_t replicas = spec.replicas;
   for (std::uint32_t f = 0; f < spec.files; ++f) {
     c.keys.push_back(file_key("file-" + std::to_string(f)));
     auto& holders = c.holders[f];
@@ -77,13 +80,16 @@ QueryRequest QueryStream::next() {
 
 TimeUs QueryStream::scripted_gap_us() {
   const auto& script = m_spec.script;
-  const std::size_t i = std::min(m_script_next, script.size() - 1);
+  // workload.queries is the script's length, so the engines ask for at most one gap per entry.
+  ZONAL_ASSERT(m_script_next < script.size(), "a query gap asked for beyond the end of workload.script");
+  const std::size_t i = m_script_next;
   const double previous_ms = i == 0 ? 0.0 : script[i - 1].at_ms;
   return us_from_ms(script[i].at_ms - previous_ms);
 }
 
 QueryRequest QueryStream::scripted_next() {
-  const ScriptedQuery& q = m_spec.script[m_script_next % m_spec.script.size()];
+  ZONAL_ASSERT(m_script_next < m_spec.script.size(), "a query asked for beyond the end of workload.script");
+  const ScriptedQuery& q = m_spec.script[m_script_next];
   ++m_script_next;
   const FileKey key = file_key(q.name);
   const auto it = std::find(m_content.keys.begin(), m_content.keys.end(), key);
@@ -96,7 +102,7 @@ std::int64_t QueryStream::draw_file() {
   if (m_zipf_cdf.empty() || unit(m_engine) < m_spec.missing_fraction) return -1;
   const double u = unit(m_engine);
   auto it = std::lower_bound(m_zipf_cdf.begin(), m_zipf_cdf.end(), u);
-  if (it == m_zipf_cdf.end()) --it;
+  if (it == m_zipf_cdf.end()) --it;  // the normalised CDF may end a rounding error below u < 1
   return it - m_zipf_cdf.begin();
 }
 

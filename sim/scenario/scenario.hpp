@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zonal/chord_config.hpp"
+#include "zonal/chord_id.hpp"
 #include "zonal/message.hpp"
 #include "zonal/peer_config.hpp"
 #include "zonal/settings.hpp"
@@ -105,6 +106,9 @@ struct ChordSpec {
   bool replication = false;           ///< records also at the key successor's r successors
   ChordRingKind ring = ChordRingKind::stable;
   double settle_ms = 3'600'000.0;     ///< join ring: longest wait after the last join for an exact ring
+  /// Explicit node ids, one per peer in dense peer order (chord.ids); empty = chord_id_of_address
+  /// of each peer's address. Lets a run reproduce a real ring exactly (conformance).
+  std::vector<ChordId> ids;
 };
 
 /// Session-length families for churn (faults.churn.lifetime).

@@ -175,9 +175,10 @@ std::span<const std::string_view> section_keys(std::string_view section) noexcep
   if (section == "faults") return faults;
   if (section == "content") return content;
   if (section == "workload") return workload;
-  static constexpr std::array<std::string_view, 9> chord{"id_bits",     "successors",           "stabilize_ms",
-                                                         "fix_fingers_ms", "check_predecessor_ms", "mode",
-                                                         "replication",    "ring",                 "settle_ms"};
+  static constexpr std::array<std::string_view, 10> chord{"id_bits",     "successors",           "stabilize_ms",
+                                                          "fix_fingers_ms", "check_predecessor_ms", "mode",
+                                                          "replication",    "ring",                 "settle_ms",
+                                                          "ids"};
   static constexpr std::array<std::string_view, 1> output{"timeseries_ms"};
   if (section == "search") return search;
   if (section == "chord") return chord;

@@ -42,6 +42,8 @@ json Node::chord_status() {
   const ChordRuntimeState s = m_chord->state();
   json successors = json::array();
   for (const auto& r : s.successors) successors.push_back(ref_json(r));
+  json finger_peers = json::array();
+  for (const auto& r : s.finger_refs) finger_peers.push_back(r.peer);
   return {{"enabled", true},
           {"state", s.state},
           {"id", s.self.id()},
@@ -49,6 +51,7 @@ json Node::chord_status() {
           {"predecessor", ref_json(s.predecessor)},
           {"successors", successors},
           {"fingers", s.fingers},
+          {"finger_peers", finger_peers},
           {"records", s.records},
           {"records_expired", s.records_expired},
           {"joins", s.joins},

@@ -178,7 +178,9 @@ std::shared_ptr<SearchSession> Node::start_search(const SearchRequest& request) 
   auto on_hit = [add](const SearchHit& h) { add({h}); };
   auto done = [this, session, add, strategy](SearchOutcome o) {
     if (strategy == Strategy::chord) add(o.hits);
-    session->finish(o.error);
+    std::optional<LookupSummary> lookup;
+    if (o.lookup) lookup = LookupSummary{o.lookup->successor, o.lookup->hops, o.lookup->messages};
+    session->finish(o.error, lookup);
     m_events->publish("search.completed", {{"peer_id", m_id}, {"name", session->name()}, {"hits", session->hits().size()},
                                            {"query_id", o.query_id}, {"strategy", session->strategy()}});
   };

@@ -16,6 +16,17 @@
 #include "zonal/wire/codec.hpp"
 
 namespace zonal::node {
+namespace {
+
+/// One asynchronous unary call's state, deleted when it ends.
+template <class Request>
+struct Call {
+  grpc::ClientContext ctx;
+  Request request;
+  wire::Ack reply;
+};
+
+}  // namespace
 
 struct DeliverClient::Impl {
   const AddressBook& book;
@@ -50,19 +61,30 @@ struct DeliverClient::Impl {
     }
     return c;
   }
+
+  /// Start one asynchronous Peer call to `to` at `address` (Deliver or Chord: `invoke(async
+  /// stub, ctx, request, reply, callback)` names the method) with the call deadline; counts it
+  /// in flight; `done(status)` runs on gRPC's thread when it ends.
+  template <class Request, class Invoke, class Done>
+  void start(PeerId to, const std::string& address, Request request, Invoke invoke, Done done) {
+    auto* call = new Call<Request>;
+    call->request = std::move(request);
+    set_deadline(call->ctx, timeout_ms);
+    std::unique_lock lock(mutex);
+    auto& s = stub(to, address);
+    ++in_flight;
+    lock.unlock();
+    invoke(*s.async(), &call->ctx, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
+      delete call;
+      done(status);
+    });
+  }
 };
 
 namespace {
 
 constexpr std::size_t waiting_max = 1024;
 constexpr std::size_t chord_queue_max = 256;  ///< per destination
-
-template <class Request>
-struct Call {
-  grpc::ClientContext ctx;
-  Request request;
-  wire::Ack reply;
-};
 
 }  // namespace
 
@@ -127,43 +149,32 @@ void DeliverClient::finished(PeerId to, const char* method, const grpc::Status& 
 }
 
 void DeliverClient::start_deliver(PeerId to, const std::string& address, const Message& msg) {
-  std::unique_lock lock(m_impl->mutex);
-  if (m_impl->in_flight >= m_impl->calls_max) {  // the network is slower than the traffic: shed it
-    ++m_impl->dropped_busy;
-    ++m_failures;
-    return;
+  {
+    std::lock_guard lock(m_impl->mutex);
+    if (m_impl->in_flight >= m_impl->calls_max) {  // the network is slower than the traffic: shed it
+      ++m_impl->dropped_busy;
+      ++m_failures;
+      return;
+    }
   }
-  lock.unlock();
-  auto* call = new Call<wire::Envelope>;
-  call->request = wire::encode(m_self, msg);
-  set_deadline(call->ctx, m_impl->timeout_ms);
-  lock.lock();
-  auto& stub = m_impl->stub(to, address);
-  ++m_impl->in_flight;
-  lock.unlock();
-  stub.async()->Deliver(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
-    delete call;
-    finished(to, "Peer/Deliver", status);
-  });
+  m_impl->start(
+      to, address, wire::encode(m_self, msg),
+      [](auto& async, auto* ctx, auto* request, auto* reply, auto callback) { async.Deliver(ctx, request, reply, std::move(callback)); },
+      [this, to](const grpc::Status& status) { finished(to, "Peer/Deliver", status); });
 }
 
 void DeliverClient::start_chord(PeerId to, const std::string& address, const ChordMessage& msg) {
-  auto* call = new Call<wire::ChordEnvelope>;
-  call->request = wire::encode_chord(m_self, msg);
-  set_deadline(call->ctx, m_impl->timeout_ms);
-  std::unique_lock lock(m_impl->mutex);
-  auto& stub = m_impl->stub(to, address);
-  ++m_impl->in_flight;
-  lock.unlock();
-  stub.async()->Chord(&call->ctx, &call->request, &call->reply, [this, call, to](grpc::Status status) {
-    delete call;
-    if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-      std::lock_guard lock(m_waiting_mutex);
-      m_no_chord.insert(to);
-    }
-    send_next_chord(to);  // before finished(): in_flight never drops to 0 between the two calls
-    finished(to, "Peer/Chord", status);
-  });
+  m_impl->start(
+      to, address, wire::encode_chord(m_self, msg),
+      [](auto& async, auto* ctx, auto* request, auto* reply, auto callback) { async.Chord(ctx, request, reply, std::move(callback)); },
+      [this, to](const grpc::Status& status) {
+        if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+          std::lock_guard lock(m_waiting_mutex);
+          m_no_chord.insert(to);
+        }
+        send_next_chord(to);  // before finished(): in_flight never drops to 0 between the two calls
+        finished(to, "Peer/Chord", status);
+      });
 }
 
 void DeliverClient::send_next_chord(PeerId to) {

@@ -5,8 +5,10 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 #include "caller_identity.hpp"
 #include "grpc_code.hpp"
@@ -111,22 +113,10 @@ class PeerService final : public wire::Peer::Service {
 
   grpc::Status deliver_impl(grpc::ServerContext* ctx, const wire::Envelope* req, wire::Ack* reply) {
     const auto decoded = wire::decode(*req);
-    if (!decoded) {
-      const bool oversized = decoded.error.rfind("message too large", 0) == 0;
-      return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
-    }
-    if (auto denied = check_acts_as(caller_of(*ctx), decoded.value->from, "from")) return *denied;
-    if (auto refusal = message_refusal(decoded.value->from, decoded.value->msg)) return permission_denied(*refusal);
-    m_metrics.in(decoded.value->msg).inc();
-    PeerRuntime* runtime = m_runtime.load();
-    if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not registered yet"};
-    if (auto refused = over_rate(ctx, decoded.value->from, std::holds_alternative<Query>(decoded.value->msg))) return *refused;
-    if (auto refused = backlogged(runtime->backlog())) return *refused;
-    const auto arrival = runtime->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
-    if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
-    if (*arrival == Arrival::duplicate) m_metrics.duplicates.inc();
-    reply->set_arrival(to_wire(*arrival));
-    return grpc::Status::OK;
+    if (!decoded) return decode_failure(decoded.error);
+    const PeerId from = decoded.value->from;
+    return take(ctx, from, decoded.value->msg, "from", message_refusal(from, decoded.value->msg), m_runtime.load(),
+                "node is starting: not registered yet", reply);
   }
 
   void attach_chord(ChordRuntime& chord) { m_chord.store(&chord); }
@@ -134,20 +124,43 @@ class PeerService final : public wire::Peer::Service {
   grpc::Status chord_impl(grpc::ServerContext* ctx, const wire::ChordEnvelope* req, wire::Ack* reply) {
     if (!m_config.chord.enabled) return {grpc::StatusCode::FAILED_PRECONDITION, "chord is not enabled on this node (chord.enabled false)"};
     const auto decoded = wire::decode_chord(*req, m_config.chord.core.id_bits);
-    if (!decoded) {
-      const bool oversized = decoded.error.rfind("message too large", 0) == 0;
-      return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, decoded.error};
-    }
-    if (auto denied = check_acts_as(caller_of(*ctx), decoded.value->from, "chord_envelope.from")) return *denied;
+    if (!decoded) return decode_failure(decoded.error);
+    const PeerId from = decoded.value->from;
     const auto is_member = [this](PeerId p) { return p == m_self.load() || m_book.find(p).has_value(); };
-    if (auto refusal = chord_message_refusal(decoded.value->from, decoded.value->msg, is_member))
-      return permission_denied(*refusal);
-    m_metrics.in(decoded.value->msg).inc();
-    ChordRuntime* chord = m_chord.load();
-    if (chord == nullptr) return {grpc::StatusCode::UNAVAILABLE, "node is starting: not on the ring yet"};
-    if (auto refused = over_rate(ctx, decoded.value->from, false)) return *refused;
-    const auto arrival = chord->deliver(decoded.value->from, decoded.value->msg, deliver_wait);
+    return take(ctx, from, decoded.value->msg, "chord_envelope.from", chord_message_refusal(from, decoded.value->msg, is_member),
+                m_chord.load(), "node is starting: not on the ring yet", reply);
+  }
+
+  /// The status of an envelope that did not decode: too large, or malformed.
+  static grpc::Status decode_failure(const std::string& error) {
+    const bool oversized = error.rfind("message too large", 0) == 0;
+    return {oversized ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, error};
+  }
+
+  /// The shared path of Peer.Deliver (zonal::Message to the PeerRuntime) and Peer.Chord
+  /// (ChordMessage to the ChordRuntime) once the envelope decoded: the caller must act as
+  /// `from` (`from_field` names it in errors), `refusal` (the authorization check) must be
+  /// empty, the runtime must be up (`not_ready` otherwise) and the sender within its rates (and,
+  /// for Deliver, the protocol thread's backlog within limits); then the runtime takes it.
+  template <class Runtime, class Msg>
+  grpc::Status take(grpc::ServerContext* ctx, PeerId from, const Msg& msg, const char* from_field, std::optional<std::string> refusal,
+                    Runtime* runtime, const char* not_ready, wire::Ack* reply) {
+    constexpr bool deliver = std::is_same_v<Msg, Message>;
+    if (auto denied = check_acts_as(caller_of(*ctx), from, from_field)) return *denied;
+    if (refusal) return permission_denied(*refusal);
+    m_metrics.in(msg).inc();
+    if (runtime == nullptr) return {grpc::StatusCode::UNAVAILABLE, not_ready};
+    bool search = false;
+    if constexpr (deliver) search = std::holds_alternative<Query>(msg);
+    if (auto refused = over_rate(ctx, from, search)) return *refused;
+    if constexpr (deliver) {
+      if (auto refused = backlogged(runtime->backlog())) return *refused;
+    }
+    const auto arrival = runtime->deliver(from, msg, deliver_wait);
     if (!arrival) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down or overloaded"};
+    if constexpr (deliver) {
+      if (*arrival == Arrival::duplicate) m_metrics.duplicates.inc();
+    }
     reply->set_arrival(to_wire(*arrival));
     return grpc::Status::OK;
   }

@@ -150,6 +150,7 @@ void ChordRuntime::Impl::on_done(const ChordLookupDone& d) {
   if (d.status != ChordStatus::ok) {
     out.error = std::string("chord lookup failed: ") + status_name(d.status);
   } else {
+    out.lookup = ChordLookupFacts{d.successor.peer, d.hops, d.messages};
     const std::size_t listed = std::min<std::size_t>(d.holders, d.holder.size());
     for (std::size_t i = 0; i < listed; ++i)
       if (d.holder[i] != no_peer) out.hits.push_back(SearchHit{d.holder[i], d.successor.peer, d.hops, d.elapsed_us / 1000.0});
@@ -315,6 +316,7 @@ ChordRuntimeState ChordRuntime::state() {
         s.records = n.records().size();
         s.records_expired = impl->records_expired;
         s.fingers = n.table().fingers().size();
+        s.finger_refs.assign(n.table().fingers().begin(), n.table().fingers().end());
         s.joins = impl->joins;
         s.id_draw = impl->id_draw;
         s.gave_up = impl->gave_up;

@@ -33,6 +33,7 @@ struct ChordRuntimeState {
   std::size_t records = 0;    ///< index records this node keeps for the ring
   std::uint64_t records_expired = 0;  ///< records dropped because their holder did not renew them in time
   std::size_t fingers = 0;    ///< distinct nodes in the routing table
+  std::vector<ChordRef> finger_refs;  ///< those fingers, nearest first
   std::uint32_t joins = 0;    ///< join attempts made
   std::uint32_t id_draw = 0;  ///< which chord_id_draw() of the address `self` is (0: the address hash)
   bool gave_up = false;       ///< every id draw was taken (chord_id_draws_max): the node stays off the ring

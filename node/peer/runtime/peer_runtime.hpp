@@ -28,11 +28,19 @@ struct SearchHit {
   double elapsed_ms = 0;
 };
 
+/// How a Chord search's lookup went (its node, path length and message count).
+struct ChordLookupFacts {
+  PeerId successor = no_peer;  ///< the key's successor: the node that indexes the name
+  std::uint32_t hops = 0;      ///< nodes asked up to the one that named the successor
+  std::uint32_t messages = 0;  ///< every message of the lookup and its fetch
+};
+
 /// What a search found once its collection window closed (or why it failed).
 struct SearchOutcome {
   QueryId query_id = 0;
   std::vector<SearchHit> hits;
   std::string error;  ///< non-empty when the search could not run
+  std::optional<ChordLookupFacts> lookup;  ///< Chord searches whose lookup found the successor
 };
 
 /// The runtime's view of its own state (for status pages).

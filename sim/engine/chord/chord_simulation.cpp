@@ -78,15 +78,19 @@ std::vector<ChordViolation> ChordSimulation::ring_violations() const {
 }
 
 // Node p's address is the decimal label (edge-list node id) or PeerId, as for real nodes'
-// "host:port". Ids are unique on a ring: nodes take theirs in PeerId order (the join ring's join
-// order), and a node whose id an earlier one holds draws again (chord_id_draw), as a real
-// node does when its join finds its id taken.
+// "host:port", unless chord.ids lists the ids (distinct: the loader checks). Ids are unique on a
+// ring: nodes take theirs in PeerId order (the join ring's join order), and a node whose id an
+// earlier one holds draws again (chord_id_draw), as a real node does when its join finds its id
+// taken.
 void ChordSimulation::create_nodes() {
   const std::uint32_t n = m_result.peers;
   const std::uint64_t base = stream_seed(m_seed, Stream::chord_nodes);
-  std::vector<ChordId> ids(n);
-  for (PeerId p = 0; p < n; ++p) ids[p] = chord_id_of_address(std::to_string(label(p)), m_config->id_bits);
-  redraw_taken_ids(ids);
+  std::vector<ChordId> ids = m_sc.chord.ids;
+  if (ids.empty()) {
+    ids.resize(n);
+    for (PeerId p = 0; p < n; ++p) ids[p] = chord_id_of_address(std::to_string(label(p)), m_config->id_bits);
+    redraw_taken_ids(ids);
+  }
   m_nodes.reserve(n);
   for (PeerId p = 0; p < n; ++p) m_nodes.emplace_back(ChordRef::make(ids[p], p), m_config, mix64(base ^ p));
   m_live.assign(n, true);
