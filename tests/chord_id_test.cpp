@@ -2,6 +2,7 @@
 // message sizes, and the attribution of messages to searches.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <type_traits>
 #include <variant>
 
@@ -30,6 +31,20 @@ TEST(ChordId, AddressHashIsTopBitsOfMixedFnv) {
   EXPECT_EQ(chord_id_of_address("0", 16), 12279u);
   EXPECT_EQ(chord_id_of_address("1", 16), 35162u);
   EXPECT_EQ(chord_id_of_address("127.0.0.1:4000", 16), 24812u);
+}
+
+TEST(ChordId, RedrawsHashTheAddressWithTheDrawNumber) {
+  // The documented rule (docs/protocol.md "Identifiers"): draw 0 is the address hash, draw k
+  // the hash of "<address>#<k>"; ids change with every draw, at any m.
+  for (unsigned bits : {8u, 12u, 64u}) {
+    EXPECT_EQ(chord_id_draw("127.0.0.1:4000", bits, 0), chord_id_of_address("127.0.0.1:4000", bits));
+    EXPECT_EQ(chord_id_draw("127.0.0.1:4000", bits, 1), chord_id_of_address("127.0.0.1:4000#1", bits));
+    EXPECT_EQ(chord_id_draw("42", bits, 31), chord_id_of_address("42#31", bits));
+  }
+  std::set<ChordId> ids;
+  for (unsigned k = 0; k < chord_id_draws_max; ++k) ids.insert(chord_id_draw("42", 64, k));
+  EXPECT_EQ(ids.size(), chord_id_draws_max);
+  EXPECT_EQ(chord_id_draws_max, 32u);
 }
 
 TEST(ChordId, FileKeysShareTheAddressHash) {

@@ -223,3 +223,58 @@ TEST(ChordRingCheck, ReportsWrongSuccessorsPredecessorsAndLists) {
                           [](const ChordViolation& x) { return x.kind == ChordViolationKind::duplicate_id; }));
   EXPECT_NE(describe(v.front()).find("peer"), std::string::npos);
 }
+
+TEST(ChordJoin, AJoinerWhoseIdIsTakenDrawsAgainAndTheMemberStays) {
+  // Node 16 starts on member 5's id: its join ends at member 5 and fails with id_taken (the member
+  // keeps its place); with its next draw it joins and the ring becomes exact.
+  auto net = test::stable_network(16, test::fast_config(4));
+  net->add_nodes(1);
+  const PeerId joiner = 16;
+  const ChordRef member = net->ref(5);
+  ASSERT_TRUE(net->node(joiner).set_id(member.id()));
+  net->clear_events();
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  net->run_for(2'000'000);
+  const ChordJoinFailed* failed = nullptr;
+  for (const auto& [p, ev] : net->events())
+    if (p == joiner && std::holds_alternative<ChordJoinFailed>(ev)) failed = &std::get<ChordJoinFailed>(ev);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_TRUE(failed->id_taken) << failed->reason;
+  EXPECT_EQ(net->node(joiner).state(), ChordState::idle);
+  EXPECT_TRUE(net->violations().empty()) << describe_all(net->violations());  // member 5 untouched
+
+  const ChordId next = chord_id_draw("16", net->node(joiner).config().id_bits, 1);
+  ASSERT_NE(next, member.id());
+  ASSERT_TRUE(net->node(joiner).set_id(next));
+  net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
+  net->run_for(30'000'000);
+  EXPECT_EQ(net->node(joiner).state(), ChordState::member);
+  EXPECT_EQ(net->ref(joiner).id(), next);
+  EXPECT_FALSE(net->node(joiner).set_id(member.id()));  // a member keeps its id
+  EXPECT_TRUE(net->violations().empty()) << describe_all(net->violations());
+  EXPECT_EQ(net->live_ring().size(), 17u);
+}
+
+TEST(ChordJoin, AHostileDuplicateCannotDisplaceTheMemberHoldingItsId) {
+  // A hostile node claims member 5's id and acts as a member of the exact ring (it skips the
+  // join that would have refused it). Ties go to the incumbent: stabilize and notify compare
+  // ids strictly, so nobody adopts the duplicate and the honest ring stays exact.
+  auto net = test::stable_network(16, test::fast_config(4));
+  net->add_nodes(1);
+  const PeerId hostile = 16;
+  const ChordRef member = net->ref(5);
+  ASSERT_TRUE(net->node(hostile).set_id(member.id()));
+  std::vector<ChordRef> refs = net->live_ring();
+  refs.push_back(net->ref(hostile));
+  const auto ring = chord_sorted_ring(refs);
+  net->command(hostile, [&](ChordNode& node, TimeUs now) { ASSERT_TRUE(node.install_stable_state(now, ring)); });
+  net->run_for(30'000'000);
+  std::vector<ChordNodeView> honest = net->views();
+  honest.pop_back();  // the hostile node's own view is its business
+  const auto violations = check_ring(honest, 4);
+  EXPECT_TRUE(violations.empty()) << describe_all(violations);
+  for (PeerId p = 0; p < 16; ++p) {
+    EXPECT_NE(net->node(p).successor().peer, hostile) << p;
+    EXPECT_NE(net->node(p).predecessor().peer, hostile) << p;
+  }
+}

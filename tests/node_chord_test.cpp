@@ -17,6 +17,11 @@
 #include <set>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "cluster.hpp"
 #include "time_scale.hpp"
 #include "grpc_options.hpp"
@@ -393,6 +398,66 @@ TEST(NodeChordDisabled, RefusesChordClearlyAndChordNodesRingWithoutIt) {
   const auto ring_deadline = std::chrono::steady_clock::now() + scaled(10s);
   while (!ring_of_two() && std::chrono::steady_clock::now() < ring_deadline) std::this_thread::sleep_for(50ms);
   EXPECT_TRUE(ring_of_two()) << last.dump();
+}
+
+/// A TCP port on loopback nobody listens on now, or 0.
+bool port_free(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_ANY);
+  const bool free = ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return free;
+}
+
+// Colliding ids on real nodes: with 8-bit ids the test picks a gRPC port for the second node
+// whose address hashes to the first node's id (and whose next draw does not). Its join ends at
+// the first node, fails with "id taken", and it joins with its next draw; the first node keeps
+// its id and the two form a ring.
+TEST(NodeChordIds, ANodeWhoseIdIsTakenDrawsAnotherAndJoins) {
+  constexpr unsigned bits = 8;
+  Cluster c("chord-ids");
+  c.start_tracker({"--zones-count", "1", "--heartbeat-ms", "100"});
+  std::vector<std::string> args = chord_args;
+  args.insert(args.end(), {"--chord-id-bits", std::to_string(bits)});
+  c.start_node(args);
+  const ChordId first = chord_id_draw(c.node(0).grpc_address(), bits, 0);
+  std::uint16_t port = 0;
+  for (std::uint32_t q = 20000; q < 60000 && port == 0; ++q) {
+    const std::string address = "127.0.0.1:" + std::to_string(q);
+    if (q != c.node(0).grpc_port && chord_id_draw(address, bits, 0) == first && chord_id_draw(address, bits, 1) != first &&
+        port_free(static_cast<std::uint16_t>(q)))
+      port = static_cast<std::uint16_t>(q);
+  }
+  ASSERT_NE(port, 0) << "no free colliding port";
+  std::vector<std::string> second = args;
+  second.insert(second.end(), {"--grpc-port", std::to_string(port)});
+  c.start_node(second);
+  ASSERT_EQ(c.node(1).grpc_port, port);
+  const ChordId drawn = chord_id_draw(c.node(1).grpc_address(), bits, 1);
+  json a, b;
+  const auto ring_of_two = [&] {
+    a = c.rest(0, "GET", "/api/status").body["chord"];
+    b = c.rest(1, "GET", "/api/status").body["chord"];
+    return a["state"] == "member" && b["state"] == "member" && !a["successor"].is_null() &&
+           a["successor"]["peer"] == c.node(1).id && !b["successor"].is_null() && b["successor"]["peer"] == c.node(0).id &&
+           !a["predecessor"].is_null() && a["predecessor"]["peer"] == c.node(1).id;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + scaled(20s);
+  while (!ring_of_two() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(ring_of_two()) << a.dump() << "\n" << b.dump();
+  EXPECT_EQ(a["id"], first);  // the member keeps its id
+  EXPECT_EQ(a["id_draw"], 0);
+  EXPECT_EQ(b["id"], drawn);  // the joiner took its next draw
+  EXPECT_EQ(b["id_draw"], 1);
+  EXPECT_EQ(b["gave_up"], false);
+  EXPECT_GE(b["joins"].get<int>(), 2);
+  std::ifstream log(c.node(1).log);
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("is taken by another member; draw 1 gives id"), std::string::npos);
 }
 
 }  // namespace

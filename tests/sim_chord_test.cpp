@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -189,14 +190,63 @@ TEST(SimChord, SweepRunsChordAndFloodOnTheSameWorkload) {
   EXPECT_TRUE(summary["runs"][1]["metrics"].contains("maintenance_messages"));
 }
 
-TEST(SimChord, DuplicateIdsFailTheRunWithAMessage) {
-  // 2^10 ids for 1000 peers: the hash places some two peers on one id.
-  const auto plan = plan_of(1000, std::string(quiet) + R"(, "id_bits": 10)");
+/// Check the id rule of docs/protocol.md on `sim`'s nodes: ids are distinct, and peer p (in
+/// PeerId order, the join order) holds the first draw of its address that no lower peer holds.
+void expect_ids_drawn_in_join_order(const ChordSimulation& sim, unsigned bits, std::size_t& redrawn) {
+  std::set<ChordId> taken;
+  redrawn = 0;
+  for (PeerId p = 0; p < sim.peer_count(); ++p) {
+    const ChordId id = sim.node(p).self().id();
+    unsigned draw = 0;
+    while (draw < chord_id_draws_max && chord_id_draw(std::to_string(p), bits, draw) != id) ++draw;
+    ASSERT_LT(draw, chord_id_draws_max) << "peer " << p << ": id " << id << " is no draw of its address";
+    for (unsigned k = 0; k < draw; ++k)
+      EXPECT_TRUE(taken.contains(chord_id_draw(std::to_string(p), bits, k))) << "peer " << p << " skipped a free draw " << k;
+    EXPECT_TRUE(taken.insert(id).second) << "peer " << p << " shares id " << id;
+    redrawn += draw > 0;
+  }
+}
+
+TEST(SimChord, CollidingIdsAreDrawnAgainAndTheStableRingIsExact) {
+  // 2^12 ids for 2000 peers: hundreds of first draws collide; every peer still gets its own id.
+  const auto plan = plan_of(2000, std::string(quiet) + R"(, "id_bits": 12)");
+  ChordSimulation sim(plan.runs[0].scenario, 5, 2000, {}, {});
+  const RunResult r = sim.run();
+  std::size_t redrawn = 0;
+  expect_ids_drawn_in_join_order(sim, 12, redrawn);
+  EXPECT_GT(redrawn, 100u);
+  EXPECT_EQ(r.ring_violations, 0u);
+  EXPECT_TRUE(sim.ring_violations().empty());
+  EXPECT_EQ(metric(r, "success_rate"), 1.0);
+  // Same seed (or any seed: ids depend on the addresses only), same ids.
+  ChordSimulation again(plan.runs[0].scenario, 6, 2000, {}, {});
+  for (PeerId p = 0; p < 2000; ++p) ASSERT_EQ(again.node(p).self(), sim.node(p).self()) << p;
+}
+
+TEST(SimChord, CollidingIdsAreDrawnAgainAndTheJoinRingBecomesExact) {
+  // 2^8 ids for 150 peers joining one after another through the tracker.
+  const auto plan = plan_of(150, R"("ring": "join", "id_bits": 8, "successors": 4, "stabilize_ms": 1000,
+                                     "fix_fingers_ms": 1000, "check_predecessor_ms": 1000)");
+  ChordSimulation sim(plan.runs[0].scenario, 5, 150, {}, {});
+  const RunResult r = sim.run();
+  std::size_t redrawn = 0;
+  expect_ids_drawn_in_join_order(sim, 8, redrawn);
+  EXPECT_GT(redrawn, 10u);
+  EXPECT_EQ(r.ring_violations, 0u);
+  EXPECT_TRUE(sim.ring_violations().empty());
+  EXPECT_EQ(metric(r, "success_rate"), 1.0);
+}
+
+TEST(SimChord, NoFreeIdLeftFailsTheRunWithAMessage) {
+  // 2^7 ids for 128 peers: the last peers must hit the few free ids by hashing; with these
+  // (frozen) hashes one of them misses in chord_id_draws_max draws.
+  const auto plan = plan_of(128, std::string(quiet) + R"(, "id_bits": 7)");
   try {
     run_simulation(plan.runs[0].scenario, 5);
-    FAIL() << "expected a collision";
+    FAIL() << "expected a run without a free id";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("share Chord id"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("found no free Chord id in 32 draws"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("chord.id_bits"), std::string::npos) << e.what();
   }
 }
 

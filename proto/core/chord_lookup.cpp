@@ -87,11 +87,14 @@ void ChordNode::step_answered(TimeUs now, ChordLookupState& l, const ChordPendin
   ++l.messages;
   if (!l.reasking) ++l.hops;
   const ChordRef asked = rpc.target;
+  // A join's bootstrap (no answerer yet) is known by its address only: the id its driver
+  // guessed for it may be off (it drew another), so its first answer is not held to progress.
+  const bool bootstrap = l.purpose == ChordPurpose::join && !l.answerer.valid();
   const bool usable =
       valid_ref(answer.node) &&
       (answer.step == ChordStep::done ||
        (answer.step == ChordStep::next && answer.node.peer != self().peer &&
-        m_table.space().in_open(answer.node.id(), asked.id(), l.key)));  // a next hop must make progress
+        (bootstrap || m_table.space().in_open(answer.node.id(), asked.id(), l.key))));  // a next hop must make progress
   if (!usable) return dead_end(now, l, asked, false);
   l.answerer = asked;
   if (excluded(l, answer.node.peer)) {  // known dead or useless: skip it without another timeout
@@ -172,7 +175,13 @@ bool ChordNode::on(TimeUs now, PeerId from, const ChordFetchReply& m) {
 
 void ChordNode::complete_join(TimeUs now, ChordLookupState& l, ChordRef successor) {
   drop_lookup(l.serial);
-  if (successor.peer == self().peer || successor.id() == self().id()) {
+  // Ids are unique on a ring: a joiner whose id a member holds draws another (the member stays).
+  if (successor.peer != self().peer && successor.id() == self().id()) {
+    m_state = ChordState::idle;
+    emit(ChordJoinFailed{"id taken", true});
+    return;
+  }
+  if (successor.peer == self().peer) {  // only a stale entry of our old self could answer this
     m_state = ChordState::idle;
     emit(ChordJoinFailed{"id collision"});
     return;

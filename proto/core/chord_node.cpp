@@ -52,6 +52,13 @@ void ChordNode::join(TimeUs now, ChordRef bootstrap) {
   start_lookup(now, l, bootstrap);
 }
 
+bool ChordNode::set_id(ChordId id) {
+  if (m_state != ChordState::idle) return false;
+  const ChordSpace space(m_config->id_bits);
+  m_table = ChordTable(ChordRef::make(id & space.mask(), self().peer), space, m_config->successors);
+  return true;
+}
+
 void ChordNode::lookup(TimeUs now, ChordId key, ChordLookupMode mode, ChordLookupId lookup_id) {
   ChordLookupState l;
   l.lookup_id = lookup_id;

@@ -34,29 +34,29 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed, const ProgressFn
 }
 
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
-                          const ProgressFn& progress, const DeliveryTap& tap, bool check) {
+                          const ProgressFn& progress, const DeliveryTap& tap, bool check, const RunOptions& options) {
   if (scenario.search.strategy == Strategy::chord) {
     return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress,
-                     check);
+                     check, options);
   }
-  FloodSimulation sim(scenario, seed, topology, progress, tap, check);
+  FloodSimulation sim(scenario, seed, topology, progress, tap, check, options);
   return sim.run();
 }
 
 RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress, const DeliveryTap& tap,
-                         bool check) {
+                         bool check, const RunOptions& options) {
   if (scenario.search.strategy == Strategy::chord) {
     // Chord ignores the overlay: only an edge list's node labels (its peer addresses) are needed.
     if (scenario.topology.kind != TopologyKind::edge_list) {
-      return run_chord(scenario, seed, scenario.peers, {}, progress, check);
+      return run_chord(scenario, seed, scenario.peers, {}, progress, check, options);
     }
     const Topology topology = build_topology(scenario, seed);
     return run_chord(scenario, seed, static_cast<std::uint32_t>(topology.peer_count()), topology.labels, progress,
-                     check);
+                     check, options);
   }
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
   auto topology = std::make_unique<Topology>(build_topology(scenario, seed, progress));
-  FloodSimulation sim(scenario, seed, *topology, progress, tap, check);
+  FloodSimulation sim(scenario, seed, *topology, progress, tap, check, options);
   topology.reset();  // peers hold their own neighbour lists now
   return sim.run();
 }

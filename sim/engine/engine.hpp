@@ -7,6 +7,7 @@
 #include <functional>
 #include <string_view>
 
+#include "engine/core/query_log.hpp"
 #include "engine/core/run_result.hpp"
 #include "scenario/scenario.hpp"
 #include "model/topology.hpp"
@@ -36,12 +37,14 @@ Topology build_topology(const Scenario& scenario, std::uint64_t seed, const Prog
 
 /// Run one replication of `scenario` with `seed` to completion; deterministic for equal inputs.
 /// `check` runs the per-event invariant checks (tests; a violation aborts through ZONAL_ASSERT,
-/// results are the same either way).
+/// results are the same either way). `options` may spool the query rows to disk (the rows are
+/// the same, RunResult::query_spool instead of RunResult::queries).
 RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const ProgressFn& progress = {},
-                         const DeliveryTap& tap = {}, bool check = false);
+                         const DeliveryTap& tap = {}, bool check = false, const RunOptions& options = {});
 
 /// Same, on an already built topology (tests use this to compare against graph algorithms).
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,
-                          const ProgressFn& progress = {}, const DeliveryTap& tap = {}, bool check = false);
+                          const ProgressFn& progress = {}, const DeliveryTap& tap = {}, bool check = false,
+                          const RunOptions& options = {});
 
 }  // namespace zonal::sim

@@ -1,6 +1,7 @@
 #include "output/output.hpp"
 
 #include "output/csv_text.hpp"
+#include "engine/core/query_spool.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -18,14 +19,14 @@ void write_queries_header(std::ostream& out) {
 
 void write_queries_rows(std::ostream& out, const RunResult& r) {
   const std::string run = csv_field(r.label);
-  for (const QueryRecord& q : r.queries) {
+  for_each_query(r, [&](const QueryRecord& q) {
     out << run << ',' << r.replication << ',' << q.ordinal << ',' << q.origin << ',' << strategy_name(q.strategy)
         << ',' << q.zone << ',' << (q.exists ? 1 : 0) << ',' << q.messages << ',' << q.duplicates << ','
         << q.reached << ',' << q.hits << ',' << q.hit_messages << ',';
     if (q.hits > 0) out << q.first_hit_hops << ',' << fixed(static_cast<double>(q.first_hit_us) / 1000.0, 3);
     else out << ',';
     out << ',' << fixed(static_cast<double>(q.started_us) / 1000.0, 3) << '\n';
-  }
+  });
 }
 
 void write_peers_header(std::ostream& out) {

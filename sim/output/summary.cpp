@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/core/query_spool.hpp"
 #include "output/stored_run.hpp"
 #include "zonal/strategy.hpp"
 
@@ -11,12 +12,60 @@ namespace {
 
 double per_query(double total, std::size_t queries) { return queries == 0 ? 0.0 : total / static_cast<double>(queries); }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t at = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size()))) ;
-  return v[std::min(v.size() - 1, at == 0 ? 0 : at - 1)];
+/// A multiset of integers kept as sorted (value, count) runs: exact percentiles of millions of
+/// queries in memory proportional to the distinct values (hop counts, latencies in us).
+class ValueCounts {
+ public:
+  void add(std::int64_t v) {
+    m_pending.push_back(v);
+    if (m_pending.size() >= pending_max) compact();
+  }
+  std::uint64_t size() const noexcept { return m_total + m_pending.size(); }
+  /// The value of rank `i` (0-based) in sorted order; call after compact().
+  std::int64_t at(std::uint64_t i) const {
+    for (const auto& [value, count] : m_runs) {
+      if (i < count) return value;
+      i -= count;
+    }
+    return 0;
+  }
+  void compact() {
+    std::sort(m_pending.begin(), m_pending.end());
+    std::vector<std::pair<std::int64_t, std::uint64_t>> merged;
+    merged.reserve(m_runs.size() + m_pending.size());
+    auto run = m_runs.begin();
+    const auto push = [&](std::int64_t v, std::uint64_t c) {
+      if (!merged.empty() && merged.back().first == v) merged.back().second += c;
+      else merged.emplace_back(v, c);
+    };
+    for (const std::int64_t v : m_pending) {
+      while (run != m_runs.end() && run->first <= v) push(run->first, run->second), ++run;
+      push(v, 1);
+    }
+    for (; run != m_runs.end(); ++run) push(run->first, run->second);
+    m_total += m_pending.size();
+    m_pending.clear();
+    m_runs = std::move(merged);
+  }
+
+ private:
+  static constexpr std::size_t pending_max = 1 << 16;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> m_runs;
+  std::vector<std::int64_t> m_pending;
+  std::uint64_t m_total = 0;
+};
+
+/// The p-quantile (nearest rank) of `v`, each value mapped by `as`; 0 when empty.
+template <class As>
+double percentile(ValueCounts& v, double p, As as) {
+  v.compact();
+  if (v.size() == 0) return 0.0;
+  const auto at = static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(v.size())));
+  return as(v.at(std::min(v.size() - 1, at == 0 ? 0 : at - 1)));
 }
+
+double hops_of(std::int64_t h) { return static_cast<double>(h); }
+double ms_of(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
 
 // Two-sided 95% Student t critical values for 1..30 degrees of freedom; 1.96 beyond.
 double t_critical(std::size_t dof) {
@@ -37,8 +86,11 @@ double RunMetrics::get(const std::string& name) const {
 RunMetrics compute_metrics(const RunResult& run) {
   double messages = 0, duplicates = 0, reached = 0, hit_messages = 0, successes = 0, existing = 0, found = 0;
   double messages_existing = 0, one_node = 0, no_node = 0;
-  std::vector<double> hops, ms;
-  for (const QueryRecord& q : run.queries) {
+  ValueCounts hops, ms;  // of the successful queries
+  double hops_sum = 0, ms_sum = 0;  // in query order, as the metrics always summed them
+  std::size_t n = 0;
+  for_each_query(run, [&](const QueryRecord& q) {
+    ++n;
     messages += q.messages;
     duplicates += q.duplicates;
     reached += q.reached;
@@ -50,21 +102,19 @@ RunMetrics compute_metrics(const RunResult& run) {
       no_node += q.reached == 0;
       successes += 1;
       found += q.exists;
-      hops.push_back(q.first_hit_hops);
-      ms.push_back(static_cast<double>(q.first_hit_us) / 1000.0);
+      hops.add(q.first_hit_hops);
+      ms.add(q.first_hit_us);
+      hops_sum += q.first_hit_hops;
+      ms_sum += ms_of(q.first_hit_us);
     }
-  }
+  });
   std::uint32_t busiest = 0;
   double load_total = 0;
   for (const PeerLoad& p : run.peers_load) {
     busiest = std::max(busiest, p.received);
     load_total += p.received;
   }
-  const std::size_t n = run.queries.size();
   const double missing = static_cast<double>(n) - existing;
-  double hops_sum = 0, ms_sum = 0;
-  for (double h : hops) hops_sum += h;
-  for (double m : ms) ms_sum += m;
   RunMetrics m;
   m.values = {
       {"queries", static_cast<double>(n)},
@@ -74,10 +124,10 @@ RunMetrics compute_metrics(const RunResult& run) {
       {"duplicates_per_query", per_query(duplicates, n)},
       {"reached_per_query", per_query(reached, n)},
       {"hit_messages_per_query", per_query(hit_messages, n)},
-      {"first_hit_hops_mean", hops.empty() ? 0.0 : hops_sum / static_cast<double>(hops.size())},
-      {"first_hit_ms_mean", ms.empty() ? 0.0 : ms_sum / static_cast<double>(ms.size())},
-      {"first_hit_ms_p50", percentile(ms, 0.50)},
-      {"first_hit_ms_p99", percentile(ms, 0.99)},
+      {"first_hit_hops_mean", hops.size() == 0 ? 0.0 : hops_sum / static_cast<double>(hops.size())},
+      {"first_hit_ms_mean", ms.size() == 0 ? 0.0 : ms_sum / static_cast<double>(ms.size())},
+      {"first_hit_ms_p50", percentile(ms, 0.50, ms_of)},
+      {"first_hit_ms_p99", percentile(ms, 0.99, ms_of)},
       {"busiest_peer_messages", static_cast<double>(busiest)},
       {"mean_peer_messages", run.peers_load.empty() ? 0.0 : load_total / static_cast<double>(run.peers_load.size())},
       {"publish_messages", static_cast<double>(run.publish_messages)},
@@ -93,9 +143,9 @@ RunMetrics compute_metrics(const RunResult& run) {
   };
   if (run.strategy == Strategy::chord) {  // only for chord runs: other results stay byte-identical
     m.values.insert(m.values.end(), {
-        {"first_hit_hops_p01", percentile(hops, 0.01)},
-        {"first_hit_hops_p50", percentile(hops, 0.50)},
-        {"first_hit_hops_p99", percentile(hops, 0.99)},
+        {"first_hit_hops_p01", percentile(hops, 0.01, hops_of)},
+        {"first_hit_hops_p50", percentile(hops, 0.50, hops_of)},
+        {"first_hit_hops_p99", percentile(hops, 0.99, hops_of)},
         {"maintenance_messages", static_cast<double>(run.maintenance_messages)},
         {"ring_messages", static_cast<double>(run.ring_messages)},
         {"ring_violations", static_cast<double>(run.ring_violations)},

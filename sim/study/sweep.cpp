@@ -73,6 +73,11 @@ void run_sweep(const SweepJob& job, const std::atomic<bool>& stop, const SweepHo
   std::exception_ptr failure;
   std::atomic<bool> failed{false};
   const auto halted = [&] { return stop.load() || failed.load(); };
+  // Query rows go to disk beside the results as queries complete (an unlinked file per run), so
+  // a run of millions of queries holds only the recent ones.
+  const std::filesystem::path out = normalised_dir(job.dir);
+  std::filesystem::create_directories(out);
+  const RunOptions spool{out, -1};
 
   const auto worker = [&] {
     while (true) {
@@ -87,10 +92,13 @@ void run_sweep(const SweepJob& job, const std::atomic<bool>& stop, const SweepHo
       const RunSpec& spec = job.plan->runs[planned.point];
       const auto t0 = std::chrono::steady_clock::now();
       try {
-        RunResult result = run_simulation(spec.scenario, planned.seed, [&](const Progress& p) {
-          if (halted()) throw Interrupted{};
-          if (hooks.progress) hooks.progress(index, p);
-        });
+        RunResult result = run_simulation(
+            spec.scenario, planned.seed,
+            [&](const Progress& p) {
+              if (halted()) throw Interrupted{};
+              if (hooks.progress) hooks.progress(index, p);
+            },
+            {}, false, spool);
         result.label = spec.label;
         result.replication = planned.replication;
         const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -21,19 +21,20 @@ json ref_json(const ChordRef& r) {
 
 void Node::start_chord() {
   const unsigned bits = m_config.chord.core.id_bits;
-  const ChordRef self = ChordRef::make(chord_id_of_address(m_address, bits), m_id);
-  m_chord = std::make_unique<ChordRuntime>(self, m_config.chord.core, mix64(core_seed(m_id) ^ 0x63686f7264ull),
+  m_chord = std::make_unique<ChordRuntime>(m_address, m_id, m_config.chord.core, mix64(core_seed(m_id) ^ 0x63686f7264ull),
                                            m_config.chord.republish_us, *m_transport, *m_events, *m_ids);
   m_server->attach_chord(*m_chord);
-  // Other members of the tracker's directory, placed on the ring by their advertised address,
-  // without those that refused Chord calls (chord.enabled false there).
+  // Other members of the tracker's directory, placed on the ring by their advertised address
+  // (first draw: a member that drew again is still reached, the core trusts a bootstrap's
+  // answers and not the id guessed for it), without those that refused Chord calls
+  // (chord.enabled false there).
   m_chord->start([this, bits] {
     std::vector<ChordRef> out;
     for (const auto& [id, address] : m_book.all())
       if (id != m_id && !m_transport->refuses_chord(id)) out.push_back(ChordRef::make(chord_id_of_address(address, bits), id));
     return out;
   });
-  spdlog::info("chord: id {:#018x} ({} bits) from address {}", self.id(), bits, m_address);
+  spdlog::info("chord: id {:#018x} ({} bits) from address {}", chord_id_draw(m_address, bits, 0), bits, m_address);
 }
 
 json Node::chord_status() {
@@ -53,7 +54,9 @@ json Node::chord_status() {
           {"finger_peers", finger_peers},
           {"records", s.records},
           {"records_expired", s.records_expired},
-          {"joins", s.joins}};
+          {"joins", s.joins},
+          {"id_draw", s.id_draw},
+          {"gave_up", s.gave_up}};
 }
 
 std::chrono::microseconds Node::chord_find_bound() const {

@@ -10,6 +10,7 @@
 #include "clock.hpp"
 #include "core_timer.hpp"
 #include "io_loop.hpp"
+#include "zonal/chord_id.hpp"
 #include "zonal/chord_node.hpp"
 
 namespace zonal::node {
@@ -49,12 +50,13 @@ struct ChordRuntime::Impl {
     std::function<void(SearchOutcome)> done;
   };
 
-  Impl(ChordRef self, const ChordConfig& config, std::uint64_t seed, TimeUs republish, ChordTransport& t, EventSink& e,
-       QueryIdAllocator& i)
-      : node(self, config, seed), republish_us(republish), transport(t), events(e), ids(i), core_timer(loop.io()),
+  Impl(const std::string& addr, PeerId peer, const ChordConfig& config, std::uint64_t seed, TimeUs republish,
+       ChordTransport& t, EventSink& e, QueryIdAllocator& i)
+      : address(addr), node(ChordRef::make(chord_id_draw(addr, config.id_bits, 0), peer), config, seed), republish_us(republish), transport(t), events(e), ids(i), core_timer(loop.io()),
         retry_timer(loop.io()), republish_timer(loop.io()) {}
 
   MonotonicClock clock;
+  std::string address;  ///< the advertised address the node's ids are drawn from
   ChordNode node;
   TimeUs republish_us;
   ChordTransport& transport;
@@ -67,6 +69,8 @@ struct ChordRuntime::Impl {
   bool retry_armed = false;
   Candidates candidates;
   std::uint32_t joins = 0;
+  std::uint32_t id_draw = 0;  ///< the draw `node`'s id comes from
+  bool gave_up = false;       ///< no free id in chord_id_draws_max draws: no more joins
   std::set<FileKey> files;                          ///< every key this node shares
   std::set<FileKey> failed_stores;                  ///< stores to retry
   std::map<ChordLookupId, PendingFind> finds;
@@ -84,6 +88,7 @@ struct ChordRuntime::Impl {
   void arm_retry();
   void arm_republish();
   void try_join();
+  void redraw_id();
   void store_now(FileKey key);
   void fail_all(const std::string& why);
 };
@@ -111,6 +116,7 @@ void ChordRuntime::Impl::on_event(const ChordEvent& ev) {
     for (FileKey k : files) store_now(k);
     arm_republish();
   } else if (const auto* failed = std::get_if<ChordJoinFailed>(&ev)) {
+    if (failed->id_taken) return redraw_id();
     spdlog::warn("chord: join attempt {} failed ({}); retrying", joins, failed->reason);
     arm_retry();
   } else if (const auto* s = std::get_if<ChordSuccessorChanged>(&ev)) {
@@ -184,8 +190,26 @@ void ChordRuntime::Impl::arm_republish() {
   });
 }
 
+// Another member holds our id (the join lookup ended at it): take the next draw and join again.
+// Bounded, so a peer that keeps answering with our own id cannot keep us drawing forever.
+void ChordRuntime::Impl::redraw_id() {
+  const ChordId taken = node.self().id();
+  if (id_draw + 1 >= chord_id_draws_max) {
+    gave_up = true;
+    spdlog::error("chord: id {:#018x} is taken and no free ring id was found in {} draws (chord.id_bits {} too small "
+                  "for this ring, or a peer keeps claiming our ids); this node stays off the ring",
+                  taken, chord_id_draws_max, node.config().id_bits);
+    return;
+  }
+  ++id_draw;
+  node.set_id(chord_id_draw(address, node.config().id_bits, id_draw));
+  spdlog::warn("chord: id {:#018x} is taken by another member; draw {} gives id {:#018x}", taken, id_draw,
+               node.self().id());
+  arm_retry();
+}
+
 void ChordRuntime::Impl::try_join() {
-  if (node.state() != ChordState::idle) return;
+  if (node.state() != ChordState::idle || gave_up) return;
   std::vector<ChordRef> others;
   for (const ChordRef& c : candidates())
     if (c.valid() && c.peer != self_peer()) others.push_back(c);
@@ -217,9 +241,9 @@ void ChordRuntime::Impl::fail_all(const std::string& why) {
   for (auto& [id, f] : pending) f.done(SearchOutcome{(std::uint64_t{self_peer()} << 32) | id, {}, why});
 }
 
-ChordRuntime::ChordRuntime(ChordRef self, const ChordConfig& config, std::uint64_t rng_seed, TimeUs republish_us,
-                           ChordTransport& transport, EventSink& events, QueryIdAllocator& ids)
-    : m_impl(std::make_unique<Impl>(self, config, rng_seed, republish_us, transport, events, ids)) {}
+ChordRuntime::ChordRuntime(const std::string& address, PeerId peer, const ChordConfig& config, std::uint64_t rng_seed,
+                           TimeUs republish_us, ChordTransport& transport, EventSink& events, QueryIdAllocator& ids)
+    : m_impl(std::make_unique<Impl>(address, peer, config, rng_seed, republish_us, transport, events, ids)) {}
 
 ChordRuntime::~ChordRuntime() { stop(); }
 
@@ -294,6 +318,8 @@ ChordRuntimeState ChordRuntime::state() {
         s.fingers = n.table().fingers().size();
         s.finger_refs.assign(n.table().fingers().begin(), n.table().fingers().end());
         s.joins = impl->joins;
+        s.id_draw = impl->id_draw;
+        s.gave_up = impl->gave_up;
         return s;
       })
       .value_or(ChordRuntimeState{});

@@ -35,6 +35,8 @@ struct ChordRuntimeState {
   std::size_t fingers = 0;    ///< distinct nodes in the routing table
   std::vector<ChordRef> finger_refs;  ///< those fingers, nearest first
   std::uint32_t joins = 0;    ///< join attempts made
+  std::uint32_t id_draw = 0;  ///< which chord_id_draw() of the address `self` is (0: the address hash)
+  bool gave_up = false;       ///< every id draw was taken (chord_id_draws_max): the node stays off the ring
 };
 
 class ChordRuntime {
@@ -42,11 +44,12 @@ class ChordRuntime {
   /// Other ring members the node may join through (from the tracker's directory, this node excluded).
   using Candidates = std::function<std::vector<ChordRef>()>;
 
-  /// Create the Chord node `self`; starts the io thread. `transport`, `events` and `ids` (the
+  /// Create the Chord node of peer `peer` at `address` (its id: chord_id_draw(address, m, 0),
+  /// drawn again when a join finds it taken); starts the io thread. `transport`, `events` and `ids` (the
   /// node's one query id source: lookups take their ids from it, so Chord searches never reuse
   /// another strategy's query id) must outlive it. `republish_us` > 0 re-stores every shared
   /// file that often (records are soft state).
-  ChordRuntime(ChordRef self, const ChordConfig& config, std::uint64_t rng_seed, TimeUs republish_us,
+  ChordRuntime(const std::string& address, PeerId peer, const ChordConfig& config, std::uint64_t rng_seed, TimeUs republish_us,
                ChordTransport& transport, EventSink& events, QueryIdAllocator& ids);
   ~ChordRuntime();
   ChordRuntime(const ChordRuntime&) = delete;

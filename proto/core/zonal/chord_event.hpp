@@ -45,7 +45,8 @@ struct ChordJoined {
 /// join() failed, or a member lost every node it knew (its only successor died before it learnt
 /// others): the node is idle again; the driver may (re)join through another member.
 struct ChordJoinFailed {
-  const char* reason;  ///< "no route", "id collision", "hop limit", "timeout", "ring lost"
+  const char* reason;     ///< "no route", "id taken", "id collision", "hop limit", "timeout", "ring lost"
+  bool id_taken = false;  ///< another ring member holds this node's id: set_id() the next draw, then join again
 };
 
 /// leave() finished: the node handed its records on and stopped.

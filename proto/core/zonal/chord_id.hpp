@@ -81,6 +81,16 @@ struct ChordRef {
 /// address is its decimal PeerId ("42"); real nodes use "host:port". Call once per node.
 ChordId chord_id_of_address(std::string_view address, unsigned bits) noexcept;
 
+/// Id draws a node may make before it gives up joining: one per id found taken by another ring
+/// member. Bounds what a peer that keeps claiming our ids can make us do.
+inline constexpr unsigned chord_id_draws_max = 32;
+
+/// Chord id of draw `draw` (0-based) of the node at `address`: draw 0 is
+/// chord_id_of_address(address, bits), draw k >= 1 is chord_id_of_address("<address>#<k>", bits).
+/// A node whose id another ring member holds draws again (docs/protocol.md, "Chord"). Call when
+/// placing a node and after each ChordJoinFailed with id_taken.
+ChordId chord_id_draw(std::string_view address, unsigned bits, unsigned draw);
+
 /// Chord key of a file: the top m bits of mix64(file_key). chord_key_of_file(file_key(name), m)
 /// equals chord_id_of_address(name, m), so names and addresses share one hash. Call to place a file.
 ChordId chord_key_of_file(FileKey file, unsigned bits) noexcept;

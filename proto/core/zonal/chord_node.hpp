@@ -46,6 +46,10 @@ class ChordNode {
   void create(TimeUs now);
   /// Join through any member `bootstrap`; ChordJoined or ChordJoinFailed follows.
   void join(TimeUs now, ChordRef bootstrap);
+  /// Move this node to ring position `id` (masked to m bits) before it joins again; call after a
+  /// ChordJoinFailed with id_taken, with the next chord_id_draw(). False (nothing changes)
+  /// unless the node is idle.
+  bool set_id(ChordId id);
   /// Leave gracefully: hand records to the successor, tell predecessor and successor, stop.
   void leave(TimeUs now);
   /// Find the successor of `key`; every message of it carries `lookup_id` (0 = maintenance).

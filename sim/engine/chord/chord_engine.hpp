@@ -15,6 +15,7 @@ namespace zonal::sim {
 /// empty for dense ids); deterministic for equal inputs. run_simulation() calls this; `check`
 /// turns on the per-event invariant checks (tests).
 RunResult run_chord(const Scenario& scenario, std::uint64_t seed, std::uint32_t peers,
-                    std::vector<std::uint64_t> labels, const ProgressFn& progress = {}, bool check = false);
+                    std::vector<std::uint64_t> labels, const ProgressFn& progress = {}, bool check = false,
+                    const RunOptions& options = {});
 
 }  // namespace zonal::sim

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include "engine/core/event_loop.hpp"
 #include "engine/core/run_setup.hpp"
@@ -35,7 +36,8 @@ TrackerConfig chord_tracker_config(const Scenario& sc) {
 }  // namespace
 
 ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers,
-                                 std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check)
+                                 std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check,
+                                 const RunOptions& options)
     : m_sc(sc),
       m_seed(seed),
       m_config(std::make_shared<const ChordConfig>(chord_config(sc.chord))),
@@ -43,7 +45,7 @@ ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::ui
       m_tracker(m_tracker_id, chord_tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
       m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096),
-      m_measure(peers, std::move(labels), progress, sc.workload.queries),
+      m_measure(peers, std::move(labels), progress, sc.workload.queries, options, sc.search.timeout_us()),
       m_timers(peers),
       m_join_rng(stream_seed(seed, Stream::chord_joins)),
       m_check(check) {
@@ -56,7 +58,6 @@ ChordSimulation::~ChordSimulation() = default;
 RunResult ChordSimulation::run() {
   m_result.seed = m_seed;
   m_result.strategy = Strategy::chord;
-  m_result.queries.reserve(m_sc.workload.queries);
   form_ring();
   m_result.zone_count = m_tracker.zone_count();
   m_result.ring_violations = ring_violations().size();
@@ -78,30 +79,46 @@ std::vector<ChordViolation> ChordSimulation::ring_violations() const {
 }
 
 // Node p's address is the decimal label (edge-list node id) or PeerId, as for real nodes'
-// "host:port", unless chord.ids lists the ids; distinct peers must get distinct ids or the ring
-// is ambiguous.
+// "host:port", unless chord.ids lists the ids (distinct: the loader checks). Ids are unique on a
+// ring: nodes take theirs in PeerId order (the join ring's join order), and a node whose id an
+// earlier one holds draws again (chord_id_draw), as a real node does when its join finds its id
+// taken.
 void ChordSimulation::create_nodes() {
   const std::uint32_t n = m_result.peers;
   const std::uint64_t base = stream_seed(m_seed, Stream::chord_nodes);
+  std::vector<ChordId> ids = m_sc.chord.ids;
+  if (ids.empty()) {
+    ids.resize(n);
+    for (PeerId p = 0; p < n; ++p) ids[p] = chord_id_of_address(std::to_string(label(p)), m_config->id_bits);
+    redraw_taken_ids(ids);
+  }
   m_nodes.reserve(n);
-  std::vector<ChordRef> refs;
-  refs.reserve(n);
-  for (PeerId p = 0; p < n; ++p) {
-    const ChordId id = m_sc.chord.ids.empty() ? chord_id_of_address(std::to_string(label(p)), m_config->id_bits) : m_sc.chord.ids[p];
-    refs.push_back(ChordRef::make(id, p));
-    m_nodes.emplace_back(refs.back(), m_config, mix64(base ^ p));
-  }
-  const auto ring = chord_sorted_ring(refs);
-  for (std::size_t i = 1; i < ring.size(); ++i) {
-    if (ring[i].id() == ring[i - 1].id()) {
-      throw std::runtime_error("chord.id_bits: peers " + std::to_string(label(ring[i - 1].peer)) + " and " +
-                               std::to_string(label(ring[i].peer)) + " share Chord id " + std::to_string(ring[i].id()) +
-                               "; use more identifier bits");
-    }
-  }
+  for (PeerId p = 0; p < n; ++p) m_nodes.emplace_back(ChordRef::make(ids[p], p), m_config, mix64(base ^ p));
   m_live.assign(n, true);
   m_member_slot.assign(n, UINT32_MAX);
   m_join_failures.assign(n, 0);
+}
+
+// Without collisions (the usual case) the ids stay the first draws and nothing else is spent.
+void ChordSimulation::redraw_taken_ids(std::vector<ChordId>& ids) const {
+  std::vector<ChordId> sorted(ids);
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return;
+  std::vector<ChordId>().swap(sorted);
+  std::unordered_set<ChordId> taken;
+  taken.reserve(ids.size());
+  for (PeerId p = 0; p < ids.size(); ++p) {
+    const std::string address = std::to_string(label(p));
+    unsigned draw = 0;
+    while (!taken.insert(ids[p]).second) {
+      if (++draw == chord_id_draws_max) {
+        throw std::runtime_error("chord.id_bits: peer " + address + " found no free Chord id in " +
+                                 std::to_string(chord_id_draws_max) + " draws (" + std::to_string(taken.size()) +
+                                 " of 2^" + std::to_string(m_config->id_bits) + " ids taken); use more identifier bits");
+      }
+      ids[p] = chord_id_draw(address, m_config->id_bits, draw);
+    }
+  }
 }
 
 void ChordSimulation::form_ring() {
@@ -273,8 +290,9 @@ void ChordSimulation::collect_peer_loads() {
 }
 
 RunResult run_chord(const Scenario& scenario, std::uint64_t seed, std::uint32_t peers,
-                    std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check) {
-  ChordSimulation sim(scenario, seed, peers, std::move(labels), progress, check);
+                    std::vector<std::uint64_t> labels, const ProgressFn& progress, bool check,
+                    const RunOptions& options) {
+  ChordSimulation sim(scenario, seed, peers, std::move(labels), progress, check, options);
   return sim.run();
 }
 

@@ -78,7 +78,7 @@ class ChordSimulation {
   /// Build every node (not yet on a ring); `labels` empty = dense ids; `check` turns on the
   /// per-event invariant checks (check_event; tests).
   ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers, std::vector<std::uint64_t> labels,
-                  const ProgressFn& progress, bool check = false);
+                  const ProgressFn& progress, bool check = false, const RunOptions& options = {});
   ~ChordSimulation();
 
   /// Form the ring, publish, run the queries; call once.
@@ -108,6 +108,7 @@ class ChordSimulation {
 
   // chord_simulation.cpp: phases
   void create_nodes();
+  void redraw_taken_ids(std::vector<ChordId>& ids) const;
   void form_ring();
   void install_stable_ring();
   void join_ring();

@@ -79,8 +79,9 @@ void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
     observe(MessageClass::publish);
     return;
   }
-  if (tag->lookup == 0 || tag->lookup > m_result.queries.size()) return;
-  ++m_result.queries[tag->lookup - 1].messages;
+  QueryRecord* const record = m_measure.queries().find(tag->lookup);
+  if (record == nullptr) return;
+  ++record->messages;
   observe(MessageClass::search);
   const auto it = m_active.find(tag->lookup);
   if (it != m_active.end() && to != it->second.origin) it->second.contacted.push_back(to);
@@ -215,7 +216,7 @@ void ChordSimulation::begin_query(const QueryRequest& req) {
   rec.zone = home_zone(req.key, m_tracker.zone_count());
   rec.exists = req.file >= 0;
   rec.started_us = m_now;
-  m_result.queries.push_back(rec);
+  m_measure.queries().open(rec, m_now);
   auto& active = m_active.emplace(ordinal, ActiveQuery{req.origin, {}}).first->second;
   active.contacted.reserve(contacted_reserve);  // one allocation per query, not one per doubling
   if (live_member(req.origin)) {
@@ -231,7 +232,7 @@ void ChordSimulation::begin_query(const QueryRequest& req) {
 void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone* d, bool interrupted) {
   const auto it = m_active.find(ordinal);
   if (it == m_active.end()) return;
-  QueryRecord& r = m_result.queries[ordinal - 1];
+  QueryRecord& r = *m_measure.queries().find(ordinal);
   auto& contacted = it->second.contacted;
   std::sort(contacted.begin(), contacted.end());
   r.reached = static_cast<std::uint32_t>(std::unique(contacted.begin(), contacted.end()) - contacted.begin());

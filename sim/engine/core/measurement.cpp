@@ -7,12 +7,13 @@
 namespace zonal::sim {
 
 Measurement::Measurement(std::uint32_t peers, std::vector<std::uint64_t> labels, const ProgressFn& progress,
-                         std::uint32_t queries_total)
+                         std::uint32_t queries_total, const RunOptions& options, TimeUs search_timeout_us)
     : m_labels(std::move(labels)),
       m_progress(progress),
       m_queries_total(queries_total),
       m_received(peers, 0),
-      m_sent(peers, 0) {}
+      m_sent(peers, 0),
+      m_queries(options, queries_total, 4 * search_timeout_us + 10'000'000) {}
 
 void Measurement::start_query_phase(TimeUs now_us, double timeseries_ms, std::uint32_t online) {
   m_measuring = true;
@@ -22,7 +23,8 @@ void Measurement::start_query_phase(TimeUs now_us, double timeseries_ms, std::ui
 }
 
 void Measurement::finish(RunResult& result, TimeUs end_us) {
-  if (m_series) result.timeseries = m_series->finish(end_us, result.queries);
+  m_queries.finish(result);
+  if (m_series) result.timeseries = m_series->finish(end_us, result);
 }
 
 }  // namespace zonal::sim

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/query_log.hpp"
 #include "engine/core/run_result.hpp"
 #include "engine/core/timeseries.hpp"
 #include "engine/engine.hpp"
@@ -16,9 +17,15 @@ namespace zonal::sim {
 class Measurement {
  public:
   /// `peers` peers named by `labels` (edge-list node ids; empty = dense ids); progress snapshots
-  /// go to `progress` (may be empty) and count against `queries_total`.
+  /// go to `progress` (may be empty) and count against `queries_total`. Query rows are kept as
+  /// `options` say; a spooled row leaves memory once its query started `search_timeout_us`
+  /// (times 4, plus 10 s) ago.
   Measurement(std::uint32_t peers, std::vector<std::uint64_t> labels, const ProgressFn& progress,
-              std::uint32_t queries_total);
+              std::uint32_t queries_total, const RunOptions& options = {}, TimeUs search_timeout_us = 0);
+
+  /// The query rows of the run (open one per started query, update it through find()).
+  QueryLog& queries() noexcept { return m_queries; }
+  const QueryLog& queries() const noexcept { return m_queries; }
 
   /// The query phase starts at `now_us` with `online` peers: loads and the time series count
   /// from now on. Call once.
@@ -72,7 +79,8 @@ class Measurement {
       describe(p, load);
     }
   }
-  /// Close the time series at `end_us` into `result`; call once, after the last event.
+  /// Hand the query rows to `result` and close the time series at `end_us` into it; call once,
+  /// after the last event.
   void finish(RunResult& result, TimeUs end_us);
 
  private:
@@ -83,6 +91,7 @@ class Measurement {
   std::vector<std::uint32_t> m_received;  // compact per-peer counters: hot on every delivery
   std::vector<std::uint32_t> m_sent;      // (PeerLoad rows are built once the run is over)
   std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
+  QueryLog m_queries;
 };
 
 }  // namespace zonal::sim

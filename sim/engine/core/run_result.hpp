@@ -1,6 +1,7 @@
 #pragma once
 /// What one simulation run measured; written out by output.cpp and aggregated by summary.cpp.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,8 @@ struct ChordOutcomes {
   std::uint64_t record_missing = 0;   ///< the key's live successor was reached but indexes no holder (record lost)
 };
 
+class QuerySpool;
+
 struct RunResult {
   std::string label;
   std::uint32_t replication = 0;
@@ -79,7 +82,8 @@ struct RunResult {
   TimeUs end_us = 0;
   bool faults_active = false;  ///< churn, failures or partitions were simulated (fault metrics apply)
   FaultCounters faults;
-  std::vector<QueryRecord> queries;
+  std::vector<QueryRecord> queries;  ///< the query rows, unless spooled (then empty)
+  std::shared_ptr<const QuerySpool> query_spool;  ///< spooled runs (RunOptions::spool_dir): the query rows
   std::vector<PeerLoad> peers_load;
   Timeseries timeseries;  ///< output.timeseries_ms windows of the query phase (none when off)
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/core/query_spool.hpp"
 #include "engine/core/run_result.hpp"
 
 namespace zonal::sim {
@@ -44,9 +45,9 @@ void TimeseriesRecorder::online_changed(TimeUs now_us, std::uint32_t peers_onlin
   m_online = peers_online;
 }
 
-Timeseries TimeseriesRecorder::finish(TimeUs end_us, std::span<const QueryRecord> queries) {
+Timeseries TimeseriesRecorder::finish(TimeUs end_us, const RunResult& run) {
   window_at(end_us).peers_online = m_online;
-  for (const QueryRecord& q : queries) {
+  for_each_query(run, [&](const QueryRecord& q) {
     TimeseriesWindow& w = m_windows[std::min(index_of(q.started_us), m_windows.size() - 1)];
     ++w.queries_started;
     if (q.hits > 0) {
@@ -55,7 +56,7 @@ Timeseries TimeseriesRecorder::finish(TimeUs end_us, std::span<const QueryRecord
     } else {
       ++w.queries_failed;
     }
-  }
+  });
   return Timeseries{m_window_us, std::move(m_windows)};
 }
 

@@ -13,6 +13,7 @@
 namespace zonal::sim {
 
 struct QueryRecord;
+struct RunResult;
 
 /// The kinds of messages a window counts (columns messages_<name> of timeseries.csv).
 enum class MessageClass : std::uint8_t {
@@ -62,7 +63,7 @@ class TimeseriesRecorder {
   void online_changed(TimeUs now_us, std::uint32_t peers_online);
   /// Close the series at `end_us` (the run's end) and add the query outcomes by start window;
   /// call once, after the last event.
-  Timeseries finish(TimeUs end_us, std::span<const QueryRecord> queries);
+  Timeseries finish(TimeUs end_us, const RunResult& run);
 
  private:
   /// The window holding `now_us`; windows before it are closed with the current online count.

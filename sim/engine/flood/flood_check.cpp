@@ -25,7 +25,7 @@ void FloodSimulation::check_event(const Event& e, std::span<const PeerId> to) {
     ZONAL_ASSERT(r->hits == 0 || r->first_hit_hops >= 0,
                  "query " + std::to_string(r->ordinal) + " has hits but no first-hit hop count");
   }
-  ZONAL_ASSERT(m_result.queries.size() == m_queries_started, "one query record per started query");
+  ZONAL_ASSERT(m_measure.queries().size() == m_queries_started, "one query record per started query");
   const std::uint64_t skipped = m_faults_active ? m_faults.state().counters.queries_skipped : 0;
   ZONAL_ASSERT(m_queries_started + skipped <= m_sc.workload.queries, "more queries started than the workload has");
   if (m_faults_active) {

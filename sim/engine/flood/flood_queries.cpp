@@ -28,9 +28,9 @@ void FloodSimulation::start_query() {
   rec.exists = req.file >= 0;
   rec.started_us = m_now;
   const std::uint32_t ids = search_id_count(m_sc.search.strategy, params);  // expanding ring: one per ring
-  for (std::uint32_t i = 0; i < ids; ++i) m_query_index.emplace(id + i, static_cast<std::uint32_t>(m_result.queries.size()));
-  m_result.queries.push_back(rec);
-  m_cached = nullptr;  // the vector may have moved
+  for (std::uint32_t i = 0; i < ids; ++i) m_query_index.emplace(id + i, rec.ordinal);
+  m_measure.queries().open(rec, m_now);
+  m_cached = nullptr;  // rows may have moved
   drain_peer(req.origin);
   const std::uint64_t skipped = m_faults_active ? m_faults.state().counters.queries_skipped : 0;
   if (m_queries_started + skipped < m_sc.workload.queries) next_query_arrival();
@@ -52,7 +52,7 @@ QueryRecord* FloodSimulation::record_of(QueryId id) {
   auto it = m_query_index.find(id);
   if (it == m_query_index.end()) return nullptr;
   m_cached_id = id;
-  m_cached = &m_result.queries[it->second];
+  m_cached = m_measure.queries().find(it->second);
   return m_cached;
 }
 

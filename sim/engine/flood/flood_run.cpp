@@ -27,7 +27,8 @@ PeerConfig peer_config(const Scenario& sc) {
 }  // namespace
 
 FloodSimulation::FloodSimulation(const Scenario& sc, std::uint64_t seed, const Topology& topo,
-                                 const ProgressFn& progress, const DeliveryTap& tap, bool check)
+                                 const ProgressFn& progress, const DeliveryTap& tap, bool check,
+                                 const RunOptions& options)
     : m_sc(sc),
       m_seed(seed),
       m_tap(tap),
@@ -35,7 +36,8 @@ FloodSimulation::FloodSimulation(const Scenario& sc, std::uint64_t seed, const T
       m_tracker(m_tracker_id, tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
       m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096),
-      m_measure(static_cast<std::uint32_t>(topo.peer_count()), topo.labels, progress, sc.workload.queries),
+      m_measure(static_cast<std::uint32_t>(topo.peer_count()), topo.labels, progress, sc.workload.queries, options,
+                sc.search.timeout_us()),
       m_timers(topo.peer_count()),
       m_check(check) {
   create_peers(topo);
@@ -44,7 +46,6 @@ FloodSimulation::FloodSimulation(const Scenario& sc, std::uint64_t seed, const T
 RunResult FloodSimulation::run() {
   m_result.seed = m_seed;
   m_result.strategy = m_sc.search.strategy;
-  m_result.queries.reserve(m_sc.workload.queries);
   register_all();
   m_result.zone_count = m_tracker.zone_count();
   install_zones();

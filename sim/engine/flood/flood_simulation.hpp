@@ -32,7 +32,7 @@ class FloodSimulation {
   /// Build the peers of `topo` (the topology is no longer needed afterwards: callers may free it).
   /// `check` turns on the per-event invariant checks (flood_check.cpp; tests).
   FloodSimulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress,
-                  const DeliveryTap& tap, bool check);
+                  const DeliveryTap& tap, bool check, const RunOptions& options = {});
 
   /// Register, install zones, publish, run the queries; call once.
   RunResult run();
