@@ -92,6 +92,7 @@ void ChordSimulation::create_nodes() {
     for (PeerId p = 0; p < n; ++p) ids[p] = chord_id_of_address(std::to_string(label(p)), m_config->id_bits);
     redraw_taken_ids(ids);
   }
+  ZONAL_ASSERT(ids.size() == n, "chord.ids must hold one id per peer (the loader checks)");
   m_nodes.reserve(n);
   for (PeerId p = 0; p < n; ++p) m_nodes.emplace_back(ChordRef::make(ids[p], p), m_config, mix64(base ^ p));
   m_live.assign(n, true);
