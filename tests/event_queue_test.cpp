@@ -203,6 +203,74 @@ TEST(EventQueue, BatchesPopExactlyLikeSeparatePushes) {
   EXPECT_GT(popped, 1000u);
 }
 
+// push_shared() keeps one message for a broadcast's copies and 16 bytes per copy; whatever
+// the mix (copies into the bucket being drained, beyond the ring, into buckets that also hold
+// whole events and batches, control events between), pops must equal separate pushes exactly.
+static void check_shared_against_single(zonal::TimeUs bucket_width_us, std::uint32_t buckets, std::uint64_t seed) {
+  EventQueue shared_queue(bucket_width_us, buckets), single_queue(bucket_width_us, buckets);
+  OneByOne shared(shared_queue), single(single_queue);
+  std::mt19937_64 rng(seed);
+  zonal::TimeUs now = 0;
+  std::size_t popped = 0;
+  std::uint64_t id = 1;
+  for (int step = 0; step < 20000; ++step) {
+    if (rng() % 2 == 0 || shared.empty()) {
+      const zonal::PeerId from = static_cast<zonal::PeerId>(rng() % 1000);
+      const zonal::Message msg = zonal::Query{.query_id = id++, .key = rng()};
+      std::vector<EventQueue::Copy> copies(rng() % 9);
+      for (auto& c : copies) {
+        const auto spread = rng() % 8 == 0 ? 20000 : (rng() % 3 == 0 ? 10 : 300);
+        c = {now + static_cast<zonal::TimeUs>(rng() % spread), static_cast<zonal::PeerId>(rng() % 1000)};
+      }
+      if (rng() % 10 == 0) {  // a batch or a whole event into the same buckets: mixed buckets
+        const std::vector<zonal::PeerId> to{1, 2, 3};
+        const zonal::TimeUs t = now + static_cast<zonal::TimeUs>(rng() % 300);
+        shared_queue.push_batch(t, from, msg, to);
+        for (zonal::PeerId d : to) single_queue.push(Event{t, 0, d, from, zonal::sim::EventKind::deliver, 0, msg});
+      }
+      shared_queue.push_shared(from, msg, copies);
+      for (const auto& c : copies) single_queue.push(Event{c.time_us, 0, c.to, from, zonal::sim::EventKind::deliver, 0, msg});
+      if (rng() % 7 == 0) {  // a control event in between, sometimes at a delivery's exact time
+        Event timer = at(copies.empty() || rng() % 2 ? now + static_cast<zonal::TimeUs>(rng() % 100) : copies[0].time_us, 4242);
+        timer.kind = zonal::sim::EventKind::timer;
+        shared_queue.push(timer);
+        single_queue.push(timer);
+      }
+    } else {
+      ASSERT_EQ(shared.size(), single.size());
+      const Event a = shared.pop(), b = single.pop();
+      ASSERT_EQ(a.time_us, b.time_us);
+      ASSERT_EQ(a.seq, b.seq);
+      EXPECT_EQ(a.to, b.to);
+      EXPECT_EQ(a.from, b.from);
+      EXPECT_EQ(a.kind, b.kind);
+      EXPECT_EQ(a.msg, b.msg);
+      now = a.time_us;
+      ++popped;
+    }
+  }
+  while (!single.empty()) {
+    ASSERT_FALSE(shared.empty());
+    const Event a = shared.pop(), b = single.pop();
+    ASSERT_EQ(a.seq, b.seq);
+    EXPECT_EQ(a.time_us, b.time_us);
+    EXPECT_EQ(a.to, b.to);
+    EXPECT_EQ(a.msg, b.msg);
+  }
+  EXPECT_TRUE(shared.empty());
+  EXPECT_GT(popped, 5000u);
+}
+
+TEST(EventQueue, SharedCopiesPopExactlyLikeSeparatePushes) {
+  check_shared_against_single(64, 32, 11);    // small ring: overflow, wrap-around, late copies
+  check_shared_against_single(16, 4096, 12);  // every copy within the ring
+  check_shared_against_single(1, 8, 13);      // one-microsecond buckets: ties within a bucket are seq order
+}
+
+TEST(EventQueue, SharedCopiesWithBucketsWiderThan32BitsFallBackToWholeEvents) {
+  check_shared_against_single(zonal::TimeUs{1} << 34, 8, 14);
+}
+
 TEST(EventQueue, BatchPopsWholeWithItsDestinationsInOrder) {
   EventQueue q(8, 16);
   q.push(at(20, 99));  // single delivery before the batch

@@ -15,6 +15,14 @@
 /// destination; its copies take consecutive sequence numbers and pop together, in the order
 /// separate pushes would have popped one by one.
 ///
+/// push_shared() (the same payloads) stores a broadcast whose copies have their own delays
+/// (random latency) as one shared message record plus a 16-byte entry per copy (time within
+/// its bucket, sequence number relative to the bucket's first, destination, record), as
+/// PeerSim shares one message object among the copies. A bucket holding only such entries is
+/// ordered by one 64-bit key per entry; a copy that does not fit the entry (outside the ring,
+/// in the bucket being drained, a sequence number 2^32 past the bucket's first) is pushed as a
+/// whole event instead, and a bucket holding both kinds is expanded and ordered as whole events.
+///
 /// An event type Ev has members time_us, seq (assigned by push), to (a PeerId), aux and msg,
 /// and a QueueTraits<Ev> specialisation saying which events are control events and, when
 /// `batches` is true, which are batch entries and how to build one copy of a batch.
@@ -46,6 +54,16 @@ class CalendarQueue {
   /// Schedule delivery of `msg` from `from` to each of `to`, all at `time_us`; equivalent to
   /// one push() per destination in order. Call when a broadcast's copies share their delay.
   void push_batch(TimeUs time_us, PeerId from, const decltype(Ev::msg)& msg, std::span<const PeerId> to)
+    requires Traits::batches;
+  /// One copy of a shared message (push_shared): when and where it arrives.
+  struct Copy {
+    TimeUs time_us;
+    PeerId to;
+  };
+  /// Schedule delivery of `msg` from `from` to each copy's destination at the copy's time, in
+  /// order: equivalent to one push() per copy, with the message stored once. Call when a
+  /// broadcast's copies have their own delays.
+  void push_shared(PeerId from, const decltype(Ev::msg)& msg, std::span<const Copy> copies)
     requires Traits::batches;
   /// What pop() returns: the earliest event and the destinations it is delivered to. A batch
   /// is popped whole: its copies take consecutive sequence numbers, so delivering them one
@@ -85,12 +103,44 @@ class CalendarQueue {
     std::uint32_t count = 0;
     std::uint32_t next = no_chunk;
   };
+  // One copy of a shared message in a bucket: 16 bytes instead of a whole event.
+  struct Slim {
+    std::uint32_t offset_us;  // time_us minus the bucket's start
+    std::uint32_t seq_delta;  // seq minus the bucket's base_seq
+    PeerId to;
+    std::uint32_t record;  // in m_records
+    /// (time, seq) order within one bucket.
+    std::uint64_t key() const noexcept { return std::uint64_t{offset_us} << 32 | seq_delta; }
+  };
+  static_assert(sizeof(Slim) == 16);
+  static constexpr std::uint32_t slim_chunk_entries = 1024;  // 16 KiB
+  static constexpr std::size_t record_prefetch_ahead = 16;  // pops between a record's prefetch and its use
+  struct SlimChunk {
+    Slim entries[slim_chunk_entries];
+    std::uint32_t count = 0;
+    std::uint32_t next = no_chunk;
+  };
+  // The message of a push_shared() call, shared by its copies until the last one is popped.
+  struct Record {
+    decltype(Ev::msg) msg;
+    PeerId from = no_peer;
+    std::uint32_t refs = 0;
+  };
   struct Bucket {
     std::uint32_t head = no_chunk;
     std::uint32_t tail = no_chunk;
-    std::size_t count = 0;    // logical events (a batch counts each destination)
+    std::size_t count = 0;    // logical whole-event deliveries (a batch counts each destination)
     bool sorted = true;       // pushes so far arrived in time order (seq only grows)
     TimeUs last_time_us = 0;
+    std::uint32_t slim_head = no_chunk;  // chain of SlimChunks
+    std::uint32_t slim_tail = no_chunk;
+    std::size_t slim_count = 0;
+    std::uint64_t base_seq = 0;  // seq of the first Slim entry
+  };
+  // (time, seq) of an event wherever it is stored.
+  struct Key {
+    TimeUs time_us;
+    std::uint64_t seq;
   };
 
   static bool is_batch(const Ev& e) noexcept {
@@ -105,10 +155,16 @@ class CalendarQueue {
   Chunk& tail_chunk(Bucket& bucket);
   void append(Bucket& bucket, Ev&& e, std::size_t logical);
   std::uint32_t take_chunk();
+  bool append_slim(Bucket& bucket, TimeUs time_us, PeerId to, std::uint32_t& record, PeerId from,
+                   const decltype(Ev::msg)& msg);
+  std::uint32_t take_slim_chunk();
   void open_next_bucket();
   void gather(const Bucket& bucket);
+  void gather_slim(const Bucket& bucket);
+  void expand_slim(const Bucket& bucket);
+  Ev slim_event(const Slim& s, TimeUs start_us, std::uint64_t base_seq);
+  bool active_key(Key& out) const noexcept;
   void migrate_overflow();
-  const Ev* active_front() const noexcept;
   Popped pop_next();
   Popped take_active();
   Popped take_heap_top(std::vector<Ev>& heap);
@@ -126,9 +182,18 @@ class CalendarQueue {
   std::uint32_t m_active_chunk = no_chunk;
   std::uint32_t m_active_pos = 0;
   std::uint32_t m_consumed_chunk = no_chunk;  // fully popped; freed on the next pop (its events are still read)
-  // ... or a gathered and sorted vector.
+  // ... or a gathered and sorted vector ...
   std::vector<Ev> m_active;
   std::size_t m_active_head = 0;
+  // ... or gathered and sorted Slim entries (a bucket of push_shared() copies only).
+  std::vector<Slim> m_active_slim;
+  std::size_t m_slim_head = 0;
+  TimeUs m_active_start_us = 0;     // start of the drained bucket's time span
+  std::uint64_t m_active_base_seq = 0;
+  std::vector<std::unique_ptr<SlimChunk>> m_slim_chunks;
+  std::vector<std::uint32_t> m_free_slim_chunks;
+  std::vector<Record> m_records;
+  std::vector<std::uint32_t> m_free_records;
   std::vector<Ev> m_late;      // heap: events pushed into the current epoch while draining it
   std::vector<Ev> m_overflow;  // heap: events beyond the ring's horizon
   // Control events (timers, query arrivals, joins): a heap of small keys over a slab of events,

@@ -96,6 +96,87 @@ void CalendarQueue<Ev>::push_batch(TimeUs time_us, PeerId from, const decltype(E
 }
 
 template <class Ev>
+void CalendarQueue<Ev>::push_shared(PeerId from, const decltype(Ev::msg)& msg, std::span<const Copy> copies)
+  requires Traits::batches
+{
+  std::uint32_t record = no_chunk;  // allocated with the first copy stored as a Slim entry
+  for (const Copy& c : copies) {
+    ZONAL_ASSERT(c.time_us >= m_last_popped_us, "EventQueue::push_shared: a copy at " + std::to_string(c.time_us) +
+                                                    " us is before the last popped event at " +
+                                                    std::to_string(m_last_popped_us) + " us");
+    const std::int64_t epoch = epoch_of(c.time_us);
+    const bool slim = m_width_shift <= 32 && in_ring(epoch) &&
+                      append_slim(m_buckets[slot_of(epoch)], c.time_us, c.to, record, from, msg);
+    if (!slim) push(Traits::single(c.time_us, from, c.to, msg));
+  }
+}
+
+// Store one copy as a Slim entry of `bucket` (the record made on first use); false when its
+// sequence number is too far from the bucket's first for 32 bits.
+template <class Ev>
+bool CalendarQueue<Ev>::append_slim(Bucket& bucket, TimeUs time_us, PeerId to, std::uint32_t& record, PeerId from,
+                                    const decltype(Ev::msg)& msg) {
+  if (bucket.slim_count == 0) bucket.base_seq = m_seq;
+  const std::uint64_t delta = m_seq - bucket.base_seq;
+  if (delta > 0xFFFFFFFFu) return false;
+  if (record == no_chunk) {
+    if (m_free_records.empty()) {
+      record = static_cast<std::uint32_t>(m_records.size());
+      m_records.push_back(Record{msg, from, 0});
+    } else {
+      record = m_free_records.back();
+      m_free_records.pop_back();
+      m_records[record] = Record{msg, from, 0};
+    }
+  }
+  ++m_records[record].refs;
+  if (bucket.slim_tail == no_chunk || m_slim_chunks[bucket.slim_tail]->count == slim_chunk_entries) {
+    const std::uint32_t fresh = take_slim_chunk();
+    if (bucket.slim_tail == no_chunk) bucket.slim_head = fresh;
+    else m_slim_chunks[bucket.slim_tail]->next = fresh;
+    bucket.slim_tail = fresh;
+  }
+  SlimChunk& chunk = *m_slim_chunks[bucket.slim_tail];
+  const TimeUs start_us = static_cast<TimeUs>(epoch_of(time_us)) << m_width_shift;
+  chunk.entries[chunk.count++] =
+      Slim{static_cast<std::uint32_t>(time_us - start_us), static_cast<std::uint32_t>(delta), to, record};
+  ++bucket.slim_count;
+  ++m_seq;
+  ++m_size;
+  ++m_ring_size;
+  return true;
+}
+
+template <class Ev>
+std::uint32_t CalendarQueue<Ev>::take_slim_chunk() {
+  if (m_free_slim_chunks.empty()) {
+    m_slim_chunks.push_back(std::make_unique<SlimChunk>());
+    return static_cast<std::uint32_t>(m_slim_chunks.size() - 1);
+  }
+  const std::uint32_t index = m_free_slim_chunks.back();
+  m_free_slim_chunks.pop_back();
+  SlimChunk& chunk = *m_slim_chunks[index];
+  chunk.count = 0;
+  chunk.next = no_chunk;
+  return index;
+}
+
+// The whole event a Slim entry stands for; the entry's reference to its record is dropped.
+template <class Ev>
+Ev CalendarQueue<Ev>::slim_event(const Slim& s, TimeUs start_us, std::uint64_t base_seq) {
+  if constexpr (Traits::batches) {
+    Record& record = m_records[s.record];
+    Ev e = Traits::single(start_us + s.offset_us, record.from, s.to, record.msg);
+    e.seq = base_seq + s.seq_delta;
+    if (--record.refs == 0) m_free_records.push_back(s.record);
+    return e;
+  } else {
+    ZONAL_ASSERT(false, "CalendarQueue: Slim entries in a queue without push_shared");
+    return Ev{};
+  }
+}
+
+template <class Ev>
 typename CalendarQueue<Ev>::Chunk& CalendarQueue<Ev>::tail_chunk(Bucket& bucket) {
   if (bucket.tail == no_chunk || m_chunks[bucket.tail]->count == chunk_events) {
     const std::uint32_t fresh = take_chunk();
@@ -131,14 +212,28 @@ std::uint32_t CalendarQueue<Ev>::take_chunk() {
 }
 
 template <class Ev>
-const Ev* CalendarQueue<Ev>::active_front() const noexcept {
-  if (m_active_chunk == no_chunk) return m_active_head < m_active.size() ? &m_active[m_active_head] : nullptr;
-  return &m_chunks[m_active_chunk]->events[m_active_pos];
+bool CalendarQueue<Ev>::active_key(Key& out) const noexcept {
+  if (m_slim_head < m_active_slim.size()) {
+    const Slim& s = m_active_slim[m_slim_head];
+    out = Key{m_active_start_us + s.offset_us, m_active_base_seq + s.seq_delta};
+    return true;
+  }
+  const Ev* front = nullptr;
+  if (m_active_chunk != no_chunk) front = &m_chunks[m_active_chunk]->events[m_active_pos];
+  else if (m_active_head < m_active.size()) front = &m_active[m_active_head];
+  if (front == nullptr) return false;
+  out = Key{front->time_us, front->seq};
+  return true;
 }
 
 template <class Ev>
 std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out) const noexcept {
   std::size_t found = 0;
+  if (m_slim_head < m_active_slim.size()) {
+    for (std::size_t at = m_slim_head; at < m_active_slim.size() && found < out.size(); ++at)
+      out[found++] = Upcoming{{&m_active_slim[at].to, 1}, &m_records[m_active_slim[at].record].msg};
+    return found;
+  }
   if (m_active_chunk == no_chunk) {
     for (std::size_t at = m_active_head; at < m_active.size() && found < out.size(); ++at)
       out[found++] = Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
@@ -163,6 +258,17 @@ std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out) const noexcept {
 
 template <class Ev>
 typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::take_active() {
+  if (m_slim_head < m_active_slim.size()) {
+    // Records are scattered in memory: request the one of a delivery well ahead.
+    if (m_slim_head + record_prefetch_ahead < m_active_slim.size()) {
+      const auto* record = reinterpret_cast<const char*>(&m_records[m_active_slim[m_slim_head + record_prefetch_ahead].record]);
+      __builtin_prefetch(record);
+      __builtin_prefetch(record + sizeof(Record) - 1);  // it may straddle two lines
+    }
+    m_popped = slim_event(m_active_slim[m_slim_head++], m_active_start_us, m_active_base_seq);
+    --m_size;
+    return Popped{&m_popped, {&m_popped.to, 1}};
+  }
   if (m_active_chunk == no_chunk) {
     const Ev& e = m_active[m_active_head++];
     --m_size;
@@ -201,10 +307,11 @@ template <class Ev>
 typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_next() {
   release_consumed_chunk();
   for (;;) {
-    const Ev* front = active_front();
-    if (front != nullptr || !m_late.empty()) {
-      const bool take_late = front == nullptr || (!m_late.empty() && earlier(m_late.front(), *front));
-      const Ev& next = take_late ? m_late.front() : *front;
+    Key front;
+    const bool has_front = active_key(front);
+    if (has_front || !m_late.empty()) {
+      const bool take_late = !has_front || (!m_late.empty() && earlier(m_late.front(), front));
+      const Key next = take_late ? Key{m_late.front().time_us, m_late.front().seq} : front;
       if (!m_control.empty() && earlier(m_control.front(), next)) return take_control();
       if (take_late) return take_heap_top(m_late);
       return take_active();
@@ -241,6 +348,8 @@ void CalendarQueue<Ev>::open_next_bucket() {
   if (m_active_open) ++m_epoch;
   m_active.clear();
   m_active_head = 0;
+  m_active_slim.clear();
+  m_slim_head = 0;
   if (m_ring_size == 0 && !m_overflow.empty()) {  // nothing near: jump to the next epoch with work
     std::int64_t next = epoch_of(m_overflow.front().time_us);
     if (!m_control.empty()) next = std::min(next, epoch_of(m_control.front().time_us));
@@ -249,8 +358,15 @@ void CalendarQueue<Ev>::open_next_bucket() {
   migrate_overflow();
   const Bucket bucket = m_buckets[slot_of(m_epoch)];
   m_buckets[slot_of(m_epoch)] = Bucket{};
-  m_ring_size -= bucket.count;
+  m_ring_size -= bucket.count + bucket.slim_count;
   m_active_open = true;
+  if (bucket.slim_count > 0) {
+    m_active_start_us = static_cast<TimeUs>(m_epoch) << m_width_shift;
+    m_active_base_seq = bucket.base_seq;
+    if (bucket.count == 0) return gather_slim(bucket);
+    expand_slim(bucket);  // both kinds: order them all as whole events
+    return gather(bucket);
+  }
   if (bucket.count == 0) return;
   if (bucket.sorted) {  // consume the chunks in place
     m_active_chunk = bucket.head;
@@ -263,7 +379,7 @@ void CalendarQueue<Ev>::open_next_bucket() {
 // Move an out-of-order bucket into m_active (batches expanded) and sort it.
 template <class Ev>
 void CalendarQueue<Ev>::gather(const Bucket& bucket) {
-  m_active.reserve(bucket.count);
+  m_active.reserve(m_active.size() + bucket.count);
   for (std::uint32_t c = bucket.head; c != no_chunk;) {
     Chunk& chunk = *m_chunks[c];
     for (std::uint32_t i = 0; i < chunk.count; ++i) {
@@ -280,6 +396,32 @@ void CalendarQueue<Ev>::gather(const Bucket& bucket) {
     c = next;
   }
   std::sort(m_active.begin(), m_active.end(), calendar_detail::Earlier{});
+}
+
+// Move a bucket of Slim entries only into m_active_slim and order it.
+template <class Ev>
+void CalendarQueue<Ev>::gather_slim(const Bucket& bucket) {
+  m_active_slim.reserve(bucket.slim_count);
+  for (std::uint32_t c = bucket.slim_head; c != no_chunk;) {
+    const SlimChunk& chunk = *m_slim_chunks[c];
+    m_active_slim.insert(m_active_slim.end(), chunk.entries, chunk.entries + chunk.count);
+    m_free_slim_chunks.push_back(c);
+    c = chunk.next;
+  }
+  std::sort(m_active_slim.begin(), m_active_slim.end(), [](const Slim& a, const Slim& b) { return a.key() < b.key(); });
+}
+
+// Append the whole events of a bucket's Slim entries to m_active (gather() sorts them in).
+template <class Ev>
+void CalendarQueue<Ev>::expand_slim(const Bucket& bucket) {
+  m_active.reserve(bucket.slim_count + bucket.count);
+  for (std::uint32_t c = bucket.slim_head; c != no_chunk;) {
+    const SlimChunk& chunk = *m_slim_chunks[c];
+    for (std::uint32_t i = 0; i < chunk.count; ++i)
+      m_active.push_back(slim_event(chunk.entries[i], m_active_start_us, m_active_base_seq));
+    m_free_slim_chunks.push_back(c);
+    c = chunk.next;
+  }
 }
 
 template <class Ev>

@@ -86,14 +86,16 @@ void FloodSimulation::send_batch(PeerId from, const TransmitBatch& batch) {
     m_queue.push_batch(m_now + m_network.constant_delay_us(), from, *batch.msg, m_batch_to);
     return;
   }
+  m_copies.clear();  // each copy its own delay: the queue keeps one message for all of them
   for (const PeerId to : m_batch_to) {
     if (const auto delay = m_network.transit_us()) {
-      m_queue.push(Event{m_now + *delay, 0, to, from, EventKind::deliver, 0, *batch.msg});
+      m_copies.push_back(EventQueue::Copy{m_now + *delay, to});
     } else {
       ++m_result.lost_messages;
       m_measure.observe(m_now, MessageClass::lost, 1);
     }
   }
+  m_queue.push_shared(from, *batch.msg, m_copies);
 }
 
 void FloodSimulation::count_transmissions(PeerId from, const Message& msg, std::uint32_t copies) {
