@@ -206,7 +206,8 @@ TEST(EventQueue, BatchesPopExactlyLikeSeparatePushes) {
 // push_shared() keeps one message for a broadcast's copies and 16 bytes per copy; whatever
 // the mix (copies into the bucket being drained, beyond the ring, into buckets that also hold
 // whole events and batches, control events between), pops must equal separate pushes exactly.
-static void check_shared_against_single(zonal::TimeUs bucket_width_us, std::uint32_t buckets, std::uint64_t seed) {
+static void check_shared_against_single(zonal::TimeUs bucket_width_us, std::uint32_t buckets, std::uint64_t seed,
+                                        zonal::TimeUs scale = 1) {
   EventQueue shared_queue(bucket_width_us, buckets), single_queue(bucket_width_us, buckets);
   OneByOne shared(shared_queue), single(single_queue);
   std::mt19937_64 rng(seed);
@@ -219,7 +220,7 @@ static void check_shared_against_single(zonal::TimeUs bucket_width_us, std::uint
       const zonal::Message msg = zonal::Query{.query_id = id++, .key = rng()};
       std::vector<EventQueue::Copy> copies(rng() % 9);
       for (auto& c : copies) {
-        const auto spread = rng() % 8 == 0 ? 20000 : (rng() % 3 == 0 ? 10 : 300);
+        const auto spread = scale * (rng() % 8 == 0 ? 20000 : (rng() % 3 == 0 ? 10 : 300));
         c = {now + static_cast<zonal::TimeUs>(rng() % spread), static_cast<zonal::PeerId>(rng() % 1000)};
       }
       if (rng() % 10 == 0) {  // a batch or a whole event into the same buckets: mixed buckets
@@ -265,6 +266,8 @@ TEST(EventQueue, SharedCopiesPopExactlyLikeSeparatePushes) {
   check_shared_against_single(64, 32, 11);    // small ring: overflow, wrap-around, late copies
   check_shared_against_single(16, 4096, 12);  // every copy within the ring
   check_shared_against_single(1, 8, 13);      // one-microsecond buckets: ties within a bucket are seq order
+  check_shared_against_single(16384, 32, 15, 50);  // radix sort in two passes of 7 bits
+  check_shared_against_single(zonal::TimeUs{1} << 24, 64, 16, 4000);  // three passes of 8 bits
 }
 
 TEST(EventQueue, SharedCopiesWithBucketsWiderThan32BitsFallBackToWholeEvents) {

@@ -19,7 +19,7 @@
 /// (random latency) as one shared message record plus a 16-byte entry per copy (time within
 /// its bucket, sequence number relative to the bucket's first, destination, record), as
 /// PeerSim shares one message object among the copies. A bucket holding only such entries is
-/// ordered by one 64-bit key per entry; a copy that does not fit the entry (outside the ring,
+/// ordered by a radix sort on the time (no comparisons); a copy that does not fit the entry (outside the ring,
 /// in the bucket being drained, a sequence number 2^32 past the bucket's first) is pushed as a
 /// whole event instead, and a bucket holding both kinds is expanded and ordered as whole events.
 ///
@@ -109,12 +109,11 @@ class CalendarQueue {
     std::uint32_t seq_delta;  // seq minus the bucket's base_seq
     PeerId to;
     std::uint32_t record;  // in m_records
-    /// (time, seq) order within one bucket.
-    std::uint64_t key() const noexcept { return std::uint64_t{offset_us} << 32 | seq_delta; }
   };
   static_assert(sizeof(Slim) == 16);
   static constexpr std::uint32_t slim_chunk_entries = 1024;  // 16 KiB
   static constexpr std::size_t record_prefetch_ahead = 16;  // pops between a record's prefetch and its use
+  static constexpr int radix_bits_max = 11;  // radix_sort_slim: at most 2,048 counters per pass
   struct SlimChunk {
     Slim entries[slim_chunk_entries];
     std::uint32_t count = 0;
@@ -161,6 +160,7 @@ class CalendarQueue {
   void open_next_bucket();
   void gather(const Bucket& bucket);
   void gather_slim(const Bucket& bucket);
+  void radix_sort_slim();
   void expand_slim(const Bucket& bucket);
   Ev slim_event(const Slim& s, TimeUs start_us, std::uint64_t base_seq);
   bool active_key(Key& out) const noexcept;
@@ -190,6 +190,8 @@ class CalendarQueue {
   std::size_t m_slim_head = 0;
   TimeUs m_active_start_us = 0;     // start of the drained bucket's time span
   std::uint64_t m_active_base_seq = 0;
+  std::vector<Slim> m_slim_scratch;          // radix_sort_slim's other buffer
+  std::vector<std::uint32_t> m_radix_counts;  // radix_sort_slim's digit counts, all passes
   std::vector<std::unique_ptr<SlimChunk>> m_slim_chunks;
   std::vector<std::uint32_t> m_free_slim_chunks;
   std::vector<Record> m_records;

@@ -4,6 +4,7 @@
 /// Event, engine/chord/chord_queue.cpp for Chord's.
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "engine/core/event_queue.hpp"
 #include "zonal/assert.hpp"
@@ -408,7 +409,33 @@ void CalendarQueue<Ev>::gather_slim(const Bucket& bucket) {
     m_free_slim_chunks.push_back(c);
     c = chunk.next;
   }
-  std::sort(m_active_slim.begin(), m_active_slim.end(), [](const Slim& a, const Slim& b) { return a.key() < b.key(); });
+  radix_sort_slim();
+}
+
+// Order m_active_slim by (time, seq) without comparisons: a stable LSD radix sort on the time
+// within the bucket (below 2^m_width_shift), digits of at most radix_bits_max bits. The entries
+// were appended in sequence order (append_slim), so stability keeps equal times in seq order.
+template <class Ev>
+void CalendarQueue<Ev>::radix_sort_slim() {
+  const int bits = m_width_shift;
+  const int passes = std::max(1, (bits + radix_bits_max - 1) / radix_bits_max);
+  const int digit_bits = (bits + passes - 1) / passes;
+  const std::size_t radix = std::size_t{1} << digit_bits;
+  const std::uint32_t digit_mask = static_cast<std::uint32_t>(radix - 1);
+  const std::size_t n = m_active_slim.size();
+  m_radix_counts.assign(static_cast<std::size_t>(passes) * radix, 0);
+  for (const Slim& e : m_active_slim)
+    for (int p = 0; p < passes; ++p) ++m_radix_counts[p * radix + ((e.offset_us >> (p * digit_bits)) & digit_mask)];
+  m_slim_scratch.resize(n);
+  for (int p = 0; p < passes; ++p) {
+    std::uint32_t* count = m_radix_counts.data() + p * radix;
+    const int shift = p * digit_bits;
+    if (n == 0 || count[(m_active_slim[0].offset_us >> shift) & digit_mask] == n) continue;  // one digit value: in order
+    std::uint32_t sum = 0;
+    for (std::size_t d = 0; d < radix; ++d) sum += std::exchange(count[d], sum);
+    for (const Slim& e : m_active_slim) m_slim_scratch[count[(e.offset_us >> shift) & digit_mask]++] = e;
+    m_active_slim.swap(m_slim_scratch);
+  }
 }
 
 // Append the whole events of a bucket's Slim entries to m_active (gather() sorts them in).
