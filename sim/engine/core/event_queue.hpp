@@ -79,13 +79,13 @@ class CalendarQueue {
   Popped pop();
 
   /// Destinations and message of the runs queued after the last popped one in the current
-  /// bucket, for prefetching: fills `out` from the next run on and returns how many it found.
-  /// Only a hint: control and late events may come first.
+  /// bucket, for prefetching: fills `out` from the next run on (after skipping `skip` runs)
+  /// and returns how many it found. Only a hint: control and late events may come first.
   struct Upcoming {
     std::span<const PeerId> to;
     const decltype(Ev::msg)* msg;
   };
-  std::size_t peek(std::span<Upcoming> out) const noexcept;
+  std::size_t peek(std::span<Upcoming> out, std::size_t skip = 0) const noexcept;
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
   /// Pending events.

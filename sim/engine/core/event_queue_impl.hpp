@@ -228,15 +228,15 @@ bool CalendarQueue<Ev>::active_key(Key& out) const noexcept {
 }
 
 template <class Ev>
-std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out) const noexcept {
+std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip) const noexcept {
   std::size_t found = 0;
   if (m_slim_head < m_active_slim.size()) {
-    for (std::size_t at = m_slim_head; at < m_active_slim.size() && found < out.size(); ++at)
+    for (std::size_t at = m_slim_head + skip; at < m_active_slim.size() && found < out.size(); ++at)
       out[found++] = Upcoming{{&m_active_slim[at].to, 1}, &m_records[m_active_slim[at].record].msg};
     return found;
   }
   if (m_active_chunk == no_chunk) {
-    for (std::size_t at = m_active_head; at < m_active.size() && found < out.size(); ++at)
+    for (std::size_t at = m_active_head + skip; at < m_active.size() && found < out.size(); ++at)
       out[found++] = Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
     return found;
   }
@@ -251,8 +251,12 @@ std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out) const noexcept {
       continue;
     }
     const Ev& e = chunk.events[pos++];
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
     out[found++] = is_batch(e) ? Upcoming{{chunk.batch_to.data() + e.aux, e.to}, &e.msg}
-                                                      : Upcoming{{&e.to, 1}, &e.msg};
+                               : Upcoming{{&e.to, 1}, &e.msg};
   }
   return found;
 }

@@ -31,29 +31,41 @@ std::size_t FloodSimulation::handle(const EventQueue::Popped& run) {
 // loaded earlier) get what depends on the peer's fields requested; the delivery counters
 // (another array) are loaded with the peers. After a run of `taken`
 // deliveries, only the `taken` deliveries that entered each stage are prefetched: the others
-// were requested by earlier calls.
+// were requested by earlier calls. A run of one delivery (random latency: every run) looks up
+// just the two runs that enter a stage, so the cost does not grow with the window.
 void FloodSimulation::prefetch_ahead(std::size_t taken) {
   constexpr std::size_t slots_ahead = 4;  // deliveries whose seen-table slots and links are requested
   constexpr std::size_t window = 16;      // deliveries whose peers are loaded
+  if (taken == 1) {
+    std::array<EventQueue::Upcoming, 1> entering;
+    if (m_queue.peek(entering, slots_ahead - 1) == 1)
+      for (const PeerId to : entering[0].to)
+        if (to < m_peers.size()) m_peers[to].prefetch(*entering[0].msg);
+    if (m_queue.peek(entering, window - 1) == 1)
+      for (const PeerId to : entering[0].to)
+        if (to < m_peers.size()) prefetch_peer(to);
+    return;
+  }
   std::array<EventQueue::Upcoming, window> next;
   const std::size_t runs = m_queue.peek(next);
   const std::size_t slots_from = slots_ahead > taken ? slots_ahead - taken : 0;
   const std::size_t state_from = window - std::min(taken, window);
-  const bool measuring = m_measure.measuring();
   std::size_t at = 0;  // position of the delivery among the upcoming ones
   for (std::size_t r = 0; r < runs && at < window; ++r) {
     for (const PeerId to : next[r].to) {
       if (at >= window) break;
       if (to < m_peers.size()) {
         if (at >= slots_from && at < slots_ahead) m_peers[to].prefetch(*next[r].msg);
-        if (at >= state_from) {
-          m_peers[to].prefetch_state();
-          if (measuring) m_measure.prefetch_received(to);
-        }
+        if (at >= state_from) prefetch_peer(to);
       }
       ++at;
     }
   }
+}
+
+void FloodSimulation::prefetch_peer(PeerId to) {
+  m_peers[to].prefetch_state();
+  if (m_measure.measuring()) m_measure.prefetch_received(to);
 }
 
 void FloodSimulation::dispatch(const Event& e) {

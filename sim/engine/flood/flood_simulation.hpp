@@ -59,6 +59,7 @@ class FloodSimulation {
   std::size_t handle(const EventQueue::Popped& run);
   void dispatch(const Event& e);
   void prefetch_ahead(std::size_t taken);
+  void prefetch_peer(PeerId to);
   // flood_traffic.cpp: network model, delivery, timers
   void deliver_run(const Event& e, std::span<const PeerId> to);
   void drain_peer(PeerId id);
