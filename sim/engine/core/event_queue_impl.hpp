@@ -101,6 +101,7 @@ void CalendarQueue<Ev>::push_shared(PeerId from, const decltype(Ev::msg)& msg, s
   requires Traits::batches
 {
   std::uint32_t record = no_chunk;  // allocated with the first copy stored as a Slim entry
+  std::uint32_t refs = 0;           // Slim entries of this call (stored once: no read-modify-write per copy)
   for (const Copy& c : copies) {
     ZONAL_ASSERT(c.time_us >= m_last_popped_us, "EventQueue::push_shared: a copy at " + std::to_string(c.time_us) +
                                                     " us is before the last popped event at " +
@@ -108,8 +109,10 @@ void CalendarQueue<Ev>::push_shared(PeerId from, const decltype(Ev::msg)& msg, s
     const std::int64_t epoch = epoch_of(c.time_us);
     const bool slim = m_width_shift <= 32 && in_ring(epoch) &&
                       append_slim(m_buckets[slot_of(epoch)], c.time_us, c.to, record, from, msg);
-    if (!slim) push(Traits::single(c.time_us, from, c.to, msg));
+    if (slim) ++refs;
+    else push(Traits::single(c.time_us, from, c.to, msg));
   }
+  if (refs > 0) m_records[record].refs = refs;
 }
 
 // Store one copy as a Slim entry of `bucket` (the record made on first use); false when its
@@ -130,7 +133,6 @@ bool CalendarQueue<Ev>::append_slim(Bucket& bucket, TimeUs time_us, PeerId to, s
       m_records[record] = Record{msg, from, 0};
     }
   }
-  ++m_records[record].refs;
   if (bucket.slim_tail == no_chunk || m_slim_chunks[bucket.slim_tail]->count == slim_chunk_entries) {
     const std::uint32_t fresh = take_slim_chunk();
     if (bucket.slim_tail == no_chunk) bucket.slim_head = fresh;
