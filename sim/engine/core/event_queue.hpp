@@ -19,9 +19,10 @@
 /// (random latency) as one shared message record plus a 16-byte entry per copy (time within
 /// its bucket, sequence number relative to the bucket's first, destination, record), as
 /// PeerSim shares one message object among the copies. A bucket holding only such entries is
-/// ordered by a radix sort on the time (no comparisons); a copy that does not fit the entry (outside the ring,
-/// in the bucket being drained, a sequence number 2^32 past the bucket's first) is pushed as a
-/// whole event instead, and a bucket holding both kinds is expanded and ordered as whole events.
+/// ordered by a radix sort on the time (no comparisons). A copy that does not fit an entry
+/// (outside the ring, in the bucket being drained, a sequence number 2^32 past the bucket's
+/// first) is pushed as a whole event instead; a bucket holding both kinds is expanded and
+/// ordered as whole events.
 ///
 /// An event type Ev has members time_us, seq (assigned by push), to (a PeerId), aux and msg,
 /// and a QueueTraits<Ev> specialisation saying which events are control events and, when
