@@ -7,7 +7,6 @@
 #include <optional>
 #include <set>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "zonal/message.hpp"
@@ -58,10 +57,27 @@ class Tracker {
 
  private:
   struct Record {
+    TimeUs last_seen_us;
+    PeerId peer;
     ZoneId zone;
     std::uint32_t slot;  // position in m_zones[zone]
-    TimeUs last_seen_us;
     bool notify_pending = false;
+  };
+  /// The registered peers' records, sorted by peer id in one array (24 bytes a peer: the
+  /// simulator registers ten million; ids arrive mostly ascending, so inserts are appends).
+  class Records {
+   public:
+    Record* find(PeerId peer) noexcept;
+    const Record* find(PeerId peer) const noexcept;
+    Record& at(PeerId peer);
+    /// Adds `r` (whose peer is not registered yet).
+    void insert(const Record& r);
+    void erase(PeerId peer) noexcept;
+    std::size_t size() const noexcept { return m_sorted.size(); }
+    bool empty() const noexcept { return m_sorted.empty(); }
+
+   private:
+    std::vector<Record> m_sorted;
   };
 
   std::uint32_t zone_count_wanted(std::size_t peers) const noexcept;
@@ -76,7 +92,7 @@ class Tracker {
   PeerId m_self;
   TrackerConfig m_config;
   std::uint64_t m_epoch = 0;
-  std::unordered_map<PeerId, Record> m_peers;
+  Records m_peers;
   std::vector<std::vector<PeerId>> m_zones;
   std::set<std::pair<std::size_t, ZoneId>> m_by_size;  // (members, zone)
   std::deque<std::pair<TimeUs, PeerId>> m_expiry;      // (deadline, peer); stale entries skipped lazily
