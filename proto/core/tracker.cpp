@@ -12,9 +12,9 @@ Tracker::Record* Tracker::Records::find(PeerId peer) noexcept {
 }
 
 const Tracker::Record* Tracker::Records::find(PeerId peer) const noexcept {
-  const auto it = std::lower_bound(m_sorted.begin(), m_sorted.end(), peer,
-                                   [](const Record& r, PeerId p) { return r.peer < p; });
-  return it != m_sorted.end() && it->peer == peer ? &*it : nullptr;
+  if (peer < m_dense.size()) return m_dense[peer].peer == peer ? &m_dense[peer] : nullptr;
+  const auto it = m_sparse.find(peer);
+  return it == m_sparse.end() ? nullptr : &it->second;
 }
 
 Tracker::Record& Tracker::Records::at(PeerId peer) {
@@ -23,18 +23,38 @@ Tracker::Record& Tracker::Records::at(PeerId peer) {
   return *r;
 }
 
+// The array covers ids up to about twice the peer count (dense ids: every slot used; scattered
+// ids cannot make it grow past that), moving the hash map's ids below its new end into it.
 void Tracker::Records::insert(const Record& r) {
-  if (m_sorted.empty() || m_sorted.back().peer < r.peer) {
-    m_sorted.push_back(r);
+  ++m_count;
+  if (r.peer < m_dense.size()) {
+    m_dense[r.peer] = r;
     return;
   }
-  const auto it = std::lower_bound(m_sorted.begin(), m_sorted.end(), r.peer,
-                                   [](const Record& x, PeerId p) { return x.peer < p; });
-  m_sorted.insert(it, r);
+  if (r.peer == no_peer || std::size_t{r.peer} >= 2 * (m_count + 1024)) {
+    m_sparse.emplace(r.peer, r);
+    return;
+  }
+  m_dense.resize(std::size_t{r.peer} + 1);
+  m_dense[r.peer] = r;
+  for (auto it = m_sparse.begin(); !m_sparse.empty() && it != m_sparse.end();) {
+    if (it->first < m_dense.size()) {
+      m_dense[it->first] = it->second;
+      it = m_sparse.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void Tracker::Records::erase(PeerId peer) noexcept {
-  if (const Record* r = find(peer)) m_sorted.erase(m_sorted.begin() + (r - m_sorted.data()));
+  if (peer < m_dense.size()) {
+    if (m_dense[peer].peer != peer) return;
+    m_dense[peer] = Record{};
+  } else if (m_sparse.erase(peer) == 0) {
+    return;
+  }
+  --m_count;
 }
 
 Tracker::Tracker(PeerId self, const TrackerConfig& config) : m_self(self), m_config(config) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "zonal/message.hpp"
@@ -57,14 +58,15 @@ class Tracker {
 
  private:
   struct Record {
-    TimeUs last_seen_us;
-    PeerId peer;
-    ZoneId zone;
-    std::uint32_t slot;  // position in m_zones[zone]
+    TimeUs last_seen_us = 0;
+    PeerId peer = no_peer;
+    ZoneId zone = no_zone;
+    std::uint32_t slot = 0;  // position in m_zones[zone]
     bool notify_pending = false;
   };
-  /// The registered peers' records, sorted by peer id in one array (24 bytes a peer: the
-  /// simulator registers ten million; ids arrive mostly ascending, so inserts are appends).
+  /// The registered peers' records: ids below about twice the peer count are indexed directly
+  /// in one array (24 bytes a peer; the simulator's ids are 0..n-1, ten million of them), the
+  /// others (a real tracker's requested ids) in a hash map, so a hostile id costs one entry.
   class Records {
    public:
     Record* find(PeerId peer) noexcept;
@@ -73,11 +75,13 @@ class Tracker {
     /// Adds `r` (whose peer is not registered yet).
     void insert(const Record& r);
     void erase(PeerId peer) noexcept;
-    std::size_t size() const noexcept { return m_sorted.size(); }
-    bool empty() const noexcept { return m_sorted.empty(); }
+    std::size_t size() const noexcept { return m_count; }
+    bool empty() const noexcept { return m_count == 0; }
 
    private:
-    std::vector<Record> m_sorted;
+    std::vector<Record> m_dense;  // index = peer id; peer == no_peer: no record
+    std::unordered_map<PeerId, Record> m_sparse;
+    std::size_t m_count = 0;
   };
 
   std::uint32_t zone_count_wanted(std::size_t peers) const noexcept;
