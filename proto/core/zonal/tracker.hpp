@@ -45,6 +45,9 @@ class Tracker {
   /// Earliest expiry deadline, if expiry is enabled and peers are registered.
   std::optional<TimeUs> poll_timeout() const;
 
+  /// Make room for peers 0..peers-1 at once (the simulator registers all of them): saves the
+  /// array's regrowth. Optional.
+  void reserve(std::size_t peers) { m_peers.reserve(peers); }
   std::size_t peer_count() const noexcept { return m_peers.size(); }
   std::uint32_t zone_count() const noexcept { return static_cast<std::uint32_t>(m_zones.size()); }
   /// Zone of `peer`, or no_zone when unknown.
@@ -75,6 +78,7 @@ class Tracker {
     /// Adds `r` (whose peer is not registered yet).
     void insert(const Record& r);
     void erase(PeerId peer) noexcept;
+    void reserve(std::size_t peers) { m_dense.reserve(peers); }
     std::size_t size() const noexcept { return m_count; }
     bool empty() const noexcept { return m_count == 0; }
 

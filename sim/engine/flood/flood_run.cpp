@@ -69,6 +69,7 @@ void FloodSimulation::create_peers(const Topology& topo) {
   m_result.peers = static_cast<std::uint32_t>(n);
   m_result.edges = topo.edge_count();
   m_peers.reserve(n);
+  m_tracker.reserve(n);
   for (PeerId p = 0; p < n; ++p) {
     m_peers.emplace_back(p, &m_peer_config, mix64(base ^ p));
     const auto nb = topo.neighbours(p);
