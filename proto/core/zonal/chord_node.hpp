@@ -189,10 +189,10 @@ class ChordNode {
   /// The next transmit when no other is queued: a node that only answers (most messages)
   /// never allocates ChordActive. Always before ChordActive::transmits' pending ones.
   std::optional<ChordTransmit> m_out;
+  ChordRpcId m_rpc_counter = 0;  // fills m_out's tail padding: the node stays within 176 bytes
   TimeUs m_next_stabilize_us = chord_never;
   TimeUs m_next_fix_fingers_us = chord_never;
   TimeUs m_next_check_predecessor_us = chord_never;
-  ChordRpcId m_rpc_counter = 0;
   std::uint32_t m_serial_counter = 0;
   ChordState m_state = ChordState::idle;
   std::uint8_t m_next_finger = 1;
