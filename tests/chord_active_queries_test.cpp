@@ -42,7 +42,7 @@ TEST(ChordActiveQueries, SpillsSearchesThatOutliveTheLargestArray) {
   ChordActiveQueries active(4);
   const std::uint32_t slow = 7;
   active.open(slow, 1);
-  active.find(slow)->contacted(42);
+  active.find(slow)->sent(42);
   // Thousands of later searches come and go while `slow` runs; twice the largest array's span.
   const auto span = static_cast<std::uint32_t>(ChordActiveQueries::slots_max);
   for (std::uint32_t ordinal = slow + 1; ordinal <= slow + 2 * span + 5; ++ordinal) {
@@ -71,18 +71,21 @@ TEST(ChordActiveQueries, ListsOrdinalsByOrigin) {
   EXPECT_TRUE(active.ordinals_of(5).empty());
 }
 
-TEST(ChordActiveQueries, CountsDistinctContactsInlineAndBeyond) {
+TEST(ChordActiveQueries, CountsMessagesAndDistinctContactsInlineAndBeyond) {
   ChordActiveQueries active;
   auto& few = active.open(1, 0);
-  for (PeerId p : {5u, 3u, 5u, 9u, 3u}) few.contacted(p);
+  for (PeerId p : {5u, 3u, 0u, 5u, 9u, 3u, 0u}) few.sent(p);  // 0 is the origin: a message, not a contact
+  EXPECT_EQ(few.messages(), 7u);
   EXPECT_EQ(few.distinct_contacted(), 3u);
-  auto& many = active.open(2, 0);
-  for (PeerId p = 0; p < 100; ++p) many.contacted(p % 40);  // 100 contacts, 40 distinct: most beyond the inline ones
+  auto& many = active.open(2, 1000);
+  for (PeerId p = 0; p < 100; ++p) many.sent(p % 40);  // 100 contacts, 40 distinct: most beyond the inline ones
   EXPECT_EQ(many.distinct_contacted(), 40u);
+  EXPECT_EQ(many.messages(), 100u);
   active.close(many);
   auto& reused = active.open(2 + 1024, 0);  // same slot: starts with no contacts
-  reused.contacted(7);
+  reused.sent(7);
   EXPECT_EQ(reused.distinct_contacted(), 1u);
+  EXPECT_EQ(reused.messages(), 1u);
 }
 
 }  // namespace

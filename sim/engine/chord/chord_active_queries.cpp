@@ -40,6 +40,7 @@ ChordActiveQueries::Query& ChordActiveQueries::open(std::uint32_t ordinal, PeerI
   q.m_ordinal = ordinal;
   q.m_origin = origin;
   q.m_count = 0;
+  q.m_messages = 0;
   ++m_size;
   return q;
 }
@@ -51,6 +52,7 @@ void ChordActiveQueries::close(Query& q) {
     q.m_ordinal = 0;
     q.m_origin = no_peer;
     q.m_count = 0;
+    q.m_messages = 0;
     std::vector<PeerId>().swap(q.m_more);
     return;
   }

@@ -2,7 +2,7 @@
 /// The Chord engine's searches in flight, by query ordinal (the lookup id every message of the
 /// search carries): a slot array indexed by the ordinal's low bits, so that attributing a message
 /// to its search is one access to a small, hot array instead of a hash lookup. Slots hold the
-/// origin and the nodes contacted so far (inline up to `inline_contacts`). A slot still taken by
+/// origin, the messages so far and the nodes contacted (inline up to `inline_contacts`). A slot still taken by
 /// an older search when a newer one needs it makes the array grow, up to `slots_max`; beyond that
 /// the older search moves to a spill map (searches that run far longer than the others).
 #include <array>
@@ -21,8 +21,10 @@ class ChordActiveQueries {
   class Query {
    public:
     PeerId origin() const noexcept { return m_origin; }
-    /// Record that a message of the search went to `to`; call for every search message.
-    void contacted(PeerId to) {
+    /// A message of the search went to `to`; call for every search message.
+    void sent(PeerId to) {
+      ++m_messages;
+      if (to == m_origin) return;
       if (m_count < m_inline.size()) {
         m_inline[m_count] = to;
       } else {
@@ -30,15 +32,18 @@ class ChordActiveQueries {
       }
       ++m_count;
     }
+    /// Messages of the search so far.
+    std::uint32_t messages() const noexcept { return m_messages; }
     /// Distinct nodes contacted so far (sorts this query's list in place).
     std::uint32_t distinct_contacted();
 
    private:
     friend class ChordActiveQueries;
-    static constexpr std::size_t inline_contacts = 23;  // a slot fills two cache lines
+    static constexpr std::size_t inline_contacts = 22;  // a slot fills two cache lines
     std::uint32_t m_ordinal = 0;  // 0: free slot
     PeerId m_origin = no_peer;
-    std::uint32_t m_count = 0;
+    std::uint32_t m_count = 0;     // contacts (with repeats)
+    std::uint32_t m_messages = 0;
     std::array<PeerId, inline_contacts> m_inline{};
     std::vector<PeerId> m_more;  // contacts beyond the inline ones
   };

@@ -33,6 +33,15 @@ TrackerConfig chord_tracker_config(const Scenario& sc) {
   return config;
 }
 
+// Wide buckets keep more deliveries in view of prefetch_upcoming (it sees the current bucket
+// only); none may be shorter than a message's delay, or deliveries land in the bucket being
+// drained. Under constant latency that is the delay itself; otherwise a quarter of the typical
+// one, as in the flood engine. (Any width gives the same event order: time, then sequence.)
+TimeUs queue_bucket_width_us(const Network& network) {
+  if (network.constant_delay()) return std::max<TimeUs>(1, network.constant_delay_us());
+  return std::max<TimeUs>(1, network.typical_delay_us() / 4);
+}
+
 }  // namespace
 
 ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers,
@@ -44,7 +53,7 @@ ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::ui
       m_tracker_id(peers),
       m_tracker(m_tracker_id, chord_tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
-      m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096),
+      m_queue(queue_bucket_width_us(m_network), 4096),
       m_measure(peers, std::move(labels), progress, sc.workload.queries, options, sc.search.timeout_us()),
       m_join_rng(stream_seed(seed, Stream::chord_joins)),
       m_check(check) {

@@ -14,19 +14,20 @@ constexpr std::uint32_t no_slot = UINT32_MAX;
 
 }  // namespace
 
-// Every delivery lands on a random node: two cache misses (the node, then its routing table)
-// unless fetched ahead. Prefetch the peer (node and engine state) of the delivery `node_ahead`
-// events ahead and the routing table of the one `table_ahead` ahead (whose node arrived
-// meanwhile). Only a hint: control events may come between.
+// Every delivery lands on a random node: cache misses for the node, its routing table and, at
+// a lookup's origin, its requests in flight, unless fetched ahead. Prefetch the peer (node and
+// engine state) of the delivery `node_ahead` events ahead, the table and in-flight state of the
+// one `state_ahead` ahead (whose node arrived meanwhile), and the requests of the one
+// `requests_ahead` ahead. Only a hint: control events may come between.
 void ChordSimulation::prefetch_upcoming() const noexcept {
-  constexpr std::size_t table_ahead = 3, node_ahead = 7;
+  constexpr std::size_t requests_ahead = 1, state_ahead = 3, node_ahead = 7;
   std::array<CalendarQueue<ChordSimEvent>::Upcoming, node_ahead + 1> next;
   const std::size_t runs = m_queue.peek(next);
-  if (runs > table_ahead && next[table_ahead].to[0] < m_peers.size()) {
-    const ChordTable& table = m_peers[next[table_ahead].to[0]].node.table();
-    const auto* refs = reinterpret_cast<const char*>(table.successors().data());
-    const std::size_t bytes = (table.successors().size() + table.fingers().size()) * sizeof(ChordRef);
-    for (std::size_t at = 0; at < bytes; at += 64) __builtin_prefetch(refs + at);
+  if (runs > requests_ahead && next[requests_ahead].to[0] < m_peers.size()) {
+    m_peers[next[requests_ahead].to[0]].node.prefetch_requests();
+  }
+  if (runs > state_ahead && next[state_ahead].to[0] < m_peers.size()) {
+    m_peers[next[state_ahead].to[0]].node.prefetch_state();
   }
   if (runs > node_ahead && next[node_ahead].to[0] < m_peers.size()) {
     const char* peer = reinterpret_cast<const char*>(&m_peers[next[node_ahead].to[0]]);
@@ -86,11 +87,15 @@ void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
     observe(MessageClass::publish);
     return;
   }
-  QueryRecord* const record = m_measure.queries().find(tag->lookup);
+  if (ChordActiveQueries::Query* q = m_active.find(tag->lookup)) {  // counted into its row when it finishes
+    q->sent(to);
+    observe(MessageClass::search);
+    return;
+  }
+  QueryRecord* const record = m_measure.queries().find(tag->lookup);  // a late message of a finished search
   if (record == nullptr) return;
   ++record->messages;
   observe(MessageClass::search);
-  if (ChordActiveQueries::Query* q = m_active.find(tag->lookup); q != nullptr && to != q->origin()) q->contacted(to);
 }
 
 // A crashed or departed node receives nothing; what it sent before stays on the wire.
@@ -239,6 +244,7 @@ void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone*
   ChordActiveQueries::Query* const q = m_active.find(ordinal);
   if (q == nullptr) return;
   QueryRecord& r = *m_measure.queries().find(ordinal);
+  r.messages += q->messages();
   r.reached = q->distinct_contacted();
   const TimeUs timeout_us = m_sc.search.timeout_us();
   if (d != nullptr && d->status == ChordStatus::ok && d->elapsed_us <= timeout_us && d->holders > 0) {
