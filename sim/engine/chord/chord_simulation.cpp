@@ -146,9 +146,11 @@ void ChordSimulation::install_stable_ring() {
     m_peers[p].node.install_stable_state(m_now, ring);
     m_tracker.register_peer(m_now, p);
     while (m_tracker.poll_transmit()) {}  // the assignments would only tell zones, unused by Chord
-    add_member(p);
+    add_bootstrap(p);
     drain(p);
   }
+  // Every node is a member: the member ring is the sorted ring, built in order (no searches).
+  for (const ChordRef& r : ring) m_member_ring.emplace_hint(m_member_ring.end(), r.id(), r.peer);
 }
 
 // Nodes register with the tracker one at a time; each joins through a registered live member

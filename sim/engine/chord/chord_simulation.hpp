@@ -160,6 +160,7 @@ class ChordSimulation {
   void count_outcome(const ChordLookupDone* d, bool interrupted, bool found);
   PeerId live_successor(ChordId key) const;
   void add_member(PeerId p);
+  bool add_bootstrap(PeerId p);
   void remove_member(PeerId p);
   void settle_check();
   void observe(MessageClass c) { m_measure.observe(m_now, c, 1); }

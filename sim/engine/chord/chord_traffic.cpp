@@ -280,10 +280,16 @@ PeerId ChordSimulation::live_successor(ChordId key) const {
 }
 
 void ChordSimulation::add_member(PeerId p) {
-  if (m_member_slot[p] != no_slot) return;
+  if (add_bootstrap(p)) m_member_ring.emplace(m_peers[p].node.self().id(), p);
+}
+
+// `p` becomes a bootstrap candidate (false when it was one); add_member() also puts it on the
+// member ring.
+bool ChordSimulation::add_bootstrap(PeerId p) {
+  if (m_member_slot[p] != no_slot) return false;
   m_member_slot[p] = static_cast<std::uint32_t>(m_members.size());
   m_members.push_back(p);
-  m_member_ring.emplace(m_peers[p].node.self().id(), p);
+  return true;
 }
 
 void ChordSimulation::remove_member(PeerId p) {
