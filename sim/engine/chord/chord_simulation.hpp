@@ -129,7 +129,7 @@ class ChordSimulation {
   template <class Done>
   void run_until(std::string_view phase, Done done);
   void dispatch(const ChordSimEvent& e);
-  void prefetch_upcoming() const noexcept;
+  void prefetch_upcoming() noexcept;
   /// Queue `e` to happen at `at_us`.
   void schedule(TimeUs at_us, ChordSimEvent e) {
     e.time_us = at_us;
@@ -206,6 +206,7 @@ class ChordSimulation {
   TimeUs m_settle_start_us = 0;
   TimeUs m_now = 0;
   bool m_check = false;  // per-event invariant checks (tests)
+  std::uint8_t m_prefetch_turn = 0;  // prefetch_upcoming looks ahead every other event
   RunResult m_result;
 };
 

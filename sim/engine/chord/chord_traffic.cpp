@@ -16,22 +16,27 @@ constexpr std::uint32_t no_slot = UINT32_MAX;
 
 // Every delivery lands on a random node: cache misses for the node, its routing table and, at
 // a lookup's origin, its requests in flight, unless fetched ahead. Prefetch the peer (node and
-// engine state) of the delivery `node_ahead` events ahead, the table and in-flight state of the
-// one `state_ahead` ahead (whose node arrived meanwhile), and the requests of the one
-// `requests_ahead` ahead. Only a hint: control events may come between.
-void ChordSimulation::prefetch_upcoming() const noexcept {
+// engine state) of the deliveries `node_ahead` events ahead, the table and in-flight state of
+// those `state_ahead` ahead (whose nodes arrived meanwhile), and the requests of those
+// `requests_ahead` ahead. Looking ahead costs more than a hundred instructions, so it is done
+// every other event, for two events at once. Only a hint: control events may come between.
+void ChordSimulation::prefetch_upcoming() noexcept {
   constexpr std::size_t requests_ahead = 1, state_ahead = 3, node_ahead = 7;
-  std::array<CalendarQueue<ChordSimEvent>::Upcoming, node_ahead + 1> next;
+  if ((m_prefetch_turn ^= 1) == 0) return;
+  std::array<CalendarQueue<ChordSimEvent>::Upcoming, node_ahead + 2> next;
   const std::size_t runs = m_queue.peek(next);
-  if (runs > requests_ahead && next[requests_ahead].to[0] < m_peers.size()) {
-    m_peers[next[requests_ahead].to[0]].node.prefetch_requests();
-  }
-  if (runs > state_ahead && next[state_ahead].to[0] < m_peers.size()) {
-    m_peers[next[state_ahead].to[0]].node.prefetch_state();
-  }
-  if (runs > node_ahead && next[node_ahead].to[0] < m_peers.size()) {
-    const char* peer = reinterpret_cast<const char*>(&m_peers[next[node_ahead].to[0]]);
-    for (std::size_t line = 0; line < sizeof(ChordPeer); line += 64) __builtin_prefetch(peer + line);
+  const auto peer_of = [&](std::size_t i) -> const ChordPeer* {
+    return i < runs && next[i].to[0] < m_peers.size() ? &m_peers[next[i].to[0]] : nullptr;
+  };
+  for (std::size_t i = requests_ahead; i <= requests_ahead + 1; ++i)
+    if (const ChordPeer* peer = peer_of(i)) peer->node.prefetch_requests();
+  for (std::size_t i = state_ahead; i <= state_ahead + 1; ++i)
+    if (const ChordPeer* peer = peer_of(i)) peer->node.prefetch_state();
+  for (std::size_t i = node_ahead; i <= node_ahead + 1; ++i) {
+    if (const ChordPeer* peer = peer_of(i)) {
+      const char* bytes = reinterpret_cast<const char*>(peer);
+      for (std::size_t line = 0; line < sizeof(ChordPeer); line += 64) __builtin_prefetch(bytes + line);
+    }
   }
 }
 
