@@ -124,3 +124,29 @@ TEST(Tracker, IgnoresNonTrackerMessages) {
   EXPECT_EQ(t.handle_message(0, 1, Publish{1, 1}), Arrival::dropped);
   EXPECT_EQ(t.peer_count(), 0u);
 }
+
+// The records are one sorted array: peers registering and leaving in any id order (real trackers
+// honour requested ids) must be found, moved and forgotten like ascending ones.
+TEST(Tracker, PeersInAnyIdOrderAreKeptFoundAndForgotten) {
+  Tracker t(0xFFFF'FFF0u, TrackerConfig{8, 3, 0});
+  std::set<PeerId> registered;
+  std::uint64_t x = 12345;
+  for (int i = 0; i < 400; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const auto p = static_cast<PeerId>(x >> 40);  // scattered ids, some repeated
+    if (i % 5 == 4 && !registered.empty()) {
+      const PeerId gone = *registered.begin();
+      EXPECT_TRUE(t.leave(gone));
+      EXPECT_FALSE(t.leave(gone));
+      EXPECT_EQ(t.zone_of(gone), no_zone);
+      registered.erase(gone);
+    }
+    t.register_peer(0, p);
+    registered.insert(p);
+    while (t.poll_transmit()) {
+    }
+    ASSERT_EQ(t.peer_count(), registered.size());
+  }
+  for (PeerId p : registered) EXPECT_NE(t.zone_of(p), no_zone) << p;
+  expect_zone_invariants(t, 3);
+}

@@ -188,6 +188,11 @@ TEST_F(NodeClientApi, EveryCallNeedsTheApiToken) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << what << ": " << s.error_message();
     EXPECT_EQ(s.error_message().rfind("authorization: ", 0), 0u) << what << ": " << s.error_message();
   };
+  // A refused server stream yields nothing and ends with the refusal.
+  const auto expect_stream_refused = [&](auto reader, auto item, const std::string& what) {
+    EXPECT_FALSE(reader->Read(&item)) << what;
+    expect_refused(reader->Finish(), what);
+  };
   for (const std::string token : {std::string(), std::string("Bearer not-the-token-0123456789"), cli::read_api_token(c().node(1).data_dir)}) {
     const auto with = [&](grpc::ClientContext& ctx) {
       if (!token.empty()) ctx.AddMetadata("authorization", token.rfind("Bearer ", 0) == 0 ? token : "Bearer " + token);
@@ -203,16 +208,10 @@ TEST_F(NodeClientApi, EveryCallNeedsTheApiToken) {
     expect_refused(stub(0)->Share(&ctx2, share, &f), what + " Share");
     wire::ClientSearchRequest search;
     search.set_name("app.bin");
-    auto r = stub(0)->Search(&ctx3, search);
-    wire::ClientSearchEvent ev;
-    EXPECT_FALSE(r->Read(&ev));
-    expect_refused(r->Finish(), what + " Search");
+    expect_stream_refused(stub(0)->Search(&ctx3, search), wire::ClientSearchEvent{}, what + " Search");
     wire::ClientGetRequest get;
     get.set_name("app.bin");
-    auto g = stub(0)->Get(&ctx4, get);
-    wire::ClientGetProgress p;
-    EXPECT_FALSE(g->Read(&p));
-    expect_refused(g->Finish(), what + " Get");
+    expect_stream_refused(stub(0)->Get(&ctx4, get), wire::ClientGetProgress{}, what + " Get");
   }
   const auto m = http_get_text(c().node(0).rest_port, "/metrics", cli::read_api_token(c().node(0).data_dir)).body;
   EXPECT_GE(metric_value(m, "zonal_grpc_errors_total{side=\"server\",method=\"Client/Status\",code=\"UNAUTHENTICATED\"}"), 3);

@@ -100,6 +100,23 @@ std::size_t hits_for(Cluster& c, std::size_t i, const std::string& name) {
 }
 
 /// Two nodes sharing a file, settled; the common start of most tests.
+/// Sum of `field` over every node's /api/queries row for `id`, once it stops moving (polled every
+/// 500 ms for up to 20 s): the count of a relay that has run its course.
+std::uint64_t settled_sum(Cluster& c, QueryId id, const std::string& field) {
+  std::uint64_t sum = 0, last = ~0ull;
+  for (const auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline && sum != last;) {
+    last = sum;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // poll until the count stops moving
+    sum = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const HttpReply queries = c.rest(i, "GET", "/api/queries");
+      for (const auto& q : queries.body["queries"])
+        if (q["query_id"] == id) sum += q[field].get<std::uint64_t>();
+    }
+  }
+  return sum;
+}
+
 void two_nodes(Cluster& c, const std::vector<std::string>& args = {}) {
   c.start_tracker({"--zones-min-size", "2"});
   std::vector<std::string> all{"--search-timeout-ms", "500"};
@@ -233,17 +250,7 @@ TEST(ProtocolLimits, QueryIdZeroIsRefusedAndWalksAreCut) {
   const QueryId walk_id = (QueryId{attacker} << 32) | 999;
   ASSERT_TRUE(deliver(*stub, attacker, Walk{walk_id, file_key("nothing-here"), 1, 65535, 0}).ok());
   // The walker ends after at most 40 hops in all: count its arrivals on every node.
-  std::uint64_t arrivals = 0, last = ~0ull;
-  for (const auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline && arrivals != last;) {
-    last = arrivals;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // poll until the count stops moving
-    arrivals = 0;
-    for (std::size_t i = 0; i < c.size(); ++i) {
-      const HttpReply queries = c.rest(i, "GET", "/api/queries");
-      for (const auto& q : queries.body["queries"])
-        if (q["query_id"] == walk_id) arrivals += q["fresh"].get<std::uint64_t>() + q["duplicates"].get<std::uint64_t>();
-    }
-  }
+  const std::uint64_t arrivals = settled_sum(c, walk_id, "fresh") + settled_sum(c, walk_id, "duplicates");
   EXPECT_GT(arrivals, 0u);
   EXPECT_LE(arrivals, 40u);
 
@@ -256,18 +263,7 @@ TEST(ProtocolLimits, QueryIdZeroIsRefusedAndWalksAreCut) {
   ASSERT_TRUE(deliver(*stub0, b, Query{pong_id, file_key("nothing-here"), attacker, 1, 1, Strategy::flood, Scope::overlay}).ok());
   ASSERT_TRUE(deliver(*stub, a, Query{pong_id, file_key("nothing-here"), attacker, 1, 1, Strategy::flood, Scope::overlay}).ok());
   ASSERT_TRUE(deliver(*stub0, b, QueryHit{pong_id, attacker, attacker, 1, 0xFFFF}).ok());
-  std::uint64_t hit_arrivals = 0;
-  last = ~0ull;
-  for (const auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline && hit_arrivals != last;) {
-    last = hit_arrivals;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // poll until the count stops moving
-    hit_arrivals = 0;
-    for (std::size_t i = 0; i < c.size(); ++i) {
-      const HttpReply queries = c.rest(i, "GET", "/api/queries");
-      for (const auto& q : queries.body["queries"])
-        if (q["query_id"] == pong_id) hit_arrivals += q["hit_arrivals"].get<std::uint64_t>();
-    }
-  }
+  const std::uint64_t hit_arrivals = settled_sum(c, pong_id, "hit_arrivals");
   EXPECT_GE(hit_arrivals, 2u);  // it was relayed ...
   EXPECT_LE(hit_arrivals, 255u);  // ... but not 65,535 times
   EXPECT_EQ(hits_for(c, 1, "alive.bin"), 1u);

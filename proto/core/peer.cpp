@@ -10,16 +10,21 @@
 
 namespace zonal {
 
-// docs/performance.md: a relay-only peer costs at most four cache lines of object (on LP64
-// targets), its seen ids inline; a million of them must stay small.
-static_assert(sizeof(void*) != 8 || sizeof(Peer) <= 256, "Peer must stay within 256 bytes (docs/performance.md)");
+// docs/performance.md: a relay-only peer costs two cache lines of object (on LP64 targets), its
+// seen ids inline, nothing on the heap; ten million of them must stay small.
+static_assert(sizeof(void*) != 8 || sizeof(Peer) <= 128, "Peer must stay within 128 bytes (docs/performance.md)");
 
 namespace {
+
+/// True when every value of `config` is in range.
+bool valid(const PeerConfig& config) noexcept {
+  return config.seen_capacity > 0 && config.walk_ttl_hops_max > 0 && config.parked_walks_max > 0;
+}
 
 /// `config` with out-of-range values replaced by the nearest valid ones.
 std::shared_ptr<const PeerConfig> normalised(std::shared_ptr<const PeerConfig> config) {
   if (!config) return std::make_shared<const PeerConfig>();
-  if (config->seen_capacity > 0 && config->walk_ttl_hops_max > 0 && config->parked_walks_max > 0) return config;
+  if (valid(*config)) return config;
   auto fixed = std::make_shared<PeerConfig>(*config);
   fixed->seen_capacity = std::max<std::uint32_t>(fixed->seen_capacity, 1);
   fixed->walk_ttl_hops_max = std::max<std::uint16_t>(fixed->walk_ttl_hops_max, 1);
@@ -48,26 +53,89 @@ std::uint16_t relays_cap(const PeerConfig& c) noexcept {
 Peer::Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed)
     : Peer(id, std::make_shared<const PeerConfig>(config), rng_seed) {}
 
-Peer::Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed)
-    : m_id(id), m_config(normalised(std::move(config))), m_rng(rng_seed) {}
+Peer::Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed) : m_id(id), m_rng(rng_seed) {
+  Cold& c = cold();
+  c.config = normalised(std::move(config));
+  m_config = c.config.get();
+}
+
+Peer::Peer(PeerId id, const PeerConfig* config, std::uint64_t rng_seed) : m_id(id), m_config(config), m_rng(rng_seed) {
+  if (config != nullptr && valid(*config)) return;
+  Cold& c = cold();  // nothing to borrow, or values to fix: own a normalised copy
+  c.config = normalised(config != nullptr ? std::make_shared<const PeerConfig>(*config) : nullptr);
+  m_config = c.config.get();
+}
 
 void Peer::set_overlay_neighbours(std::vector<PeerId> neighbours) {
-  const auto zone = zone_neighbours();
+  const auto zone = zone_neighbours();  // still valid: the old links are replaced below
+  const std::size_t overlay = neighbours.size();
   neighbours.insert(neighbours.end(), zone.begin(), zone.end());
-  m_overlay_count = static_cast<std::uint32_t>(neighbours.size() - zone.size());
-  m_links = std::move(neighbours);
-  m_links.shrink_to_fit();
+  own_links(std::move(neighbours), overlay);
 }
 
 void Peer::set_zone_neighbours(std::vector<PeerId> neighbours) {
-  m_links.resize(m_overlay_count);
-  m_links.insert(m_links.end(), neighbours.begin(), neighbours.end());
-  m_links.shrink_to_fit();
+  const auto overlay = overlay_neighbours();
+  std::vector<PeerId> links;
+  links.reserve(overlay.size() + neighbours.size());
+  links.assign(overlay.begin(), overlay.end());
+  links.insert(links.end(), neighbours.begin(), neighbours.end());
+  own_links(std::move(links), overlay.size());
+}
+
+void Peer::borrow_links(std::span<const PeerId> links, std::size_t overlay_count) {
+  m_links = links.data();
+  set_link_counts(overlay_count, links.size() - overlay_count);
+  if (m_cold) {
+    std::vector<PeerId>().swap(m_cold->links);
+    free_cold_if_idle();
+  }
+}
+
+void Peer::own_links(std::vector<PeerId> links, std::size_t overlay_count) {
+  if (links.empty() && (!m_cold || m_cold->links.empty())) {  // nothing to own: keep no cold state for it
+    m_links = nullptr;
+    set_link_counts(0, 0);
+    free_cold_if_idle();
+    return;
+  }
+  links.shrink_to_fit();
+  Cold& c = cold();
+  c.links = std::move(links);
+  m_links = c.links.data();
+  set_link_counts(overlay_count, c.links.size() - overlay_count);
+}
+
+void Peer::set_link_counts(std::size_t overlay_count, std::size_t zone_count) {
+  if (overlay_count < count_in_cold && zone_count < count_in_cold) {
+    m_overlay_count = static_cast<std::uint16_t>(overlay_count);
+    m_zone_count = static_cast<std::uint16_t>(zone_count);
+    return;
+  }
+  Cold& c = cold();  // a hub: the counts do not fit the peer's 16-bit fields
+  c.overlay_count = static_cast<std::uint32_t>(overlay_count);
+  c.zone_count = static_cast<std::uint32_t>(zone_count);
+  m_overlay_count = count_in_cold;
+  m_zone_count = count_in_cold;
+}
+
+Peer::Cold& Peer::cold() {
+  if (!m_cold) m_cold = std::make_unique<Cold>();
+  return *m_cold;
+}
+
+// Relay-only peers keep no cold state: freed once nothing in it is in use.
+void Peer::free_cold_if_idle() noexcept {
+  if (!m_cold) return;
+  const Cold& c = *m_cold;
+  if (c.config || c.directory || !c.links.empty() || c.query_counter != 0 || c.origin) return;
+  if (m_overlay_count == count_in_cold || m_zone_count == count_in_cold) return;
+  m_cold.reset();
 }
 
 Peer::OriginState& Peer::origin_state() {
-  if (!m_origin) m_origin = std::make_unique<OriginState>();
-  return *m_origin;
+  Cold& c = cold();
+  if (!c.origin) c.origin = std::make_unique<OriginState>();
+  return *c.origin;
 }
 
 void Peer::connect_tracker(TimeUs /*now*/, PeerId tracker) {
@@ -76,9 +144,14 @@ void Peer::connect_tracker(TimeUs /*now*/, PeerId tracker) {
 }
 
 void Peer::handle_zone_directory(TimeUs /*now*/, std::shared_ptr<const ZoneDirectory> directory) {
-  const std::uint32_t old_count = m_directory ? m_directory->zone_count() : 0;
-  m_directory = std::move(directory);
-  if (!m_directory || m_directory->zone_count() == old_count) return;
+  const std::uint32_t old_count = this->directory() ? this->directory()->zone_count() : 0;
+  if (!directory && !m_cold) return;
+  cold().directory = std::move(directory);
+  if (!m_cold->directory) {
+    free_cold_if_idle();
+    return;
+  }
+  if (m_cold->directory->zone_count() == old_count) return;
   for (FileKey key : m_index.local()) publish(key);
 }
 
@@ -144,8 +217,8 @@ void Peer::park_walk(TimeUs now, PeerId from, const Walk& walk) {
 }
 
 std::optional<ParkedWalk> Peer::unpark_walk(QueryId query_id) {
-  if (!m_origin) return std::nullopt;
-  auto& parked = m_origin->parked;
+  if (!m_cold || !m_cold->origin) return std::nullopt;
+  auto& parked = m_cold->origin->parked;
   auto it = std::find_if(parked.begin(), parked.end(),
                          [query_id](const ParkedWalk& p) { return p.walk.query_id == query_id; });
   if (it == parked.end()) return std::nullopt;
@@ -178,8 +251,8 @@ void Peer::handle_zone_assignment(TimeUs /*now*/, const ZoneAssignment& a) {
 }
 
 void Peer::handle_timeout(TimeUs now) {
-  if (m_origin) {
-    auto& pending = m_origin->open_searches;
+  if (m_cold && m_cold->origin) {
+    auto& pending = m_cold->origin->open_searches;
     for (auto& s : pending) {  // strategy timers (expanding ring: the next ring)
       if (s.wake_us > now || s.deadline_us <= now) continue;
       s.wake_us = never_us;
@@ -190,7 +263,7 @@ void Peer::handle_timeout(TimeUs now) {
     }
     auto done = std::stable_partition(pending.begin(), pending.end(),
                                       [now](const OpenSearch& o) { return o.deadline_us > now; });
-    for (auto it = done; it != pending.end(); ++it) m_origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
+    for (auto it = done; it != pending.end(); ++it) m_cold->origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
     pending.erase(done, pending.end());
   }
 }
@@ -198,7 +271,8 @@ void Peer::handle_timeout(TimeUs now) {
 void Peer::forget_expired(TimeUs now) {
   const TimeUs expiry = m_config->query_timeout_us;
   m_seen.expire(now, expiry);
-  if (m_origin) std::erase_if(m_origin->parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
+  if (m_cold && m_cold->origin)
+    std::erase_if(m_cold->origin->parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
 }
 
 void Peer::leave(TimeUs /*now*/) {
@@ -206,14 +280,14 @@ void Peer::leave(TimeUs /*now*/) {
 }
 
 void Peer::republish(TimeUs /*now*/) {
-  if (!m_directory) return;
+  if (directory() == nullptr) return;
   for (FileKey key : m_index.local()) publish(key);
 }
 
 void Peer::share(TimeUs /*now*/, FileKey key) {
   if (m_index.has_local(key)) return;
   m_index.add_local(key);
-  if (m_directory) publish(key);
+  if (directory() != nullptr) publish(key);
 }
 
 QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams params) {
@@ -227,8 +301,9 @@ QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, Search
   const bool usable = query_origin(first_id) == m_id && counter != 0 && counter <= 0xFFFFFFFFu - ids;
   QueryId id = first_id;
   if (!usable) {
-    id = (static_cast<QueryId>(m_id) << 32) | (m_query_counter + 1);
-    m_query_counter += ids;  // the search owns ids [id, id + ids)
+    std::uint32_t& counter_now = cold().query_counter;
+    id = (static_cast<QueryId>(m_id) << 32) | (counter_now + 1);
+    counter_now += ids;  // the search owns ids [id, id + ids)
   }
   mark_seen(now, id, no_peer);
   origin_state().open_searches.push_back(
@@ -241,8 +316,8 @@ QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, Search
 
 std::optional<TimeUs> Peer::next_timeout() const noexcept {
   std::optional<TimeUs> t;
-  if (m_origin)
-    for (const auto& o : m_origin->open_searches) {
+  if (m_cold && m_cold->origin)
+    for (const auto& o : m_cold->origin->open_searches) {
       const TimeUs due = std::min(o.deadline_us, o.wake_us);
       t = t ? std::min(*t, due) : due;
     }
@@ -250,16 +325,18 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
 }
 
 std::optional<PeerEvent> Peer::next_event() {
-  if (m_origin->events_head == m_origin->events.size()) {
-    if (m_origin->open_searches.empty() && m_origin->parked.empty()) {
-      m_origin.reset();  // idle again: relay-only peers keep no origin state
+  OriginState& origin = *m_cold->origin;
+  if (origin.events_head == origin.events.size()) {
+    if (origin.open_searches.empty() && origin.parked.empty()) {
+      m_cold->origin.reset();  // idle again: relay-only peers keep no origin state
+      free_cold_if_idle();
     } else {
-      m_origin->events.clear();
-      m_origin->events_head = 0;
+      origin.events.clear();
+      origin.events_head = 0;
     }
     return std::nullopt;
   }
-  return m_origin->events[m_origin->events_head++];
+  return origin.events[origin.events_head++];
 }
 
 bool Peer::answer(PeerId from, const Query& q) {
@@ -300,8 +377,8 @@ void Peer::fail_search(QueryId id, const char* reason) {
 }
 
 PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
-  if (!m_directory) return no_peer;
-  const auto members = m_directory->members(zone);
+  if (directory() == nullptr) return no_peer;
+  const auto members = directory()->members(zone);
   if (members.empty()) return no_peer;
   if (m_config->zone_placement == ZonePlacement::rendezvous) {
     const std::uint32_t keepers = std::min<std::uint32_t>(m_config->publish_replicas, static_cast<std::uint32_t>(members.size()));
@@ -321,8 +398,8 @@ PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
 }
 
 void Peer::publish(FileKey key) {
-  const ZoneId home = home_zone(key, m_directory->zone_count());
-  const auto members = m_directory->members(home);
+  const ZoneId home = home_zone(key, directory()->zone_count());
+  const auto members = directory()->members(home);
   if (members.empty()) return;
   const std::uint32_t replicas = std::min<std::uint32_t>(m_config->publish_replicas, static_cast<std::uint32_t>(members.size()));
   std::vector<PeerId> chosen;
@@ -343,8 +420,8 @@ void Peer::publish(FileKey key) {
 }
 
 OpenSearch* Peer::find_search(QueryId id) noexcept {
-  if (!m_origin) return nullptr;
-  for (auto& o : m_origin->open_searches)
+  if (!m_cold || !m_cold->origin) return nullptr;
+  for (auto& o : m_cold->origin->open_searches)
     if (id - o.query_id < o.id_count) return &o;  // unsigned: also false for id < o.query_id
   return nullptr;
 }

@@ -1,12 +1,13 @@
 #include "zonal/seen_table.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 
 namespace zonal {
 namespace {
 
-constexpr std::uint32_t slots_initial = 8;  // first table (a generation outgrowing its inline ids): 4 ids at load <= 3/4
+constexpr std::uint32_t slots_initial = 8;  // a generation's first table: 6 ids at load <= 3/4
 
 /// Slots a generation of `ids_max` ids needs at load <= 3/4, rounded up to whole cache lines of ids.
 std::uint32_t slots_for(std::uint64_t ids_max) {
@@ -16,74 +17,47 @@ std::uint32_t slots_for(std::uint64_t ids_max) {
 
 }  // namespace
 
-void SeenTable::Generation::place(QueryId id, PeerId prev_hop, std::uint32_t now_ms, std::uint32_t slots_max) {
-  if (slots == 0 && size < inline_max) {
-    small_ids[size] = id;
-    small_hops[size] = prev_hop;
-  } else {
-    if (slots == 0 || (std::uint64_t{size} + 1) * 4 > std::uint64_t{slots} * 3) {
-      resize(std::min(slots_max, std::max(slots_initial, slots * 2)));
-    }
-    QueryId* keys = ids();
-    std::size_t s = slot_of(id);
-    while (keys[s] != empty_id) s = s + 1 == slots ? 0 : s + 1;
-    keys[s] = id;
-    hops()[s] = prev_hop;
+// docs/performance.md: the table is the first cache line of every Peer.
+static_assert(sizeof(void*) != 8 || sizeof(SeenTable) <= 64, "SeenTable must stay within 64 bytes");
+
+void SeenTable::Table::place(QueryId id, PeerId prev_hop, std::uint32_t slots_max) {
+  if (slots == 0 || (std::uint64_t{size} + 1) * 4 > std::uint64_t{slots} * 3) {
+    resize(std::max(slots + 1, std::min(slots_max, std::max(slots_initial, slots * 2))));
   }
-  if (size == 0) oldest_ms = now_ms;
-  newest_ms = now_ms;
+  std::size_t s = slot_of(id);
+  while (storage[s] != empty_id) s = s + 1 == slots ? 0 : s + 1;
+  storage[s] = id;
+  hops()[s] = prev_hop;
   ++size;
 }
 
-void SeenTable::Generation::resize(std::uint32_t new_slots) {
-  Generation old = std::move(*this);
+void SeenTable::Table::resize(std::uint32_t new_slots) {
+  const Table old = *this;
   void* raw = ::operator new(std::size_t{new_slots} * (sizeof(QueryId) + sizeof(PeerId)));
-  QueryId* keys = new (raw) QueryId[new_slots];
-  new (keys + new_slots) PeerId[new_slots];
-  storage = keys;
+  storage = new (raw) QueryId[new_slots];
+  new (storage + new_slots) PeerId[new_slots];
   slots = new_slots;
   size = 0;
-  std::fill(keys, keys + new_slots, empty_id);
-  const auto put = [&](QueryId id, PeerId hop) {
-    std::size_t t = slot_of(id);
-    while (keys[t] != empty_id) t = t + 1 == slots ? 0 : t + 1;
-    keys[t] = id;
-    hops()[t] = hop;
+  std::fill(storage, storage + new_slots, empty_id);
+  for (std::uint32_t s = 0; s < old.slots; ++s) {
+    if (old.storage[s] == empty_id) continue;
+    std::size_t t = slot_of(old.storage[s]);
+    while (storage[t] != empty_id) t = t + 1 == slots ? 0 : t + 1;
+    storage[t] = old.storage[s];
+    hops()[t] = old.hops()[s];
     ++size;
-  };
-  if (old.slots == 0) {
-    for (std::uint32_t i = 0; i < old.size; ++i) put(old.small_ids[i], old.small_hops[i]);
-  } else {
-    for (std::uint32_t s = 0; s < old.slots; ++s)
-      if (old.ids()[s] != empty_id) put(old.ids()[s], old.hops()[s]);
   }
-  oldest_ms = old.oldest_ms;
-  newest_ms = old.newest_ms;
+  if (old.slots != 0) ::operator delete(old.storage);
 }
 
-void SeenTable::Generation::clear() noexcept {
-  if (slots != 0) std::fill(ids(), ids() + slots, empty_id);
+void SeenTable::Table::clear() noexcept {
+  if (slots != 0) std::fill(storage, storage + slots, empty_id);
   size = 0;
 }
 
-// Takes over `other`'s ids (inline copies or the heap table); `other` is left empty and inline.
-void SeenTable::Generation::take(Generation& other) noexcept {
-  if (other.slots != 0) {
-    storage = other.storage;
-  } else {
-    std::copy(other.small_ids, other.small_ids + inline_max, small_ids);
-    std::copy(other.small_hops, other.small_hops + inline_max, small_hops);
-  }
-  slots = other.slots;
-  size = other.size;
-  oldest_ms = other.oldest_ms;
-  newest_ms = other.newest_ms;
-  other.slots = 0;
-  other.size = 0;
-}
-
-void SeenTable::Generation::release() noexcept {
+void SeenTable::Table::release() noexcept {
   if (slots != 0) ::operator delete(storage);
+  storage = nullptr;
   slots = 0;
   size = 0;
 }
@@ -92,31 +66,130 @@ void SeenTable::insert(QueryId id, PeerId prev_hop, TimeUs now, std::uint32_t ca
   if (id == empty_id || capacity == 0) return;
   const auto now_ms = static_cast<std::uint32_t>(now / 1000);
   const auto expiry_ms = static_cast<std::uint32_t>(expiry_us / 1000);
-  if (expiry_ms > 0 && m_previous.size > 0 && now_ms - m_previous.newest_ms >= expiry_ms)
-    m_previous = Generation{};  // every id in it has expired: free it
+  if (expiry_ms > 0 && previous_size() > 0 && now_ms - m_prev_newest_ms >= expiry_ms) drop_previous();
   const std::uint64_t half = (std::uint64_t{capacity} + 1) / 2;
-  const bool aged = expiry_ms > 0 && m_current.size > 0 && now_ms - m_current.oldest_ms >= expiry_ms;
-  if (m_current.size >= half || aged) rotate();
-  m_current.place(id, prev_hop, now_ms, slots_for(half));
+  const std::size_t current = current_size();
+  const bool aged = expiry_ms > 0 && current > 0 && now_ms - m_cur_oldest_ms >= expiry_ms;
+  if (current >= half || aged) rotate();
+  if (current_size() == 0) m_cur_oldest_ms = now_ms;
+  m_cur_newest_ms = now_ms;
+  place(id, prev_hop, slots_for(half));
 }
 
 void SeenTable::expire(TimeUs now, TimeUs expiry_us) {
   const auto now_ms = static_cast<std::uint32_t>(now / 1000);
   const auto expiry_ms = static_cast<std::uint32_t>(expiry_us / 1000);
   if (expiry_ms == 0) return;
-  if (m_previous.size > 0 && now_ms - m_previous.newest_ms >= expiry_ms) m_previous = Generation{};
-  if (m_current.size == 0) return;
-  if (now_ms - m_current.newest_ms >= expiry_ms) {
-    m_current = Generation{};  // everything expired: free both
-  } else if (now_ms - m_current.oldest_ms >= expiry_ms) {
+  if (previous_size() > 0 && now_ms - m_prev_newest_ms >= expiry_ms) drop_previous();
+  if (current_size() == 0) return;
+  if (now_ms - m_cur_newest_ms >= expiry_ms) {
+    if (m_on_heap) {  // everything in it expired
+      m_tables[0].release();
+    } else {
+      m_cur_size = 0;
+    }
+  } else if (now_ms - m_cur_oldest_ms >= expiry_ms) {
     rotate();  // its older ids go with the previous generation on a later call
   }
+  if (m_on_heap && size() < pool_max) to_inline();
 }
 
-// The current generation becomes the previous one; the old previous one's buffer is reused.
-void SeenTable::rotate() {
-  std::swap(m_current, m_previous);
-  m_current.clear();
+// Adds `id` to the current generation (whose times insert() has set): inline while the pool has
+// room, else in the current generation's table (the ids move to tables when the pool fills).
+void SeenTable::place(QueryId id, PeerId prev_hop, std::uint32_t slots_max) {
+  if (m_on_heap && size() < pool_max) to_inline();
+  if (!m_on_heap) {
+    const unsigned n = unsigned{m_prev_size} + m_cur_size;
+    if (n < pool_max) {
+      m_ids[n] = id;
+      m_hops[n] = prev_hop;
+      ++m_cur_size;
+      return;
+    }
+    to_heap();
+  }
+  m_tables[0].place(id, prev_hop, slots_max);
+}
+
+void SeenTable::drop_previous() noexcept {
+  if (m_on_heap) {
+    m_tables[1].release();
+    return;
+  }
+  std::copy(m_ids + m_prev_size, m_ids + m_prev_size + m_cur_size, m_ids);
+  std::copy(m_hops + m_prev_size, m_hops + m_prev_size + m_cur_size, m_hops);
+  m_prev_size = 0;
+}
+
+// The current generation becomes the previous one; on the heap the old previous table's buffer
+// is reused for the new current one.
+void SeenTable::rotate() noexcept {
+  m_prev_newest_ms = m_cur_newest_ms;
+  if (m_on_heap) {
+    std::swap(m_tables[0], m_tables[1]);
+    m_tables[0].clear();
+    return;
+  }
+  drop_previous();
+  m_prev_size = m_cur_size;
+  m_cur_size = 0;
+}
+
+// The pool is full: each generation moves into a table of its own.
+void SeenTable::to_heap() {
+  QueryId ids[pool_max];
+  std::copy(m_ids, m_ids + pool_max, ids);
+  Table current{nullptr, 0, 0};
+  Table previous{nullptr, 0, 0};
+  try {
+    for (unsigned i = 0; i < m_prev_size; ++i) previous.place(ids[i], m_hops[i], slots_initial);
+    for (unsigned i = m_prev_size; i < unsigned{m_prev_size} + m_cur_size; ++i)
+      current.place(ids[i], m_hops[i], slots_initial);
+  } catch (...) {
+    current.release();
+    previous.release();
+    throw;
+  }
+  m_tables[0] = current;
+  m_tables[1] = previous;
+  m_on_heap = true;
+}
+
+// Both generations fit the pool again: back inline (previous first), tables freed.
+void SeenTable::to_inline() noexcept {
+  const Table current = m_tables[0];
+  const Table previous = m_tables[1];
+  QueryId ids[pool_max] = {};
+  PeerId hops[pool_max] = {};
+  unsigned n = 0;
+  for (const Table* t : {&previous, &current})
+    for (std::uint32_t s = 0; s < t->slots; ++s)
+      if (t->storage[s] != empty_id) ids[n] = t->storage[s], hops[n] = t->hops()[s], ++n;
+  std::copy(ids, ids + pool_max, m_ids);
+  std::copy(hops, hops + pool_max, m_hops);
+  m_prev_size = static_cast<std::uint8_t>(previous.size);
+  m_cur_size = static_cast<std::uint8_t>(current.size);
+  m_on_heap = false;
+  Table(current).release();
+  Table(previous).release();
+}
+
+// Takes over `other`'s ids (inline copies or its tables); `other` is left empty and inline.
+void SeenTable::take(SeenTable& other) noexcept {
+  std::memcpy(static_cast<void*>(this), &other, sizeof(SeenTable));
+  other.m_on_heap = false;
+  other.m_prev_size = 0;
+  other.m_cur_size = 0;
+}
+
+void SeenTable::release() noexcept {
+  if (m_on_heap) {
+    m_tables[0].release();
+    m_tables[1].release();
+    m_on_heap = false;
+  }
+  m_prev_size = 0;
+  m_cur_size = 0;
 }
 
 }  // namespace zonal

@@ -1,8 +1,61 @@
 #include "zonal/tracker.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace zonal {
+
+Tracker::Record* Tracker::Records::find(PeerId peer) noexcept {
+  return const_cast<Record*>(std::as_const(*this).find(peer));
+}
+
+const Tracker::Record* Tracker::Records::find(PeerId peer) const noexcept {
+  if (peer < m_dense.size()) return m_dense[peer].peer == peer ? &m_dense[peer] : nullptr;
+  const auto it = m_sparse.find(peer);
+  return it == m_sparse.end() ? nullptr : &it->second;
+}
+
+Tracker::Record& Tracker::Records::at(PeerId peer) {
+  Record* r = find(peer);
+  if (r == nullptr) throw std::out_of_range("tracker: unknown peer " + std::to_string(peer));
+  return *r;
+}
+
+// The array covers ids up to about twice the peer count (dense ids: every slot used; scattered
+// ids cannot make it grow past that), moving the hash map's ids below its new end into it.
+void Tracker::Records::insert(const Record& r) {
+  ++m_count;
+  if (r.peer < m_dense.size()) {
+    m_dense[r.peer] = r;
+    return;
+  }
+  if (r.peer == no_peer || std::size_t{r.peer} >= 2 * (m_count + 1024)) {
+    m_sparse.emplace(r.peer, r);
+    return;
+  }
+  m_dense.resize(std::size_t{r.peer} + 1);
+  m_dense[r.peer] = r;
+  for (auto it = m_sparse.begin(); !m_sparse.empty() && it != m_sparse.end();) {
+    if (it->first < m_dense.size()) {
+      m_dense[it->first] = it->second;
+      it = m_sparse.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Tracker::Records::erase(PeerId peer) noexcept {
+  if (peer < m_dense.size()) {
+    if (m_dense[peer].peer != peer) return;
+    m_dense[peer] = Record{};
+  } else if (m_sparse.erase(peer) == 0) {
+    return;
+  }
+  --m_count;
+}
 
 Tracker::Tracker(PeerId self, const TrackerConfig& config) : m_self(self), m_config(config) {
   if (m_config.zone_size_min == 0) m_config.zone_size_min = 1;
@@ -23,12 +76,12 @@ Arrival Tracker::handle_message(TimeUs now, PeerId from, const Message& msg) {
 }
 
 ZoneId Tracker::register_peer(TimeUs now, PeerId peer) {
-  if (auto it = m_peers.find(peer); it != m_peers.end()) {
+  if (const Record* known = m_peers.find(peer)) {
     heartbeat(now, peer);
     notify(peer);
-    return it->second.zone;
+    return known->zone;
   }
-  m_peers.emplace(peer, Record{no_zone, 0, now});
+  m_peers.insert(Record{now, peer, no_zone, 0});
   if (m_config.expiry_us > 0) m_expiry.emplace_back(now + m_config.expiry_us, peer);
   if (m_zones.empty()) {
     m_zones.emplace_back();
@@ -42,15 +95,15 @@ ZoneId Tracker::register_peer(TimeUs now, PeerId peer) {
 }
 
 bool Tracker::heartbeat(TimeUs now, PeerId peer) {
-  auto it = m_peers.find(peer);
-  if (it == m_peers.end()) return false;
-  it->second.last_seen_us = now;
+  Record* r = m_peers.find(peer);
+  if (r == nullptr) return false;
+  r->last_seen_us = now;
   if (m_config.expiry_us > 0) m_expiry.emplace_back(now + m_config.expiry_us, peer);
   return true;
 }
 
 bool Tracker::leave(PeerId peer) {
-  if (!m_peers.contains(peer)) return false;
+  if (m_peers.find(peer) == nullptr) return false;
   unplace(peer);
   m_peers.erase(peer);
   ++m_epoch;
@@ -62,18 +115,18 @@ void Tracker::handle_timeout(TimeUs now) {
   while (!m_expiry.empty() && m_expiry.front().first <= now) {
     const auto [deadline, peer] = m_expiry.front();
     m_expiry.pop_front();
-    auto it = m_peers.find(peer);
-    if (it != m_peers.end() && it->second.last_seen_us + m_config.expiry_us == deadline) leave(peer);
+    const Record* r = m_peers.find(peer);
+    if (r != nullptr && r->last_seen_us + m_config.expiry_us == deadline) leave(peer);
   }
 }
 
 std::optional<Transmit> Tracker::poll_transmit() {
   while (m_notify_head < m_notify.size()) {
     const PeerId peer = m_notify[m_notify_head++];
-    auto it = m_peers.find(peer);
-    if (it == m_peers.end() || !it->second.notify_pending) continue;  // left meanwhile
-    it->second.notify_pending = false;
-    return Transmit{peer, ZoneAssignment{it->second.zone, zone_count(), m_epoch}};
+    Record* r = m_peers.find(peer);
+    if (r == nullptr || !r->notify_pending) continue;  // left meanwhile
+    r->notify_pending = false;
+    return Transmit{peer, ZoneAssignment{r->zone, zone_count(), m_epoch}};
   }
   m_notify.clear();
   m_notify_head = 0;
@@ -86,8 +139,8 @@ std::optional<TimeUs> Tracker::poll_timeout() const {
 }
 
 ZoneId Tracker::zone_of(PeerId peer) const noexcept {
-  auto it = m_peers.find(peer);
-  return it == m_peers.end() ? no_zone : it->second.zone;
+  const Record* r = m_peers.find(peer);
+  return r == nullptr ? no_zone : r->zone;
 }
 
 std::span<const PeerId> Tracker::members(ZoneId zone) const noexcept {

@@ -55,9 +55,8 @@ RunResult run_simulation(const Scenario& scenario, std::uint64_t seed, const Pro
                      check, options);
   }
   if (progress) progress(Progress{"topology", 0, 0, scenario.workload.queries, 0});
-  auto topology = std::make_unique<Topology>(build_topology(scenario, seed, progress));
-  FloodSimulation sim(scenario, seed, *topology, progress, tap, check, options);
-  topology.reset();  // peers hold their own neighbour lists now
+  const Topology topology = build_topology(scenario, seed, progress);
+  FloodSimulation sim(scenario, seed, topology, progress, tap, check, options);  // the peers borrow its links
   return sim.run();
 }
 

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <limits>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace zonal::sim {
 namespace {
@@ -27,6 +30,14 @@ std::vector<std::uint32_t> count_offsets(std::size_t peers, const std::vector<st
   }
   for (std::size_t p = 0; p < peers; ++p) offsets[p + 1] += offsets[p];
   return offsets;
+}
+
+/// Give the memory freed while building (the edge list is as big as the graph) back to the
+/// system: glibc may have carved it from its heap, where it would stay resident for the run.
+void release_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 /// Sort every neighbour list and drop repeated neighbours, compacting `targets` in place.
@@ -66,6 +77,7 @@ Topology topology_from_edges(std::size_t peers, std::vector<std::pair<PeerId, Pe
   edges = {};  // release before compaction: the caller's copy was moved in
   cursor = {};
   sort_and_dedup(topo);
+  release_freed_memory();
   return topo;
 }
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/core/query_log.hpp"
+
 
 namespace zonal::sim {
 namespace {
@@ -16,7 +18,7 @@ constexpr double base_bytes = 16e6;           ///< program, allocator arenas, sm
 constexpr double per_peer_bytes = 450;        ///< Peer state, tracker entry, per-peer load
 constexpr double per_link_bytes = 8;          ///< neighbour ids, per directed link
 constexpr double per_seen_id_bytes = 16;      ///< one remembered query id (two generations, load 3/4)
-constexpr double per_query_bytes = 100;       ///< QueryRecord, open-search state, workload entry
+constexpr double per_query_bytes = 100;       ///< QueryRecord, open-search state, workload entry (rows in memory)
 constexpr double per_file_copy_bytes = 64;    ///< a held file or an index record
 constexpr double per_in_flight_bytes = 16;    ///< a message in the event queue (batched deliveries)
 constexpr double per_chord_node_bytes = 500;  ///< Chord: fingers, successor list, pending lookups
@@ -65,6 +67,18 @@ double messages_per_query(const Scenario& sc, double d) {
   return 0;
 }
 
+/// Most queries of the workload that start within one `window_s` of simulated time.
+double queries_within(const Scenario& sc, double queries, double window_s) {
+  const auto& script = sc.workload.script;
+  if (script.empty()) return std::min(queries, std::ceil(sc.workload.rate_per_s * window_s));
+  std::size_t most = 0;  // the script is sorted by time: slide a window over it
+  for (std::size_t first = 0, last = 0; last < script.size(); ++last) {
+    while (script[last].at_ms - script[first].at_ms >= window_s * 1000.0) ++first;
+    most = std::max(most, last - first + 1);
+  }
+  return static_cast<double>(most);
+}
+
 }  // namespace
 
 /// Distinct peers one query reaches (each remembers its id).
@@ -84,13 +98,18 @@ RunEstimate estimate_run(const Scenario& sc) {
   const double copies = static_cast<double>(sc.content.files) * sc.content.replicas;
   RunEstimate e;
   e.events = 3.0 * peers + copies * (1.0 + sc.zones.publish_replicas) + queries * per_query * 1.2;
-  // Messages in flight: the query phase's message rate times the mean latency.
-  const double in_flight = sc.workload.rate_per_s * per_query * std::max(0.001, sc.latency.mean_ms / 1000.0);
-  const double seen_ids_per_peer =
-      std::min<double>(sc.search.seen_capacity, queries * reached_per_query(sc, d, per_query) / std::max(1.0, peers));
+  // Messages in flight: the query phase's message rate (its busiest second) times the mean latency.
+  const double in_flight = queries_within(sc, queries, 1.0) * per_query * std::max(0.001, sc.latency.mean_ms / 1000.0);
+  // zonal-sim spools query rows older than the horizon to disk (query_log.hpp), and peers forget
+  // query ids after a timeout (two generations): only the queries of those windows cost memory.
+  const double timeout_s = sc.search.timeout_ms / 1000.0;
+  const double rows_in_memory = queries_within(sc, queries, query_rows_horizon_us(sc.search.timeout_us()) / 1e6);
+  const double ids_remembered = queries_within(sc, queries, 2.0 * timeout_s);
+  const double seen_ids_per_peer = std::min<double>(
+      sc.search.seen_capacity, ids_remembered * reached_per_query(sc, d, per_query) / std::max(1.0, peers));
   const double chord_bytes = sc.search.strategy == Strategy::chord ? peers * per_chord_node_bytes : 0.0;
   e.memory_bytes = base_bytes + chord_bytes + peers * per_peer_bytes + peers * d * per_link_bytes +
-                   peers * seen_ids_per_peer * per_seen_id_bytes + queries * per_query_bytes +
+                   peers * seen_ids_per_peer * per_seen_id_bytes + rows_in_memory * per_query_bytes +
                    copies * per_file_copy_bytes + std::min(e.events, in_flight) * per_in_flight_bytes;
   return e;
 }

@@ -25,14 +25,22 @@ class alignas(64) Peer {
  public:
   /// Create a peer; `rng_seed` should be derived from the run seed and the peer id.
   Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed);
-  /// Same, sharing one configuration among many peers (the simulator's million peers).
+  /// Same, sharing one configuration among many peers.
   Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed);
+  /// Same, borrowing `config`, which must outlive the peer (the simulator's million peers
+  /// point at one configuration it owns, at no cost per peer).
+  Peer(PeerId id, const PeerConfig* config, std::uint64_t rng_seed);
 
   // ---- setup and inputs -------------------------------------------------------------
   /// Replace the whole-network overlay neighbours; call at setup or when links change.
   void set_overlay_neighbours(std::vector<PeerId> neighbours);
   /// Replace the intra-zone neighbours used by zone floods.
   void set_zone_neighbours(std::vector<PeerId> neighbours);
+  /// Use `links` as the neighbours without copying them: the first `overlay_count` are the
+  /// overlay neighbours, the rest the zone neighbours. The array must stay alive and unchanged
+  /// while the peer uses it (until the next set_*/borrow_links call or the peer's end): the
+  /// simulator's peers point into one adjacency array it owns.
+  void borrow_links(std::span<const PeerId> links, std::size_t overlay_count);
   /// Queue a Register to `tracker`; call once when the peer starts. Liveness (heartbeats,
   /// expiry, re-registration) is the driver's: a node's TrackerSession, the simulator's rounds.
   void connect_tracker(TimeUs now, PeerId tracker);
@@ -84,12 +92,12 @@ class alignas(64) Peer {
   std::optional<TransmitBatch> poll_transmit_batch() { return m_sends.pop_batch(); }
   /// Earliest time handle_timeout() must be called, if any timer is armed.
   std::optional<TimeUs> poll_timeout() const noexcept {
-    if (!m_origin) return std::nullopt;  // relay-only peer: no timers
+    if (!m_cold || !m_cold->origin) return std::nullopt;  // relay-only peer: no timers
     return next_timeout();
   }
   /// Next event for the application or driver, or nullopt.
   std::optional<PeerEvent> poll_event() {
-    if (!m_origin) return std::nullopt;  // only searching peers produce events
+    if (!m_cold || !m_cold->origin) return std::nullopt;  // only searching peers produce events
     return next_event();
   }
 
@@ -99,26 +107,23 @@ class alignas(64) Peer {
     const char* self = reinterpret_cast<const char*>(this);
     __builtin_prefetch(self);
     __builtin_prefetch(self + 64);
-    __builtin_prefetch(self + 128);
 #endif
   }
   /// Performance hint for the next message (after prefetch_state): load what handling it reads.
   void prefetch(const Message& next) const noexcept {
     if (const auto* q = std::get_if<Query>(&next)) m_seen.prefetch(q->query_id);
 #if defined(__GNUC__)
-    __builtin_prefetch(m_links.data());  // read when the copy is fresh and gets forwarded
+    __builtin_prefetch(m_links);  // read when the copy is fresh and gets forwarded
 #endif
   }
 
   // ---- state ------------------------------------------------------------------------
   PeerId id() const noexcept { return m_id; }
   ZoneId zone() const noexcept { return m_zone; }
-  std::span<const PeerId> overlay_neighbours() const noexcept { return {m_links.data(), m_overlay_count}; }
-  std::span<const PeerId> zone_neighbours() const noexcept {
-    return {m_links.data() + m_overlay_count, m_links.size() - m_overlay_count};
-  }
+  std::span<const PeerId> overlay_neighbours() const noexcept { return {m_links, overlay_count()}; }
+  std::span<const PeerId> zone_neighbours() const noexcept { return {m_links + overlay_count(), zone_count()}; }
   const FileIndex& index() const noexcept { return m_index; }
-  const ZoneDirectory* directory() const noexcept { return m_directory.get(); }
+  const ZoneDirectory* directory() const noexcept { return m_cold ? m_cold->directory.get() : nullptr; }
   const PeerConfig& config() const noexcept { return *m_config; }
 
  private:
@@ -133,6 +138,27 @@ class alignas(64) Peer {
     std::size_t events_head = 0;
     std::vector<ParkedWalk> parked;  // walkers waiting here for their origin's answer
   };
+  /// What few peers need: allocated on first use (an owned configuration, owned links, a zone
+  /// directory, a search) and freed when nothing in it is in use, so relay-only peers hold none.
+  struct Cold {
+    std::shared_ptr<const PeerConfig> config;        // owned or shared; m_config points at it
+    std::shared_ptr<const ZoneDirectory> directory;  // the tracker's last one
+    std::vector<PeerId> links;                       // owned neighbours: overlay, then zone
+    std::uint32_t overlay_count = 0;                 // link counts beyond 16 bits (see m_overlay_count)
+    std::uint32_t zone_count = 0;
+    std::uint32_t query_counter = 0;
+    std::unique_ptr<OriginState> origin;
+  };
+  static constexpr std::uint16_t count_in_cold = 0xFFFF;
+
+  std::uint32_t overlay_count() const noexcept {
+    return m_overlay_count != count_in_cold ? m_overlay_count : m_cold->overlay_count;
+  }
+  std::uint32_t zone_count() const noexcept { return m_zone_count != count_in_cold ? m_zone_count : m_cold->zone_count; }
+  Cold& cold();
+  void free_cold_if_idle() noexcept;
+  void own_links(std::vector<PeerId> links, std::size_t overlay_count);
+  void set_link_counts(std::size_t overlay_count, std::size_t zone_count);
 
   std::optional<TimeUs> next_timeout() const noexcept;
   std::optional<PeerEvent> next_event();
@@ -156,23 +182,21 @@ class alignas(64) Peer {
   void park_walk(TimeUs now, PeerId from, const Walk& walk);
   std::optional<ParkedWalk> unpark_walk(QueryId query_id);
 
-  // Hot fields first, by cache line (the object is aligned to one): every delivered query reads
-  // the seen table (lines 0 and 1, with its inline ids); fresh ones also the links (whose
-  // address is in line 1, so a prefetch of the array needs no other line), then the id, file
-  // index, origin state, config and send queue (line 2). Cold state after.
+  // Two cache lines (the object is aligned to one): every delivered query reads the seen table
+  // (line 0, its ids inline); fresh ones also line 1: the links' address and counts, id,
+  // config, file index and send queue. What few peers need is behind m_cold.
   SeenTable m_seen;
-  std::vector<PeerId> m_links;  // overlay neighbours, then zone neighbours (one allocation per peer)
-  std::uint32_t m_overlay_count = 0;
+  const PeerId* m_links = nullptr;           // overlay neighbours, then zone neighbours (owned in m_cold or borrowed)
+  std::uint16_t m_overlay_count = 0;         // count_in_cold: the count is m_cold->overlay_count
+  std::uint16_t m_zone_count = 0;            // likewise
   PeerId m_id;
+  const PeerConfig* m_config = nullptr;      // borrowed, or owned by m_cold
   FileIndex m_index;
-  std::unique_ptr<OriginState> m_origin;
-  std::shared_ptr<const PeerConfig> m_config;  // shared: identical for every peer of a run
   SendQueue m_sends;
+  std::unique_ptr<Cold> m_cold;
+  Rng m_rng;
   ZoneId m_zone = no_zone;
   PeerId m_tracker = no_peer;
-  std::uint32_t m_query_counter = 0;
-  Rng m_rng;
-  std::shared_ptr<const ZoneDirectory> m_directory;
 };
 
 }  // namespace zonal

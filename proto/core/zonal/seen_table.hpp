@@ -1,39 +1,58 @@
 #pragma once
 /// Bounded memory of recently seen query ids, with the reverse-path hop for each.
 #include <cstdint>
-#include <memory>
 
 #include "zonal/hash.hpp"
 #include "zonal/types.hpp"
 
 namespace zonal {
 
-/// Two generations of open-addressing hash tables (linear probing, load <= 3/4): ids go into
-/// the current generation; when it holds capacity/2 ids, or its oldest id is older than the
-/// expiry, it becomes the previous generation and the old previous one is dropped whole.
-/// So at most `capacity` ids (rounded up to even) are kept, each is remembered until at
-/// least capacity/2 newer ids or the expiry time have passed, and forgetting costs no
-/// per-entry work. As in real Gnutella servents, a forgotten query's late copy counts as
-/// fresh again. Peers that see few queries stay small.
+/// Two generations of ids: ids go into the current generation; when it holds capacity/2 ids, or
+/// its oldest id is older than the expiry, it becomes the previous generation and the old
+/// previous one is dropped whole. So at most `capacity` ids (rounded up to even) are kept, each
+/// is remembered until at least capacity/2 newer ids or the expiry time have passed, and
+/// forgetting costs no per-entry work. As in real Gnutella servents, a forgotten query's late
+/// copy counts as fresh again. Peers that see few queries stay small.
 ///
-/// Layout, for the simulator's sake (a flood is a storm of lookups in a million of these): a
-/// generation of up to three ids keeps them inline, beside its header, so the duplicate check
-/// of a peer that sees few queries reads no memory outside the peer; a bigger generation is one
-/// allocation holding the ids (8 bytes per slot, probed) followed by the previous hops (4 bytes
-/// per slot, read only on hits). Table sizes are not powers of two: a generation never grows past
-/// the size its capacity/2 ids need. Which ids are remembered does not depend on the layout.
+/// Layout, for the simulator's sake (a flood is a storm of lookups in a million of these): while
+/// both generations together hold at most `pool_max` ids they share one inline pool beside the
+/// header (previous generation first, then the current one), so the duplicate check of a peer
+/// that sees a few queries at a time reads no memory outside the peer; beyond that each
+/// generation is an open-addressing table on the heap (linear probing, load <= 3/4; one
+/// allocation holding the ids, 8 bytes per slot, probed, followed by the previous hops, 4 bytes
+/// per slot, read only on hits), whose headers take the pool's place. Table sizes are not powers
+/// of two: a generation never grows past the size its capacity/2 ids need. Which ids are
+/// remembered does not depend on the layout. The whole table is 64 bytes (on LP64 targets).
 class SeenTable {
  public:
-  SeenTable() = default;
-  SeenTable(SeenTable&&) noexcept = default;
-  SeenTable& operator=(SeenTable&&) noexcept = default;
+  SeenTable() noexcept : m_ids{} {}
+  SeenTable(SeenTable&& other) noexcept : m_ids{} { take(other); }
+  SeenTable& operator=(SeenTable&& other) noexcept {
+    if (this != &other) {
+      release();
+      take(other);
+    }
+    return *this;
+  }
+  SeenTable(const SeenTable&) = delete;
+  SeenTable& operator=(const SeenTable&) = delete;
+  ~SeenTable() { release(); }
 
   /// The previous hop recorded for `id` (no_peer when this peer originated the query), or
   /// nullptr when `id` is not remembered. Inline: runs on every delivered copy.
   const PeerId* find(QueryId id) const noexcept {
     if (id == empty_id) return nullptr;
-    if (const PeerId* hop = m_current.find(id)) return hop;
-    return m_previous.find(id);
+    if (!m_on_heap) [[likely]] {
+      const unsigned prev = m_prev_size;
+      const unsigned end = prev + m_cur_size;
+      for (unsigned i = prev; i < end; ++i)  // the current generation first
+        if (m_ids[i] == id) return m_hops + i;
+      for (unsigned i = 0; i < prev; ++i)
+        if (m_ids[i] == id) return m_hops + i;
+      return nullptr;
+    }
+    if (const PeerId* hop = m_tables[0].find(id)) return hop;
+    return m_tables[1].find(id);
   }
 
   /// Remember `id` with its previous hop at time `now`; call on the first copy only.
@@ -46,79 +65,73 @@ class SeenTable {
   void expire(TimeUs now, TimeUs expiry_us);
 
   /// Hint the CPU to load the slots `id` would occupy in both generations; call shortly before
-  /// find(id). Inline generations need nothing beyond the table itself.
+  /// find(id). Inline ids need nothing beyond the table itself.
   void prefetch(QueryId id) const noexcept {
 #if defined(__GNUC__)
-    if (m_current.slots != 0) __builtin_prefetch(m_current.ids() + m_current.slot_of(id));
-    if (m_previous.slots != 0) __builtin_prefetch(m_previous.ids() + m_previous.slot_of(id));
+    if (!m_on_heap) return;
+    for (const Table& t : m_tables)
+      if (t.slots != 0) __builtin_prefetch(t.storage + t.slot_of(id));
 #else
     (void)id;
 #endif
   }
 
   /// Number of remembered ids.
-  std::size_t size() const noexcept { return m_current.size + m_previous.size; }
+  std::size_t size() const noexcept {
+    return m_on_heap ? std::size_t{m_tables[0].size} + m_tables[1].size : std::size_t{m_prev_size} + m_cur_size;
+  }
+
+  /// Ids both generations keep inline before they move to heap tables.
+  static constexpr unsigned pool_max = 4;
 
  private:
   static constexpr QueryId empty_id = 0;  // query ids are never 0 (the origin counter starts at 1)
 
-  /// One generation: inline (slots == 0: up to inline_max ids in insertion order, scanned) or
-  /// an open-addressing table of `slots` slots on the heap (probed).
-  struct Generation {
-    static constexpr std::uint32_t inline_max = 3;
+  /// One generation on the heap: `slots` ids (empty_id = free), then `slots` hops, in one
+  /// allocation (none while slots == 0). Plain data: the SeenTable owns and frees it.
+  struct Table {
+    QueryId* storage;
+    std::uint32_t slots;
+    std::uint32_t size;
 
-    union {
-      QueryId small_ids[inline_max];  // slots == 0: the first `size` are the ids
-      QueryId* storage;               // slots > 0: `slots` ids (empty_id = free), then `slots` hops
-    };
-    PeerId small_hops[inline_max] = {};
-    std::uint32_t slots = 0;
-    std::uint32_t size = 0;
-    std::uint32_t oldest_ms = 0;
-    std::uint32_t newest_ms = 0;
-
-    Generation() noexcept : small_ids{} {}
-    Generation(Generation&& other) noexcept { take(other); }
-    Generation& operator=(Generation&& other) noexcept {
-      if (this != &other) {
-        release();
-        take(other);
-      }
-      return *this;
-    }
-    Generation(const Generation&) = delete;
-    Generation& operator=(const Generation&) = delete;
-    ~Generation() { release(); }
-
-    QueryId* ids() const noexcept { return storage; }
     PeerId* hops() const noexcept { return reinterpret_cast<PeerId*>(storage + slots); }
     /// Multiply-shift range reduction of the id's hash (upper 32 bits) onto [0, slots).
     std::size_t slot_of(QueryId id) const noexcept { return ((mix64(id) >> 32) * slots) >> 32; }
     const PeerId* find(QueryId id) const noexcept {
-      if (slots == 0) {
-        for (std::uint32_t i = 0; i < size; ++i)
-          if (small_ids[i] == id) return small_hops + i;
-        return nullptr;
-      }
       if (size == 0) return nullptr;
-      const QueryId* keys = ids();
       for (std::size_t s = slot_of(id);;) {
-        if (keys[s] == id) return hops() + s;
-        if (keys[s] == empty_id) return nullptr;
+        if (storage[s] == id) return hops() + s;
+        if (storage[s] == empty_id) return nullptr;
         if (++s == slots) s = 0;
       }
     }
-    void place(QueryId id, PeerId prev_hop, std::uint32_t now_ms, std::uint32_t slots_max);
+    void place(QueryId id, PeerId prev_hop, std::uint32_t slots_max);
     void resize(std::uint32_t new_slots);
     void clear() noexcept;
-    void take(Generation& other) noexcept;
     void release() noexcept;
   };
 
-  void rotate();
+  std::size_t current_size() const noexcept { return m_on_heap ? m_tables[0].size : m_cur_size; }
+  std::size_t previous_size() const noexcept { return m_on_heap ? m_tables[1].size : m_prev_size; }
+  void place(QueryId id, PeerId prev_hop, std::uint32_t slots_max);
+  void drop_previous() noexcept;
+  void rotate() noexcept;
+  void to_heap();
+  void to_inline() noexcept;
+  void take(SeenTable& other) noexcept;
+  void release() noexcept;
 
-  Generation m_current;
-  Generation m_previous;
+  union {
+    QueryId m_ids[pool_max];  // inline: [0, m_prev_size) previous, then m_cur_size current ids
+    Table m_tables[2];        // on the heap: [0] current, [1] previous
+  };
+  PeerId m_hops[pool_max] = {};  // inline: the hop of each id
+  std::uint32_t m_cur_oldest_ms = 0;
+  std::uint32_t m_cur_newest_ms = 0;
+  std::uint32_t m_prev_newest_ms = 0;
+  std::uint8_t m_cur_size = 0;   // inline counts
+  std::uint8_t m_prev_size = 0;
+  bool m_on_heap = false;
 };
 
 }  // namespace zonal

@@ -4,14 +4,22 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <vector>
 
 #include "zonal/message.hpp"
 
 namespace zonal {
 
+/// One pointer while empty (a million idle peers each hold one): the items live in one heap
+/// block, allocated when the first is queued and freed when the queue is drained.
 class SendQueue {
  public:
+  SendQueue() noexcept = default;
+  SendQueue(SendQueue&& other) noexcept : m_block(other.m_block) { other.m_block = nullptr; }
+  SendQueue& operator=(SendQueue&& other) noexcept;
+  SendQueue(const SendQueue&) = delete;
+  SendQueue& operator=(const SendQueue&) = delete;
+  ~SendQueue() { release(); }
+
   /// Queue `msg` for one destination.
   void push_unicast(PeerId to, const Message& msg);
   /// Queue `msg` for every peer in `neighbours` except `except` (may be no_peer).
@@ -23,21 +31,28 @@ class SendQueue {
   /// May be mixed with pop(); the batch stays valid until the next call on this queue.
   std::optional<TransmitBatch> pop_batch();
   /// True when nothing is queued.
-  bool empty() const noexcept { return m_head == m_items.size(); }
+  bool empty() const noexcept { return m_block == nullptr || m_block->head == m_block->size; }
 
  private:
   struct Item {
     Message msg;
-    const PeerId* targets;  // unicast: points at `to`; broadcast: neighbour table
+    const PeerId* targets;  // unicast: nullptr (the destination is `to`); broadcast: neighbour table
     PeerId to;
     PeerId except;
     std::uint32_t count;
     std::uint32_t cursor;
   };
-  void release();
+  /// Header of the heap block; `capacity` items follow it.
+  struct alignas(Item) Block {
+    std::uint32_t head;
+    std::uint32_t size;
+    std::uint32_t capacity;
+    Item* items() noexcept { return reinterpret_cast<Item*>(this + 1); }
+  };
+  void push(const Item& item);
+  void release() noexcept;
 
-  std::vector<Item> m_items;
-  std::size_t m_head = 0;
+  Block* m_block = nullptr;
 };
 
 }  // namespace zonal

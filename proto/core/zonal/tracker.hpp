@@ -45,6 +45,9 @@ class Tracker {
   /// Earliest expiry deadline, if expiry is enabled and peers are registered.
   std::optional<TimeUs> poll_timeout() const;
 
+  /// Make room for peers 0..peers-1 at once (the simulator registers all of them): saves the
+  /// array's regrowth. Optional.
+  void reserve(std::size_t peers) { m_peers.reserve(peers); }
   std::size_t peer_count() const noexcept { return m_peers.size(); }
   std::uint32_t zone_count() const noexcept { return static_cast<std::uint32_t>(m_zones.size()); }
   /// Zone of `peer`, or no_zone when unknown.
@@ -58,10 +61,31 @@ class Tracker {
 
  private:
   struct Record {
-    ZoneId zone;
-    std::uint32_t slot;  // position in m_zones[zone]
-    TimeUs last_seen_us;
+    TimeUs last_seen_us = 0;
+    PeerId peer = no_peer;
+    ZoneId zone = no_zone;
+    std::uint32_t slot = 0;  // position in m_zones[zone]
     bool notify_pending = false;
+  };
+  /// The registered peers' records: ids below about twice the peer count are indexed directly
+  /// in one array (24 bytes a peer; the simulator's ids are 0..n-1, ten million of them), the
+  /// others (a real tracker's requested ids) in a hash map, so a hostile id costs one entry.
+  class Records {
+   public:
+    Record* find(PeerId peer) noexcept;
+    const Record* find(PeerId peer) const noexcept;
+    Record& at(PeerId peer);
+    /// Adds `r` (whose peer is not registered yet).
+    void insert(const Record& r);
+    void erase(PeerId peer) noexcept;
+    void reserve(std::size_t peers) { m_dense.reserve(peers); }
+    std::size_t size() const noexcept { return m_count; }
+    bool empty() const noexcept { return m_count == 0; }
+
+   private:
+    std::vector<Record> m_dense;  // index = peer id; peer == no_peer: no record
+    std::unordered_map<PeerId, Record> m_sparse;
+    std::size_t m_count = 0;
   };
 
   std::uint32_t zone_count_wanted(std::size_t peers) const noexcept;
@@ -76,7 +100,7 @@ class Tracker {
   PeerId m_self;
   TrackerConfig m_config;
   std::uint64_t m_epoch = 0;
-  std::unordered_map<PeerId, Record> m_peers;
+  Records m_peers;
   std::vector<std::vector<PeerId>> m_zones;
   std::set<std::pair<std::size_t, ZoneId>> m_by_size;  // (members, zone)
   std::deque<std::pair<TimeUs, PeerId>> m_expiry;      // (deadline, peer); stale entries skipped lazily

@@ -20,6 +20,10 @@ struct RunOptions {
   TimeUs spool_horizon_us = -1;     ///< rows started longer ago than this leave memory (-1: the engine's choice)
 };
 
+/// How long a spooled row stays in memory after its query started (the engine's choice): long
+/// enough that late answers of a query with `search_timeout_us` still find it in memory.
+constexpr TimeUs query_rows_horizon_us(TimeUs search_timeout_us) noexcept { return 4 * search_timeout_us + 10'000'000; }
+
 class QueryLog {
  public:
   /// Rows stay in memory (for RunResult::queries, room for `queries_total`) unless `options` ask

@@ -30,6 +30,7 @@ FloodSimulation::FloodSimulation(const Scenario& sc, std::uint64_t seed, const T
                                  const ProgressFn& progress, const DeliveryTap& tap, bool check,
                                  const RunOptions& options)
     : m_sc(sc),
+      m_topo(topo),
       m_seed(seed),
       m_tap(tap),
       m_tracker_id(static_cast<PeerId>(topo.peer_count())),
@@ -39,6 +40,7 @@ FloodSimulation::FloodSimulation(const Scenario& sc, std::uint64_t seed, const T
       m_measure(static_cast<std::uint32_t>(topo.peer_count()), topo.labels, progress, sc.workload.queries, options,
                 sc.search.timeout_us()),
       m_timers(topo.peer_count()),
+      m_peer_config(peer_config(sc)),
       m_check(check) {
   create_peers(topo);
 }
@@ -59,17 +61,19 @@ RunResult FloodSimulation::run() {
   return std::move(m_result);
 }
 
+// Every peer borrows the one configuration and its neighbour list in the topology's CSR array:
+// a relay-only peer is its 128-byte object and nothing else.
 void FloodSimulation::create_peers(const Topology& topo) {
-  const auto config = std::make_shared<const PeerConfig>(peer_config(m_sc));
   const std::uint64_t base = stream_seed(m_seed, Stream::peers);
   const std::size_t n = topo.peer_count();
   m_result.peers = static_cast<std::uint32_t>(n);
   m_result.edges = topo.edge_count();
   m_peers.reserve(n);
+  m_tracker.reserve(n);
   for (PeerId p = 0; p < n; ++p) {
-    m_peers.emplace_back(p, config, mix64(base ^ p));
+    m_peers.emplace_back(p, &m_peer_config, mix64(base ^ p));
     const auto nb = topo.neighbours(p);
-    m_peers.back().set_overlay_neighbours({nb.begin(), nb.end()});
+    m_peers.back().borrow_links(nb, nb.size());
   }
 }
 
@@ -100,13 +104,33 @@ void FloodSimulation::install_directory(std::shared_ptr<const ZoneDirectory> dir
   for (ZoneId z = 0; z < zones.size(); ++z) zones[z].assign(directory->members(z).begin(), directory->members(z).end());
   const std::uint64_t links_seed = m_sc.zones.links_seed.value_or(stream_seed(m_seed, Stream::zone_links));
   auto links = make_zone_links(m_peers.size(), zones, m_sc.zones.degree, links_seed);
+  zones = {};
+  if (!live_only) borrow_zone_links(links);
   for (PeerId p = 0; p < m_peers.size(); ++p) {
     if (live_only && !m_faults.state().online(p)) continue;
-    m_peers[p].set_zone_neighbours(std::move(links[p]));
+    if (live_only) m_peers[p].set_zone_neighbours(std::move(links[p]));  // the others keep the array they borrow
     m_peers[p].handle_zone_directory(m_now, directory);
     if (live_only) drain_peer(p);
   }
   m_directory = std::move(directory);
+}
+
+// Every peer's overlay links followed by its zone links `links[p]` (freed as they are copied),
+// in one array the peers borrow; it replaces the one they borrowed before.
+void FloodSimulation::borrow_zone_links(std::vector<std::vector<PeerId>>& links) {
+  std::size_t total = 0;
+  for (PeerId p = 0; p < m_peers.size(); ++p) total += m_peers[p].overlay_neighbours().size() + links[p].size();
+  std::vector<PeerId> all;
+  all.reserve(total);  // no reallocation below: peers point into it as it fills
+  for (PeerId p = 0; p < m_peers.size(); ++p) {
+    const auto overlay = m_peers[p].overlay_neighbours();
+    const std::size_t start = all.size();
+    all.insert(all.end(), overlay.begin(), overlay.end());
+    all.insert(all.end(), links[p].begin(), links[p].end());
+    std::vector<PeerId>().swap(links[p]);
+    m_peers[p].borrow_links({all.data() + start, all.size() - start}, overlay.size());
+  }
+  m_links_with_zones = std::move(all);  // the buffer moves, the peers' pointers stay valid
 }
 
 void FloodSimulation::share_content() {
@@ -130,15 +154,44 @@ void FloodSimulation::run_queries() {
   run_until_idle("queries");
 }
 
+// The rows of peers.csv (40 bytes a peer) take the place of the peers: what they need from the
+// peers is copied out first (zone degrees only when zones were installed; file and record counts
+// of the few peers that have any), then the peers and their timers are freed.
 void FloodSimulation::collect_peer_loads() {
+  struct Held {
+    PeerId peer;
+    std::uint32_t files;
+    std::uint32_t records;
+  };
+  std::vector<Held> held;
+  std::vector<std::uint32_t> zone_degree;
+  for (PeerId p = 0; p < m_peers.size(); ++p) {
+    const Peer& peer = m_peers[p];
+    const auto files = static_cast<std::uint32_t>(peer.index().local().size());
+    const auto records = static_cast<std::uint32_t>(peer.index().record_count());
+    if (files != 0 || records != 0) held.push_back(Held{p, files, records});
+    const auto zone = static_cast<std::uint32_t>(peer.zone_neighbours().size());
+    if (zone != 0 && zone_degree.empty()) zone_degree.resize(m_peers.size(), 0);
+    if (zone != 0) zone_degree[p] = zone;
+  }
+  decltype(m_peers)().swap(m_peers);
+  m_timers = TimerTable(0);
+  std::size_t next = 0;  // rows are filled in peer order
   m_measure.collect_peer_loads(
       m_result, [&](PeerId p) { return m_tracker.zone_of(p); },
       [&](PeerId p, PeerLoad& load) {
-        const Peer& peer = m_peers[p];
-        load.degree = static_cast<std::uint32_t>(peer.overlay_neighbours().size());
-        load.zone_degree = static_cast<std::uint32_t>(peer.zone_neighbours().size());
-        load.files = static_cast<std::uint32_t>(peer.index().local().size());
-        load.records = static_cast<std::uint32_t>(peer.index().record_count());
+        load.degree = static_cast<std::uint32_t>(m_topo.neighbours(p).size());
+        load.zone_degree = zone_degree.empty() ? 0 : zone_degree[p];
+        if (next < held.size() && held[next].peer != p) {
+          next = static_cast<std::size_t>(std::lower_bound(held.begin(), held.end(), p,
+                                                           [](const Held& h, PeerId q) { return h.peer < q; }) -
+                                          held.begin());
+        }
+        if (next < held.size() && held[next].peer == p) {
+          load.files = held[next].files;
+          load.records = held[next].records;
+          ++next;
+        }
       });
 }
 

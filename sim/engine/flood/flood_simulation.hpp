@@ -29,8 +29,8 @@ namespace zonal::sim {
 
 class FloodSimulation {
  public:
-  /// Build the peers of `topo` (the topology is no longer needed afterwards: callers may free it).
-  /// `check` turns on the per-event invariant checks (flood_check.cpp; tests).
+  /// Build the peers of `topo`, which must outlive the simulation: the peers borrow its
+  /// adjacency array. `check` turns on the per-event invariant checks (flood_check.cpp; tests).
   FloodSimulation(const Scenario& sc, std::uint64_t seed, const Topology& topo, const ProgressFn& progress,
                   const DeliveryTap& tap, bool check, const RunOptions& options = {});
 
@@ -51,6 +51,7 @@ class FloodSimulation {
   void join(PeerId id);
   void install_zones();
   void install_directory(std::shared_ptr<const ZoneDirectory> directory, bool live_only);
+  void borrow_zone_links(std::vector<std::vector<PeerId>>& links);
   void share_content();
   void run_queries();
   void collect_peer_loads();
@@ -81,6 +82,7 @@ class FloodSimulation {
   void check_peer(PeerId p) const;
 
   const Scenario& m_sc;
+  const Topology& m_topo;  // the peers' overlay links point into it
   std::uint64_t m_seed;
   const DeliveryTap& m_tap;
   PeerId m_tracker_id;
@@ -90,6 +92,8 @@ class FloodSimulation {
   Measurement m_measure;
   FaultLayer m_faults;
   TimerTable m_timers;
+  PeerConfig m_peer_config;              // every peer borrows it
+  std::vector<PeerId> m_links_with_zones;  // each peer's overlay then zone links, once zones are installed
   std::vector<Peer, HugePageAllocator<Peer>> m_peers;  // random access on every delivery: huge pages
   std::vector<PeerId> m_batch_to;  // destinations of the broadcast being batched
   std::unique_ptr<Content> m_content;
