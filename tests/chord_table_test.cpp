@@ -42,6 +42,38 @@ TEST(ChordTable, ExactFingersOfASmallRing) {
   EXPECT_EQ(chord_exact_fingers(ring, 4, ChordSpace(8)), (std::vector<ChordRef>{node(0), node(3)}));
 }
 
+// chord_exact_fingers searches near where evenly spread ids would be; rings whose ids are far
+// from even (clustered, at the ends of the space, 64-bit) must get the same fingers as one
+// chord_ring_successor (a plain binary search) per finger, deduplicated.
+TEST(ChordTable, ExactFingersOfUnevenRingsMatchOneSuccessorPerFinger) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    const unsigned bits = seed % 2 == 0 ? 64 : 20;
+    const ChordSpace space(bits);
+    Rng rng(seed);
+    std::vector<ChordRef> refs;
+    for (PeerId p = 0; p < 300; ++p) {
+      ChordId id = rng.next() & space.mask();
+      if (p % 3 == 0) id = (space.mask() >> 6) + p;           // a cluster low in the space
+      if (p % 7 == 0) id = space.mask() - p;                   // and one at its very end
+      if (seed % 3 == 0 && p % 2 == 0) id = rng.next() % 1000;  // most ids near zero
+      refs.push_back(ChordRef::make(id, p));
+    }
+    std::sort(refs.begin(), refs.end(), [](const ChordRef& a, const ChordRef& b) { return a.id() < b.id(); });
+    refs.erase(std::unique(refs.begin(), refs.end(), [](const ChordRef& a, const ChordRef& b) { return a.id() == b.id(); }),
+               refs.end());
+    const auto ring = chord_sorted_ring(refs);
+    for (std::size_t me = 0; me < ring.size(); me += 7) {
+      std::vector<ChordRef> expected;
+      for (unsigned k = 1; k <= bits; ++k) {
+        const ChordRef f = chord_ring_successor(ring, space.finger_start(ring[me].id(), k));
+        if (f.peer != ring[me].peer && (expected.empty() || expected.back() != f)) expected.push_back(f);
+        if (f.peer == ring[me].peer) break;
+      }
+      EXPECT_EQ(chord_exact_fingers(ring, me, space), expected) << "seed " << seed << " node " << me;
+    }
+  }
+}
+
 TEST(ChordTable, FingersSetInAnyOrderConvergeToTheExactDistinctFingers) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     const unsigned bits = 16 + static_cast<unsigned>(seed % 3) * 20;  // 16, 36, 56

@@ -18,15 +18,42 @@ void write_queries_header(std::ostream& out) {
 }
 
 void write_queries_rows(std::ostream& out, const RunResult& r) {
-  const std::string run = csv_field(r.label);
+  const std::string run = csv_field(r.label) + ',';
+  std::string line;  // rows are built with to_chars (no stream formatting per cell) and written in blocks
+  const auto cell = [&line](auto v) {
+    append_int(line, v);
+    line += ',';
+  };
   for_each_query(r, [&](const QueryRecord& q) {
-    out << run << ',' << r.replication << ',' << q.ordinal << ',' << q.origin << ',' << strategy_name(q.strategy)
-        << ',' << q.zone << ',' << (q.exists ? 1 : 0) << ',' << q.messages << ',' << q.duplicates << ','
-        << q.reached << ',' << q.hits << ',' << q.hit_messages << ',';
-    if (q.hits > 0) out << q.first_hit_hops << ',' << fixed(static_cast<double>(q.first_hit_us) / 1000.0, 3);
-    else out << ',';
-    out << ',' << fixed(static_cast<double>(q.started_us) / 1000.0, 3) << '\n';
+    line += run;
+    cell(r.replication);
+    cell(q.ordinal);
+    cell(q.origin);
+    line += strategy_name(q.strategy);
+    line += ',';
+    cell(q.zone);
+    cell(q.exists ? 1 : 0);
+    cell(q.messages);
+    cell(q.duplicates);
+    cell(q.reached);
+    cell(q.hits);
+    cell(q.hit_messages);
+    if (q.hits > 0) {
+      append_int(line, q.first_hit_hops);
+      line += ',';
+      append_fixed(line, static_cast<double>(q.first_hit_us) / 1000.0, 3);
+    } else {
+      line += ',';
+    }
+    line += ',';
+    append_fixed(line, static_cast<double>(q.started_us) / 1000.0, 3);
+    line += '\n';
+    if (line.size() >= 64 * 1024) {
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+      line.clear();
+    }
   });
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
 }
 
 void write_peers_header(std::ostream& out) {
@@ -34,11 +61,24 @@ void write_peers_header(std::ostream& out) {
 }
 
 void write_peers_rows(std::ostream& out, const RunResult& r) {
-  const std::string run = csv_field(r.label);
+  const std::string run = csv_field(r.label) + ',';
+  std::string line;
   for (const PeerLoad& p : r.peers_load) {
-    out << run << ',' << r.replication << ',' << p.label << ',' << p.zone << ',' << p.degree << ','
-        << p.zone_degree << ',' << p.files << ',' << p.records << ',' << p.received << ',' << p.sent << '\n';
+    line += run;
+    for (const std::uint64_t v : {std::uint64_t{r.replication}, p.label, std::uint64_t{p.zone}, std::uint64_t{p.degree},
+                                  std::uint64_t{p.zone_degree}, std::uint64_t{p.files}, std::uint64_t{p.records},
+                                  std::uint64_t{p.received}}) {
+      append_int(line, v);
+      line += ',';
+    }
+    append_int(line, p.sent);
+    line += '\n';
+    if (line.size() >= 64 * 1024) {
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+      line.clear();
+    }
   }
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
 }
 
 void write_queries_csv(std::ostream& out, const std::vector<std::vector<RunResult>>& runs) {

@@ -102,6 +102,29 @@ class ChordNode {
   /// Bytes this node holds: the object plus its heap (routing table, records, in-flight state).
   std::size_t memory_bytes() const noexcept;
 
+  // ---- performance hints (no effect on behaviour; simulators, a few deliveries ahead) ---------
+  /// Once the node itself is in cache: start loading its routing table and in-flight state.
+  void prefetch_state() const noexcept {
+#if defined(__GNUC__)
+    const auto* refs = reinterpret_cast<const char*>(m_table.successors().data());
+    const std::size_t bytes = (m_table.successors().size() + m_table.fingers().size()) * sizeof(ChordRef);
+    for (std::size_t at = 0; at < bytes; at += 64) __builtin_prefetch(refs + at);
+    if (const auto* active = reinterpret_cast<const char*>(m_active.get())) {
+      for (std::size_t at = 0; at < sizeof(ChordActive); at += 64) __builtin_prefetch(active + at);
+    }
+#endif
+  }
+  /// After prefetch_state(): start loading the outstanding requests and lookups a reply reads.
+  void prefetch_requests() const noexcept {
+#if defined(__GNUC__)
+    if (!m_active) return;
+    __builtin_prefetch(m_active->rpcs.data());
+    const auto* lookups = reinterpret_cast<const char*>(m_active->lookups.data());
+    if (lookups == nullptr) return;
+    for (std::size_t at = 0; at < sizeof(ChordLookupState); at += 64) __builtin_prefetch(lookups + at);
+#endif
+  }
+
  private:
   struct Snapshot {
     ChordRef successor;
@@ -189,10 +212,10 @@ class ChordNode {
   /// The next transmit when no other is queued: a node that only answers (most messages)
   /// never allocates ChordActive. Always before ChordActive::transmits' pending ones.
   std::optional<ChordTransmit> m_out;
+  ChordRpcId m_rpc_counter = 0;  // fills m_out's tail padding: the node stays within 176 bytes
   TimeUs m_next_stabilize_us = chord_never;
   TimeUs m_next_fix_fingers_us = chord_never;
   TimeUs m_next_check_predecessor_us = chord_never;
-  ChordRpcId m_rpc_counter = 0;
   std::uint32_t m_serial_counter = 0;
   ChordState m_state = ChordState::idle;
   std::uint8_t m_next_finger = 1;

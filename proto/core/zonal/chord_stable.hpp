@@ -21,7 +21,7 @@ ChordRef chord_ring_successor(std::span<const ChordRef> ring, ChordId key) noexc
 
 /// The exact distinct fingers of ring[index] (finger k = successor(id + 2^(k-1)) for k = 1..m),
 /// in clockwise order, without the node itself: what ChordTable::fingers() holds once converged.
-/// Costs one binary search per distinct finger.
+/// Costs one search per distinct finger, near where evenly spread ids would put it.
 std::vector<ChordRef> chord_exact_fingers(std::span<const ChordRef> ring, std::size_t index, ChordSpace space);
 
 }  // namespace zonal

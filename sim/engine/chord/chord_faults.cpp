@@ -11,8 +11,8 @@
 namespace zonal::sim {
 
 void ChordSimulation::start_faults() {
-  m_faults.start(m_sc, static_cast<std::uint32_t>(m_nodes.size()), m_now, *m_stream, m_seed);
-  for (PeerId p = 0; p < m_nodes.size(); ++p) {
+  m_faults.start(m_sc, static_cast<std::uint32_t>(m_peers.size()), m_now, *m_stream, m_seed);
+  for (PeerId p = 0; p < m_peers.size(); ++p) {
     ZONAL_ASSERT(m_live[p], "every Chord node is live before the fault schedule starts");
   }
   m_faults.schedule_next(*this);
@@ -23,7 +23,7 @@ void ChordSimulation::schedule_fault(TimeUs at_us) {
 }
 
 void ChordSimulation::fault_leave(PeerId p) {
-  m_nodes[p].leave(m_now);  // hands its records to the successor, tells both neighbours
+  m_peers[p].node.leave(m_now);  // hands its records to the successor, tells both neighbours
   drain(p);
   ++m_result.registration_messages;
   observe(MessageClass::registration);
@@ -46,18 +46,14 @@ void ChordSimulation::fault_offline(PeerId p) {
 void ChordSimulation::fault_rejoined(PeerId p) {
   const std::uint64_t joined = m_faults.state().counters.joined;
   const std::uint64_t seed = mix64(stream_seed(m_seed, Stream::chord_nodes) ^ p ^ (joined << 32));
-  m_nodes[p] = ChordNode(m_nodes[p].self(), m_config, seed);
+  m_peers[p].node = ChordNode(m_peers[p].node.self(), m_config, seed);
   m_join_failures[p] = 0;  // a fresh node gets its own join attempts
   m_live[p] = true;
   send_register(p);
 }
 
 void ChordSimulation::fail_queries_of(PeerId origin) {
-  std::vector<std::uint32_t> ordinals;
-  for (const auto& [ordinal, active] : m_active) {
-    if (active.origin == origin) ordinals.push_back(ordinal);
-  }
-  for (const std::uint32_t ordinal : ordinals) finish_query(ordinal, nullptr, true);
+  for (const std::uint32_t ordinal : m_active.ordinals_of(origin)) finish_query(ordinal, nullptr, true);
 }
 
 // No message crosses between a partitioned zone and the others (zones as the tracker assigned
@@ -72,9 +68,7 @@ bool ChordSimulation::partition_drops(PeerId from, PeerId to) {
 }
 
 void ChordSimulation::query_deadline() {
-  std::vector<std::uint32_t> ordinals;
-  for (const auto& [ordinal, active] : m_active) ordinals.push_back(ordinal);
-  for (const std::uint32_t ordinal : ordinals) finish_query(ordinal, nullptr);
+  for (const std::uint32_t ordinal : m_active.ordinals_of(no_peer)) finish_query(ordinal, nullptr);
 }
 
 }  // namespace zonal::sim

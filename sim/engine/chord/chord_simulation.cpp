@@ -33,6 +33,15 @@ TrackerConfig chord_tracker_config(const Scenario& sc) {
   return config;
 }
 
+// Wide buckets keep more deliveries in view of prefetch_upcoming (it sees the current bucket
+// only); none may be shorter than a message's delay, or deliveries land in the bucket being
+// drained. Under constant latency that is the delay itself; otherwise a quarter of the typical
+// one, as in the flood engine. (Any width gives the same event order: time, then sequence.)
+TimeUs queue_bucket_width_us(const Network& network) {
+  if (network.constant_delay()) return std::max<TimeUs>(1, network.constant_delay_us());
+  return std::max<TimeUs>(1, network.typical_delay_us() / 4);
+}
+
 }  // namespace
 
 ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::uint32_t peers,
@@ -44,9 +53,8 @@ ChordSimulation::ChordSimulation(const Scenario& sc, std::uint64_t seed, std::ui
       m_tracker_id(peers),
       m_tracker(m_tracker_id, chord_tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
-      m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096),
+      m_queue(queue_bucket_width_us(m_network), 4096),
       m_measure(peers, std::move(labels), progress, sc.workload.queries, options, sc.search.timeout_us()),
-      m_timers(peers),
       m_join_rng(stream_seed(seed, Stream::chord_joins)),
       m_check(check) {
   m_result.peers = peers;
@@ -73,8 +81,8 @@ RunResult ChordSimulation::run() {
 
 std::vector<ChordViolation> ChordSimulation::ring_violations() const {
   std::vector<ChordNodeView> views;
-  views.reserve(m_nodes.size());
-  for (PeerId p = 0; p < m_nodes.size(); ++p) views.push_back(m_nodes[p].view(m_live[p]));
+  views.reserve(m_peers.size());
+  for (PeerId p = 0; p < m_peers.size(); ++p) views.push_back(m_peers[p].node.view(m_live[p]));
   return check_ring(views, m_config->successors);
 }
 
@@ -93,8 +101,8 @@ void ChordSimulation::create_nodes() {
     redraw_taken_ids(ids);
   }
   ZONAL_ASSERT(ids.size() == n, "chord.ids must hold one id per peer (the loader checks)");
-  m_nodes.reserve(n);
-  for (PeerId p = 0; p < n; ++p) m_nodes.emplace_back(ChordRef::make(ids[p], p), m_config, mix64(base ^ p));
+  m_peers.reserve(n);
+  for (PeerId p = 0; p < n; ++p) m_peers.emplace_back(ChordRef::make(ids[p], p), m_config, mix64(base ^ p));
   m_live.assign(n, true);
   m_member_slot.assign(n, UINT32_MAX);
   m_join_failures.assign(n, 0);
@@ -131,23 +139,25 @@ void ChordSimulation::form_ring() {
 // directly: no join or registration traffic.
 void ChordSimulation::install_stable_ring() {
   std::vector<ChordRef> refs;
-  refs.reserve(m_nodes.size());
-  for (const ChordNode& node : m_nodes) refs.push_back(node.self());
+  refs.reserve(m_peers.size());
+  for (const ChordPeer& peer : m_peers) refs.push_back(peer.node.self());
   const auto ring = chord_sorted_ring(refs);
-  for (PeerId p = 0; p < m_nodes.size(); ++p) {
-    m_nodes[p].install_stable_state(m_now, ring);
+  for (PeerId p = 0; p < m_peers.size(); ++p) {
+    m_peers[p].node.install_stable_state(m_now, ring);
     m_tracker.register_peer(m_now, p);
     while (m_tracker.poll_transmit()) {}  // the assignments would only tell zones, unused by Chord
-    add_member(p);
+    add_bootstrap(p);
     drain(p);
   }
+  // Every node is a member: the member ring is the sorted ring, built in order (no searches).
+  for (const ChordRef& r : ring) m_member_ring.emplace_hint(m_member_ring.end(), r.id(), r.peer);
 }
 
 // Nodes register with the tracker one at a time; each joins through a registered live member
 // once its registration is answered, and the next registers when it has joined. Then the ring
 // settles until the checker finds it exact (or chord.settle_ms passes).
 void ChordSimulation::join_ring() {
-  if (m_nodes.empty()) return;
+  if (m_peers.empty()) return;
   schedule(m_now, ChordSimEvent{0, 0, 0, no_peer, ChordEventKind::register_peer, 0, {}});
   run_until("register", [&] { return m_joins_done; });
   m_settle_start_us = m_now;
@@ -160,7 +170,7 @@ void ChordSimulation::join_ring() {
 // flight at once (a big ring publishes millions: issuing them all at time 0 would hold them all
 // in memory). The phase ends once every store has been sent and its records delivered.
 void ChordSimulation::publish() {
-  const auto peers = static_cast<std::uint32_t>(m_nodes.size());
+  const auto peers = static_cast<std::uint32_t>(m_peers.size());
   m_content = std::make_unique<Content>(place_content(m_sc.content, peers, stream_seed(m_seed, Stream::content)));
   while (m_stores_pending < publish_window && publish_next()) {}
   run_until("publish", [&] { return m_stores_pending == 0 && m_store_messages_in_flight == 0; });
@@ -176,7 +186,7 @@ bool ChordSimulation::publish_next() {
     const PeerId holder = holders[m_publish_holder++];
     if (!live_member(holder)) continue;
     ++m_stores_pending;
-    m_nodes[holder].store(m_now, m_content->keys[m_publish_file], holder, store_flag | ++m_store_counter);
+    m_peers[holder].node.store(m_now, m_content->keys[m_publish_file], holder, store_flag | ++m_store_counter);
     drain(holder);
     return true;
   }
@@ -184,7 +194,7 @@ bool ChordSimulation::publish_next() {
 }
 
 void ChordSimulation::run_queries() {
-  m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_nodes.size()),
+  m_stream = std::make_unique<QueryStream>(m_sc.workload, *m_content, static_cast<std::uint32_t>(m_peers.size()),
                                            stream_seed(m_seed, Stream::workload));
   const TimeUs last_us = m_now + last_arrival_us(*m_stream, m_sc.workload.queries);
   const auto live = static_cast<std::uint32_t>(std::count(m_live.begin(), m_live.end(), true));
@@ -240,14 +250,14 @@ void ChordSimulation::dispatch(const ChordSimEvent& e) {
 // inexact between events (churn): ring_violations() measures that, once the ring has formed.
 void ChordSimulation::check_event(const ChordSimEvent& e) const {
   const PeerId p = e.to;
-  if (p < m_nodes.size() && m_live[p]) {
-    if (const auto deadline = m_nodes[p].poll_timeout()) {
-      ZONAL_ASSERT(m_timers.queued_at(p) <= *deadline,
+  if (p < m_peers.size() && m_live[p]) {
+    if (const auto deadline = m_peers[p].node.poll_timeout()) {
+      ZONAL_ASSERT(m_peers[p].timer_at <= *deadline,
                    "node " + std::to_string(p) + " wants a timeout at " + std::to_string(*deadline) +
-                       " us but its earliest queued timer is at " + std::to_string(m_timers.queued_at(p)) + " us");
+                       " us but its earliest queued timer is at " + std::to_string(m_peers[p].timer_at) + " us");
     }
   }
-  if (p < m_nodes.size() && m_faults.active()) {
+  if (p < m_peers.size() && m_faults.active()) {
     ZONAL_ASSERT(m_faults.state().online(p) == m_live[p], "node " + std::to_string(p) + ": live set disagrees with the fault layer");
   }
   ZONAL_ASSERT(m_members.size() == m_member_ring.size(), "bootstrap members and the member ring differ");
@@ -274,15 +284,18 @@ void ChordSimulation::settle_check() {
 
 // peers.csv for Chord: degree = routing-table entries (successor list and distinct fingers),
 // zone_degree = 0, records = index records the node keeps; load = every Chord message of the
-// query phase (lookups and maintenance).
+// query phase (lookups and maintenance), counted in ChordPeer next to the node rather than by
+// Measurement's own counters (left at zero).
 void ChordSimulation::collect_peer_loads() {
-  std::vector<std::uint32_t> files(m_nodes.size(), 0);
+  std::vector<std::uint32_t> files(m_peers.size(), 0);
   for (const auto& holders : m_content->holders)
     for (PeerId h : holders) ++files[h];
   m_measure.collect_peer_loads(
       m_result, [&](PeerId p) { return m_tracker.zone_of(p); },
       [&](PeerId p, PeerLoad& load) {
-        const ChordNode& node = m_nodes[p];
+        const ChordNode& node = m_peers[p].node;
+        load.received = m_peers[p].received;
+        load.sent = m_peers[p].sent;
         load.degree = static_cast<std::uint32_t>(node.table().successors().size() + node.table().fingers().size());
         load.zone_degree = 0;
         load.files = files[p];

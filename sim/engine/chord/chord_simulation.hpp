@@ -7,11 +7,11 @@
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/random/mersenne_twister.hpp>
 
+#include "engine/chord/chord_active_queries.hpp"
 #include "engine/chord/chord_engine.hpp"
 #include "engine/core/fault_layer.hpp"
 #include "engine/core/measurement.hpp"
@@ -63,6 +63,22 @@ struct QueueTraits<ChordSimEvent> {
 };
 extern template class CalendarQueue<ChordSimEvent>;
 
+/// A simulated peer: its Chord node and the engine's state about it side by side, so that the
+/// one random access an event makes (prefetched ahead, prefetch_upcoming) brings both.
+struct alignas(64) ChordPeer {
+  ChordPeer(ChordRef self, std::shared_ptr<const ChordConfig> config, std::uint64_t rng_seed)
+      : node(self, std::move(config), rng_seed) {}
+
+  ChordNode node;
+  /// The earliest timer event queued for the node (TimerTable's rule: a new event only when the
+  /// node's deadline moves earlier than this; none once it fired).
+  TimeUs timer_at = TimerTable::none;
+  std::uint32_t sent = 0;      ///< messages it sent during the query phase (peers.csv)
+  std::uint32_t received = 0;  ///< messages delivered to it during the query phase
+};
+// Three cache lines (docs/performance.md, "Chord in the simulator").
+static_assert(sizeof(void*) != 8 || sizeof(ChordPeer) <= 192, "ChordPeer must stay within three cache lines");
+
 class ChordSimulation {
  public:
   /// Lookup ids of publication stores have this bit set; queries use their ordinal (1, 2, ...).
@@ -88,10 +104,10 @@ class ChordSimulation {
   /// predecessor and successor list are the exact ones). Call after run() or between phases.
   std::vector<ChordViolation> ring_violations() const;
   /// The node of peer `p`.
-  const ChordNode& node(PeerId p) const { return m_nodes[p]; }
-  std::uint32_t peer_count() const noexcept { return static_cast<std::uint32_t>(m_nodes.size()); }
+  const ChordNode& node(PeerId p) const { return m_peers[p].node; }
+  std::uint32_t peer_count() const noexcept { return static_cast<std::uint32_t>(m_peers.size()); }
   /// True while `p` has not crashed or left and is a ring member.
-  bool live_member(PeerId p) const noexcept { return m_live[p] && m_nodes[p].state() == ChordState::member; }
+  bool live_member(PeerId p) const noexcept { return m_live[p] && m_peers[p].node.state() == ChordState::member; }
 
   // The node side of the fault layer (engine/core/fault_layer.hpp; chord_faults.cpp).
   void schedule_fault(TimeUs at_us);
@@ -101,11 +117,6 @@ class ChordSimulation {
   void fault_rejoined(PeerId p);
 
  private:
-  struct ActiveQuery {
-    PeerId origin;
-    std::vector<PeerId> contacted;
-  };
-
   // chord_simulation.cpp: phases
   void create_nodes();
   void redraw_taken_ids(std::vector<ChordId>& ids) const;
@@ -118,7 +129,7 @@ class ChordSimulation {
   template <class Done>
   void run_until(std::string_view phase, Done done);
   void dispatch(const ChordSimEvent& e);
-  void prefetch_upcoming() const noexcept;
+  void prefetch_upcoming() noexcept;
   /// Queue `e` to happen at `at_us`.
   void schedule(TimeUs at_us, ChordSimEvent e) {
     e.time_us = at_us;
@@ -130,6 +141,7 @@ class ChordSimulation {
   // chord_traffic.cpp: messages, timers, joins, queries
   std::uint64_t label(PeerId p) const noexcept { return m_measure.label(p); }
   void drain(PeerId p);
+  void arm_timer(PeerId p);
   void send(PeerId from, PeerId to, const ChordMessage& msg);
   void account(PeerId from, PeerId to, const ChordMessage& msg);
   void transit(const ChordSimEvent& e);
@@ -148,6 +160,7 @@ class ChordSimulation {
   void count_outcome(const ChordLookupDone* d, bool interrupted, bool found);
   PeerId live_successor(ChordId key) const;
   void add_member(PeerId p);
+  bool add_bootstrap(PeerId p);
   void remove_member(PeerId p);
   void settle_check();
   void observe(MessageClass c) { m_measure.observe(m_now, c, 1); }
@@ -170,8 +183,7 @@ class ChordSimulation {
   CalendarQueue<ChordSimEvent> m_queue;
   Measurement m_measure;
   FaultLayer m_faults;
-  TimerTable m_timers;
-  std::vector<ChordNode> m_nodes;
+  std::vector<ChordPeer> m_peers;
   std::vector<bool> m_live;                 // false once crashed or left
   std::vector<PeerId> m_members;            // live ring members (bootstrap candidates), any order
   std::vector<std::uint32_t> m_member_slot; // position in m_members, or no_slot
@@ -180,7 +192,7 @@ class ChordSimulation {
   boost::random::mt19937_64 m_join_rng;
   std::unique_ptr<Content> m_content;
   std::unique_ptr<QueryStream> m_stream;
-  std::unordered_map<std::uint32_t, ActiveQuery> m_active;  // by ordinal
+  ChordActiveQueries m_active;  // searches in flight, by ordinal
   std::uint64_t m_stores_pending = 0;
   std::uint64_t m_store_messages_in_flight = 0;
   std::uint32_t m_store_counter = 0;
@@ -194,6 +206,7 @@ class ChordSimulation {
   TimeUs m_settle_start_us = 0;
   TimeUs m_now = 0;
   bool m_check = false;  // per-event invariant checks (tests)
+  std::uint8_t m_prefetch_turn = 0;  // prefetch_upcoming looks ahead every other event
   RunResult m_result;
 };
 

@@ -11,43 +11,56 @@ namespace zonal::sim {
 namespace {
 
 constexpr std::uint32_t no_slot = UINT32_MAX;
-// Nodes an iterative lookup usually contacts (about log2 N hops plus the fetch) fit this.
-constexpr std::size_t contacted_reserve = 32;
 
 }  // namespace
 
-// Every delivery lands on a random node: two cache misses (the node, then its routing table)
-// unless fetched ahead. Prefetch the node of the delivery `node_ahead` events ahead and the
-// routing table of the one `table_ahead` ahead (whose node arrived meanwhile). Only a hint:
-// control events may come between.
-void ChordSimulation::prefetch_upcoming() const noexcept {
-  constexpr std::size_t table_ahead = 3, node_ahead = 7;
-  std::array<CalendarQueue<ChordSimEvent>::Upcoming, node_ahead + 1> next;
+// Every delivery lands on a random node: cache misses for the node, its routing table and, at
+// a lookup's origin, its requests in flight, unless fetched ahead. Prefetch the peer (node and
+// engine state) of the deliveries `node_ahead` events ahead, the table and in-flight state of
+// those `state_ahead` ahead (whose nodes arrived meanwhile), and the requests of those
+// `requests_ahead` ahead. Looking ahead costs more than a hundred instructions, so it is done
+// every other event, for two events at once. Only a hint: control events may come between.
+void ChordSimulation::prefetch_upcoming() noexcept {
+  constexpr std::size_t requests_ahead = 1, state_ahead = 3, node_ahead = 7;
+  if ((m_prefetch_turn ^= 1) == 0) return;
+  std::array<CalendarQueue<ChordSimEvent>::Upcoming, node_ahead + 2> next;
   const std::size_t runs = m_queue.peek(next);
-  if (runs > table_ahead && next[table_ahead].to[0] < m_nodes.size()) {
-    const auto refs = m_nodes[next[table_ahead].to[0]].table().successors();
-    __builtin_prefetch(refs.data());
-    __builtin_prefetch(reinterpret_cast<const char*>(refs.data()) + 64);
-  }
-  if (runs > node_ahead && next[node_ahead].to[0] < m_nodes.size()) {
-    const char* node = reinterpret_cast<const char*>(&m_nodes[next[node_ahead].to[0]]);
-    for (std::size_t line = 0; line < sizeof(ChordNode); line += 64) __builtin_prefetch(node + line);
+  const auto peer_of = [&](std::size_t i) -> const ChordPeer* {
+    return i < runs && next[i].to[0] < m_peers.size() ? &m_peers[next[i].to[0]] : nullptr;
+  };
+  for (std::size_t i = requests_ahead; i <= requests_ahead + 1; ++i)
+    if (const ChordPeer* peer = peer_of(i)) peer->node.prefetch_requests();
+  for (std::size_t i = state_ahead; i <= state_ahead + 1; ++i)
+    if (const ChordPeer* peer = peer_of(i)) peer->node.prefetch_state();
+  for (std::size_t i = node_ahead; i <= node_ahead + 1; ++i) {
+    if (const ChordPeer* peer = peer_of(i)) {
+      const char* bytes = reinterpret_cast<const char*>(peer);
+      for (std::size_t line = 0; line < sizeof(ChordPeer); line += 64) __builtin_prefetch(bytes + line);
+    }
   }
 }
 
 void ChordSimulation::drain(PeerId p) {
-  ChordNode& node = m_nodes[p];
+  ChordNode& node = m_peers[p].node;
   while (auto t = node.poll_transmit()) send(p, t->to, t->msg);
   while (auto ev = node.poll_event()) on_event(p, *ev);
-  if (const auto at_us = m_timers.arm(p, node.poll_timeout(), m_now)) {
-    schedule(*at_us, ChordSimEvent{0, 0, p, p, ChordEventKind::timer, 0, {}});
-  }
+  arm_timer(p);
+}
+
+// TimerTable's rule (engine/core/timer_table.hpp), on the state kept in ChordPeer: queue a timer
+// event only when the node's deadline moves earlier than the one already queued.
+void ChordSimulation::arm_timer(PeerId p) {
+  ChordPeer& peer = m_peers[p];
+  const auto deadline = peer.node.poll_timeout();
+  if (!deadline || *deadline >= peer.timer_at) return;
+  peer.timer_at = *deadline;
+  schedule(std::max(*deadline, m_now), ChordSimEvent{0, 0, p, p, ChordEventKind::timer, 0, {}});
 }
 
 void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
   account(from, to, msg);
   const bool store = std::holds_alternative<ChordStore>(msg);
-  if (to >= m_nodes.size()) {  // addressed to nobody
+  if (to >= m_peers.size()) {  // addressed to nobody
     ++m_result.lost_messages;
     observe(MessageClass::lost);
     return;
@@ -67,7 +80,7 @@ void ChordSimulation::send(PeerId from, PeerId to, const ChordMessage& msg) {
 // maintenance and joins no tag at all.
 void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
   const bool measuring = m_measure.measuring();
-  if (measuring) m_measure.sent(from, 1);
+  if (measuring) ++m_peers[from].sent;  // the node being handled (its line is in cache)
   const auto tag = chord_lookup_tag(from, to, msg);
   if (!tag) {
     (measuring ? m_result.maintenance_messages : m_result.ring_messages) += 1;
@@ -79,12 +92,15 @@ void ChordSimulation::account(PeerId from, PeerId to, const ChordMessage& msg) {
     observe(MessageClass::publish);
     return;
   }
-  QueryRecord* const record = m_measure.queries().find(tag->lookup);
+  if (ChordActiveQueries::Query* q = m_active.find(tag->lookup)) {  // counted into its row when it finishes
+    q->sent(to);
+    observe(MessageClass::search);
+    return;
+  }
+  QueryRecord* const record = m_measure.queries().find(tag->lookup);  // a late message of a finished search
   if (record == nullptr) return;
   ++record->messages;
   observe(MessageClass::search);
-  const auto it = m_active.find(tag->lookup);
-  if (it != m_active.end() && to != it->second.origin) it->second.contacted.push_back(to);
 }
 
 // A crashed or departed node receives nothing; what it sent before stays on the wire.
@@ -94,15 +110,16 @@ void ChordSimulation::deliver(const ChordSimEvent& e) {
     if (m_faults.active()) ++m_faults.state().counters.offline_dropped;
     return;
   }
-  if (m_measure.measuring()) m_measure.received(e.to);
-  if (m_nodes[e.to].handle_message(m_now, e.from, e.msg) == Arrival::dropped) return;  // no output by contract
+  if (m_measure.measuring()) ++m_peers[e.to].received;
+  if (m_peers[e.to].node.handle_message(m_now, e.from, e.msg) == Arrival::dropped) return;  // no output by contract
   drain(e.to);
 }
 
 void ChordSimulation::fire_timer(PeerId p) {
-  m_timers.fired(p, m_now);
+  TimeUs& queued = m_peers[p].timer_at;
+  if (queued <= m_now) queued = TimerTable::none;  // the earliest queued one fired
   if (!m_live[p]) return;  // a crashed node's timers are ignored
-  ChordNode& node = m_nodes[p];
+  ChordNode& node = m_peers[p].node;
   if (auto due = node.poll_timeout(); due && *due <= m_now) node.handle_timeout(m_now);
   drain(p);
 }
@@ -142,13 +159,13 @@ void ChordSimulation::tracker_in(const ChordSimEvent& e) {
 // A registered node that is not on a ring yet joins through a random live member (the first
 // one creates the ring); assignments to members (zone moves) change nothing.
 void ChordSimulation::join_through_member(PeerId p) {
-  ChordNode& node = m_nodes[p];
+  ChordNode& node = m_peers[p].node;
   if (!m_live[p] || node.state() != ChordState::idle) return;
   if (m_members.empty()) {
     node.create(m_now);
   } else {
     boost::random::uniform_int_distribution<std::size_t> pick(0, m_members.size() - 1);
-    node.join(m_now, m_nodes[m_members[pick(m_join_rng)]].self());
+    node.join(m_now, m_peers[m_members[pick(m_join_rng)]].node.self());
   }
   drain(p);
 }
@@ -175,7 +192,7 @@ void ChordSimulation::on_joined(PeerId p) {
 // Join ring formation: once `p` has joined (or given up), the next peer registers.
 void ChordSimulation::next_join(PeerId p) {
   if (m_joins_done || p != m_next_join) return;
-  if (++m_next_join < m_nodes.size()) {
+  if (++m_next_join < m_peers.size()) {
     schedule(m_now, ChordSimEvent{0, 0, m_next_join, no_peer, ChordEventKind::register_peer, 0, {}});
   } else {
     m_joins_done = true;
@@ -217,10 +234,9 @@ void ChordSimulation::begin_query(const QueryRequest& req) {
   rec.exists = req.file >= 0;
   rec.started_us = m_now;
   m_measure.queries().open(rec, m_now);
-  auto& active = m_active.emplace(ordinal, ActiveQuery{req.origin, {}}).first->second;
-  active.contacted.reserve(contacted_reserve);  // one allocation per query, not one per doubling
+  m_active.open(ordinal, req.origin);
   if (live_member(req.origin)) {
-    m_nodes[req.origin].find(m_now, req.key, m_sc.chord.mode, ordinal);
+    m_peers[req.origin].node.find(m_now, req.key, m_sc.chord.mode, ordinal);
     drain(req.origin);
   } else {
     finish_query(ordinal, nullptr);  // a live origin that is not (yet) on the ring fails
@@ -230,12 +246,11 @@ void ChordSimulation::begin_query(const QueryRequest& req) {
 // hits = holders the key's successor indexes (0 = failure: not found, lookup failed, or
 // answered after search.timeout_ms); reached = distinct nodes the search's messages went to.
 void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone* d, bool interrupted) {
-  const auto it = m_active.find(ordinal);
-  if (it == m_active.end()) return;
+  ChordActiveQueries::Query* const q = m_active.find(ordinal);
+  if (q == nullptr) return;
   QueryRecord& r = *m_measure.queries().find(ordinal);
-  auto& contacted = it->second.contacted;
-  std::sort(contacted.begin(), contacted.end());
-  r.reached = static_cast<std::uint32_t>(std::unique(contacted.begin(), contacted.end()) - contacted.begin());
+  r.messages += q->messages();
+  r.reached = q->distinct_contacted();
   const TimeUs timeout_us = m_sc.search.timeout_us();
   if (d != nullptr && d->status == ChordStatus::ok && d->elapsed_us <= timeout_us && d->holders > 0) {
     r.hits = d->holders;
@@ -243,7 +258,7 @@ void ChordSimulation::finish_query(std::uint32_t ordinal, const ChordLookupDone*
     r.first_hit_us = d->elapsed_us;
   }
   count_outcome(d != nullptr && d->elapsed_us <= timeout_us ? d : nullptr, interrupted, r.hits > 0);
-  m_active.erase(it);
+  m_active.close(*q);
   ++m_queries_done;
 }
 
@@ -270,10 +285,16 @@ PeerId ChordSimulation::live_successor(ChordId key) const {
 }
 
 void ChordSimulation::add_member(PeerId p) {
-  if (m_member_slot[p] != no_slot) return;
+  if (add_bootstrap(p)) m_member_ring.emplace(m_peers[p].node.self().id(), p);
+}
+
+// `p` becomes a bootstrap candidate (false when it was one); add_member() also puts it on the
+// member ring.
+bool ChordSimulation::add_bootstrap(PeerId p) {
+  if (m_member_slot[p] != no_slot) return false;
   m_member_slot[p] = static_cast<std::uint32_t>(m_members.size());
   m_members.push_back(p);
-  m_member_ring.emplace(m_nodes[p].self().id(), p);
+  return true;
 }
 
 void ChordSimulation::remove_member(PeerId p) {
@@ -284,7 +305,7 @@ void ChordSimulation::remove_member(PeerId p) {
   m_member_slot[last] = slot;
   m_members.pop_back();
   m_member_slot[p] = no_slot;
-  m_member_ring.erase(m_nodes[p].self().id());
+  m_member_ring.erase(m_peers[p].node.self().id());
 }
 
 }  // namespace zonal::sim
