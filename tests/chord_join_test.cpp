@@ -224,14 +224,20 @@ TEST(ChordRingCheck, ReportsWrongSuccessorsPredecessorsAndLists) {
   EXPECT_NE(describe(v.front()).find("peer"), std::string::npos);
 }
 
+/// An exact ring of 16 members plus node 16, not a member, set to member 5's id.
+std::unique_ptr<test::ChordTestNetwork> ring_with_twin_of_member_5() {
+  auto net = test::stable_network(16, test::fast_config(4));
+  net->add_nodes(1);
+  EXPECT_TRUE(net->node(16).set_id(net->ref(5).id()));
+  return net;
+}
+
 TEST(ChordJoin, AJoinerWhoseIdIsTakenDrawsAgainAndTheMemberStays) {
   // Node 16 starts on member 5's id: its join ends at member 5 and fails with id_taken (the member
   // keeps its place); with its next draw it joins and the ring becomes exact.
-  auto net = test::stable_network(16, test::fast_config(4));
-  net->add_nodes(1);
+  auto net = ring_with_twin_of_member_5();
   const PeerId joiner = 16;
   const ChordRef member = net->ref(5);
-  ASSERT_TRUE(net->node(joiner).set_id(member.id()));
   net->clear_events();
   net->command(joiner, [&](ChordNode& node, TimeUs now) { node.join(now, net->ref(0)); });
   net->run_for(2'000'000);
@@ -259,11 +265,8 @@ TEST(ChordJoin, AHostileDuplicateCannotDisplaceTheMemberHoldingItsId) {
   // A hostile node claims member 5's id and acts as a member of the exact ring (it skips the
   // join that would have refused it). Ties go to the incumbent: stabilize and notify compare
   // ids strictly, so nobody adopts the duplicate and the honest ring stays exact.
-  auto net = test::stable_network(16, test::fast_config(4));
-  net->add_nodes(1);
+  auto net = ring_with_twin_of_member_5();
   const PeerId hostile = 16;
-  const ChordRef member = net->ref(5);
-  ASSERT_TRUE(net->node(hostile).set_id(member.id()));
   std::vector<ChordRef> refs = net->live_ring();
   refs.push_back(net->ref(hostile));
   const auto ring = chord_sorted_ring(refs);

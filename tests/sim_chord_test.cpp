@@ -207,17 +207,23 @@ void expect_ids_drawn_in_join_order(const ChordSimulation& sim, unsigned bits, s
   }
 }
 
+/// Run `sim` and check that its ids follow the id rule with more than `redrawn_min` redraws and
+/// that every lookup of its exact ring succeeded.
+void expect_exact_ring_after_redraws(ChordSimulation& sim, unsigned bits, std::size_t redrawn_min) {
+  const RunResult r = sim.run();
+  std::size_t redrawn = 0;
+  expect_ids_drawn_in_join_order(sim, bits, redrawn);
+  EXPECT_GT(redrawn, redrawn_min);
+  EXPECT_EQ(r.ring_violations, 0u);
+  EXPECT_TRUE(sim.ring_violations().empty());
+  EXPECT_EQ(metric(r, "success_rate"), 1.0);
+}
+
 TEST(SimChord, CollidingIdsAreDrawnAgainAndTheStableRingIsExact) {
   // 2^12 ids for 2000 peers: hundreds of first draws collide; every peer still gets its own id.
   const auto plan = plan_of(2000, std::string(quiet) + R"(, "id_bits": 12)");
   ChordSimulation sim(plan.runs[0].scenario, 5, 2000, {}, {});
-  const RunResult r = sim.run();
-  std::size_t redrawn = 0;
-  expect_ids_drawn_in_join_order(sim, 12, redrawn);
-  EXPECT_GT(redrawn, 100u);
-  EXPECT_EQ(r.ring_violations, 0u);
-  EXPECT_TRUE(sim.ring_violations().empty());
-  EXPECT_EQ(metric(r, "success_rate"), 1.0);
+  expect_exact_ring_after_redraws(sim, 12, 100);
   // Same seed (or any seed: ids depend on the addresses only), same ids.
   ChordSimulation again(plan.runs[0].scenario, 6, 2000, {}, {});
   for (PeerId p = 0; p < 2000; ++p) ASSERT_EQ(again.node(p).self(), sim.node(p).self()) << p;
@@ -228,13 +234,7 @@ TEST(SimChord, CollidingIdsAreDrawnAgainAndTheJoinRingBecomesExact) {
   const auto plan = plan_of(150, R"("ring": "join", "id_bits": 8, "successors": 4, "stabilize_ms": 1000,
                                      "fix_fingers_ms": 1000, "check_predecessor_ms": 1000)");
   ChordSimulation sim(plan.runs[0].scenario, 5, 150, {}, {});
-  const RunResult r = sim.run();
-  std::size_t redrawn = 0;
-  expect_ids_drawn_in_join_order(sim, 8, redrawn);
-  EXPECT_GT(redrawn, 10u);
-  EXPECT_EQ(r.ring_violations, 0u);
-  EXPECT_TRUE(sim.ring_violations().empty());
-  EXPECT_EQ(metric(r, "success_rate"), 1.0);
+  expect_exact_ring_after_redraws(sim, 8, 10);
 }
 
 TEST(SimChord, NoFreeIdLeftFailsTheRunWithAMessage) {
