@@ -12,6 +12,22 @@
 namespace zonal::sim {
 namespace calendar_detail {
 
+/// A chunk for a bucket's chain: a free one of `pool` (emptied and unlinked) if `free` lists one,
+/// else a new one appended to `pool`; returns its index.
+template <class C>
+std::uint32_t take_pooled(std::vector<std::unique_ptr<C>>& pool, std::vector<std::uint32_t>& free, std::uint32_t none) {
+  if (free.empty()) {
+    pool.push_back(std::make_unique<C>());
+    return static_cast<std::uint32_t>(pool.size() - 1);
+  }
+  const std::uint32_t index = free.back();
+  free.pop_back();
+  C& chunk = *pool[index];
+  chunk.count = 0;
+  chunk.next = none;
+  return index;
+}
+
 // std heaps are max-heaps: invert the order so the earliest event is on top. A function
 // object (not a function pointer) so that the heap operations inline the comparison.
 struct Later {
@@ -152,16 +168,7 @@ bool CalendarQueue<Ev>::append_slim(Bucket& bucket, TimeUs time_us, PeerId to, s
 
 template <class Ev>
 std::uint32_t CalendarQueue<Ev>::take_slim_chunk() {
-  if (m_free_slim_chunks.empty()) {
-    m_slim_chunks.push_back(std::make_unique<SlimChunk>());
-    return static_cast<std::uint32_t>(m_slim_chunks.size() - 1);
-  }
-  const std::uint32_t index = m_free_slim_chunks.back();
-  m_free_slim_chunks.pop_back();
-  SlimChunk& chunk = *m_slim_chunks[index];
-  chunk.count = 0;
-  chunk.next = no_chunk;
-  return index;
+  return calendar_detail::take_pooled(m_slim_chunks, m_free_slim_chunks, no_chunk);
 }
 
 // The whole event a Slim entry stands for; the entry's reference to its record is dropped.
@@ -201,16 +208,8 @@ void CalendarQueue<Ev>::append(Bucket& bucket, Ev&& e, std::size_t logical) {
 
 template <class Ev>
 std::uint32_t CalendarQueue<Ev>::take_chunk() {
-  if (m_free_chunks.empty()) {
-    m_chunks.push_back(std::make_unique<Chunk>());
-    return static_cast<std::uint32_t>(m_chunks.size() - 1);
-  }
-  const std::uint32_t index = m_free_chunks.back();
-  m_free_chunks.pop_back();
-  Chunk& chunk = *m_chunks[index];
-  chunk.count = 0;
-  chunk.next = no_chunk;
-  chunk.batch_to.clear();
+  const std::uint32_t index = calendar_detail::take_pooled(m_chunks, m_free_chunks, no_chunk);
+  m_chunks[index]->batch_to.clear();
   return index;
 }
 
