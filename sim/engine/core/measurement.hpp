@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/core/query_log.hpp"
 #include "engine/core/run_result.hpp"
 #include "engine/core/timeseries.hpp"
+#include "engine/core/zeroed_array.hpp"
 #include "engine/engine.hpp"
 
 namespace zonal::sim {
@@ -37,7 +39,9 @@ class Measurement {
   std::uint64_t label(PeerId p) const noexcept { return m_labels.empty() ? p : m_labels[p]; }
 
   /// A message copy was delivered to `p`; call only while measuring() (the hot path checks once).
-  void received(PeerId p) noexcept { ++m_received[p]; }
+  void received(PeerId p) {
+    if (++m_received[p] == 0) [[unlikely]] ++m_received_carry[p];
+  }
   /// Performance hint: `p` receives a copy a few deliveries from now (valid ids only).
   void prefetch_received([[maybe_unused]] PeerId p) const noexcept {
 #if defined(__GNUC__)
@@ -45,7 +49,11 @@ class Measurement {
 #endif
   }
   /// `p` transmitted `copies` copies; call only while measuring().
-  void sent(PeerId p, std::uint32_t copies) noexcept { m_sent[p] += copies; }
+  void sent(PeerId p, std::uint32_t copies) {
+    const std::uint64_t total = std::uint64_t{m_sent[p]} + copies;
+    m_sent[p] = static_cast<std::uint16_t>(total);
+    if (total > 0xFFFF) [[unlikely]] m_sent_carry[p] += static_cast<std::uint32_t>(total >> 16);
+  }
 
   /// `copies` transmissions of class `c` at `now_us` (time series only).
   void observe(TimeUs now_us, MessageClass c, std::uint64_t copies) {
@@ -73,8 +81,8 @@ class Measurement {
     for (PeerId p = 0; p < m_received.size(); ++p) {
       PeerLoad& load = result.peers_load[p];
       load.label = label(p);
-      load.received = m_received[p];
-      load.sent = m_sent[p];
+      load.received = count(m_received, m_received_carry, p);
+      load.sent = count(m_sent, m_sent_carry, p);
       load.zone = zone_of(p);
       describe(p, load);
     }
@@ -84,12 +92,27 @@ class Measurement {
   void finish(RunResult& result, TimeUs end_us);
 
  private:
+  using Carries = std::unordered_map<PeerId, std::uint32_t>;
+  /// Counter `p` of `low` and `carries` (modulo 2^32, as a 32-bit counter would have wrapped).
+  static std::uint32_t count(const ZeroedArray<std::uint16_t>& low, const Carries& carries, PeerId p) {
+    std::uint32_t c = low[p];
+    if (!carries.empty()) {
+      if (const auto it = carries.find(p); it != carries.end()) c += it->second << 16;
+    }
+    return c;
+  }
+
   std::vector<std::uint64_t> m_labels;
   const ProgressFn& m_progress;
   std::uint32_t m_queries_total;
   bool m_measuring = false;
-  std::vector<std::uint32_t> m_received;  // compact per-peer counters: hot on every delivery
-  std::vector<std::uint32_t> m_sent;      // (PeerLoad rows are built once the run is over)
+  // Compact per-peer counters, hot on every delivery: the low 16 bits here (in lazily zeroed
+  // memory, so a Chord run, which counts elsewhere, touches none), each 65,536 beyond them in
+  // the peer's carry (busy peers only). PeerLoad rows are built once the run is over.
+  ZeroedArray<std::uint16_t> m_received;
+  ZeroedArray<std::uint16_t> m_sent;
+  Carries m_received_carry;
+  Carries m_sent_carry;
   std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
   QueryLog m_queries;
 };
