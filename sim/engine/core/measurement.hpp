@@ -40,18 +40,19 @@ class Measurement {
 
   /// A message copy was delivered to `p`; call only while measuring() (the hot path checks once).
   void received(PeerId p) {
-    if (++m_received[p] == 0) [[unlikely]] ++m_received_carry[p];
+    if (++m_loads[p].received == 0) [[unlikely]] ++m_received_carry[p];
   }
-  /// Performance hint: `p` receives a copy a few deliveries from now (valid ids only).
-  void prefetch_received([[maybe_unused]] PeerId p) const noexcept {
+  /// Performance hint: `p` receives a copy a few deliveries from now, and may forward it
+  /// (valid ids only): loads both of its counters, which share a cache line.
+  void prefetch_counters([[maybe_unused]] PeerId p) const noexcept {
 #if defined(__GNUC__)
-    __builtin_prefetch(m_received.data() + p, 1);
+    __builtin_prefetch(m_loads.data() + p, 1);
 #endif
   }
   /// `p` transmitted `copies` copies; call only while measuring().
   void sent(PeerId p, std::uint32_t copies) {
-    const std::uint64_t total = std::uint64_t{m_sent[p]} + copies;
-    m_sent[p] = static_cast<std::uint16_t>(total);
+    const std::uint64_t total = std::uint64_t{m_loads[p].sent} + copies;
+    m_loads[p].sent = static_cast<std::uint16_t>(total);
     if (total > 0xFFFF) [[unlikely]] m_sent_carry[p] += static_cast<std::uint32_t>(total >> 16);
   }
 
@@ -77,12 +78,12 @@ class Measurement {
   /// `describe(p, load)` add the node kind's fields; call once, after the last event.
   template <class ZoneOf, class Describe>
   void collect_peer_loads(RunResult& result, ZoneOf zone_of, Describe describe) const {
-    result.peers_load.resize(m_received.size());
-    for (PeerId p = 0; p < m_received.size(); ++p) {
+    result.peers_load.resize(m_loads.size());
+    for (PeerId p = 0; p < m_loads.size(); ++p) {
       PeerLoad& load = result.peers_load[p];
       load.label = label(p);
-      load.received = count(m_received, m_received_carry, p);
-      load.sent = count(m_sent, m_sent_carry, p);
+      load.received = count(m_loads[p].received, m_received_carry, p);
+      load.sent = count(m_loads[p].sent, m_sent_carry, p);
       load.zone = zone_of(p);
       describe(p, load);
     }
@@ -93,9 +94,10 @@ class Measurement {
 
  private:
   using Carries = std::unordered_map<PeerId, std::uint32_t>;
-  /// Counter `p` of `low` and `carries` (modulo 2^32, as a 32-bit counter would have wrapped).
-  static std::uint32_t count(const ZeroedArray<std::uint16_t>& low, const Carries& carries, PeerId p) {
-    std::uint32_t c = low[p];
+  /// Peer `p`'s counter of low bits `low` and carries `carries` (modulo 2^32, as a 32-bit
+  /// counter would have wrapped).
+  static std::uint32_t count(std::uint16_t low, const Carries& carries, PeerId p) {
+    std::uint32_t c = low;
     if (!carries.empty()) {
       if (const auto it = carries.find(p); it != carries.end()) c += it->second << 16;
     }
@@ -106,11 +108,16 @@ class Measurement {
   const ProgressFn& m_progress;
   std::uint32_t m_queries_total;
   bool m_measuring = false;
-  // Compact per-peer counters, hot on every delivery: the low 16 bits here (in lazily zeroed
-  // memory, so a Chord run, which counts elsewhere, touches none), each 65,536 beyond them in
-  // the peer's carry (busy peers only). PeerLoad rows are built once the run is over.
-  ZeroedArray<std::uint16_t> m_received;
-  ZeroedArray<std::uint16_t> m_sent;
+  // Compact per-peer counters, hot on every delivery (PeerLoad rows are built once the run is
+  // over): a peer's two side by side, so a forwarding peer's `sent` is in the line its
+  // `received` brought; random access: huge pages. The low 16 bits of each are here (in lazily
+  // zeroed memory, so a Chord run, which counts elsewhere, touches none), each 65,536 beyond
+  // them in the peer's carry (busy peers only).
+  struct Counters {
+    std::uint16_t received;
+    std::uint16_t sent;
+  };
+  ZeroedArray<Counters> m_loads;
   Carries m_received_carry;
   Carries m_sent_carry;
   std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
