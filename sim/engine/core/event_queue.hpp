@@ -130,6 +130,9 @@ class CalendarQueue {
   };
   // One copy of a shared message in a bucket: 16 bytes instead of a whole event.
   struct Slim {
+    Slim() noexcept {}  // uninitialised: gather_slim() sizes its buffers, then fills every entry
+    Slim(std::uint32_t offset, std::uint32_t seq, PeerId dest, std::uint32_t rec) noexcept
+        : offset_us(offset), seq_delta(seq), to(dest), record(rec) {}
     std::uint32_t offset_us;  // time_us minus the bucket's start
     std::uint32_t seq_delta;  // seq minus the bucket's base_seq
     PeerId to;
@@ -138,7 +141,7 @@ class CalendarQueue {
   static_assert(sizeof(Slim) == 16);
   static constexpr std::uint32_t slim_chunk_entries = 1024;  // 16 KiB
   static constexpr std::size_t record_prefetch_ahead = 16;  // pops between a record's prefetch and its use
-  static constexpr int radix_bits_max = 11;  // radix_sort_slim: at most 2,048 counters per pass
+  static constexpr int radix_bits_max = 11;  // gather_slim's radix sort: at most 2,048 counters per pass
   struct SlimChunk {
     Slim entries[slim_chunk_entries];
     std::uint32_t count = 0;
@@ -188,7 +191,6 @@ class CalendarQueue {
   void open_next_bucket();
   void gather(const Bucket& bucket);
   void gather_slim(const Bucket& bucket);
-  void radix_sort_slim();
   void expand_slim(const Bucket& bucket);
   bool active_key(Key& out) const noexcept;
   void migrate_overflow();
@@ -244,8 +246,8 @@ class CalendarQueue {
   std::size_t m_slim_head = 0;
   TimeUs m_active_start_us = 0;     // start of the drained bucket's time span
   std::uint64_t m_active_base_seq = 0;
-  std::vector<Slim> m_slim_scratch;          // radix_sort_slim's other buffer
-  std::vector<std::uint32_t> m_radix_counts;  // radix_sort_slim's digit counts, all passes
+  std::vector<Slim> m_slim_scratch;          // gather_slim's other buffer
+  std::vector<std::uint32_t> m_radix_counts;  // gather_slim's digit counts, all passes
   std::vector<std::unique_ptr<SlimChunk>> m_slim_chunks;
   std::vector<std::uint32_t> m_free_slim_chunks;
   std::vector<Record> m_records;

@@ -392,60 +392,60 @@ void CalendarQueue<Ev>::gather(const Bucket& bucket) {
   std::sort(m_active.begin(), m_active.end(), calendar_detail::Earlier{});
 }
 
-// Move a bucket of Slim entries only into m_active_slim and order it.
+// Move a bucket of Slim entries only into m_active_slim, ordered by (time, seq) without
+// comparisons: a stable LSD radix sort on the time within the bucket (below 2^m_width_shift),
+// digits of at most radix_bits_max bits, whose first pass reads the bucket's chunks (no copy
+// before sorting) and whose last pass writes m_active_slim. The chunks hold the entries in
+// sequence order (append_slim), so stability keeps equal times in seq order.
 template <class Ev>
 void CalendarQueue<Ev>::gather_slim(const Bucket& bucket) {
-  m_active_slim.reserve(bucket.slim_count);
-  for (std::uint32_t c = bucket.slim_head; c != no_chunk;) {
-    const SlimChunk& chunk = *m_slim_chunks[c];
-    m_active_slim.insert(m_active_slim.end(), chunk.entries, chunk.entries + chunk.count);
-    m_free_slim_chunks.push_back(c);
-    c = chunk.next;
-  }
-  radix_sort_slim();
-}
-
-// Order m_active_slim by (time, seq) without comparisons: a stable LSD radix sort on the time
-// within the bucket (below 2^m_width_shift), digits of at most radix_bits_max bits. The entries
-// were appended in sequence order (append_slim), so stability keeps equal times in seq order.
-template <class Ev>
-void CalendarQueue<Ev>::radix_sort_slim() {
   const int bits = m_width_shift;
   const int passes = std::max(1, (bits + radix_bits_max - 1) / radix_bits_max);
   const int digit_bits = (bits + passes - 1) / passes;
   const std::size_t radix = std::size_t{1} << digit_bits;
   const std::uint32_t digit_mask = static_cast<std::uint32_t>(radix - 1);
-  const std::size_t n = m_active_slim.size();
-  if (n < 2) return;
+  const std::size_t n = bucket.slim_count;
   m_radix_counts.assign(static_cast<std::size_t>(passes) * radix, 0);
   std::uint32_t* const counts = m_radix_counts.data();
-  const Slim* const entries = m_active_slim.data();
-  if (passes == 2) {  // bucket widths of 2^12 .. 2^22 us: both digits counted in one sweep
-    std::uint32_t* const high = counts + radix;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t offset = entries[i].offset_us;
-      ++counts[offset & digit_mask];
-      ++high[(offset >> digit_bits) & digit_mask];
+  for (std::uint32_t c = bucket.slim_head; c != no_chunk; c = m_slim_chunks[c]->next) {
+    const SlimChunk& chunk = *m_slim_chunks[c];
+    if (passes == 2) {  // bucket widths of 2^12 .. 2^22 us: both digits counted in one sweep
+      std::uint32_t* const high = counts + radix;
+      for (std::uint32_t i = 0; i < chunk.count; ++i) {
+        const std::uint32_t offset = chunk.entries[i].offset_us;
+        ++counts[offset & digit_mask];
+        ++high[(offset >> digit_bits) & digit_mask];
+      }
+    } else {
+      for (std::uint32_t i = 0; i < chunk.count; ++i)
+        for (int p = 0; p < passes; ++p) ++counts[p * radix + ((chunk.entries[i].offset_us >> (p * digit_bits)) & digit_mask)];
     }
-  } else {
-    for (std::size_t i = 0; i < n; ++i)
-      for (int p = 0; p < passes; ++p) ++counts[p * radix + ((entries[i].offset_us >> (p * digit_bits)) & digit_mask)];
   }
-  if (m_slim_scratch.size() < n) m_slim_scratch.resize(n);
+  m_active_slim.resize(n);  // Slim's empty constructor: no zeroing of what the passes overwrite
+  if (passes > 1) m_slim_scratch.resize(n);
   for (int p = 0; p < passes; ++p) {
     std::uint32_t* const count = counts + p * radix;
-    const int shift = p * digit_bits;
-    const Slim* const from = m_active_slim.data();
-    if (count[(from[0].offset_us >> shift) & digit_mask] == n) continue;  // one digit value: in order
     std::uint32_t sum = 0;
     for (std::size_t d = 0; d < radix; ++d) sum += std::exchange(count[d], sum);
-    Slim* const to = m_slim_scratch.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const Slim e = from[i];
-      to[count[(e.offset_us >> shift) & digit_mask]++] = e;
+    const int shift = p * digit_bits;
+    Slim* const to = (passes - 1 - p) % 2 == 0 ? m_active_slim.data() : m_slim_scratch.data();
+    if (p == 0) {
+      for (std::uint32_t c = bucket.slim_head; c != no_chunk;) {
+        const SlimChunk& chunk = *m_slim_chunks[c];
+        for (std::uint32_t i = 0; i < chunk.count; ++i) {
+          const Slim& e = chunk.entries[i];
+          to[count[(e.offset_us >> shift) & digit_mask]++] = e;
+        }
+        m_free_slim_chunks.push_back(c);
+        c = chunk.next;
+      }
+    } else {
+      const Slim* const from = to == m_active_slim.data() ? m_slim_scratch.data() : m_active_slim.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        const Slim& e = from[i];
+        to[count[(e.offset_us >> shift) & digit_mask]++] = e;
+      }
     }
-    m_active_slim.swap(m_slim_scratch);
-    m_active_slim.resize(n);  // the scratch buffer may have been longer
   }
 }
 
