@@ -91,13 +91,15 @@ class CalendarQueue {
   }
 
   /// Destinations and message of the runs queued after the last popped one in the current
-  /// bucket, for prefetching: fills `out` from the next run on (after skipping `skip` runs)
-  /// and returns how many it found. Only a hint: control and late events may come first.
+  /// bucket, for prefetching: fills `out` from the next run on (after skipping `skip` runs),
+  /// stopping once the runs found hold `copies_max` destinations, and returns how many it
+  /// found. Only a hint: control and late events may come first.
   struct Upcoming {
     std::span<const PeerId> to;
     const decltype(Ev::msg)* msg;
   };
-  std::size_t peek(std::span<Upcoming> out, std::size_t skip = 0) const noexcept;
+  std::size_t peek(std::span<Upcoming> out, std::size_t skip = 0,
+                   std::size_t copies_max = static_cast<std::size_t>(-1)) const noexcept;
   /// True when the runs peek() sees are single copies of shared messages (push_shared): then
   /// upcoming_copy() finds them without peek()'s loop.
   bool draining_copies() const noexcept { return m_slim_head < m_active_slim.size(); }

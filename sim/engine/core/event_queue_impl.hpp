@@ -227,21 +227,24 @@ bool CalendarQueue<Ev>::active_key(Key& out) const noexcept {
 }
 
 template <class Ev>
-std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip) const noexcept {
+std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip, std::size_t copies_max) const noexcept {
   std::size_t found = 0;
-  if (m_slim_head < m_active_slim.size()) {
-    for (std::size_t at = m_slim_head + skip; at < m_active_slim.size() && found < out.size(); ++at)
+  if (m_slim_head < m_active_slim.size()) {  // runs of one copy each
+    const std::size_t wanted = std::min(out.size(), copies_max);
+    for (std::size_t at = m_slim_head + skip; at < m_active_slim.size() && found < wanted; ++at)
       out[found++] = Upcoming{{&m_active_slim[at].to, 1}, &m_records[m_active_slim[at].record].msg};
     return found;
   }
   if (m_active_chunk == no_chunk) {
-    for (std::size_t at = m_active_head + skip; at < m_active.size() && found < out.size(); ++at)
+    const std::size_t wanted = std::min(out.size(), copies_max);
+    for (std::size_t at = m_active_head + skip; at < m_active.size() && found < wanted; ++at)
       out[found++] = Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
     return found;
   }
   std::uint32_t chunk_index = m_active_chunk;
   std::uint32_t pos = m_active_pos;
-  while (found < out.size()) {
+  std::size_t copies = 0;
+  while (found < out.size() && copies < copies_max) {
     const Chunk& chunk = *m_chunks[chunk_index];
     if (pos == chunk.count) {  // the bucket's chain continues in the next chunk
       chunk_index = chunk.next;
@@ -256,6 +259,7 @@ std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip) c
     }
     out[found++] = is_batch(e) ? Upcoming{{chunk.batch_to.data() + e.aux, e.to}, &e.msg}
                                : Upcoming{{&e.to, 1}, &e.msg};
+    copies += out[found - 1].to.size();
   }
   return found;
 }
