@@ -30,6 +30,7 @@
 /// The member definitions are in event_queue_impl.hpp, instantiated once per event type.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -78,6 +79,10 @@ class CalendarQueue {
   };
   /// Remove the earliest event (a whole batch at once); call only when !empty().
   Popped pop();
+  /// Remove the earliest event like pop(), but only when it is a delivery (not a control event)
+  /// earlier than `limit_us`; otherwise nothing is removed. Conservative windows (--threads,
+  /// engine/flood/flood_parallel.cpp) collect the deliveries of [T, limit_us) with it.
+  std::optional<Popped> pop_before(TimeUs limit_us);
 
   /// Destinations and message of the runs queued after the last popped one in the current
   /// bucket, for prefetching: fills `out` from the next run on (after skipping `skip` runs)

@@ -329,6 +329,31 @@ typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_next() {
   }
 }
 
+// pop_next() that stops before control events and at `limit_us`; it opens no bucket that
+// starts at or after the limit, so that events pushed after it (at limit_us or later) still
+// find their buckets in the ring.
+template <class Ev>
+std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before(TimeUs limit_us) {
+  release_consumed_chunk();
+  for (;;) {
+    Key front;
+    const bool has_front = active_key(front);
+    if (has_front || !m_late.empty()) {
+      const bool take_late = !has_front || (!m_late.empty() && earlier(m_late.front(), front));
+      const Key next = take_late ? Key{m_late.front().time_us, m_late.front().seq} : front;
+      if (next.time_us >= limit_us || (!m_control.empty() && earlier(m_control.front(), next))) return std::nullopt;
+      const Popped out = take_late ? take_heap_top(m_late) : take_active();
+      m_last_popped_us = out.event->time_us;
+      return out;
+    }
+    if (m_ring_size == 0 && m_overflow.empty()) return std::nullopt;  // control events only, or nothing
+    if (!m_control.empty() && m_active_open && epoch_of(m_control.front().time_us) <= m_epoch) return std::nullopt;
+    const std::int64_t next_epoch = m_active_open ? m_epoch + 1 : m_epoch;
+    if ((next_epoch << m_width_shift) >= limit_us) return std::nullopt;
+    open_next_bucket();
+  }
+}
+
 template <class Ev>
 typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::take_heap_top(std::vector<Ev>& heap) {
   std::pop_heap(heap.begin(), heap.end(), calendar_detail::Later{});

@@ -9,6 +9,7 @@
 namespace zonal::sim {
 
 void FloodSimulation::run_until_idle(std::string_view phase) {
+  if (windows_apply()) return run_windows(phase);  // --threads (flood_parallel.cpp)
   run_events(
       m_queue, m_now, [this](const EventQueue::Popped& run) { return handle(run); }, [] { return false; },
       [&] { m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now); });
