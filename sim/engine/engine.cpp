@@ -22,15 +22,20 @@ Topology build_topology(const Scenario& sc, std::uint64_t seed, const ProgressFn
       progress(p);
     };
   }
-  switch (t.kind) {
-    case TopologyKind::random_regular: return make_random_regular(sc.peers, t.degree, s, links);
-    case TopologyKind::erdos_renyi: return make_erdos_renyi(sc.peers, t.degree_mean, s, links);
-    case TopologyKind::barabasi_albert: return make_barabasi_albert(sc.peers, t.attach, s, links);
-    case TopologyKind::watts_strogatz: return make_watts_strogatz(sc.peers, t.degree, t.rewire, s, links);
-    case TopologyKind::k_out: return make_k_out(sc.peers, t.k, s, links);
-    case TopologyKind::edge_list: return load_edge_list(t.file);
-  }
-  throw TopologyError("unknown topology kind");
+  const auto build = [&] {
+    switch (t.kind) {
+      case TopologyKind::random_regular: return make_random_regular(sc.peers, t.degree, s, links);
+      case TopologyKind::erdos_renyi: return make_erdos_renyi(sc.peers, t.degree_mean, s, links);
+      case TopologyKind::barabasi_albert: return make_barabasi_albert(sc.peers, t.attach, s, links);
+      case TopologyKind::watts_strogatz: return make_watts_strogatz(sc.peers, t.degree, t.rewire, s, links);
+      case TopologyKind::k_out: return make_k_out(sc.peers, t.k, s, links);
+      case TopologyKind::edge_list: return load_edge_list(t.file);
+    }
+    throw TopologyError("unknown topology kind");
+  };
+  Topology topology = build();
+  release_freed_memory();  // the generator's temporaries are gone by now
+  return topology;
 }
 
 RunResult run_on_topology(const Scenario& scenario, std::uint64_t seed, const Topology& topology,

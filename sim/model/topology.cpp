@@ -32,14 +32,6 @@ std::vector<std::uint32_t> count_offsets(std::size_t peers, const std::vector<st
   return offsets;
 }
 
-/// Give the memory freed while building (the edge list is as big as the graph) back to the
-/// system: glibc may have carved it from its heap, where it would stay resident for the run.
-void release_freed_memory() {
-#if defined(__GLIBC__)
-  malloc_trim(0);
-#endif
-}
-
 /// Sort every neighbour list and drop repeated neighbours, compacting `targets` in place.
 void sort_and_dedup(Topology& topo) {
   std::uint32_t write = 0;
@@ -74,11 +66,16 @@ Topology topology_from_edges(std::size_t peers, std::vector<std::pair<PeerId, Pe
     topo.targets[cursor[a]++] = b;
     topo.targets[cursor[b]++] = a;
   }
-  edges = {};  // release before compaction: the caller's copy was moved in
-  cursor = {};
+  std::vector<std::pair<PeerId, PeerId>>().swap(edges);  // release before compaction (`= {}` would keep
+  std::vector<std::uint32_t>().swap(cursor);               // the capacity): the caller's copy was moved in
   sort_and_dedup(topo);
-  release_freed_memory();
   return topo;
+}
+
+void release_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 }  // namespace zonal::sim

@@ -42,6 +42,11 @@ using TopologyProgressFn = std::function<void(std::uint64_t links, std::uint64_t
 /// reversed duplicates and self-loops are dropped). Call from every generator.
 Topology topology_from_edges(std::size_t peers, std::vector<std::pair<PeerId, PeerId>> edges);
 
+/// Give the memory freed while building a topology (edge lists as big as the graph, generator
+/// state) back to the system; call once the build's temporaries are gone (build_topology does):
+/// glibc may have carved them from its heap, where they would stay resident for the whole run.
+void release_freed_memory();
+
 /// Random d-regular graph (configuration model, pairing retried; leftover stubs dropped). peers*degree must be even.
 Topology make_random_regular(std::uint32_t peers, std::uint32_t degree, std::uint64_t seed,
                              const TopologyProgressFn& progress = {});

@@ -88,7 +88,7 @@ class RegularBuilder {
       if (!try_link(stubs[i], stubs[i + 1])) failed.emplace_back(stubs[i], stubs[i + 1]);
       tick(i / 2);
     }
-    stubs = {};
+    std::vector<PeerId>().swap(stubs);
     for (const auto& [a, b] : failed) retry_by_switching(a, b);  // pairs still failing are dropped
     return std::move(m_edges);
   }
@@ -230,7 +230,7 @@ Topology make_barabasi_albert(std::uint32_t peers, std::uint32_t attach, std::ui
       endpoints.insert(endpoints.end(), {peer, target});
     }
   }
-  endpoints = {};
+  std::vector<PeerId>().swap(endpoints);
   return topology_from_edges(peers, std::move(edges));
 }
 
@@ -277,6 +277,7 @@ Topology make_k_out(std::uint32_t peers, std::uint32_t k, std::uint64_t seed, co
     }
     tick(edges.size());
   }
+  std::vector<std::uint32_t>().swap(mark);
   return topology_from_edges(peers, std::move(edges));
 }
 

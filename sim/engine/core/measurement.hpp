@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/huge_page_allocator.hpp"
 #include "engine/core/query_log.hpp"
 #include "engine/core/run_result.hpp"
 #include "engine/core/timeseries.hpp"
@@ -37,15 +38,16 @@ class Measurement {
   std::uint64_t label(PeerId p) const noexcept { return m_labels.empty() ? p : m_labels[p]; }
 
   /// A message copy was delivered to `p`; call only while measuring() (the hot path checks once).
-  void received(PeerId p) noexcept { ++m_received[p]; }
-  /// Performance hint: `p` receives a copy a few deliveries from now (valid ids only).
-  void prefetch_received([[maybe_unused]] PeerId p) const noexcept {
+  void received(PeerId p) noexcept { ++m_loads[p].received; }
+  /// Performance hint: `p` receives a copy a few deliveries from now, and may forward it
+  /// (valid ids only): loads both of its counters, which share a cache line.
+  void prefetch_counters([[maybe_unused]] PeerId p) const noexcept {
 #if defined(__GNUC__)
-    __builtin_prefetch(m_received.data() + p, 1);
+    __builtin_prefetch(m_loads.data() + p, 1);
 #endif
   }
   /// `p` transmitted `copies` copies; call only while measuring().
-  void sent(PeerId p, std::uint32_t copies) noexcept { m_sent[p] += copies; }
+  void sent(PeerId p, std::uint32_t copies) noexcept { m_loads[p].sent += copies; }
 
   /// `copies` transmissions of class `c` at `now_us` (time series only).
   void observe(TimeUs now_us, MessageClass c, std::uint64_t copies) {
@@ -69,12 +71,12 @@ class Measurement {
   /// `describe(p, load)` add the node kind's fields; call once, after the last event.
   template <class ZoneOf, class Describe>
   void collect_peer_loads(RunResult& result, ZoneOf zone_of, Describe describe) const {
-    result.peers_load.resize(m_received.size());
-    for (PeerId p = 0; p < m_received.size(); ++p) {
+    result.peers_load.resize(m_loads.size());
+    for (PeerId p = 0; p < m_loads.size(); ++p) {
       PeerLoad& load = result.peers_load[p];
       load.label = label(p);
-      load.received = m_received[p];
-      load.sent = m_sent[p];
+      load.received = m_loads[p].received;
+      load.sent = m_loads[p].sent;
       load.zone = zone_of(p);
       describe(p, load);
     }
@@ -88,8 +90,14 @@ class Measurement {
   const ProgressFn& m_progress;
   std::uint32_t m_queries_total;
   bool m_measuring = false;
-  std::vector<std::uint32_t> m_received;  // compact per-peer counters: hot on every delivery
-  std::vector<std::uint32_t> m_sent;      // (PeerLoad rows are built once the run is over)
+  // Compact per-peer counters, hot on every delivery (PeerLoad rows are built once the run is
+  // over): a peer's two side by side, so a forwarding peer's `sent` is in the line its
+  // `received` brought; random access: huge pages (huge_page_allocator.hpp).
+  struct Counters {
+    std::uint32_t received = 0;
+    std::uint32_t sent = 0;
+  };
+  std::vector<Counters, HugePageAllocator<Counters>> m_loads;
   std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
   QueryLog m_queries;
 };

@@ -14,21 +14,16 @@ Network::Network(const LatencySpec& latency, const FaultSpec& faults, std::uint6
   m_constant_us = us_from_ms(m_latency.mean_ms);
 }
 
-std::optional<TimeUs> Network::transit_us() {
-  if (m_loss > 0.0 && m_unit(m_engine) < m_loss) return std::nullopt;
-  return draw_us();
-}
-
 TimeUs Network::draw_us() {
   double ms = m_latency.mean_ms;
   switch (m_latency.kind) {
     case LatencyKind::constant: return m_constant_us;
-    case LatencyKind::uniform: ms = m_latency.min_ms + (m_latency.max_ms - m_latency.min_ms) * m_unit(m_engine); break;
+    case LatencyKind::uniform: ms = uniform_ms(); break;
     case LatencyKind::lognormal:
       ms = m_latency.mean_ms > 0 ? std::exp(m_log_mu + m_latency.sigma * m_normal(m_engine)) : 0.0;
       break;
   }
-  return us_from_ms(ms);
+  return delay_us_from_ms(ms);
 }
 
 TimeUs Network::typical_delay_us() const noexcept {

@@ -8,15 +8,32 @@
 #include <boost/random/uniform_01.hpp>
 
 #include "scenario/scenario.hpp"
+#include "zonal/time.hpp"
 
 namespace zonal::sim {
+
+/// us_from_ms(ms) (zonal/time.hpp: llround(ms * 1000), halves away from zero) bit for bit, without
+/// a library call below 2^52 us; call for every delay a latency model draws (once per copy).
+inline TimeUs delay_us_from_ms(double ms) noexcept {
+  const double us = ms * 1000.0;
+  if (!(us < 0x1p52 && us > -0x1p52)) return us_from_ms(ms);  // huge or NaN: the library's rounding
+  const auto whole = static_cast<TimeUs>(us);                  // toward zero
+  const double fraction = us - static_cast<double>(whole);     // exact below 2^52
+  return whole + (fraction >= 0.5) - (fraction <= -0.5);
+}
 
 class Network {
  public:
   /// One network stream per run, seeded from the run seed.
   Network(const LatencySpec& latency, const FaultSpec& faults, std::uint64_t seed);
   /// Delay for the next transmission, or nullopt when the message is lost. Call once per transmit.
-  std::optional<TimeUs> transit_us();
+  /// Inline: a flood under uniform latency draws one per copy.
+  std::optional<TimeUs> transit_us() {
+    if (m_loss > 0.0 && m_unit(m_engine) < m_loss) return std::nullopt;
+    if (m_latency.kind == LatencyKind::uniform)
+      return delay_us_from_ms(uniform_ms());
+    return draw_us();
+  }
   /// True when every message takes the same time (constant latency): copies can share an event.
   bool constant_delay() const noexcept { return m_latency.kind == LatencyKind::constant; }
   /// The delay of a constant-latency model (what transit_us() returns for a kept message).
@@ -27,7 +44,8 @@ class Network {
   TimeUs typical_delay_us() const noexcept;
 
  private:
-  TimeUs draw_us();
+  TimeUs draw_us();  // the other latency kinds
+  double uniform_ms() { return m_latency.min_ms + (m_latency.max_ms - m_latency.min_ms) * m_unit(m_engine); }
 
   LatencySpec m_latency;
   double m_loss;

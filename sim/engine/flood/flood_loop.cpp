@@ -29,7 +29,7 @@ std::size_t FloodSimulation::handle(const EventQueue::Popped& run) {
 // Deliveries are memory-bound: each touches a random peer (and, for peers that remember many
 // queries, a random slot of its seen table). A pipeline over the queued deliveries: the peers
 // of the ones `window` ahead are loaded, and the ones `slots_ahead` ahead (whose peers were
-// loaded earlier) get what depends on the peer's fields requested; the delivery counters
+// loaded earlier) get what depends on the peer's fields requested; the peer's load counters
 // (another array) are loaded with the peers. After a run of `taken`
 // deliveries, only the `taken` deliveries that entered each stage are prefetched: the others
 // were requested by earlier calls. A run of one delivery (random latency: every run) looks up
@@ -66,7 +66,7 @@ void FloodSimulation::prefetch_ahead(std::size_t taken) {
 
 void FloodSimulation::prefetch_peer(PeerId to) {
   m_peers[to].prefetch_state();
-  if (m_measure.measuring()) m_measure.prefetch_received(to);
+  if (m_measure.measuring()) m_measure.prefetch_counters(to);
 }
 
 void FloodSimulation::dispatch(const Event& e) {

@@ -99,9 +99,9 @@ std::size_t FloodSimulation::run_window(const EventQueue::Popped& first) {
   const TimeUs end_us = first.at_us() + w.window_us;
   w.add(first.at_us(), first.event->from, first.event->msg, first.to, m_tracker_id);
   while (const auto next = m_queue.pop_before(end_us)) w.add(next->at_us(), next->event->from, next->event->msg, next->to, m_tracker_id);
-  if (m_measure.measuring()) {  // phase 2 counts every delivery at its peer: load the counters meanwhile
+  if (m_measure.measuring()) {  // phase 2 counts every delivery (and its forwards) at its peer: load the counters meanwhile
     for (const PeerId dest : w.dests)
-      if (dest != m_tracker_id) m_measure.prefetch_received(dest);
+      if (dest != m_tracker_id) m_measure.prefetch_counters(dest);
   }
   // Small windows (registration, publication, a flood's first and last hops) cost the workers
   // more to start and finish than their work: the sequential loop's work, from the copies.

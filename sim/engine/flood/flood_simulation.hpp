@@ -70,6 +70,7 @@ class FloodSimulation {
   void drain_peer(PeerId id);
   void drain_tracker();
   void send_batch(PeerId from, const TransmitBatch& batch);
+  void send_shared(PeerId from, const TransmitBatch& batch);
   void count_transmissions(PeerId from, const Message& msg, std::uint32_t copies);
   void arm_timer(PeerId id, std::optional<TimeUs> deadline);
   void fire_timer(PeerId id);

@@ -70,6 +70,7 @@ void FloodSimulation::drain_tracker() {
 // Every copy is counted, then meets the network in order (loss draw, then delay draw). Under
 // constant latency a broadcast's surviving copies arrive together and share one queue entry.
 void FloodSimulation::send_batch(PeerId from, const TransmitBatch& batch) {
+  if (!m_faults_active && !m_network.constant_delay()) return send_shared(from, batch);
   m_batch_to.clear();
   for (const PeerId to : batch.to) {
     if (to != batch.except) m_batch_to.push_back(to);
@@ -97,6 +98,26 @@ void FloodSimulation::send_batch(PeerId from, const TransmitBatch& batch) {
       ++m_result.lost_messages;
       m_measure.observe(m_now, MessageClass::lost, 1);
     }
+  }
+  m_queue.push_shared(from, *batch.msg, m_copies);
+}
+
+// send_batch under random latency without faults, in one pass over the destinations: the
+// same draws in the same order, the copies counted once their number is known.
+void FloodSimulation::send_shared(PeerId from, const TransmitBatch& batch) {
+  m_copies.clear();
+  std::uint32_t sent = 0;
+  std::uint64_t lost = 0;
+  for (const PeerId to : batch.to) {
+    if (to == batch.except) continue;
+    ++sent;
+    if (const auto delay = m_network.transit_us()) m_copies.push_back(EventQueue::Copy{m_now + *delay, to});
+    else ++lost;
+  }
+  count_transmissions(from, *batch.msg, sent);
+  if (lost > 0) {
+    m_result.lost_messages += lost;
+    m_measure.observe(m_now, MessageClass::lost, lost);
   }
   m_queue.push_shared(from, *batch.msg, m_copies);
 }
