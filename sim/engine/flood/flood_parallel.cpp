@@ -33,26 +33,21 @@ TimeUs conservative_window_us(const LatencySpec& latency) noexcept {
 FloodWindow::FloodWindow(unsigned threads, std::size_t peers, TimeUs window)
     : pool(threads),
       window_us(window),
-      peers_per_chunk((peers + threads * chunks_per_thread - 1) / (threads * chunks_per_thread)),
-      chunks((peers + peers_per_chunk - 1) / peers_per_chunk) {}
+      chunk_scale((std::uint64_t{threads * chunks_per_thread} << 32) / std::max<std::size_t>(peers, 1)),
+      chunks(threads * chunks_per_thread) {}
 
 void FloodWindow::clear() {
   runs.clear();
   dests.clear();
-  owner.clear();
-  run_of.clear();
   for (Chunk& c : chunks) c.mine.clear();
 }
 
 void FloodWindow::add(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to, PeerId tracker) {
   runs.push_back(Run{time_us, from, static_cast<std::uint32_t>(dests.size()), static_cast<std::uint32_t>(to.size()), msg});
+  const auto run = static_cast<std::uint32_t>(runs.size() - 1);
   for (const PeerId dest : to) {
-    const auto d = static_cast<std::uint32_t>(dests.size());
     dests.push_back(dest);
-    const std::uint16_t c = dest == tracker ? no_chunk : static_cast<std::uint16_t>(dest / peers_per_chunk);
-    owner.push_back(c);
-    run_of.push_back(static_cast<std::uint32_t>(runs.size() - 1));
-    if (c != no_chunk) chunks[c].mine.push_back(d);
+    if (dest != tracker) chunks[chunk_of(dest)].mine.push_back(Chunk::Item{dest, run});
   }
 }
 
@@ -130,22 +125,21 @@ void FloodSimulation::window_peers(std::uint32_t chunk) {
   me.to.clear();
   me.events.clear();
   const std::size_t n = me.mine.size();
-  for (std::size_t k = 0; k < std::min(n, peers_ahead); ++k) m_peers[w.dests[me.mine[k]]].prefetch_state();
+  for (std::size_t k = 0; k < std::min(n, peers_ahead); ++k) m_peers[me.mine[k].dest].prefetch_state();
   for (std::size_t k = 0; k < n; ++k) {
-    if (k + peers_ahead < n) m_peers[w.dests[me.mine[k + peers_ahead]]].prefetch_state();
+    if (k + peers_ahead < n) m_peers[me.mine[k + peers_ahead].dest].prefetch_state();
     if (k + slots_ahead < n) {
-      const std::uint32_t ahead = me.mine[k + slots_ahead];
-      m_peers[w.dests[ahead]].prefetch(w.runs[w.run_of[ahead]].msg);
+      const FloodWindow::Chunk::Item& ahead = me.mine[k + slots_ahead];
+      m_peers[ahead.dest].prefetch(w.runs[ahead.run].msg);
     }
-    const std::uint32_t d = me.mine[k];
-    const FloodWindow::Run& run = w.runs[w.run_of[d]];
-    Peer& peer = m_peers[w.dests[d]];
+    const FloodWindow::Run& run = w.runs[me.mine[k].run];
+    Peer& peer = m_peers[me.mine[k].dest];
     FloodWindow::Outcome out{peer.handle_message(run.time_us, run.from, run.msg), 0, 0, std::nullopt};
     if (out.arrival != Arrival::duplicate && out.arrival != Arrival::dropped) {  // no output by contract
       while (const auto batch = peer.poll_transmit_batch()) {
         me.batches.push_back(FloodWindow::Batch{*batch->msg, static_cast<std::uint32_t>(me.to.size()),
                                                 static_cast<std::uint32_t>(batch->to.size()), batch->except});
-        me.to.insert(me.to.end(), batch->to.begin(), batch->to.end());
+        for (const PeerId to : batch->to) me.to.push_back(to);  // a few ids: no memmove call
       }
       while (auto ev = peer.poll_event()) me.events.push_back(std::move(*ev));
       out.timeout = peer.poll_timeout();
@@ -166,12 +160,12 @@ void FloodSimulation::window_merge(TimeUs end_us) {
     QueryRecord* record = measuring ? delivery_record(run.msg) : nullptr;
     for (std::uint32_t d = run.first; d < run.first + run.count; ++d) {
       const PeerId dest = w.dests[d];
-      if (w.owner[d] == FloodWindow::no_chunk) {  // the tracker
+      if (dest == m_tracker_id) {
         m_tracker.handle_message(m_now, run.from, run.msg);
         drain_tracker();
         continue;
       }
-      FloodWindow::Chunk& me = w.chunks[w.owner[d]];
+      FloodWindow::Chunk& me = w.chunks[w.chunk_of(dest)];
       const FloodWindow::Outcome& out = me.outcomes[me.next++];
       if (measuring) count_arrival(run.from, dest, run.msg, out.arrival, record);
       for (; me.batches_from < out.batches_end; ++me.batches_from) {

@@ -53,15 +53,18 @@ struct FloodWindow {
   /// The deliveries of one block of peers in the window and their outputs: a unit of phase 1
   /// that one thread handles (whichever claims it).
   struct alignas(64) Chunk {  // one cache line apart: threads fill theirs at once
-    std::vector<std::uint32_t> mine;  ///< deliveries (indexes into dests) to its peers, in window order
-    std::vector<Outcome> outcomes;    ///< one per entry of `mine`
+    struct Item {
+      PeerId dest;
+      std::uint32_t run;  ///< index into runs
+    };
+    std::vector<Item> mine;         ///< the deliveries to its peers, in window order
+    std::vector<Outcome> outcomes;  ///< one per entry of `mine`
     std::vector<Batch> batches;
     std::vector<PeerId> to;
     std::vector<PeerEvent> events;
     std::size_t next = 0;  ///< phase 2: the next outcome to take
     std::uint32_t batches_from = 0, events_from = 0;
   };
-  static constexpr std::uint16_t no_chunk = 0xFFFF;  ///< chunk of deliveries phase 2 handles itself (the tracker's)
   /// Chunks per thread: a thread that finishes early (or the caller, when a worker has not been
   /// scheduled yet) takes the chunks left.
   static constexpr unsigned chunks_per_thread = 4;
@@ -76,14 +79,14 @@ struct FloodWindow {
   void add(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to, PeerId tracker);
   /// Deliveries in the window.
   std::size_t deliveries() const noexcept { return dests.size(); }
+  /// The chunk of peer `p` (< peers): blocks of consecutive ids, by a multiply and a shift.
+  std::uint32_t chunk_of(PeerId p) const noexcept { return static_cast<std::uint32_t>((p * chunk_scale) >> 32); }
 
   WorkerPool pool;
   TimeUs window_us;
-  std::size_t peers_per_chunk;
+  std::uint64_t chunk_scale;  ///< chunks * 2^32 / peers, rounded down: chunk_of() < chunks
   std::vector<Run> runs;
   std::vector<PeerId> dests;
-  std::vector<std::uint16_t> owner;  ///< chunk of each delivery, or no_chunk
-  std::vector<std::uint32_t> run_of;  ///< the run (index into runs) of each delivery
   std::vector<Chunk> chunks;
 };
 
