@@ -5,9 +5,14 @@
 // the run) must be identical, and the parallel path must really have run (parallel windows > 0).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "engine/engine.hpp"
 #include "engine/flood/flood_parallel.hpp"
@@ -170,6 +175,46 @@ TEST(FloodThreads, ThreadsKeyIsCheckedAndKeptOutOfTheRunDocument) {
   }
   doc = {{"name", "t"}, {"sweep", {{"threads", {1, 2}}}}};
   EXPECT_THROW(sim::parse_scenario(doc, dir), sim::ScenarioError);
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int run_sim(const std::string& args) {
+  const std::string cmd = std::string(ZONAL_SIM_EXE) + " " + args + " --quiet > /dev/null 2>&1";
+  return std::system(cmd.c_str());
+}
+
+// The command line: --threads 1 and --threads 3 (with --jobs 2) write the same result files, and
+// a result made with one thread count resumes with another (threads is not in the run identity).
+TEST(FloodThreads, CommandLineResultsAreIdentical) {
+  const auto dir = std::filesystem::temp_directory_path() / ("zonal-threads-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  json doc = base({{"kind", "uniform"}, {"min_ms", 0.5}, {"max_ms", 5.5}});
+  doc["peers"] = 5000;
+  doc["threads"] = 2;  // the command line overrides it
+  doc["sweep"] = {{"search.strategy", {"flood", "zone-flood"}}};
+  std::ofstream(dir / "s.json") << doc.dump(2);
+  const std::string scenario = (dir / "s.json").string();
+  ASSERT_EQ(run_sim(scenario + " --threads 1 --out " + (dir / "one").string()), 0);
+  ASSERT_EQ(run_sim(scenario + " --threads 3 --jobs 2 --out " + (dir / "three").string()), 0);
+  for (const char* f : {"summary.json", "summary.csv", "queries.csv", "peers.csv", "timeseries.csv"}) {
+    const std::string one = slurp(dir / "one" / f);
+    EXPECT_GT(one.size(), 100u) << f;
+    EXPECT_TRUE(one == slurp(dir / "three" / f)) << f << " differs between --threads 1 and 3";
+  }
+  EXPECT_NE(slurp(dir / "three" / "runs" / "0000" / "provenance.json").find("\"threads\": 3"), std::string::npos)
+      << "provenance.json records the run's threads";
+  std::filesystem::remove_all(dir / "one" / "runs" / "0001");
+  EXPECT_EQ(run_sim(scenario + " --threads 2 --resume --out " + (dir / "one").string()), 0);
+  EXPECT_TRUE(slurp(dir / "one" / "queries.csv") == slurp(dir / "three" / "queries.csv"));
+  EXPECT_EQ(run_sim(scenario + " --threads 0 --out " + (dir / "zero").string()), 2 << 8) << "exit status 2";
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
