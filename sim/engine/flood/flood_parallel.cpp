@@ -18,6 +18,8 @@ namespace {
 /// what its message touches (seen-table slot, links) and the use.
 constexpr std::size_t peers_ahead = 12;
 constexpr std::size_t slots_ahead = 4;
+/// Deliveries between the prefetch of a peer's counters and their use in phase 2.
+constexpr std::size_t counters_ahead = 8;
 
 }  // namespace
 
@@ -94,10 +96,6 @@ std::size_t FloodSimulation::run_window(const EventQueue::Popped& first) {
   const TimeUs end_us = first.at_us() + w.window_us;
   w.add(first.at_us(), first.event->from, first.event->msg, first.to, m_tracker_id);
   while (const auto next = m_queue.pop_before(end_us)) w.add(next->at_us(), next->event->from, next->event->msg, next->to, m_tracker_id);
-  if (m_measure.measuring()) {  // phase 2 counts every delivery (and its forwards) at its peer: load the counters meanwhile
-    for (const PeerId dest : w.dests)
-      if (dest != m_tracker_id) m_measure.prefetch_counters(dest);
-  }
   // Small windows (registration, publication, a flood's first and last hops) cost the workers
   // more to start and finish than their work: the sequential loop's work, from the copies.
   if (w.deliveries() < m_window_parallel_min) {
@@ -159,6 +157,9 @@ void FloodSimulation::window_merge(TimeUs end_us) {
     const bool measuring = m_measure.measuring();
     QueryRecord* record = measuring ? delivery_record(run.msg) : nullptr;
     for (std::uint32_t d = run.first; d < run.first + run.count; ++d) {
+      // Every delivery (and its forwards) is counted at its peer: load the counters ahead.
+      if (d + counters_ahead < w.dests.size() && w.dests[d + counters_ahead] < m_peers.size())
+        m_measure.prefetch_counters(w.dests[d + counters_ahead]);
       const PeerId dest = w.dests[d];
       if (dest == m_tracker_id) {
         m_tracker.handle_message(m_now, run.from, run.msg);
