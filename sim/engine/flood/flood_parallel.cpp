@@ -99,6 +99,8 @@ std::size_t FloodSimulation::run_window(const EventQueue::Popped& first) {
   // Small windows (registration, publication, a flood's first and last hops) cost the workers
   // more to start and finish than their work: the sequential loop's work, from the copies.
   if (w.deliveries() < m_window_parallel_min) {
+    for (const PeerId dest : w.dests)  // the sequential loop's prefetching, for the whole (small) window
+      if (dest < m_peers.size()) prefetch_peer(dest);
     for (const FloodWindow::Run& run : w.runs) {
       m_now = run.time_us;
       deliver_run(Event{run.time_us, 0, no_peer, run.from, EventKind::deliver, 0, run.msg},
