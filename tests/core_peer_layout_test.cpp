@@ -1,12 +1,17 @@
-// The compact Peer (docs/performance.md, issue 13): borrowed links and configuration, link
-// counts beyond 16 bits, owned links replaced in either order, and the one-pointer send queue.
+// The compact Peer (docs/performance.md, issue 13): 96 bytes; borrowed links and configuration,
+// link counts beyond 16 bits, owned links replaced in either order, the one-word send queue that
+// also keeps the configuration's or cold state's address, files and records in the cold state,
+// and the random stream kept as a draw count.
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "peer_outputs.hpp"
+#include "zonal/hash.hpp"
 #include "zonal/peer.hpp"
+#include "zonal/rng.hpp"
 #include "zonal/send_queue.hpp"
 
 using namespace zonal;
@@ -17,6 +22,8 @@ namespace {
 Query query(QueryId id, std::uint8_t ttl, Scope scope = Scope::overlay) {
   return Query{id, 1, 99, ttl, 1, Strategy::flood, scope};
 }
+
+Walk walk(QueryId id) { return Walk{id, 1, 1, 100, 0}; }
 
 std::vector<PeerId> destinations(Peer& p) {
   std::vector<PeerId> out;
@@ -108,6 +115,117 @@ TEST(PeerLayout, SearchesKeepTheirIdsAcrossIdlePeriods) {
   const QueryId second = p.search(config.query_timeout_us, 1, Strategy::flood, SearchParams{});
   EXPECT_EQ(first, (QueryId{4} << 32) | 1);
   EXPECT_EQ(second, first + 1);
+}
+
+TEST(PeerLayout, IsNinetySixBytesInTwoCacheLines) {
+  if constexpr (sizeof(void*) == 8) {
+    EXPECT_EQ(sizeof(Peer), 96u);
+    EXPECT_EQ(64 % alignof(Peer), 0u);
+    EXPECT_EQ(alignof(Peer) % 32, 0u);  // any peer of an array starts at 0 or 32 within its line
+  }
+}
+
+TEST(PeerLayout, BorrowedConfigIsKeptWhileSendsArePendingAndAfterColdStateComesAndGoes) {
+  const std::vector<PeerId> adjacency = {2, 3, 4};
+  PeerConfig config;
+  config.seen_capacity = 7;
+  Peer p(1, &config);
+  p.borrow_links(adjacency, 3);
+  EXPECT_EQ(&p.config(), &config);
+  p.handle_message(0, 3, query(500, 7));  // a broadcast is pending: its block keeps the address
+  EXPECT_EQ(&p.config(), &config);
+  EXPECT_EQ(p.handle_message(0, 4, query(500, 7)), Arrival::duplicate);
+  EXPECT_EQ(destinations(p), (std::vector<PeerId>{2, 4}));
+  EXPECT_EQ(&p.config(), &config);
+  p.share(0, 42);  // a file: cold state
+  EXPECT_EQ(&p.config(), &config);
+  EXPECT_TRUE(p.index().has_local(42));
+  p.handle_message(0, 3, query(501, 7));
+  EXPECT_EQ(&p.config(), &config);
+  EXPECT_EQ(destinations(p), (std::vector<PeerId>{2, 4}));
+  EXPECT_EQ(&p.config(), &config);
+  Peer other(9, &config);
+  EXPECT_TRUE(other.index().local().empty());
+  EXPECT_EQ(other.index().record_count(), 0u);
+  other.handle_message(0, 3, Publish{77, 5});  // a record: cold state too
+  EXPECT_EQ(other.index().record_holder(77), std::optional<PeerId>{5});
+  EXPECT_EQ(&other.config(), &config);
+}
+
+TEST(PeerLayout, MovedPeersKeepTheirStateAndConfiguration) {
+  const PeerConfig config;
+  const std::vector<PeerId> adjacency = {2, 3};
+  std::vector<Peer> peers;
+  for (PeerId id = 0; id < 50; ++id) {  // reallocations move the peers
+    peers.emplace_back(id, &config);
+    peers.back().borrow_links(adjacency, 2);
+    if (id % 3 == 0) peers.back().share(0, id + 1000);
+  }
+  for (PeerId id = 0; id < 50; ++id) {
+    EXPECT_EQ(peers[id].id(), id);
+    EXPECT_EQ(&peers[id].config(), &config);
+    EXPECT_EQ(peers[id].index().has_local(id + 1000), id % 3 == 0);
+  }
+  Peer taken = std::move(peers[3]);
+  EXPECT_TRUE(taken.index().has_local(1003));
+  peers[6] = std::move(taken);
+  EXPECT_EQ(peers[6].id(), 3u);
+  EXPECT_TRUE(peers[6].index().has_local(1003));
+}
+
+TEST(PeerLayout, SeedlessPeersDrawTheStreamOfTheSeedTheirConfigurationDerives) {
+  PeerConfig config;
+  config.rng_seed_base = 0x1234'5678'9abc'def0ull;
+  const std::vector<PeerId> adjacency = {10, 11, 12, 13, 14, 15, 16, 17};
+  Peer seedless(2, &config);
+  seedless.borrow_links(adjacency, adjacency.size());
+  Peer seeded(2, config, mix64(config.rng_seed_base ^ 2));
+  seeded.set_overlay_neighbours(adjacency);
+  Peer other_seed(2, config, mix64(config.rng_seed_base ^ 3));
+  other_seed.set_overlay_neighbours(adjacency);
+  std::vector<PeerId> a;
+  std::vector<PeerId> b;
+  std::vector<PeerId> c;
+  for (QueryId id = 1; id <= 200; ++id) {  // each walker step draws from the peer's stream
+    seedless.handle_message(0, 99, walk(id));
+    seeded.handle_message(0, 99, walk(id));
+    other_seed.handle_message(0, 99, walk(id));
+    for (PeerId to : destinations(seedless)) a.push_back(to);
+    for (PeerId to : destinations(seeded)) b.push_back(to);
+    for (PeerId to : destinations(other_seed)) c.push_back(to);
+  }
+  ASSERT_EQ(a.size(), 200u);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Rng, AfterDrawsContinuesTheSequence) {
+  Rng rng(77);
+  for (std::uint64_t draws = 0; draws < 100; ++draws) {
+    Rng skipped = Rng::after(77, draws);
+    EXPECT_EQ(skipped.next(), rng.next());
+  }
+}
+
+TEST(SendQueue, KeepsItsOwnersWordWhetherEmptyOrNot) {
+  SendQueue q;
+  EXPECT_EQ(q.word(), 0u);
+  q.set_word(0x1000);
+  EXPECT_EQ(q.word(), 0x1000u);
+  q.push_unicast(7, Leave{});
+  EXPECT_EQ(q.word(), 0x1000u);
+  q.set_word(0x2000);
+  const std::vector<PeerId> links(50, 3);
+  q.push_broadcast(links, no_peer, Leave{});  // grows the block: the word moves with it
+  EXPECT_EQ(q.word(), 0x2000u);
+  SendQueue moved(std::move(q));
+  EXPECT_EQ(moved.word(), 0x2000u);
+  EXPECT_EQ(q.word(), 0u);
+  std::size_t sent = 0;
+  while (moved.pop()) ++sent;
+  EXPECT_EQ(sent, 51u);
+  EXPECT_TRUE(moved.empty());
+  EXPECT_EQ(moved.word(), 0x2000u);
 }
 
 TEST(SendQueue, GrowsKeepsOrderAndIsEmptyOnceDrained) {

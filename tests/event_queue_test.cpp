@@ -303,3 +303,38 @@ TEST(EventQueueDeathTest, PushBeforeTheLastPoppedTimeAborts) {
   const std::vector<zonal::PeerId> to{4, 5};
   EXPECT_DEATH(q.push_batch(50, 0, zonal::Message{}, to), "batch at 50 us is before the last popped event at 100 us");
 }
+
+// The prefetch hint of random-latency floods: while a bucket of shared copies is drained,
+// upcoming_copy(k) names the copy popped k + 1 pops later (nothing pushed in between).
+TEST(EventQueue, UpcomingCopyNamesTheCopyPoppedLater) {
+  EventQueue q(1024, 64);
+  std::mt19937_64 rng(21);
+  for (int burst = 0; burst < 300; ++burst) {
+    const zonal::Message msg = zonal::Query{.query_id = static_cast<zonal::QueryId>(burst + 1), .key = rng()};
+    std::vector<EventQueue::Copy> copies(1 + rng() % 8);
+    for (auto& c : copies) c = {static_cast<zonal::TimeUs>(rng() % 20000), static_cast<zonal::PeerId>(rng() % 5000)};
+    q.push_shared(static_cast<zonal::PeerId>(burst), msg, copies);
+  }
+  std::vector<Event> popped;
+  std::vector<std::vector<std::pair<zonal::PeerId, zonal::Message>>> hinted;  // per pop: upcoming_copy(0..7)
+  std::size_t hints = 0;
+  while (!q.empty()) {
+    popped.push_back(pop_one(q));
+    auto& ahead = hinted.emplace_back();
+    if (!q.draining_copies()) continue;
+    for (std::size_t k = 0; k < 8; ++k) {
+      zonal::PeerId to = zonal::no_peer;
+      const zonal::Message* msg = nullptr;
+      if (!q.upcoming_copy(k, to, msg)) break;
+      ahead.emplace_back(to, *msg);
+      ++hints;
+    }
+  }
+  for (std::size_t i = 0; i < hinted.size(); ++i)
+    for (std::size_t k = 0; k < hinted[i].size(); ++k) {
+      ASSERT_LT(i + 1 + k, popped.size());
+      EXPECT_EQ(hinted[i][k].first, popped[i + 1 + k].to) << i << " " << k;
+      EXPECT_EQ(hinted[i][k].second, popped[i + 1 + k].msg) << i << " " << k;
+    }
+  EXPECT_GT(hints, popped.size() * 5);  // most pops see 8 copies ahead in their bucket
+}

@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include "engine/core/event_queue.hpp"
 #include "engine/engine.hpp"
 #include "engine/flood/flood_parallel.hpp"
 #include "output/output.hpp"
@@ -140,6 +141,34 @@ TEST(FloodThreads, ControlEventsInsideWindowsAreIdentical) {
 TEST(FloodThreads, LognormalLatencyRunsSequentially) {
   json doc = base({{"kind", "lognormal"}, {"mean_ms", 50}, {"sigma", 0.5}});
   expect_same_for_every_thread_count(doc, false);
+}
+
+// CalendarQueue::pop_before, which collects a window: deliveries before the limit in (time, seq)
+// order, nothing once a control event or the limit comes first; a shared message's copies too.
+TEST(FloodThreads, PopBeforeStopsAtControlEventsAndTheLimit) {
+  sim::EventQueue q(8, 16);  // 8 us buckets, a 128 us ring: later events wait in the overflow heap
+  const Message msg = Query{};
+  q.push(sim::Event{10, 0, 1, 0, sim::EventKind::deliver, 0, msg});
+  q.push(sim::Event{20, 0, 2, 0, sim::EventKind::deliver, 0, msg});
+  q.push(sim::Event{25, 0, 3, no_peer, sim::EventKind::timer, 0, {}});
+  const std::vector<sim::EventQueue::Copy> copies{{30, 4}, {30, 5}, {500, 6}};
+  q.push_shared(0, msg, copies);
+  const auto next_to = [&](TimeUs limit) -> PeerId {
+    const auto p = q.pop_before(limit);
+    return p ? p->to[0] : no_peer;
+  };
+  EXPECT_EQ(next_to(1000), 1u);
+  EXPECT_EQ(next_to(1000), 2u);
+  EXPECT_EQ(next_to(1000), no_peer) << "the timer at 25 comes first";
+  EXPECT_EQ(q.pop().event->kind, sim::EventKind::timer);
+  EXPECT_EQ(next_to(30), no_peer) << "30 is not before the limit 30";
+  EXPECT_EQ(next_to(31), 4u);
+  EXPECT_EQ(next_to(31), 5u);
+  EXPECT_EQ(next_to(400), no_peer);
+  q.push(sim::Event{40, 0, 7, 0, sim::EventKind::deliver, 0, msg});  // pushed after a refused pop
+  EXPECT_EQ(next_to(1000), 7u);
+  EXPECT_EQ(next_to(1000), 6u);
+  EXPECT_TRUE(q.empty());
 }
 
 TEST(FloodThreads, WindowLengthIsTheSmallestDelay) {

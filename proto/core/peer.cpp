@@ -10,9 +10,9 @@
 
 namespace zonal {
 
-// docs/performance.md: a relay-only peer costs two cache lines of object (on LP64 targets), its
-// seen ids inline, nothing on the heap; ten million of them must stay small.
-static_assert(sizeof(void*) != 8 || sizeof(Peer) <= 128, "Peer must stay within 128 bytes (docs/performance.md)");
+// docs/performance.md: a relay-only peer costs 96 bytes of object in two cache lines (on LP64
+// targets), its seen ids inline, nothing on the heap; ten million of them must stay small.
+static_assert(sizeof(void*) != 8 || sizeof(Peer) <= 96, "Peer must stay within 96 bytes (docs/performance.md)");
 
 namespace {
 
@@ -53,17 +53,65 @@ std::uint16_t relays_cap(const PeerConfig& c) noexcept {
 Peer::Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed)
     : Peer(id, std::make_shared<const PeerConfig>(config), rng_seed) {}
 
-Peer::Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed) : m_id(id), m_rng(rng_seed) {
+Peer::Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed) : m_id(id) {
   Cold& c = cold();
   c.config = normalised(std::move(config));
-  m_config = c.config.get();
+  c.config_borrowed = c.config.get();
+  c.rng_seed = rng_seed;
 }
 
-Peer::Peer(PeerId id, const PeerConfig* config, std::uint64_t rng_seed) : m_id(id), m_config(config), m_rng(rng_seed) {
-  if (config != nullptr && valid(*config)) return;
+Peer::Peer(PeerId id, const PeerConfig* config, std::uint64_t rng_seed) : Peer(id, config) {
+  cold().rng_seed = rng_seed;
+}
+
+Peer::Peer(PeerId id, const PeerConfig* config) : m_id(id) {
+  static_assert(alignof(PeerConfig) > cold_bit && alignof(Cold) > cold_bit, "the home word's tag bits must be free");
+  if (config != nullptr && valid(*config)) {
+    m_sends.set_word(reinterpret_cast<std::uintptr_t>(config));
+    return;
+  }
   Cold& c = cold();  // nothing to borrow, or values to fix: own a normalised copy
   c.config = normalised(config != nullptr ? std::make_shared<const PeerConfig>(*config) : nullptr);
-  m_config = c.config.get();
+  c.config_borrowed = c.config.get();
+}
+
+Peer::Peer(Peer&& other) noexcept
+    : m_seen(std::move(other.m_seen)),
+      m_links(other.m_links),
+      m_sends(std::move(other.m_sends)),
+      m_id(other.m_id),
+      m_overlay_count(other.m_overlay_count),
+      m_zone_count(other.m_zone_count),
+      m_zone(other.m_zone),
+      m_rng_draws(other.m_rng_draws) {
+  other.m_links = nullptr;  // the moved-from peer keeps no links, no cold state, no configuration
+  other.m_overlay_count = 0;
+  other.m_zone_count = 0;
+}
+
+Peer& Peer::operator=(Peer&& other) noexcept {
+  if (this != &other) {
+    delete cold_state();
+    m_seen = std::move(other.m_seen);
+    m_links = other.m_links;
+    m_sends = std::move(other.m_sends);
+    m_id = other.m_id;
+    m_overlay_count = other.m_overlay_count;
+    m_zone_count = other.m_zone_count;
+    m_zone = other.m_zone;
+    m_rng_draws = other.m_rng_draws;
+    other.m_links = nullptr;
+    other.m_overlay_count = 0;
+    other.m_zone_count = 0;
+  }
+  return *this;
+}
+
+Peer::~Peer() { delete cold_state(); }
+
+const FileIndex& Peer::no_files() noexcept {
+  static const FileIndex none;
+  return none;
 }
 
 void Peer::set_overlay_neighbours(std::vector<PeerId> neighbours) {
@@ -85,14 +133,14 @@ void Peer::set_zone_neighbours(std::vector<PeerId> neighbours) {
 void Peer::borrow_links(std::span<const PeerId> links, std::size_t overlay_count) {
   m_links = links.data();
   set_link_counts(overlay_count, links.size() - overlay_count);
-  if (m_cold) {
-    std::vector<PeerId>().swap(m_cold->links);
+  if (Cold* c = cold_state()) {
+    std::vector<PeerId>().swap(c->links);
     free_cold_if_idle();
   }
 }
 
 void Peer::own_links(std::vector<PeerId> links, std::size_t overlay_count) {
-  if (links.empty() && (!m_cold || m_cold->links.empty())) {  // nothing to own: keep no cold state for it
+  if (links.empty() && (cold_state() == nullptr || cold_state()->links.empty())) {  // nothing to own: keep no cold state for it
     m_links = nullptr;
     set_link_counts(0, 0);
     free_cold_if_idle();
@@ -119,17 +167,34 @@ void Peer::set_link_counts(std::size_t overlay_count, std::size_t zone_count) {
 }
 
 Peer::Cold& Peer::cold() {
-  if (!m_cold) m_cold = std::make_unique<Cold>();
-  return *m_cold;
+  if (Cold* c = cold_state()) return *c;
+  auto* c = new Cold;
+  c->config_borrowed = reinterpret_cast<const PeerConfig*>(m_sends.word());
+  m_sends.set_word(reinterpret_cast<std::uintptr_t>(c) | cold_bit);
+  return *c;
 }
 
 // Relay-only peers keep no cold state: freed once nothing in it is in use.
 void Peer::free_cold_if_idle() noexcept {
-  if (!m_cold) return;
-  const Cold& c = *m_cold;
-  if (c.config || c.directory || !c.links.empty() || c.query_counter != 0 || c.origin) return;
+  Cold* c = cold_state();
+  if (c == nullptr) return;
+  if (c->config || c->rng_seed || c->rng_draws_high != 0 || c->directory || !c->links.empty() ||
+      c->query_counter != 0 || c->origin || !c->index.local().empty() || c->index.record_count() != 0)
+    return;
   if (m_overlay_count == count_in_cold || m_zone_count == count_in_cold) return;
-  m_cold.reset();
+  m_sends.set_word(reinterpret_cast<std::uintptr_t>(c->config_borrowed));
+  delete c;
+}
+
+// The stream's state after m_rng_draws draws is derived from its seed (Rng::after): the peer
+// keeps a count, not the 8-byte state.
+std::uint32_t Peer::random_below(std::uint32_t bound) {
+  const Cold* c = cold_state();
+  const std::uint64_t seed = c != nullptr && c->rng_seed ? *c->rng_seed : mix64(config().rng_seed_base ^ m_id);
+  const std::uint64_t high = c != nullptr ? c->rng_draws_high : 0;
+  const std::uint32_t value = Rng::after(seed, (high << 32) | m_rng_draws).below(bound);
+  if (++m_rng_draws == 0) ++cold().rng_draws_high;
+  return value;
 }
 
 Peer::OriginState& Peer::origin_state() {
@@ -138,21 +203,19 @@ Peer::OriginState& Peer::origin_state() {
   return *c.origin;
 }
 
-void Peer::connect_tracker(TimeUs /*now*/, PeerId tracker) {
-  m_tracker = tracker;
-  send(tracker, Register{});
-}
+void Peer::connect_tracker(TimeUs /*now*/, PeerId tracker) { send(tracker, Register{}); }
 
 void Peer::handle_zone_directory(TimeUs /*now*/, std::shared_ptr<const ZoneDirectory> directory) {
   const std::uint32_t old_count = this->directory() ? this->directory()->zone_count() : 0;
-  if (!directory && !m_cold) return;
-  cold().directory = std::move(directory);
-  if (!m_cold->directory) {
+  if (!directory && cold_state() == nullptr) return;
+  Cold& c = cold();
+  c.directory = std::move(directory);
+  if (!c.directory) {
     free_cold_if_idle();
     return;
   }
-  if (m_cold->directory->zone_count() == old_count) return;
-  for (FileKey key : m_index.local()) publish(key);
+  if (c.directory->zone_count() == old_count) return;
+  for (FileKey key : c.index.local()) publish(key);
 }
 
 Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
@@ -168,7 +231,8 @@ Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
     return walk_on_reply(ctx, now, *r) ? Arrival::accepted : Arrival::dropped;
   }
   if (const auto* p = std::get_if<Publish>(&msg)) {
-    m_index.add_record(p->key, p->holder, m_config->record_ttl_us > 0 ? now + m_config->record_ttl_us : 0);
+    const TimeUs ttl_us = config().record_ttl_us;
+    cold().index.add_record(p->key, p->holder, ttl_us > 0 ? now + ttl_us : 0);
     return Arrival::accepted;
   }
   if (const auto* a = std::get_if<ZoneAssignment>(&msg)) {
@@ -180,7 +244,8 @@ Arrival Peer::handle_other(TimeUs now, PeerId from, const Message& msg) {
 
 Arrival Peer::handle_fresh_query(TimeUs now, PeerId from, const Query& q) {
   if (query_id_reserved(q.query_id)) return Arrival::dropped;  // id 0 would never count as seen
-  m_seen.insert(q.query_id, from, now, m_config->seen_capacity, m_config->query_timeout_us);
+  const PeerConfig& c = config();
+  m_seen.insert(q.query_id, from, now, c.seen_capacity, c.query_timeout_us);
   Query capped = q;
   capped.ttl_hops = std::min(q.ttl_hops, ttl_hops_max);
   StrategyContext ctx{*this};
@@ -194,9 +259,9 @@ Arrival Peer::handle_walk(TimeUs now, PeerId from, const Walk& walk) {
   const bool first = m_seen.find(walk.query_id) == nullptr;
   if (first) mark_seen(now, walk.query_id, from);
   StrategyContext ctx{*this};
-  if (walk.ttl_hops > m_config->walk_ttl_hops_max) {
+  if (walk.ttl_hops > config().walk_ttl_hops_max) {
     Walk capped = walk;
-    capped.ttl_hops = m_config->walk_ttl_hops_max;
+    capped.ttl_hops = config().walk_ttl_hops_max;
     walk_on_step(ctx, now, from, capped);
   } else {
     walk_on_step(ctx, now, from, walk);
@@ -205,20 +270,22 @@ Arrival Peer::handle_walk(TimeUs now, PeerId from, const Walk& walk) {
 }
 
 void Peer::mark_seen(TimeUs now, QueryId id, PeerId from) {
-  m_seen.insert(id, from, now, m_config->seen_capacity, m_config->query_timeout_us);
+  const PeerConfig& c = config();
+  m_seen.insert(id, from, now, c.seen_capacity, c.query_timeout_us);
 }
 
 void Peer::park_walk(TimeUs now, PeerId from, const Walk& walk) {
   auto& parked = origin_state().parked;
-  const TimeUs expiry = m_config->query_timeout_us;
+  const TimeUs expiry = config().query_timeout_us;
   std::erase_if(parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
-  if (parked.size() >= m_config->parked_walks_max) parked.erase(parked.begin());  // oldest first
+  if (parked.size() >= config().parked_walks_max) parked.erase(parked.begin());  // oldest first
   parked.push_back(ParkedWalk{walk, from, now});
 }
 
 std::optional<ParkedWalk> Peer::unpark_walk(QueryId query_id) {
-  if (!m_cold || !m_cold->origin) return std::nullopt;
-  auto& parked = m_cold->origin->parked;
+  Cold* c = cold_state();
+  if (c == nullptr || !c->origin) return std::nullopt;
+  auto& parked = c->origin->parked;
   auto it = std::find_if(parked.begin(), parked.end(),
                          [query_id](const ParkedWalk& p) { return p.walk.query_id == query_id; });
   if (it == parked.end()) return std::nullopt;
@@ -236,7 +303,7 @@ Arrival Peer::handle_hit(TimeUs now, const QueryHit& hit) {
   }
   const PeerId* prev_hop = m_seen.find(hit.query_id);
   if (prev_hop == nullptr || *prev_hop == no_peer) return Arrival::dropped;  // path forgotten or query finished
-  const std::uint16_t relays = std::min(hit.relays_left, relays_cap(*m_config));  // hostile values cut
+  const std::uint16_t relays = std::min(hit.relays_left, relays_cap(config()));  // hostile values cut
   if (relays == 0) return Arrival::dropped;  // longer than the query's own path: a loop
   QueryHit next = hit;
   next.relays_left = static_cast<std::uint16_t>(relays - 1);
@@ -251,8 +318,8 @@ void Peer::handle_zone_assignment(TimeUs /*now*/, const ZoneAssignment& a) {
 }
 
 void Peer::handle_timeout(TimeUs now) {
-  if (m_cold && m_cold->origin) {
-    auto& pending = m_cold->origin->open_searches;
+  if (Cold* c = cold_state(); c != nullptr && c->origin) {
+    auto& pending = c->origin->open_searches;
     for (auto& s : pending) {  // strategy timers (expanding ring: the next ring)
       if (s.wake_us > now || s.deadline_us <= now) continue;
       s.wake_us = never_us;
@@ -263,30 +330,38 @@ void Peer::handle_timeout(TimeUs now) {
     }
     auto done = std::stable_partition(pending.begin(), pending.end(),
                                       [now](const OpenSearch& o) { return o.deadline_us > now; });
-    for (auto it = done; it != pending.end(); ++it) m_cold->origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
+    for (auto it = done; it != pending.end(); ++it) c->origin->events.emplace_back(QueryDoneEvent{it->query_id, it->hits});
     pending.erase(done, pending.end());
   }
 }
 
 void Peer::forget_expired(TimeUs now) {
-  const TimeUs expiry = m_config->query_timeout_us;
+  const TimeUs expiry = config().query_timeout_us;
   m_seen.expire(now, expiry);
-  if (m_cold && m_cold->origin)
-    std::erase_if(m_cold->origin->parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
+  if (Cold* c = cold_state(); c != nullptr && c->origin)
+    std::erase_if(c->origin->parked, [now, expiry](const ParkedWalk& p) { return now - p.parked_us > expiry; });
 }
 
-void Peer::leave(TimeUs /*now*/) {
-  if (m_tracker != no_peer) send(m_tracker, Leave{});
+std::size_t Peer::expire_records(TimeUs now) {
+  Cold* c = cold_state();
+  if (c == nullptr) return 0;
+  const std::size_t dropped = c->index.expire_records(now);
+  free_cold_if_idle();
+  return dropped;
+}
+
+void Peer::leave(TimeUs /*now*/, PeerId tracker) {
+  if (tracker != no_peer) send(tracker, Leave{});
 }
 
 void Peer::republish(TimeUs /*now*/) {
   if (directory() == nullptr) return;
-  for (FileKey key : m_index.local()) publish(key);
+  for (FileKey key : index().local()) publish(key);
 }
 
 void Peer::share(TimeUs /*now*/, FileKey key) {
-  if (m_index.has_local(key)) return;
-  m_index.add_local(key);
+  if (index().has_local(key)) return;
+  cold().index.add_local(key);
   if (directory() != nullptr) publish(key);
 }
 
@@ -295,7 +370,7 @@ QueryId Peer::search(TimeUs now, FileKey key, Strategy strategy, SearchParams pa
 }
 
 QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, SearchParams params, QueryId first_id) {
-  params = bounded(params, *m_config);
+  params = bounded(params, config());
   const std::uint32_t ids = search_id_count(strategy, params);
   const auto counter = static_cast<std::uint32_t>(first_id);
   const bool usable = query_origin(first_id) == m_id && counter != 0 && counter <= 0xFFFFFFFFu - ids;
@@ -307,7 +382,7 @@ QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, Search
   }
   mark_seen(now, id, no_peer);
   origin_state().open_searches.push_back(
-      OpenSearch{id, key, now, now + m_config->query_timeout_us, 0, ids, strategy, 0, params, never_us});
+      OpenSearch{id, key, now, now + config().query_timeout_us, 0, ids, strategy, 0, params, never_us});
   Query q{id, key, m_id, params.ttl_hops, 1, strategy, Scope::overlay};
   StrategyContext ctx{*this};
   strategy_handler(strategy).start(ctx, now, q);
@@ -316,8 +391,8 @@ QueryId Peer::search_with_ids(TimeUs now, FileKey key, Strategy strategy, Search
 
 std::optional<TimeUs> Peer::next_timeout() const noexcept {
   std::optional<TimeUs> t;
-  if (m_cold && m_cold->origin)
-    for (const auto& o : m_cold->origin->open_searches) {
+  if (const Cold* c = cold_state(); c != nullptr && c->origin)
+    for (const auto& o : c->origin->open_searches) {
       const TimeUs due = std::min(o.deadline_us, o.wake_us);
       t = t ? std::min(*t, due) : due;
     }
@@ -325,10 +400,11 @@ std::optional<TimeUs> Peer::next_timeout() const noexcept {
 }
 
 std::optional<PeerEvent> Peer::next_event() {
-  OriginState& origin = *m_cold->origin;
+  Cold& c = *cold_state();
+  OriginState& origin = *c.origin;
   if (origin.events_head == origin.events.size()) {
     if (origin.open_searches.empty() && origin.parked.empty()) {
-      m_cold->origin.reset();  // idle again: relay-only peers keep no origin state
+      c.origin.reset();  // idle again: relay-only peers keep no origin state
       free_cold_if_idle();
     } else {
       origin.events.clear();
@@ -345,9 +421,11 @@ bool Peer::answer(PeerId from, const Query& q) {
 
 bool Peer::answer_key(PeerId from, QueryId query_id, FileKey key, std::uint8_t hops, std::uint16_t relays) {
   PeerId holder = no_peer;
-  if (m_index.has_local(key)) {
+  if (const Cold* c = cold_state(); c == nullptr) {
+    return false;  // holds no files and no records
+  } else if (c->index.has_local(key)) {
     holder = m_id;
-  } else if (auto h = m_index.record_holder(key)) {
+  } else if (auto h = c->index.record_holder(key)) {
     holder = *h;
   }
   if (holder == no_peer) return false;
@@ -380,11 +458,11 @@ PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
   if (directory() == nullptr) return no_peer;
   const auto members = directory()->members(zone);
   if (members.empty()) return no_peer;
-  if (m_config->zone_placement == ZonePlacement::rendezvous) {
-    const std::uint32_t keepers = std::min<std::uint32_t>(m_config->publish_replicas, static_cast<std::uint32_t>(members.size()));
-    if (m_config->zone_entry == ZoneEntry::any_keeper && keepers > 1) {
+  if (config().zone_placement == ZonePlacement::rendezvous) {
+    const std::uint32_t keepers = std::min<std::uint32_t>(config().publish_replicas, static_cast<std::uint32_t>(members.size()));
+    if (config().zone_entry == ZoneEntry::any_keeper && keepers > 1) {
       const std::vector<PeerId> top = rendezvous_top(members, key, keepers);
-      return top[m_rng.below(keepers)];
+      return top[random_below(keepers)];
     }
     PeerId best = no_peer;
     std::uint64_t best_score = 0;
@@ -394,25 +472,25 @@ PeerId Peer::pick_zone_member(ZoneId zone, FileKey key) {
     }
     return best;
   }
-  return members[m_rng.below(static_cast<std::uint32_t>(members.size()))];
+  return members[random_below(static_cast<std::uint32_t>(members.size()))];
 }
 
 void Peer::publish(FileKey key) {
   const ZoneId home = home_zone(key, directory()->zone_count());
   const auto members = directory()->members(home);
   if (members.empty()) return;
-  const std::uint32_t replicas = std::min<std::uint32_t>(m_config->publish_replicas, static_cast<std::uint32_t>(members.size()));
+  const std::uint32_t replicas = std::min<std::uint32_t>(config().publish_replicas, static_cast<std::uint32_t>(members.size()));
   std::vector<PeerId> chosen;
-  if (m_config->zone_placement == ZonePlacement::rendezvous) {
+  if (config().zone_placement == ZonePlacement::rendezvous) {
     chosen = rendezvous_top(members, key, replicas);
   } else {
     chosen.assign(members.begin(), members.end());
     for (std::uint32_t i = 0; i < replicas; ++i)  // partial Fisher-Yates with this peer's stream
-      std::swap(chosen[i], chosen[i + m_rng.below(static_cast<std::uint32_t>(chosen.size() - i))]);
+      std::swap(chosen[i], chosen[i + random_below(static_cast<std::uint32_t>(chosen.size() - i))]);
   }
   for (std::uint32_t i = 0; i < replicas; ++i) {
     if (chosen[i] == m_id) {
-      m_index.add_record(key, m_id);
+      cold().index.add_record(key, m_id);
     } else {
       send(chosen[i], Publish{key, m_id});
     }
@@ -420,8 +498,9 @@ void Peer::publish(FileKey key) {
 }
 
 OpenSearch* Peer::find_search(QueryId id) noexcept {
-  if (!m_cold || !m_cold->origin) return nullptr;
-  for (auto& o : m_cold->origin->open_searches)
+  Cold* c = cold_state();
+  if (c == nullptr || !c->origin) return nullptr;
+  for (auto& o : c->origin->open_searches)
     if (id - o.query_id < o.id_count) return &o;  // unsigned: also false for id < o.query_id
   return nullptr;
 }

@@ -17,7 +17,7 @@ std::uint32_t slots_for(std::uint64_t ids_max) {
 
 }  // namespace
 
-// docs/performance.md: the table is the first cache line of every Peer.
+// docs/performance.md: the table is the first 64 bytes of every (96-byte) Peer.
 static_assert(sizeof(void*) != 8 || sizeof(SeenTable) <= 64, "SeenTable must stay within 64 bytes");
 
 void SeenTable::Table::place(QueryId id, PeerId prev_hop, std::uint32_t slots_max) {

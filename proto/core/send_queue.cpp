@@ -8,8 +8,8 @@ namespace zonal {
 SendQueue& SendQueue::operator=(SendQueue&& other) noexcept {
   if (this != &other) {
     release();
-    m_block = other.m_block;
-    other.m_block = nullptr;
+    m_bits = other.m_bits;
+    other.m_bits = 0;
   }
   return *this;
 }
@@ -24,40 +24,46 @@ void SendQueue::push_broadcast(std::span<const PeerId> neighbours, PeerId except
 // Items are plain data: the block grows by copying bytes (one item at first, then doubling).
 void SendQueue::push(const Item& item) {
   static_assert(std::is_trivially_copyable_v<Item> && alignof(Item) <= alignof(std::max_align_t));
-  if (m_block == nullptr || m_block->size == m_block->capacity) {
-    const std::uint32_t size = m_block == nullptr ? 0 : m_block->size;
+  static_assert(alignof(Block) >= 2, "the block's address must leave block_bit clear");
+  Block* b = block();
+  if (b == nullptr || b->size == b->capacity) {
+    const std::uint32_t size = b == nullptr ? 0 : b->size;
     const std::uint32_t capacity = size == 0 ? 1 : size * 2;
     auto* grown = static_cast<Block*>(::operator new(sizeof(Block) + std::size_t{capacity} * sizeof(Item)));
-    grown->head = m_block == nullptr ? 0 : m_block->head;
+    grown->word = word();
+    grown->head = b == nullptr ? 0 : b->head;
     grown->size = size;
     grown->capacity = capacity;
-    if (size != 0) std::memcpy(static_cast<void*>(grown->items()), m_block->items(), std::size_t{size} * sizeof(Item));
-    release();
-    m_block = grown;
+    if (size != 0) std::memcpy(static_cast<void*>(grown->items()), b->items(), std::size_t{size} * sizeof(Item));
+    ::operator delete(b);
+    m_bits = reinterpret_cast<std::uintptr_t>(grown) | block_bit;
+    b = grown;
   }
-  new (m_block->items() + m_block->size) Item(item);
-  ++m_block->size;
+  new (b->items() + b->size) Item(item);
+  ++b->size;
 }
 
 std::optional<Transmit> SendQueue::pop() {
-  if (m_block == nullptr) return std::nullopt;
-  while (m_block->head < m_block->size) {
-    Item& item = m_block->items()[m_block->head];
+  Block* b = block();
+  if (b == nullptr) return std::nullopt;
+  while (b->head < b->size) {
+    Item& item = b->items()[b->head];
     while (item.cursor < item.count) {
       const PeerId to = item.targets == nullptr ? item.to : item.targets[item.cursor];
       ++item.cursor;
       if (to != item.except) return Transmit{to, item.msg};
     }
-    ++m_block->head;
+    ++b->head;
   }
   release();
   return std::nullopt;
 }
 
 std::optional<TransmitBatch> SendQueue::pop_batch() {
-  if (m_block == nullptr) return std::nullopt;
-  while (m_block->head < m_block->size) {
-    Item& item = m_block->items()[m_block->head++];
+  Block* b = block();
+  if (b == nullptr) return std::nullopt;
+  while (b->head < b->size) {
+    Item& item = b->items()[b->head++];
     if (item.cursor == item.count) continue;
     const PeerId* first = (item.targets == nullptr ? &item.to : item.targets) + item.cursor;
     return TransmitBatch{&item.msg, {first, item.count - item.cursor}, item.except};
@@ -66,11 +72,14 @@ std::optional<TransmitBatch> SendQueue::pop_batch() {
   return std::nullopt;
 }
 
-// Drained: give the block back. Peers send in short bursts and a million idle peers holding
-// last burst's capacity would cost more memory than the reallocation costs time.
+// Drained: give the block back (its word returns to the queue). Peers send in short bursts and
+// a million idle peers holding last burst's capacity would cost more memory than the
+// reallocation costs time.
 void SendQueue::release() noexcept {
-  ::operator delete(m_block);
-  m_block = nullptr;
+  if (Block* b = block()) {
+    m_bits = b->word;
+    ::operator delete(b);
+  }
 }
 
 }  // namespace zonal

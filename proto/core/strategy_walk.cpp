@@ -22,8 +22,8 @@ void step(StrategyContext& peer, PeerId from, const Walk& walk) {
   const auto links = peer.overlay_neighbours();
   const auto n = static_cast<std::uint32_t>(links.size());
   if (n == 0) return;
-  std::uint32_t i = peer.rng().below(n);
-  if (links[i] == from && n > 1) i = (i + 1 + peer.rng().below(n - 1)) % n;
+  std::uint32_t i = peer.random_below(n);
+  if (links[i] == from && n > 1) i = (i + 1 + peer.random_below(n - 1)) % n;
   Walk next = walk;
   next.hops = static_cast<std::uint16_t>(walk.hops + 1);
   peer.send(links[i], next);
@@ -43,10 +43,10 @@ void walk_start(StrategyContext& peer, TimeUs /*now*/, const Query& q) {
   for (std::uint32_t w = 0; w < walkers; ++w) {
     PeerId to;
     if (w < n) {  // distinct first: a partial Fisher-Yates over the neighbours
-      std::swap(order[w], order[w + peer.rng().below(n - w)]);
+      std::swap(order[w], order[w + peer.random_below(n - w)]);
       to = order[w];
     } else {  // more walkers than neighbours: the rest go to random ones
-      to = order[peer.rng().below(n)];
+      to = order[peer.random_below(n)];
     }
     peer.send(to, walk);
   }

@@ -12,9 +12,9 @@ Tracker::Record* Tracker::Records::find(PeerId peer) noexcept {
 }
 
 const Tracker::Record* Tracker::Records::find(PeerId peer) const noexcept {
-  if (peer < m_dense.size()) return m_dense[peer].peer == peer ? &m_dense[peer] : nullptr;
+  if (peer < m_dense.size()) return m_dense[peer].present ? &m_dense[peer] : nullptr;
   const auto it = m_sparse.find(peer);
-  return it == m_sparse.end() ? nullptr : &it->second;
+  return it == m_sparse.end() ? nullptr : &it->second.record;
 }
 
 Tracker::Record& Tracker::Records::at(PeerId peer) {
@@ -25,21 +25,27 @@ Tracker::Record& Tracker::Records::at(PeerId peer) {
 
 // The array covers ids up to about twice the peer count (dense ids: every slot used; scattered
 // ids cannot make it grow past that), moving the hash map's ids below its new end into it.
-void Tracker::Records::insert(const Record& r) {
+void Tracker::Records::insert(PeerId peer, TimeUs now) {
+  Record fresh;
+  fresh.present = 1;
   ++m_count;
-  if (r.peer < m_dense.size()) {
-    m_dense[r.peer] = r;
+  if (peer < m_dense.size()) {
+    m_dense[peer] = fresh;
+    if (m_keep_last_seen) m_dense_seen[peer] = now;
     return;
   }
-  if (r.peer == no_peer || std::size_t{r.peer} >= 2 * (m_count + 1024)) {
-    m_sparse.emplace(r.peer, r);
+  if (peer == no_peer || std::size_t{peer} >= 2 * (m_count + 1024)) {
+    m_sparse.emplace(peer, Sparse{fresh, m_keep_last_seen ? now : 0});
     return;
   }
-  m_dense.resize(std::size_t{r.peer} + 1);
-  m_dense[r.peer] = r;
+  m_dense.resize(std::size_t{peer} + 1);
+  if (m_keep_last_seen) m_dense_seen.resize(m_dense.size());
+  m_dense[peer] = fresh;
+  if (m_keep_last_seen) m_dense_seen[peer] = now;
   for (auto it = m_sparse.begin(); !m_sparse.empty() && it != m_sparse.end();) {
     if (it->first < m_dense.size()) {
-      m_dense[it->first] = it->second;
+      m_dense[it->first] = it->second.record;
+      if (m_keep_last_seen) m_dense_seen[it->first] = it->second.last_seen_us;
       it = m_sparse.erase(it);
     } else {
       ++it;
@@ -49,7 +55,7 @@ void Tracker::Records::insert(const Record& r) {
 
 void Tracker::Records::erase(PeerId peer) noexcept {
   if (peer < m_dense.size()) {
-    if (m_dense[peer].peer != peer) return;
+    if (!m_dense[peer].present) return;
     m_dense[peer] = Record{};
   } else if (m_sparse.erase(peer) == 0) {
     return;
@@ -57,7 +63,24 @@ void Tracker::Records::erase(PeerId peer) noexcept {
   --m_count;
 }
 
-Tracker::Tracker(PeerId self, const TrackerConfig& config) : m_self(self), m_config(config) {
+TimeUs Tracker::Records::last_seen(PeerId peer) const noexcept {
+  if (!m_keep_last_seen) return 0;
+  if (peer < m_dense.size()) return m_dense_seen[peer];
+  const auto it = m_sparse.find(peer);
+  return it == m_sparse.end() ? 0 : it->second.last_seen_us;
+}
+
+void Tracker::Records::seen(PeerId peer, TimeUs now) noexcept {
+  if (!m_keep_last_seen) return;
+  if (peer < m_dense.size()) {
+    m_dense_seen[peer] = now;
+  } else if (const auto it = m_sparse.find(peer); it != m_sparse.end()) {
+    it->second.last_seen_us = now;
+  }
+}
+
+Tracker::Tracker(PeerId self, const TrackerConfig& config)
+    : m_self(self), m_config(config), m_peers(config.expiry_us > 0) {
   if (m_config.zone_size_min == 0) m_config.zone_size_min = 1;
   if (m_config.zone_count_target == 0) m_config.zone_count_target = 1;
 }
@@ -81,7 +104,7 @@ ZoneId Tracker::register_peer(TimeUs now, PeerId peer) {
     notify(peer);
     return known->zone;
   }
-  m_peers.insert(Record{now, peer, no_zone, 0});
+  m_peers.insert(peer, now);
   if (m_config.expiry_us > 0) m_expiry.emplace_back(now + m_config.expiry_us, peer);
   if (m_zones.empty()) {
     m_zones.emplace_back();
@@ -95,9 +118,8 @@ ZoneId Tracker::register_peer(TimeUs now, PeerId peer) {
 }
 
 bool Tracker::heartbeat(TimeUs now, PeerId peer) {
-  Record* r = m_peers.find(peer);
-  if (r == nullptr) return false;
-  r->last_seen_us = now;
+  if (m_peers.find(peer) == nullptr) return false;
+  m_peers.seen(peer, now);
   if (m_config.expiry_us > 0) m_expiry.emplace_back(now + m_config.expiry_us, peer);
   return true;
 }
@@ -115,8 +137,7 @@ void Tracker::handle_timeout(TimeUs now) {
   while (!m_expiry.empty() && m_expiry.front().first <= now) {
     const auto [deadline, peer] = m_expiry.front();
     m_expiry.pop_front();
-    const Record* r = m_peers.find(peer);
-    if (r != nullptr && r->last_seen_us + m_config.expiry_us == deadline) leave(peer);
+    if (m_peers.find(peer) != nullptr && m_peers.last_seen(peer) + m_config.expiry_us == deadline) leave(peer);
   }
 }
 
@@ -161,6 +182,7 @@ std::uint32_t Tracker::zone_count_wanted(std::size_t peers) const noexcept {
 
 void Tracker::place(PeerId peer, ZoneId zone) {
   auto& members = m_zones[zone];
+  if (members.size() >= slot_max) throw std::length_error("tracker: zone " + std::to_string(zone) + " is full");
   m_by_size.erase({members.size(), zone});
   members.push_back(peer);
   m_by_size.emplace(members.size(), zone);

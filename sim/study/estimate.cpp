@@ -15,7 +15,7 @@ namespace {
 // Calibration constants (bytes), fitted to peak RSS measured with /usr/bin/time on flood,
 // zone-flood, random-walk and Chord runs of 20,000 to 200,000 peers (docs/results.md).
 constexpr double base_bytes = 16e6;           ///< program, allocator arenas, small tables
-constexpr double per_peer_bytes = 250;        ///< Peer (128 B), tracker record, timer, per-peer load
+constexpr double per_peer_bytes = 250;        ///< Peer (96 B), tracker record, per-peer loads; fitted when they were 168 B: generous now
 constexpr double per_link_bytes = 8;          ///< neighbour ids, per directed link
 constexpr double per_seen_id_bytes = 16;      ///< one remembered query id (two generations, load 3/4)
 constexpr double per_query_bytes = 100;       ///< QueryRecord, open-search state, workload entry (rows in memory)

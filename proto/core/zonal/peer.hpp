@@ -21,15 +21,22 @@
 
 namespace zonal {
 
-class alignas(64) Peer {
+class alignas(32) Peer {
  public:
   /// Create a peer; `rng_seed` should be derived from the run seed and the peer id.
   Peer(PeerId id, const PeerConfig& config, std::uint64_t rng_seed);
   /// Same, sharing one configuration among many peers.
   Peer(PeerId id, std::shared_ptr<const PeerConfig> config, std::uint64_t rng_seed);
-  /// Same, borrowing `config`, which must outlive the peer (the simulator's million peers
-  /// point at one configuration it owns, at no cost per peer).
+  /// Same, borrowing `config`, which must outlive the peer.
   Peer(PeerId id, const PeerConfig* config, std::uint64_t rng_seed);
+  /// Same, seeding the random stream with mix64(config->rng_seed_base ^ id): the simulator's
+  /// million peers point at one configuration it owns and keep no seed, at no cost per peer.
+  Peer(PeerId id, const PeerConfig* config);
+  Peer(Peer&& other) noexcept;
+  Peer& operator=(Peer&& other) noexcept;
+  Peer(const Peer&) = delete;
+  Peer& operator=(const Peer&) = delete;
+  ~Peer();
 
   // ---- setup and inputs -------------------------------------------------------------
   /// Replace the whole-network overlay neighbours; call at setup or when links change.
@@ -65,14 +72,14 @@ class alignas(64) Peer {
   void forget_expired(TimeUs now);
   /// Drop index records whose lifetime (record_ttl_us) lapsed by `now`; returns how many. Real
   /// nodes call it periodically (e.g. every second). Queues nothing.
-  std::size_t expire_records(TimeUs now) { return m_index.expire_records(now); }
+  std::size_t expire_records(TimeUs now);
 
   // ---- commands ---------------------------------------------------------------------
   /// Share a file: index it locally and publish its record to its home zone when zones are known.
   void share(TimeUs now, FileKey key);
-  /// Leave the network gracefully: queue a Leave to the tracker given to connect_tracker()
-  /// (nothing when no tracker is known). Call when the peer departs on purpose.
-  void leave(TimeUs now);
+  /// Leave the network gracefully: queue a Leave to `tracker` (the one given to
+  /// connect_tracker(); no_peer: nothing). Call when the peer departs on purpose.
+  void leave(TimeUs now, PeerId tracker);
   /// Publish the records of every shared file again (renewing them before record_ttl_us lapses);
   /// real nodes call it well within that lifetime, e.g. every third of it. Queues Publishes.
   void republish(TimeUs now);
@@ -92,12 +99,14 @@ class alignas(64) Peer {
   std::optional<TransmitBatch> poll_transmit_batch() { return m_sends.pop_batch(); }
   /// Earliest time handle_timeout() must be called, if any timer is armed.
   std::optional<TimeUs> poll_timeout() const noexcept {
-    if (!m_cold || !m_cold->origin) return std::nullopt;  // relay-only peer: no timers
+    const Cold* c = cold_state();
+    if (c == nullptr || !c->origin) return std::nullopt;  // relay-only peer: no timers
     return next_timeout();
   }
   /// Next event for the application or driver, or nullopt.
   std::optional<PeerEvent> poll_event() {
-    if (!m_cold || !m_cold->origin) return std::nullopt;  // only searching peers produce events
+    const Cold* c = cold_state();
+    if (c == nullptr || !c->origin) return std::nullopt;  // only searching peers produce events
     return next_event();
   }
 
@@ -122,9 +131,19 @@ class alignas(64) Peer {
   ZoneId zone() const noexcept { return m_zone; }
   std::span<const PeerId> overlay_neighbours() const noexcept { return {m_links, overlay_count()}; }
   std::span<const PeerId> zone_neighbours() const noexcept { return {m_links + overlay_count(), zone_count()}; }
-  const FileIndex& index() const noexcept { return m_index; }
-  const ZoneDirectory* directory() const noexcept { return m_cold ? m_cold->directory.get() : nullptr; }
-  const PeerConfig& config() const noexcept { return *m_config; }
+  const FileIndex& index() const noexcept {
+    const Cold* c = cold_state();
+    return c != nullptr ? c->index : no_files();
+  }
+  const ZoneDirectory* directory() const noexcept {
+    const Cold* c = cold_state();
+    return c != nullptr ? c->directory.get() : nullptr;
+  }
+  const PeerConfig& config() const noexcept {
+    const std::uintptr_t home = m_sends.word();
+    if ((home & cold_bit) != 0) return *reinterpret_cast<const Cold*>(home & ~cold_bit)->config_borrowed;
+    return *reinterpret_cast<const PeerConfig*>(home);
+  }
 
  private:
   friend class StrategyContext;  // the strategies' narrow access to the plumbing below
@@ -138,27 +157,43 @@ class alignas(64) Peer {
     std::size_t events_head = 0;
     std::vector<ParkedWalk> parked;  // walkers waiting here for their origin's answer
   };
-  /// What few peers need: allocated on first use (an owned configuration, owned links, a zone
-  /// directory, a search) and freed when nothing in it is in use, so relay-only peers hold none.
+  /// What few peers need: allocated on first use (an owned configuration, a seed given by the
+  /// driver, owned links, files or index records, a zone directory, a search) and freed when
+  /// nothing in it is in use, so relay-only peers hold none.
   struct Cold {
-    std::shared_ptr<const PeerConfig> config;        // owned or shared; m_config points at it
+    const PeerConfig* config_borrowed = nullptr;     // the configuration in use (borrowed or `config`)
+    std::shared_ptr<const PeerConfig> config;        // owned or shared
     std::shared_ptr<const ZoneDirectory> directory;  // the tracker's last one
     std::vector<PeerId> links;                       // owned neighbours: overlay, then zone
     std::uint32_t overlay_count = 0;                 // link counts beyond 16 bits (see m_overlay_count)
     std::uint32_t zone_count = 0;
     std::uint32_t query_counter = 0;
+    std::uint32_t rng_draws_high = 0;                // draws of the random stream beyond 2^32 - 1
+    std::optional<std::uint64_t> rng_seed;           // given by the driver (else derived from the id)
+    FileIndex index;
     std::unique_ptr<OriginState> origin;
   };
   static constexpr std::uint16_t count_in_cold = 0xFFFF;
+  /// The home word (kept by m_sends): a borrowed `const PeerConfig*`, or a `Cold*` | cold_bit.
+  static constexpr std::uintptr_t cold_bit = 2;
+
+  Cold* cold_state() const noexcept {
+    const std::uintptr_t home = m_sends.word();
+    return (home & cold_bit) != 0 ? reinterpret_cast<Cold*>(home & ~cold_bit) : nullptr;
+  }
+  static const FileIndex& no_files() noexcept;
 
   std::uint32_t overlay_count() const noexcept {
-    return m_overlay_count != count_in_cold ? m_overlay_count : m_cold->overlay_count;
+    return m_overlay_count != count_in_cold ? m_overlay_count : cold_state()->overlay_count;
   }
-  std::uint32_t zone_count() const noexcept { return m_zone_count != count_in_cold ? m_zone_count : m_cold->zone_count; }
+  std::uint32_t zone_count() const noexcept {
+    return m_zone_count != count_in_cold ? m_zone_count : cold_state()->zone_count;
+  }
   Cold& cold();
   void free_cold_if_idle() noexcept;
   void own_links(std::vector<PeerId> links, std::size_t overlay_count);
   void set_link_counts(std::size_t overlay_count, std::size_t zone_count);
+  std::uint32_t random_below(std::uint32_t bound);
 
   std::optional<TimeUs> next_timeout() const noexcept;
   std::optional<PeerEvent> next_event();
@@ -182,21 +217,18 @@ class alignas(64) Peer {
   void park_walk(TimeUs now, PeerId from, const Walk& walk);
   std::optional<ParkedWalk> unpark_walk(QueryId query_id);
 
-  // Two cache lines (the object is aligned to one): every delivered query reads the seen table
-  // (line 0, its ids inline); fresh ones also line 1: the links' address and counts, id,
-  // config, file index and send queue. What few peers need is behind m_cold.
+  // 96 bytes, aligned to 32, so every peer lies in two cache lines: every delivered query reads
+  // the seen table (64 bytes, its ids inline); fresh ones also the rest: the links' address and
+  // counts, the send queue (whose one word is also the configuration's or the cold state's
+  // address), id, zone and the random stream's draw count. What few peers need is cold.
   SeenTable m_seen;
-  const PeerId* m_links = nullptr;           // overlay neighbours, then zone neighbours (owned in m_cold or borrowed)
-  std::uint16_t m_overlay_count = 0;         // count_in_cold: the count is m_cold->overlay_count
-  std::uint16_t m_zone_count = 0;            // likewise
+  const PeerId* m_links = nullptr;    // overlay neighbours, then zone neighbours (owned in cold state or borrowed)
+  SendQueue m_sends;                  // its word: the home word (cold_bit)
   PeerId m_id;
-  const PeerConfig* m_config = nullptr;      // borrowed, or owned by m_cold
-  FileIndex m_index;
-  SendQueue m_sends;
-  std::unique_ptr<Cold> m_cold;
-  Rng m_rng;
+  std::uint16_t m_overlay_count = 0;  // count_in_cold: the count is in the cold state
+  std::uint16_t m_zone_count = 0;     // likewise
   ZoneId m_zone = no_zone;
-  PeerId m_tracker = no_peer;
+  std::uint32_t m_rng_draws = 0;      // draws of the random stream so far (low 32 bits)
 };
 
 }  // namespace zonal

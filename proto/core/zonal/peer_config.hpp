@@ -27,6 +27,9 @@ struct PeerConfig {
   /// (expire_records() drops lapsed ones, republish() renews this peer's own); 0: records never
   /// lapse (the simulator's model). Real nodes set it from zones.record_ttl_ms.
   TimeUs record_ttl_us = 0;
+  /// Peers created without a seed (Peer(id, const PeerConfig*), the simulator's) seed their
+  /// random stream with mix64(rng_seed_base ^ id); peers given a seed ignore it.
+  std::uint64_t rng_seed_base = 0;
 };
 
 /// Parameters of one search. Each strategy reads its own fields and ignores the others; ranges and

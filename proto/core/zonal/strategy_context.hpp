@@ -20,8 +20,8 @@ class StrategyContext {
   const FileIndex& index() const noexcept { return m_peer.index(); }
   const ZoneDirectory* directory() const noexcept { return m_peer.directory(); }
   const PeerConfig& config() const noexcept { return m_peer.config(); }
-  /// This peer's random stream.
-  Rng& rng() noexcept { return m_peer.m_rng; }
+  /// The next draw of this peer's random stream: uniform in [0, bound), bound > 0.
+  std::uint32_t random_below(std::uint32_t bound) { return m_peer.random_below(bound); }
   /// The open search owning query id `id` (any of its ids), or nullptr.
   OpenSearch* find_search(QueryId id) noexcept { return m_peer.find_search(id); }
 

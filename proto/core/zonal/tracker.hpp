@@ -60,31 +60,47 @@ class Tracker {
   std::shared_ptr<const ZoneDirectory> directory() const;
 
  private:
+  /// A registered peer: 8 bytes (ten million of them in the simulator).
   struct Record {
-    TimeUs last_seen_us = 0;
-    PeerId peer = no_peer;
     ZoneId zone = no_zone;
-    std::uint32_t slot = 0;  // position in m_zones[zone]
-    bool notify_pending = false;
+    std::uint32_t slot : 30 = 0;  // position in m_zones[zone]
+    std::uint32_t notify_pending : 1 = 0;
+    std::uint32_t present : 1 = 0;  // a registered peer (dense slots of others are empty)
   };
+  static constexpr std::size_t slot_max = (std::size_t{1} << 30) - 1;
   /// The registered peers' records: ids below about twice the peer count are indexed directly
-  /// in one array (24 bytes a peer; the simulator's ids are 0..n-1, ten million of them), the
+  /// in one array (8 bytes a peer; the simulator's ids are 0..n-1, ten million of them), the
   /// others (a real tracker's requested ids) in a hash map, so a hostile id costs one entry.
+  /// Last-heartbeat times are kept beside them only when peers expire (8 bytes more).
   class Records {
    public:
+    explicit Records(bool keep_last_seen) noexcept : m_keep_last_seen(keep_last_seen) {}
     Record* find(PeerId peer) noexcept;
     const Record* find(PeerId peer) const noexcept;
     Record& at(PeerId peer);
-    /// Adds `r` (whose peer is not registered yet).
-    void insert(const Record& r);
+    /// Adds `peer` (not registered yet), last seen at `now`.
+    void insert(PeerId peer, TimeUs now);
     void erase(PeerId peer) noexcept;
-    void reserve(std::size_t peers) { m_dense.reserve(peers); }
+    /// When `peer` (registered) was last seen; 0 unless last-seen times are kept.
+    TimeUs last_seen(PeerId peer) const noexcept;
+    /// `peer` (registered) was seen at `now`.
+    void seen(PeerId peer, TimeUs now) noexcept;
+    void reserve(std::size_t peers) {
+      m_dense.reserve(peers);
+      if (m_keep_last_seen) m_dense_seen.reserve(peers);
+    }
     std::size_t size() const noexcept { return m_count; }
     bool empty() const noexcept { return m_count == 0; }
 
    private:
-    std::vector<Record> m_dense;  // index = peer id; peer == no_peer: no record
-    std::unordered_map<PeerId, Record> m_sparse;
+    struct Sparse {
+      Record record;
+      TimeUs last_seen_us;
+    };
+    bool m_keep_last_seen;
+    std::vector<Record> m_dense;        // index = peer id
+    std::vector<TimeUs> m_dense_seen;   // beside m_dense when last-seen times are kept
+    std::unordered_map<PeerId, Sparse> m_sparse;
     std::size_t m_count = 0;
   };
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "engine/core/event.hpp"
+#include "zonal/assert.hpp"
 
 namespace zonal::sim {
 
@@ -78,11 +79,31 @@ class CalendarQueue {
     TimeUs at_us() const noexcept { return event->time_us; }
   };
   /// Remove the earliest event (a whole batch at once); call only when !empty().
-  Popped pop();
+  Popped pop() {
+    // Inline: the next copy of a bucket of shared messages (most pops under random latency),
+    // when no late or control event comes first; anything else in pop_next().
+    if (m_slim_head < m_active_slim.size() && m_consumed_chunk == no_chunk) {
+      const Slim& s = m_active_slim[m_slim_head];
+      const Key front{m_active_start_us + s.offset_us, m_active_base_seq + s.seq_delta};
+      if ((m_late.empty() || !earlier(m_late.front(), front)) && (m_control.empty() || !earlier(m_control.front(), front)))
+        return take_slim();
+    }
+    return pop_slow();
+  }
   /// Remove the earliest event like pop(), but only when it is a delivery (not a control event)
   /// earlier than `limit_us`; otherwise nothing is removed. Conservative windows (--threads,
   /// engine/flood/flood_parallel.cpp) collect the deliveries of [T, limit_us) with it.
-  std::optional<Popped> pop_before(TimeUs limit_us);
+  std::optional<Popped> pop_before(TimeUs limit_us) {
+    // Inline as in pop(): the next shared-message copy when it comes first and before the limit.
+    if (m_slim_head < m_active_slim.size() && m_consumed_chunk == no_chunk) {
+      const Slim& s = m_active_slim[m_slim_head];
+      const Key front{m_active_start_us + s.offset_us, m_active_base_seq + s.seq_delta};
+      if (front.time_us < limit_us && (m_late.empty() || !earlier(m_late.front(), front)) &&
+          (m_control.empty() || !earlier(m_control.front(), front)))
+        return take_slim();
+    }
+    return pop_before_slow(limit_us);
+  }
 
   /// Destinations and message of the runs queued after the last popped one in the current
   /// bucket, for prefetching: fills `out` from the next run on (after skipping `skip` runs)
@@ -92,6 +113,19 @@ class CalendarQueue {
     const decltype(Ev::msg)* msg;
   };
   std::size_t peek(std::span<Upcoming> out, std::size_t skip = 0) const noexcept;
+  /// True when the runs peek() sees are single copies of shared messages (push_shared): then
+  /// upcoming_copy() finds them without peek()'s loop.
+  bool draining_copies() const noexcept { return m_slim_head < m_active_slim.size(); }
+  /// The copy `skip` runs after the last popped one when draining_copies() and the bucket
+  /// holds that many more, else false; sets `to` and `msg`. Same hint as peek().
+  bool upcoming_copy(std::size_t skip, PeerId& to, const decltype(Ev::msg)*& msg) const noexcept {
+    const std::size_t at = m_slim_head + skip;
+    if (at >= m_active_slim.size()) return false;
+    const Slim& s = m_active_slim[at];
+    to = s.to;
+    msg = &m_records[s.record].msg;
+    return true;
+  }
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
   /// Pending events.
@@ -111,6 +145,9 @@ class CalendarQueue {
   };
   // One copy of a shared message in a bucket: 16 bytes instead of a whole event.
   struct Slim {
+    Slim() noexcept {}  // uninitialised: gather_slim() sizes its buffers, then fills every entry
+    Slim(std::uint32_t offset, std::uint32_t seq, PeerId dest, std::uint32_t rec) noexcept
+        : offset_us(offset), seq_delta(seq), to(dest), record(rec) {}
     std::uint32_t offset_us;  // time_us minus the bucket's start
     std::uint32_t seq_delta;  // seq minus the bucket's base_seq
     PeerId to;
@@ -119,14 +156,15 @@ class CalendarQueue {
   static_assert(sizeof(Slim) == 16);
   static constexpr std::uint32_t slim_chunk_entries = 1024;  // 16 KiB
   static constexpr std::size_t record_prefetch_ahead = 16;  // pops between a record's prefetch and its use
-  static constexpr int radix_bits_max = 11;  // radix_sort_slim: at most 2,048 counters per pass
+  static constexpr int radix_bits_max = 11;  // gather_slim's radix sort: at most 2,048 counters per pass
   struct SlimChunk {
     Slim entries[slim_chunk_entries];
     std::uint32_t count = 0;
     std::uint32_t next = no_chunk;
   };
   // The message of a push_shared() call, shared by its copies until the last one is popped.
-  struct Record {
+  // A cache line each (40 bytes for zonal::Message): a pop misses on one line, not two.
+  struct alignas(64) Record {
     decltype(Ev::msg) msg;
     PeerId from = no_peer;
     std::uint32_t refs = 0;
@@ -139,6 +177,7 @@ class CalendarQueue {
     TimeUs last_time_us = 0;
     std::uint32_t slim_head = no_chunk;  // chain of SlimChunks
     std::uint32_t slim_tail = no_chunk;
+    SlimChunk* slim_tail_chunk = nullptr;  // m_slim_chunks[slim_tail] (their addresses stay put)
     std::size_t slim_count = 0;
     std::uint64_t base_seq = 0;  // seq of the first Slim entry
   };
@@ -160,19 +199,46 @@ class CalendarQueue {
   Chunk& tail_chunk(Bucket& bucket);
   void append(Bucket& bucket, Ev&& e, std::size_t logical);
   std::uint32_t take_chunk();
-  bool append_slim(Bucket& bucket, TimeUs time_us, PeerId to, std::uint32_t& record, PeerId from,
-                   const decltype(Ev::msg)& msg);
+  std::uint32_t new_record(PeerId from, const decltype(Ev::msg)& msg);
+  void append_slim(Bucket& bucket, const Slim& entry);
+  void extend_slim_chain(Bucket& bucket);
   std::uint32_t take_slim_chunk();
   void open_next_bucket();
   void gather(const Bucket& bucket);
   void gather_slim(const Bucket& bucket);
-  void radix_sort_slim();
   void expand_slim(const Bucket& bucket);
-  Ev slim_event(const Slim& s, TimeUs start_us, std::uint64_t base_seq);
   bool active_key(Key& out) const noexcept;
   void migrate_overflow();
+  Popped pop_slow();
+  std::optional<Popped> pop_before_slow(TimeUs limit_us);
   Popped pop_next();
   Popped take_active();
+  /// The next Slim entry of the bucket being drained, as m_popped (its record's reference dropped).
+  Popped take_slim() {
+    // Records are scattered in memory: request the one of a delivery well ahead.
+    if (m_slim_head + record_prefetch_ahead < m_active_slim.size()) {
+      const auto* record = reinterpret_cast<const char*>(&m_records[m_active_slim[m_slim_head + record_prefetch_ahead].record]);
+      __builtin_prefetch(record);
+      if constexpr (sizeof(Record) > 64) __builtin_prefetch(record + sizeof(Record) - 1);
+    }
+    const Slim& s = m_active_slim[m_slim_head++];
+    slim_event_into(m_popped, s);
+    --m_size;
+    m_last_popped_us = m_popped.time_us;
+    return Popped{&m_popped, {&m_popped.to, 1}};
+  }
+  /// Write the whole event Slim entry `s` of the drained bucket stands for into `out`; the
+  /// entry's reference to its record is dropped.
+  void slim_event_into(Ev& out, const Slim& s) {
+    if constexpr (Traits::batches) {
+      Record& record = m_records[s.record];
+      out = Traits::single(m_active_start_us + s.offset_us, record.from, s.to, record.msg);
+      out.seq = m_active_base_seq + s.seq_delta;
+      if (--record.refs == 0) m_free_records.push_back(s.record);
+    } else {
+      ZONAL_ASSERT(false, "CalendarQueue: Slim entries in a queue without push_shared");
+    }
+  }
   Popped take_heap_top(std::vector<Ev>& heap);
   void release_consumed_chunk();
 
@@ -196,8 +262,8 @@ class CalendarQueue {
   std::size_t m_slim_head = 0;
   TimeUs m_active_start_us = 0;     // start of the drained bucket's time span
   std::uint64_t m_active_base_seq = 0;
-  std::vector<Slim> m_slim_scratch;          // radix_sort_slim's other buffer
-  std::vector<std::uint32_t> m_radix_counts;  // radix_sort_slim's digit counts, all passes
+  std::vector<Slim> m_slim_scratch;          // gather_slim's other buffer
+  std::vector<std::uint32_t> m_radix_counts;  // gather_slim's digit counts, all passes
   std::vector<std::unique_ptr<SlimChunk>> m_slim_chunks;
   std::vector<std::uint32_t> m_free_slim_chunks;
   std::vector<Record> m_records;

@@ -118,72 +118,70 @@ void CalendarQueue<Ev>::push_shared(PeerId from, const decltype(Ev::msg)& msg, s
 {
   std::uint32_t record = no_chunk;  // allocated with the first copy stored as a Slim entry
   std::uint32_t refs = 0;           // Slim entries of this call (stored once: no read-modify-write per copy)
+  const std::int64_t ring_first = m_epoch + (m_active_open ? 1 : 0);  // in_ring(): push() changes neither bound
+  const std::int64_t ring_end = m_epoch + m_bucket_count;
+  const bool slim_times = m_width_shift <= 32;  // a time within a bucket fits Slim::offset_us
   for (const Copy& c : copies) {
     ZONAL_ASSERT(c.time_us >= m_last_popped_us, "EventQueue::push_shared: a copy at " + std::to_string(c.time_us) +
                                                     " us is before the last popped event at " +
                                                     std::to_string(m_last_popped_us) + " us");
     const std::int64_t epoch = epoch_of(c.time_us);
-    const bool slim = m_width_shift <= 32 && in_ring(epoch) &&
-                      append_slim(m_buckets[slot_of(epoch)], c.time_us, c.to, record, from, msg);
-    if (slim) ++refs;
-    else push(Traits::single(c.time_us, from, c.to, msg));
+    if (slim_times && epoch >= ring_first && epoch < ring_end) {
+      Bucket& bucket = m_buckets[slot_of(epoch)];
+      if (bucket.slim_count == 0) bucket.base_seq = m_seq;
+      const std::uint64_t delta = m_seq - bucket.base_seq;
+      if (delta <= 0xFFFFFFFFu) {  // else its sequence number is too far from the bucket's first for 32 bits
+        if (record == no_chunk) record = new_record(from, msg);
+        append_slim(bucket, Slim{static_cast<std::uint32_t>(c.time_us - (static_cast<TimeUs>(epoch) << m_width_shift)),
+                                 static_cast<std::uint32_t>(delta), c.to, record});
+        ++refs;
+        continue;
+      }
+    }
+    push(Traits::single(c.time_us, from, c.to, msg));
   }
   if (refs > 0) m_records[record].refs = refs;
 }
 
-// Store one copy as a Slim entry of `bucket` (the record made on first use); false when its
-// sequence number is too far from the bucket's first for 32 bits.
+// A record for the message of a push_shared() call (its refs set once the copies are stored).
 template <class Ev>
-bool CalendarQueue<Ev>::append_slim(Bucket& bucket, TimeUs time_us, PeerId to, std::uint32_t& record, PeerId from,
-                                    const decltype(Ev::msg)& msg) {
-  if (bucket.slim_count == 0) bucket.base_seq = m_seq;
-  const std::uint64_t delta = m_seq - bucket.base_seq;
-  if (delta > 0xFFFFFFFFu) return false;
-  if (record == no_chunk) {
-    if (m_free_records.empty()) {
-      record = static_cast<std::uint32_t>(m_records.size());
-      m_records.push_back(Record{msg, from, 0});
-    } else {
-      record = m_free_records.back();
-      m_free_records.pop_back();
-      m_records[record] = Record{msg, from, 0};
-    }
+std::uint32_t CalendarQueue<Ev>::new_record(PeerId from, const decltype(Ev::msg)& msg) {
+  if (m_free_records.empty()) {
+    m_records.push_back(Record{msg, from, 0});
+    return static_cast<std::uint32_t>(m_records.size() - 1);
   }
-  if (bucket.slim_tail == no_chunk || m_slim_chunks[bucket.slim_tail]->count == slim_chunk_entries) {
-    const std::uint32_t fresh = take_slim_chunk();
-    if (bucket.slim_tail == no_chunk) bucket.slim_head = fresh;
-    else m_slim_chunks[bucket.slim_tail]->next = fresh;
-    bucket.slim_tail = fresh;
-  }
-  SlimChunk& chunk = *m_slim_chunks[bucket.slim_tail];
-  const TimeUs start_us = static_cast<TimeUs>(epoch_of(time_us)) << m_width_shift;
-  chunk.entries[chunk.count++] =
-      Slim{static_cast<std::uint32_t>(time_us - start_us), static_cast<std::uint32_t>(delta), to, record};
+  const std::uint32_t record = m_free_records.back();
+  m_free_records.pop_back();
+  m_records[record] = Record{msg, from, 0};
+  return record;
+}
+
+// Store Slim entry `entry` (of the next sequence number) at the end of `bucket`.
+template <class Ev>
+inline void CalendarQueue<Ev>::append_slim(Bucket& bucket, const Slim& entry) {
+  if (bucket.slim_tail_chunk == nullptr || bucket.slim_tail_chunk->count == slim_chunk_entries) [[unlikely]]
+    extend_slim_chain(bucket);
+  SlimChunk& chunk = *bucket.slim_tail_chunk;
+  chunk.entries[chunk.count++] = entry;
   ++bucket.slim_count;
   ++m_seq;
   ++m_size;
   ++m_ring_size;
-  return true;
+}
+
+// A fresh chunk at the end of `bucket`'s chain of Slim entries.
+template <class Ev>
+void CalendarQueue<Ev>::extend_slim_chain(Bucket& bucket) {
+  const std::uint32_t fresh = take_slim_chunk();
+  if (bucket.slim_tail == no_chunk) bucket.slim_head = fresh;
+  else bucket.slim_tail_chunk->next = fresh;
+  bucket.slim_tail = fresh;
+  bucket.slim_tail_chunk = m_slim_chunks[fresh].get();
 }
 
 template <class Ev>
 std::uint32_t CalendarQueue<Ev>::take_slim_chunk() {
   return calendar_detail::take_pooled(m_slim_chunks, m_free_slim_chunks, no_chunk);
-}
-
-// The whole event a Slim entry stands for; the entry's reference to its record is dropped.
-template <class Ev>
-Ev CalendarQueue<Ev>::slim_event(const Slim& s, TimeUs start_us, std::uint64_t base_seq) {
-  if constexpr (Traits::batches) {
-    Record& record = m_records[s.record];
-    Ev e = Traits::single(start_us + s.offset_us, record.from, s.to, record.msg);
-    e.seq = base_seq + s.seq_delta;
-    if (--record.refs == 0) m_free_records.push_back(s.record);
-    return e;
-  } else {
-    ZONAL_ASSERT(false, "CalendarQueue: Slim entries in a queue without push_shared");
-    return Ev{};
-  }
 }
 
 template <class Ev>
@@ -264,17 +262,7 @@ std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip) c
 
 template <class Ev>
 typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::take_active() {
-  if (m_slim_head < m_active_slim.size()) {
-    // Records are scattered in memory: request the one of a delivery well ahead.
-    if (m_slim_head + record_prefetch_ahead < m_active_slim.size()) {
-      const auto* record = reinterpret_cast<const char*>(&m_records[m_active_slim[m_slim_head + record_prefetch_ahead].record]);
-      __builtin_prefetch(record);
-      __builtin_prefetch(record + sizeof(Record) - 1);  // it may straddle two lines
-    }
-    m_popped = slim_event(m_active_slim[m_slim_head++], m_active_start_us, m_active_base_seq);
-    --m_size;
-    return Popped{&m_popped, {&m_popped.to, 1}};
-  }
+  if (m_slim_head < m_active_slim.size()) return take_slim();
   if (m_active_chunk == no_chunk) {
     const Ev& e = m_active[m_active_head++];
     --m_size;
@@ -302,7 +290,7 @@ void CalendarQueue<Ev>::release_consumed_chunk() {
 }
 
 template <class Ev>
-typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop() {
+typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_slow() {
   ZONAL_ASSERT(m_size > 0, "EventQueue::pop on an empty queue");
   const Popped out = pop_next();
   m_last_popped_us = out.event->time_us;
@@ -329,11 +317,11 @@ typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_next() {
   }
 }
 
-// pop_next() that stops before control events and at `limit_us`; it opens no bucket that
-// starts at or after the limit, so that events pushed after it (at limit_us or later) still
-// find their buckets in the ring.
+// pop_before() beyond its inline case: pop_next() that stops before control events and at
+// `limit_us`; it opens no bucket that starts at or after the limit, so that events pushed after
+// it (at limit_us or later) still find their buckets in the ring.
 template <class Ev>
-std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before(TimeUs limit_us) {
+std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before_slow(TimeUs limit_us) {
   release_consumed_chunk();
   for (;;) {
     Key front;
@@ -429,42 +417,60 @@ void CalendarQueue<Ev>::gather(const Bucket& bucket) {
   std::sort(m_active.begin(), m_active.end(), calendar_detail::Earlier{});
 }
 
-// Move a bucket of Slim entries only into m_active_slim and order it.
+// Move a bucket of Slim entries only into m_active_slim, ordered by (time, seq) without
+// comparisons: a stable LSD radix sort on the time within the bucket (below 2^m_width_shift),
+// digits of at most radix_bits_max bits, whose first pass reads the bucket's chunks (no copy
+// before sorting) and whose last pass writes m_active_slim. The chunks hold the entries in
+// sequence order (append_slim), so stability keeps equal times in seq order.
 template <class Ev>
 void CalendarQueue<Ev>::gather_slim(const Bucket& bucket) {
-  m_active_slim.reserve(bucket.slim_count);
-  for (std::uint32_t c = bucket.slim_head; c != no_chunk;) {
-    const SlimChunk& chunk = *m_slim_chunks[c];
-    m_active_slim.insert(m_active_slim.end(), chunk.entries, chunk.entries + chunk.count);
-    m_free_slim_chunks.push_back(c);
-    c = chunk.next;
-  }
-  radix_sort_slim();
-}
-
-// Order m_active_slim by (time, seq) without comparisons: a stable LSD radix sort on the time
-// within the bucket (below 2^m_width_shift), digits of at most radix_bits_max bits. The entries
-// were appended in sequence order (append_slim), so stability keeps equal times in seq order.
-template <class Ev>
-void CalendarQueue<Ev>::radix_sort_slim() {
   const int bits = m_width_shift;
   const int passes = std::max(1, (bits + radix_bits_max - 1) / radix_bits_max);
   const int digit_bits = (bits + passes - 1) / passes;
   const std::size_t radix = std::size_t{1} << digit_bits;
   const std::uint32_t digit_mask = static_cast<std::uint32_t>(radix - 1);
-  const std::size_t n = m_active_slim.size();
+  const std::size_t n = bucket.slim_count;
   m_radix_counts.assign(static_cast<std::size_t>(passes) * radix, 0);
-  for (const Slim& e : m_active_slim)
-    for (int p = 0; p < passes; ++p) ++m_radix_counts[p * radix + ((e.offset_us >> (p * digit_bits)) & digit_mask)];
-  m_slim_scratch.resize(n);
+  std::uint32_t* const counts = m_radix_counts.data();
+  for (std::uint32_t c = bucket.slim_head; c != no_chunk; c = m_slim_chunks[c]->next) {
+    const SlimChunk& chunk = *m_slim_chunks[c];
+    if (passes == 2) {  // bucket widths of 2^12 .. 2^22 us: both digits counted in one sweep
+      std::uint32_t* const high = counts + radix;
+      for (std::uint32_t i = 0; i < chunk.count; ++i) {
+        const std::uint32_t offset = chunk.entries[i].offset_us;
+        ++counts[offset & digit_mask];
+        ++high[(offset >> digit_bits) & digit_mask];
+      }
+    } else {
+      for (std::uint32_t i = 0; i < chunk.count; ++i)
+        for (int p = 0; p < passes; ++p) ++counts[p * radix + ((chunk.entries[i].offset_us >> (p * digit_bits)) & digit_mask)];
+    }
+  }
+  m_active_slim.resize(n);  // Slim's empty constructor: no zeroing of what the passes overwrite
+  if (passes > 1) m_slim_scratch.resize(n);
   for (int p = 0; p < passes; ++p) {
-    std::uint32_t* count = m_radix_counts.data() + p * radix;
-    const int shift = p * digit_bits;
-    if (n == 0 || count[(m_active_slim[0].offset_us >> shift) & digit_mask] == n) continue;  // one digit value: in order
+    std::uint32_t* const count = counts + p * radix;
     std::uint32_t sum = 0;
     for (std::size_t d = 0; d < radix; ++d) sum += std::exchange(count[d], sum);
-    for (const Slim& e : m_active_slim) m_slim_scratch[count[(e.offset_us >> shift) & digit_mask]++] = e;
-    m_active_slim.swap(m_slim_scratch);
+    const int shift = p * digit_bits;
+    Slim* const to = (passes - 1 - p) % 2 == 0 ? m_active_slim.data() : m_slim_scratch.data();
+    if (p == 0) {
+      for (std::uint32_t c = bucket.slim_head; c != no_chunk;) {
+        const SlimChunk& chunk = *m_slim_chunks[c];
+        for (std::uint32_t i = 0; i < chunk.count; ++i) {
+          const Slim& e = chunk.entries[i];
+          to[count[(e.offset_us >> shift) & digit_mask]++] = e;
+        }
+        m_free_slim_chunks.push_back(c);
+        c = chunk.next;
+      }
+    } else {
+      const Slim* const from = to == m_active_slim.data() ? m_slim_scratch.data() : m_active_slim.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        const Slim& e = from[i];
+        to[count[(e.offset_us >> shift) & digit_mask]++] = e;
+      }
+    }
   }
 }
 
@@ -475,7 +481,7 @@ void CalendarQueue<Ev>::expand_slim(const Bucket& bucket) {
   for (std::uint32_t c = bucket.slim_head; c != no_chunk;) {
     const SlimChunk& chunk = *m_slim_chunks[c];
     for (std::uint32_t i = 0; i < chunk.count; ++i)
-      m_active.push_back(slim_event(chunk.entries[i], m_active_start_us, m_active_base_seq));
+      slim_event_into(m_active.emplace_back(), chunk.entries[i]);
     m_free_slim_chunks.push_back(c);
     c = chunk.next;
   }

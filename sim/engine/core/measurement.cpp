@@ -11,7 +11,7 @@ Measurement::Measurement(std::uint32_t peers, std::vector<std::uint64_t> labels,
     : m_labels(std::move(labels)),
       m_progress(progress),
       m_queries_total(queries_total),
-      m_loads(peers),
+      m_loads(peers, /*huge_pages=*/true),
       m_queries(options, queries_total, query_rows_horizon_us(search_timeout_us)) {}
 
 void Measurement::start_query_phase(TimeUs now_us, double timeseries_ms, std::uint32_t online) {

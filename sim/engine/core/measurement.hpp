@@ -5,12 +5,13 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
-#include "engine/core/huge_page_allocator.hpp"
 #include "engine/core/query_log.hpp"
 #include "engine/core/run_result.hpp"
 #include "engine/core/timeseries.hpp"
+#include "engine/core/zeroed_array.hpp"
 #include "engine/engine.hpp"
 
 namespace zonal::sim {
@@ -38,7 +39,9 @@ class Measurement {
   std::uint64_t label(PeerId p) const noexcept { return m_labels.empty() ? p : m_labels[p]; }
 
   /// A message copy was delivered to `p`; call only while measuring() (the hot path checks once).
-  void received(PeerId p) noexcept { ++m_loads[p].received; }
+  void received(PeerId p) {
+    if (++m_loads[p].received == 0) [[unlikely]] ++m_received_carry[p];
+  }
   /// Performance hint: `p` receives a copy a few deliveries from now, and may forward it
   /// (valid ids only): loads both of its counters, which share a cache line.
   void prefetch_counters([[maybe_unused]] PeerId p) const noexcept {
@@ -47,7 +50,11 @@ class Measurement {
 #endif
   }
   /// `p` transmitted `copies` copies; call only while measuring().
-  void sent(PeerId p, std::uint32_t copies) noexcept { m_loads[p].sent += copies; }
+  void sent(PeerId p, std::uint32_t copies) {
+    const std::uint64_t total = std::uint64_t{m_loads[p].sent} + copies;
+    m_loads[p].sent = static_cast<std::uint16_t>(total);
+    if (total > 0xFFFF) [[unlikely]] m_sent_carry[p] += static_cast<std::uint32_t>(total >> 16);
+  }
 
   /// `copies` transmissions of class `c` at `now_us` (time series only).
   void observe(TimeUs now_us, MessageClass c, std::uint64_t copies) {
@@ -75,8 +82,8 @@ class Measurement {
     for (PeerId p = 0; p < m_loads.size(); ++p) {
       PeerLoad& load = result.peers_load[p];
       load.label = label(p);
-      load.received = m_loads[p].received;
-      load.sent = m_loads[p].sent;
+      load.received = count(m_loads[p].received, m_received_carry, p);
+      load.sent = count(m_loads[p].sent, m_sent_carry, p);
       load.zone = zone_of(p);
       describe(p, load);
     }
@@ -86,18 +93,33 @@ class Measurement {
   void finish(RunResult& result, TimeUs end_us);
 
  private:
+  using Carries = std::unordered_map<PeerId, std::uint32_t>;
+  /// Peer `p`'s counter of low bits `low` and carries `carries` (modulo 2^32, as a 32-bit
+  /// counter would have wrapped).
+  static std::uint32_t count(std::uint16_t low, const Carries& carries, PeerId p) {
+    std::uint32_t c = low;
+    if (!carries.empty()) {
+      if (const auto it = carries.find(p); it != carries.end()) c += it->second << 16;
+    }
+    return c;
+  }
+
   std::vector<std::uint64_t> m_labels;
   const ProgressFn& m_progress;
   std::uint32_t m_queries_total;
   bool m_measuring = false;
   // Compact per-peer counters, hot on every delivery (PeerLoad rows are built once the run is
   // over): a peer's two side by side, so a forwarding peer's `sent` is in the line its
-  // `received` brought; random access: huge pages (huge_page_allocator.hpp).
+  // `received` brought; random access: huge pages. The low 16 bits of each are here (in lazily
+  // zeroed memory, so a Chord run, which counts elsewhere, touches none), each 65,536 beyond
+  // them in the peer's carry (busy peers only).
   struct Counters {
-    std::uint32_t received = 0;
-    std::uint32_t sent = 0;
+    std::uint16_t received;
+    std::uint16_t sent;
   };
-  std::vector<Counters, HugePageAllocator<Counters>> m_loads;
+  ZeroedArray<Counters> m_loads;
+  Carries m_received_carry;
+  Carries m_sent_carry;
   std::unique_ptr<TimeseriesRecorder> m_series;  // output.timeseries_ms only
   QueryLog m_queries;
 };

@@ -2,7 +2,9 @@
 /// A fixed-size array that starts all-zero without touching its memory: large arrays are
 /// anonymous mappings, whose pages the kernel supplies (zeroed) only when first written, so the
 /// entries a run never writes cost nothing resident (e.g. the timer slots of ten million peers
-/// of which only the query origins ever arm one). Smaller arrays come from calloc.
+/// of which only the query origins ever arm one). Smaller arrays come from calloc. Arrays read
+/// at random on every delivery may ask for transparent huge pages (as HugePageAllocator does),
+/// at the price of 2 MiB becoming resident at a time once written.
 #include <cstddef>
 #include <cstdlib>
 #include <new>
@@ -22,8 +24,8 @@ class ZeroedArray {
 
  public:
   ZeroedArray() noexcept = default;
-  /// `size` entries, every byte zero.
-  explicit ZeroedArray(std::size_t size) : m_size(size) {
+  /// `size` entries, every byte zero; `huge_pages`: offer the mapping to transparent huge pages.
+  explicit ZeroedArray(std::size_t size, [[maybe_unused]] bool huge_pages = false) : m_size(size) {
     if (size == 0) return;
     if (size > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
 #if defined(__linux__)
@@ -32,6 +34,9 @@ class ZeroedArray {
       if (p == MAP_FAILED) throw std::bad_alloc();
       m_data = static_cast<T*>(p);
       m_mapped = true;
+#if defined(MADV_HUGEPAGE)
+      if (huge_pages) ::madvise(p, bytes(), MADV_HUGEPAGE);  // a hint; failure (no THP) changes nothing
+#endif
       return;
     }
 #endif

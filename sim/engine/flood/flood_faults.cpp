@@ -18,7 +18,7 @@ void FloodSimulation::schedule_fault(TimeUs at_us) {
 }
 
 void FloodSimulation::fault_leave(PeerId p) {
-  m_peers[p].leave(m_now);  // queues a Leave to its tracker (every peer joined with connect_tracker)
+  m_peers[p].leave(m_now, m_tracker_id);  // every peer joined it with connect_tracker
   drain_peer(p);
 }
 

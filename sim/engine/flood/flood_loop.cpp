@@ -37,6 +37,13 @@ std::size_t FloodSimulation::handle(const EventQueue::Popped& run) {
 void FloodSimulation::prefetch_ahead(std::size_t taken) {
   constexpr std::size_t slots_ahead = 4;  // deliveries whose seen-table slots and links are requested
   constexpr std::size_t window = 16;      // deliveries whose peers are loaded
+  if (taken == 1 && m_queue.draining_copies()) {  // random latency: no peek() loop
+    PeerId to = no_peer;
+    const Message* msg = nullptr;
+    if (m_queue.upcoming_copy(slots_ahead - 1, to, msg) && to < m_peers.size()) m_peers[to].prefetch(*msg);
+    if (m_queue.upcoming_copy(window - 1, to, msg) && to < m_peers.size()) prefetch_peer(to);
+    return;
+  }
   if (taken == 1) {
     std::array<EventQueue::Upcoming, 1> entering;
     if (m_queue.peek(entering, slots_ahead - 1) == 1)

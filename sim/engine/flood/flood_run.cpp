@@ -62,17 +62,18 @@ RunResult FloodSimulation::run() {
   return std::move(m_result);
 }
 
-// Every peer borrows the one configuration and its neighbour list in the topology's CSR array:
-// a relay-only peer is its 128-byte object and nothing else.
+// Every peer borrows the one configuration and its neighbour list in the topology's CSR array,
+// and seeds its random stream with mix64(base ^ p) from the configuration: a relay-only peer is
+// its 96-byte object and nothing else.
 void FloodSimulation::create_peers(const Topology& topo) {
-  const std::uint64_t base = stream_seed(m_seed, Stream::peers);
+  m_peer_config.rng_seed_base = stream_seed(m_seed, Stream::peers);
   const std::size_t n = topo.peer_count();
   m_result.peers = static_cast<std::uint32_t>(n);
   m_result.edges = topo.edge_count();
   m_peers.reserve(n);
   m_tracker.reserve(n);
   for (PeerId p = 0; p < n; ++p) {
-    m_peers.emplace_back(p, &m_peer_config, mix64(base ^ p));
+    m_peers.emplace_back(p, &m_peer_config);
     const auto nb = topo.neighbours(p);
     m_peers.back().borrow_links(nb, nb.size());
   }

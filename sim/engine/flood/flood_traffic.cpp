@@ -57,7 +57,7 @@ void FloodSimulation::drain_peer(PeerId id) {
   Peer& peer = m_peers[id];
   while (const auto batch = peer.poll_transmit_batch()) send_batch(id, *batch);
   while (auto ev = peer.poll_event()) on_event(*ev);
-  arm_timer(id, peer.poll_timeout());
+  if (const auto deadline = peer.poll_timeout()) arm_timer(id, deadline);  // relay-only peers have none
 }
 
 void FloodSimulation::drain_tracker() {
