@@ -27,6 +27,7 @@ const std::map<std::string, Get>& readers() {
       {"seed", [](const ScenarioPlan& p) { return static_cast<double>(p.seed); }},
       {"peers", [](const ScenarioPlan& p) { return first(p).peers; }},
       {"replications", [](const ScenarioPlan& p) { return p.replications; }},
+      {"threads", [](const ScenarioPlan& p) { return first(p).threads; }},
       {"topology.kind", [](const ScenarioPlan& p) { return static_cast<int>(first(p).topology.kind); }},
       {"topology.degree", [](const ScenarioPlan& p) { return first(p).topology.degree; }},
       {"topology.degree_mean", [](const ScenarioPlan& p) { return first(p).topology.degree_mean; }},

@@ -40,6 +40,7 @@ struct Options {
   std::string shard_text;
   bool runs_from_env = false;
   std::size_t jobs = 1;
+  std::uint32_t threads = 0;  // 0: the scenario's `threads`
   bool resume = false;
   bool list = false;
   bool dry_run = false;
@@ -92,7 +93,10 @@ ScenarioPlan load(const Options& o) {
       overrides.push_back(Override{"seed", *seed});
     }
     for (const auto& s : o.sets) overrides.push_back(parse_override(s));
-    return load_scenario(o.scenario_file, overrides);
+    ScenarioPlan plan = load_scenario(o.scenario_file, overrides);
+    if (o.threads != 0)
+      for (RunSpec& run : plan.runs) run.scenario.threads = o.threads;
+    return plan;
   } catch (const ScenarioError& e) {
     throw UsageError("invalid scenario: " + scenario_error(o.scenario_file, e.what()));
   }
@@ -202,6 +206,7 @@ std::string resume_command(const Options& o, const fs::path& out) {
   if (!o.runs_text.empty()) cmd += " --runs " + o.runs_text;
   if (!o.shard_text.empty()) cmd += " --shard " + o.shard_text;
   if (o.jobs > 1) cmd += " --jobs " + std::to_string(o.jobs);
+  if (o.threads != 0) cmd += " --threads " + std::to_string(o.threads);
   return cmd;
 }
 
@@ -310,6 +315,10 @@ int run_command(int argc, char** argv) {
                "Run the run numbered $SLURM_ARRAY_TASK_ID (Slurm job array) or $JOB_COMPLETION_INDEX (Kubernetes Indexed Job)");
   app.add_option("-j,--jobs", o.jobs, "Runs executed in parallel (threads); results are identical for every value")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+  app.add_option("--threads", o.threads,
+                 "Threads of each run (flood family; overrides the scenario's `threads`); results are identical "
+                 "for every value. With --jobs J, up to J x N threads run at once")
+      ->check(CLI::Range(std::uint32_t{1}, threads_max));
   app.add_flag("--resume", o.resume, "Keep the completed runs in --out and run only the missing ones");
   app.add_option("--max-memory", o.max_memory_text,
                  "Refuse to start when the estimated peak memory (largest run x jobs) exceeds this, e.g. 16G "

@@ -1,4 +1,4 @@
-/// Scenario files: reading, the top-level keys (name, seed, replications, sweep) and the plan.
+/// Scenario files: reading, the top-level keys (name, seed, replications, threads, sweep) and the plan.
 #include "scenario/scenario.hpp"
 
 #include <algorithm>
@@ -119,16 +119,19 @@ ScenarioPlan parse_scenario_ordered(const Json& doc, const std::filesystem::path
   plan.name = parse_name(root);
   plan.seed = root.get_uint<std::uint64_t>("seed", plan.seed, 0);
   plan.replications = root.get_uint<std::uint32_t>("replications", plan.replications, 1, replications_max);
+  const auto threads = root.get_uint<std::uint32_t>("threads", Scenario{}.threads, 1, threads_max);
   const auto axes = parse_sweep(root);
   Json base = doc;
   base.erase("sweep");
   EdgeListCache edge_lists;  // each edge-list file is loaded once for all sweep points
   base.erase("replications");
+  base.erase("threads");  // how a run is executed, not what it computes: not in its document or identity
   plan.runs = expand_sweep(base, axes, base_dir, edge_lists);
   for (const auto& axis : axes) plan.swept_paths.push_back(axis.path);
   for (auto& run : plan.runs) {
     run.scenario.name = plan.name;
     run.scenario.seed = plan.seed;
+    run.scenario.threads = threads;
     run.document["name"] = plan.name;
     run.document["seed"] = plan.seed;
   }

@@ -168,6 +168,9 @@ struct OutputSpec {
   double timeseries_ms = 0.0;  ///< window of timeseries.csv; 0 = no time series (the default)
 };
 
+/// Largest `threads` of a scenario (and `zonal-sim --threads`).
+inline constexpr std::uint32_t threads_max = 256;
+
 /// One fully specified, validated run.
 struct Scenario {
   std::string name;
@@ -182,6 +185,9 @@ struct Scenario {
   SearchSpec search;
   ChordSpec chord;
   OutputSpec output;
+  /// Threads of one flood-family run (conservative windows, docs/performance.md "Threads"); the
+  /// results are the same for every value, so it is kept out of the run's document and identity.
+  std::uint32_t threads = 1;
 };
 
 /// One point of the sweep's cross product.

@@ -149,10 +149,10 @@ double Section::get_number(std::string_view key, double fallback, std::optional<
 }
 
 std::span<const std::string_view> top_level_keys() noexcept {
-  static constexpr std::array<std::string_view, 14> keys{"name",     "seed",   "peers",  "topology",
+  static constexpr std::array<std::string_view, 15> keys{"name",     "seed",   "peers",  "topology",
                                                          "zones",    "latency", "faults", "content",
                                                          "workload", "search", "chord",  "output",
-                                                         "sweep",    "replications"};
+                                                         "sweep",    "replications", "threads"};
   return keys;
 }
 

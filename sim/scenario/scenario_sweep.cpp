@@ -28,6 +28,7 @@ void check_sweep_path(const std::string& path) {
   const std::string where = "sweep." + path;
   if (path == "name" || path == "sweep" || path == "replications") fail(where, "cannot be swept");
   if (path == "seed") fail(where, "cannot be swept (use replications for independent seeds)");
+  if (path == "threads") fail(where, "cannot be swept (results are the same for every thread count)");
   const auto parts = split_path(path);
   if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
     fail(where, "empty key in the path (expected a parameter path such as search.ttl)");

@@ -30,13 +30,14 @@ double peak_rss_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-nlohmann::ordered_json provenance(double wall_s, std::size_t jobs) {
+nlohmann::ordered_json provenance(double wall_s, std::size_t jobs, std::uint32_t threads) {
   nlohmann::ordered_json p;
   p["zonal_commit"] = zonal_commit();
   p["host"] = host_name();
   p["wall_s"] = wall_s;
   p["process_peak_rss_mb"] = peak_rss_mb();
   p["jobs"] = jobs;
+  p["threads"] = threads;  // of this run (--threads, the scenario's `threads`)
   p["hardware_threads"] = std::thread::hardware_concurrency();
   return p;
 }
@@ -103,7 +104,7 @@ void run_sweep(const SweepJob& job, const std::atomic<bool>& stop, const SweepHo
         result.replication = planned.replication;
         const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const StoredRun stored = make_stored_run(*job.plan, planned, job.table->size(), result, job.version);
-        write_run(job.dir, stored, spec.document, result, provenance(wall_s, job.jobs), job.extra_writers);
+        write_run(job.dir, stored, spec.document, result, provenance(wall_s, job.jobs, spec.scenario.threads), job.extra_writers);
         const std::lock_guard guard(lock);
         if (hooks.finished) hooks.finished(stored, wall_s);
       } catch (const Interrupted&) {

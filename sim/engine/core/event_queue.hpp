@@ -30,6 +30,7 @@
 /// The member definitions are in event_queue_impl.hpp, instantiated once per event type.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -89,15 +90,31 @@ class CalendarQueue {
     }
     return pop_slow();
   }
+  /// Remove the earliest event like pop(), but only when it is a delivery (not a control event)
+  /// earlier than `limit_us`; otherwise nothing is removed. Conservative windows (--threads,
+  /// engine/flood/flood_parallel.cpp) collect the deliveries of [T, limit_us) with it.
+  std::optional<Popped> pop_before(TimeUs limit_us) {
+    // Inline as in pop(): the next shared-message copy when it comes first and before the limit.
+    if (m_slim_head < m_active_slim.size() && m_consumed_chunk == no_chunk) {
+      const Slim& s = m_active_slim[m_slim_head];
+      const Key front{m_active_start_us + s.offset_us, m_active_base_seq + s.seq_delta};
+      if (front.time_us < limit_us && (m_late.empty() || !earlier(m_late.front(), front)) &&
+          (m_control.empty() || !earlier(m_control.front(), front)))
+        return take_slim();
+    }
+    return pop_before_slow(limit_us);
+  }
 
   /// Destinations and message of the runs queued after the last popped one in the current
-  /// bucket, for prefetching: fills `out` from the next run on (after skipping `skip` runs)
-  /// and returns how many it found. Only a hint: control and late events may come first.
+  /// bucket, for prefetching: fills `out` from the next run on (after skipping `skip` runs),
+  /// stopping once the runs found hold `copies_max` destinations, and returns how many it
+  /// found. Only a hint: control and late events may come first.
   struct Upcoming {
     std::span<const PeerId> to;
     const decltype(Ev::msg)* msg;
   };
-  std::size_t peek(std::span<Upcoming> out, std::size_t skip = 0) const noexcept;
+  std::size_t peek(std::span<Upcoming> out, std::size_t skip = 0,
+                   std::size_t copies_max = static_cast<std::size_t>(-1)) const noexcept;
   /// True when the runs peek() sees are single copies of shared messages (push_shared): then
   /// upcoming_copy() finds them without peek()'s loop.
   bool draining_copies() const noexcept { return m_slim_head < m_active_slim.size(); }
@@ -195,6 +212,7 @@ class CalendarQueue {
   bool active_key(Key& out) const noexcept;
   void migrate_overflow();
   Popped pop_slow();
+  std::optional<Popped> pop_before_slow(TimeUs limit_us);
   Popped pop_next();
   Popped take_active();
   /// The next Slim entry of the bucket being drained, as m_popped (its record's reference dropped).

@@ -227,21 +227,24 @@ bool CalendarQueue<Ev>::active_key(Key& out) const noexcept {
 }
 
 template <class Ev>
-std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip) const noexcept {
+std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip, std::size_t copies_max) const noexcept {
   std::size_t found = 0;
-  if (m_slim_head < m_active_slim.size()) {
-    for (std::size_t at = m_slim_head + skip; at < m_active_slim.size() && found < out.size(); ++at)
+  if (m_slim_head < m_active_slim.size()) {  // runs of one copy each
+    const std::size_t wanted = std::min(out.size(), copies_max);
+    for (std::size_t at = m_slim_head + skip; at < m_active_slim.size() && found < wanted; ++at)
       out[found++] = Upcoming{{&m_active_slim[at].to, 1}, &m_records[m_active_slim[at].record].msg};
     return found;
   }
   if (m_active_chunk == no_chunk) {
-    for (std::size_t at = m_active_head + skip; at < m_active.size() && found < out.size(); ++at)
+    const std::size_t wanted = std::min(out.size(), copies_max);
+    for (std::size_t at = m_active_head + skip; at < m_active.size() && found < wanted; ++at)
       out[found++] = Upcoming{{&m_active[at].to, 1}, &m_active[at].msg};
     return found;
   }
   std::uint32_t chunk_index = m_active_chunk;
   std::uint32_t pos = m_active_pos;
-  while (found < out.size()) {
+  std::size_t copies = 0;
+  while (found < out.size() && copies < copies_max) {
     const Chunk& chunk = *m_chunks[chunk_index];
     if (pos == chunk.count) {  // the bucket's chain continues in the next chunk
       chunk_index = chunk.next;
@@ -256,6 +259,7 @@ std::size_t CalendarQueue<Ev>::peek(std::span<Upcoming> out, std::size_t skip) c
     }
     out[found++] = is_batch(e) ? Upcoming{{chunk.batch_to.data() + e.aux, e.to}, &e.msg}
                                : Upcoming{{&e.to, 1}, &e.msg};
+    copies += out[found - 1].to.size();
   }
   return found;
 }
@@ -313,6 +317,31 @@ typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_next() {
     const bool ring_idle = m_ring_size == 0 && m_overflow.empty();
     if (!m_control.empty() && (ring_idle || (m_active_open && epoch_of(m_control.front().time_us) <= m_epoch)))
       return take_control();
+    open_next_bucket();
+  }
+}
+
+// pop_before() beyond its inline case: pop_next() that stops before control events and at
+// `limit_us`; it opens no bucket that starts at or after the limit, so that events pushed after
+// it (at limit_us or later) still find their buckets in the ring.
+template <class Ev>
+std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before_slow(TimeUs limit_us) {
+  release_consumed_chunk();
+  for (;;) {
+    Key front;
+    const bool has_front = active_key(front);
+    if (has_front || !m_late.empty()) {
+      const bool take_late = !has_front || (!m_late.empty() && earlier(m_late.front(), front));
+      const Key next = take_late ? Key{m_late.front().time_us, m_late.front().seq} : front;
+      if (next.time_us >= limit_us || (!m_control.empty() && earlier(m_control.front(), next))) return std::nullopt;
+      const Popped out = take_late ? take_heap_top(m_late) : take_active();
+      m_last_popped_us = out.event->time_us;
+      return out;
+    }
+    if (m_ring_size == 0 && m_overflow.empty()) return std::nullopt;  // control events only, or nothing
+    if (!m_control.empty() && m_active_open && epoch_of(m_control.front().time_us) <= m_epoch) return std::nullopt;
+    const std::int64_t next_epoch = m_active_open ? m_epoch + 1 : m_epoch;
+    if ((next_epoch << m_width_shift) >= limit_us) return std::nullopt;
     open_next_bucket();
   }
 }

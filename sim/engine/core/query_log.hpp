@@ -14,10 +14,14 @@
 
 namespace zonal::sim {
 
-/// How a run keeps its query rows (engine.hpp passes it to both node kinds).
+/// How a run keeps its query rows (engine.hpp passes it to both node kinds), and other choices
+/// that change how a run is executed, never its results.
 struct RunOptions {
   std::filesystem::path spool_dir;  ///< empty: keep every row in memory; else spool rows to a file here
   TimeUs spool_horizon_us = -1;     ///< rows started longer ago than this leave memory (-1: the engine's choice)
+  /// --threads (flood family): windows with fewer deliveries run on the calling thread, whose
+  /// work they are too small to share (tests lower it to send every window through the workers).
+  std::size_t window_parallel_min = 48;
 };
 
 /// How long a spooled row stays in memory after its query started (the engine's choice): long

@@ -80,6 +80,9 @@ struct RunResult {
   ChordOutcomes chord_outcomes;            ///< why the failed queries failed
   std::uint64_t events = 0;
   TimeUs end_us = 0;
+  /// --threads: windows whose peers ran in parallel. Written to no result file (the results are
+  /// the same for every thread count); tests use it to see the parallel path ran.
+  std::uint64_t parallel_windows = 0;
   bool faults_active = false;  ///< churn, failures or partitions were simulated (fault metrics apply)
   FaultCounters faults;
   std::vector<QueryRecord> queries;  ///< the query rows, unless spooled (then empty)

@@ -9,6 +9,7 @@
 namespace zonal::sim {
 
 void FloodSimulation::run_until_idle(std::string_view phase) {
+  if (windows_apply()) return run_windows(phase);  // --threads (flood_parallel.cpp)
   run_events(
       m_queue, m_now, [this](const EventQueue::Popped& run) { return handle(run); }, [] { return false; },
       [&] { m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now); });
@@ -54,19 +55,18 @@ void FloodSimulation::prefetch_ahead(std::size_t taken) {
     return;
   }
   std::array<EventQueue::Upcoming, window> next;
-  const std::size_t runs = m_queue.peek(next);
+  const std::size_t runs = m_queue.peek(next, 0, window);  // runs beyond the window's deliveries are not needed
   const std::size_t slots_from = slots_ahead > taken ? slots_ahead - taken : 0;
   const std::size_t state_from = window - std::min(taken, window);
-  std::size_t at = 0;  // position of the delivery among the upcoming ones
+  std::size_t at = 0;  // position of the run's first delivery among the upcoming ones
   for (std::size_t r = 0; r < runs && at < window; ++r) {
-    for (const PeerId to : next[r].to) {
-      if (at >= window) break;
-      if (to < m_peers.size()) {
-        if (at >= slots_from && at < slots_ahead) m_peers[to].prefetch(*next[r].msg);
-        if (at >= state_from) prefetch_peer(to);
-      }
-      ++at;
-    }
+    const std::span<const PeerId> to = next[r].to;
+    const std::size_t end = std::min(window, at + to.size());
+    for (std::size_t i = std::max(at, slots_from); i < std::min(end, slots_ahead); ++i)  // only the stages' entrants
+      if (to[i - at] < m_peers.size()) m_peers[to[i - at]].prefetch(*next[r].msg);
+    for (std::size_t i = std::max(at, state_from); i < end; ++i)
+      if (to[i - at] < m_peers.size()) prefetch_peer(to[i - at]);
+    at = end;
   }
 }
 

@@ -41,7 +41,8 @@ FloodSimulation::FloodSimulation(const Scenario& sc, std::uint64_t seed, const T
                 sc.search.timeout_us()),
       m_timers(topo.peer_count()),
       m_peer_config(peer_config(sc)),
-      m_check(check) {
+      m_check(check),
+      m_window_parallel_min(options.window_parallel_min) {
   create_peers(topo);
 }
 

@@ -4,7 +4,8 @@
 /// flood_run.cpp (run planning: the phases), flood_loop.cpp (the event loop and its dispatch),
 /// flood_traffic.cpp (sending through the network model, delivery, timers), flood_queries.cpp
 /// (the query workload and its measurement), flood_faults.cpp (the node side of the fault
-/// layer, heartbeats, partitions), flood_check.cpp (per-event invariant checks). The shared
+/// layer, heartbeats, partitions), flood_check.cpp (per-event invariant checks), flood_parallel.cpp
+/// (--threads: conservative windows). The shared
 /// layers are in engine/core/.
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "engine/core/measurement.hpp"
 #include "engine/core/network.hpp"
 #include "engine/core/timer_table.hpp"
+#include "engine/flood/flood_parallel.hpp"
 #include "engine/engine.hpp"
 #include "model/workload.hpp"
 #include "zonal/peer.hpp"
@@ -63,6 +65,8 @@ class FloodSimulation {
   void prefetch_peer(PeerId to);
   // flood_traffic.cpp: network model, delivery, timers
   void deliver_run(const Event& e, std::span<const PeerId> to);
+  QueryRecord* delivery_record(const Message& msg);
+  void count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record);
   void drain_peer(PeerId id);
   void drain_tracker();
   void send_batch(PeerId from, const TransmitBatch& batch);
@@ -70,6 +74,12 @@ class FloodSimulation {
   void count_transmissions(PeerId from, const Message& msg, std::uint32_t copies);
   void arm_timer(PeerId id, std::optional<TimeUs> deadline);
   void fire_timer(PeerId id);
+  // flood_parallel.cpp: --threads, conservative windows
+  bool windows_apply();
+  void run_windows(std::string_view phase);
+  std::size_t run_window(const EventQueue::Popped& first);
+  void window_peers(std::uint32_t chunk);
+  void window_merge(TimeUs end_us);
   // flood_queries.cpp: the query workload and its records
   void start_query();
   void next_query_arrival();
@@ -111,6 +121,8 @@ class FloodSimulation {
   bool m_check = false;          // per-event invariant checks (tests)
   RunResult m_result;
   std::shared_ptr<const ZoneDirectory> m_directory;  // the last one handed to the peers
+  std::size_t m_window_parallel_min;  // --threads: smaller windows run on the calling thread (RunOptions)
+  std::unique_ptr<FloodWindow> m_window;  // --threads: the workers and the window's buffers, once needed
 };
 
 }  // namespace zonal::sim

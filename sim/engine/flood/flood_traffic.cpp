@@ -22,14 +22,7 @@ std::optional<QueryId> search_message_id(const Message& msg) {
 void FloodSimulation::deliver_run(const Event& e, std::span<const PeerId> to) {
   if (m_faults_active) to = m_faults.state().online_only(to);  // no crash happens within one run
   const bool measuring = m_measure.measuring();
-  QueryRecord* record = nullptr;
-  if (measuring) {
-    if (const Query* query = std::get_if<Query>(&e.msg)) {
-      record = record_of(query->query_id);
-    } else if (const Walk* walk = std::get_if<Walk>(&e.msg)) {
-      record = record_of(walk->query_id);  // walkers count like query copies: revisits as duplicates
-    }
-  }
+  QueryRecord* record = measuring ? delivery_record(e.msg) : nullptr;
   for (const PeerId dest : to) {
     if (dest == m_tracker_id) {
       m_tracker.handle_message(m_now, e.from, e.msg);
@@ -37,16 +30,26 @@ void FloodSimulation::deliver_run(const Event& e, std::span<const PeerId> to) {
       continue;
     }
     const Arrival arrival = m_peers[dest].handle_message(m_now, e.from, e.msg);
-    if (measuring) {
-      if (m_tap) m_tap(e.from, dest, e.msg, arrival);
-      m_measure.received(dest);
-      if (record != nullptr) {
-        record->reached += arrival == Arrival::fresh;
-        record->duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
-      }
-    }
+    if (measuring) count_arrival(e.from, dest, e.msg, arrival, record);
     if (arrival == Arrival::duplicate || arrival == Arrival::dropped) continue;  // no output by contract
     drain_peer(dest);
+  }
+}
+
+// The record a delivered message counts under (query phase): its query's, or none.
+QueryRecord* FloodSimulation::delivery_record(const Message& msg) {
+  if (const Query* query = std::get_if<Query>(&msg)) return record_of(query->query_id);
+  if (const Walk* walk = std::get_if<Walk>(&msg)) return record_of(walk->query_id);  // walkers count like query copies: revisits as duplicates
+  return nullptr;
+}
+
+// One delivery to a peer, measured (query phase): the tap, the peer's count, its query's reach.
+void FloodSimulation::count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record) {
+  if (m_tap) m_tap(from, dest, msg, arrival);
+  m_measure.received(dest);
+  if (record != nullptr) {
+    record->reached += arrival == Arrival::fresh;
+    record->duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
   }
 }
 

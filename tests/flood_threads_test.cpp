@@ -1,0 +1,250 @@
+// --threads (engine/flood/flood_parallel.cpp, docs/performance.md "Threads"): a flood-family run
+// gives the same bytes for every thread count. Each scenario runs with 1 thread (the sequential
+// loop) and with 2, 3 and 7; the query rows, peer rows, time series, run counters and the full
+// sequence of deliveries seen by a tap (sender, receiver, message, arrival: the global order of
+// the run) must be identical, and the parallel path must really have run (parallel windows > 0).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "engine/core/event_queue.hpp"
+#include "engine/engine.hpp"
+#include "engine/flood/flood_parallel.hpp"
+#include "output/output.hpp"
+#include "output/output_timeseries.hpp"
+#include "scenario/scenario.hpp"
+#include "zonal/hash.hpp"
+
+namespace zonal::test {
+namespace {
+
+using nlohmann::json;
+
+/// Everything a run produced that a result file or a counter shows, as text.
+struct Trace {
+  std::string rows;        ///< queries.csv, peers.csv and timeseries.csv rows
+  std::string counters;    ///< RunResult's counters
+  std::uint64_t deliveries = 0;     ///< deliveries of the query phase
+  std::uint64_t delivery_hash = 0;  ///< hash of their sequence (sender, receiver, message kind, arrival)
+  std::uint64_t parallel_windows = 0;
+  std::uint64_t messages = 0;  ///< search messages of all queries
+};
+
+/// One run with `threads` threads; `every_window` sends every window through the workers,
+/// however small (registration, the tracker's deliveries, a flood's first hops).
+Trace run(sim::Scenario sc, std::uint64_t seed, std::uint32_t threads, bool every_window = false) {
+  sc.threads = threads;
+  sim::RunOptions options;
+  if (every_window) options.window_parallel_min = 1;
+  Trace t;
+  const sim::DeliveryTap tap = [&](PeerId from, PeerId to, const Message& msg, Arrival arrival) {
+    const std::uint64_t item = (std::uint64_t{from} << 32 | to) ^ (msg.index() << 8 | static_cast<std::uint64_t>(arrival)) << 56;
+    t.delivery_hash = mix64(t.delivery_hash ^ item);  // order-sensitive
+    ++t.deliveries;
+  };
+  const sim::RunResult r = sim::run_simulation(sc, seed, {}, tap, false, options);
+  std::ostringstream rows;
+  sim::write_queries_rows(rows, r);
+  sim::write_peers_rows(rows, r);
+  sim::write_timeseries_rows(rows, r);
+  t.rows = rows.str();
+  std::ostringstream c;
+  c << r.registration_messages << ' ' << r.publish_messages << ' ' << r.lost_messages << ' ' << r.events << ' '
+    << r.end_us << ' ' << r.zone_count;
+  t.counters = c.str();
+  t.parallel_windows = r.parallel_windows;
+  for (const auto& q : r.queries) t.messages += q.messages;
+  return t;
+}
+
+/// Runs every run of `doc` with 1, 2, 3 and 7 threads (3 with every window parallel) and
+/// expects identical traces.
+void expect_same_for_every_thread_count(const json& doc, bool windows_expected = true) {
+  const auto plan = sim::parse_scenario(doc, std::filesystem::temp_directory_path());
+  for (const auto& spec : plan.runs) {
+    SCOPED_TRACE(spec.label);
+    const Trace one = run(spec.scenario, plan.seed, 1);
+    ASSERT_GT(one.messages, 200u) << "the run must search for the comparison to mean something";
+    ASSERT_GT(one.deliveries, 10'000u);
+    EXPECT_EQ(one.parallel_windows, 0u) << "one thread is the sequential loop";
+    for (const std::uint32_t threads : {2u, 3u, 7u}) {
+      SCOPED_TRACE("threads " + std::to_string(threads));
+      const Trace many = run(spec.scenario, plan.seed, threads, threads == 3);
+      if (windows_expected) EXPECT_GT(many.parallel_windows, 0u) << "the parallel path did not run";
+      else EXPECT_EQ(many.parallel_windows, 0u);
+      EXPECT_EQ(one.counters, many.counters);
+      EXPECT_TRUE(one.rows == many.rows) << "result rows differ";
+      EXPECT_EQ(one.deliveries, many.deliveries);
+      EXPECT_EQ(one.delivery_hash, many.delivery_hash) << "the order of deliveries differs";
+    }
+  }
+}
+
+json base(const json& latency) {
+  return {{"name", "threads"},
+          {"seed", 23},
+          {"peers", 3000},
+          {"topology", {{"kind", "k-out"}, {"k", 4}}},
+          {"zones", {{"count", 12}, {"placement", "random"}}},  // random entries: zone floods really flood
+          {"latency", latency},
+          {"content", {{"files", 300}, {"replicas", 2}}},
+          {"workload", {{"queries", 40}, {"rate_per_s", 10}, {"missing_fraction", 0.2}}},
+          {"search", {{"ttl", 7}, {"timeout_ms", 1500}}},
+          {"output", {{"timeseries_ms", 100}}}};
+}
+
+// The PeerSim workload in small: uniform latency from 0.5 ms, every copy its own delay, 2% loss
+// (delays up to 10.5 ms, not 100.5: enough deliveries per 0.5 ms window at 3,000 peers).
+TEST(FloodThreads, RandomLatencyFloodsAreIdentical) {
+  json doc = base({{"kind", "uniform"}, {"min_ms", 0.5}, {"max_ms", 10.5}});
+  doc["faults"] = {{"loss", 0.02}};
+  doc["sweep"] = {{"search.strategy", {"flood", "zone-flood"}}};
+  expect_same_for_every_thread_count(doc);
+}
+
+// Constant latency: a broadcast's copies are one batch entry whose destinations go to several
+// threads.
+TEST(FloodThreads, ConstantLatencyBatchesAreIdentical) {
+  json doc = base({{"kind", "constant"}, {"mean_ms", 20}});
+  doc["faults"] = {{"loss", 0.05}};
+  doc["sweep"] = {{"search.strategy", {"flood", "zone-flood"}}};
+  expect_same_for_every_thread_count(doc);
+}
+
+// Random walks and expanding rings: walker checks, ring timers (control events) between windows.
+TEST(FloodThreads, WalksAndRingsAreIdentical) {
+  json doc = base({{"kind", "uniform"}, {"min_ms", 2}, {"max_ms", 30}});
+  doc["search"] = {{"ttl", 7}, {"timeout_ms", 1500}, {"walkers", 32}, {"walk_ttl", 64}, {"ring_start", 2},
+                   {"ring_step", 2}, {"ring_wait_ms", 40}};
+  doc["sweep"] = {{"search.strategy", {"random-walk", "expanding-ring"}}};
+  expect_same_for_every_thread_count(doc);
+}
+
+// Long windows (20 ms), a query every 4 ms and a 30 ms timeout: query arrivals and the origins'
+// timers fall inside the windows' time spans and must cut them, in order.
+TEST(FloodThreads, ControlEventsInsideWindowsAreIdentical) {
+  json doc = base({{"kind", "uniform"}, {"min_ms", 20}, {"max_ms", 60}});
+  doc["workload"] = {{"queries", 50}, {"rate_per_s", 250}, {"missing_fraction", 0.2}};
+  doc["search"] = {{"ttl", 6}, {"timeout_ms", 30}};
+  doc["sweep"] = {{"search.strategy", {"flood", "zone-flood"}}};
+  expect_same_for_every_thread_count(doc);
+}
+
+// Lognormal latency has no positive minimum: the run stays sequential (and identical).
+TEST(FloodThreads, LognormalLatencyRunsSequentially) {
+  json doc = base({{"kind", "lognormal"}, {"mean_ms", 50}, {"sigma", 0.5}});
+  expect_same_for_every_thread_count(doc, false);
+}
+
+// CalendarQueue::pop_before, which collects a window: deliveries before the limit in (time, seq)
+// order, nothing once a control event or the limit comes first; a shared message's copies too.
+TEST(FloodThreads, PopBeforeStopsAtControlEventsAndTheLimit) {
+  sim::EventQueue q(8, 16);  // 8 us buckets, a 128 us ring: later events wait in the overflow heap
+  const Message msg = Query{};
+  q.push(sim::Event{10, 0, 1, 0, sim::EventKind::deliver, 0, msg});
+  q.push(sim::Event{20, 0, 2, 0, sim::EventKind::deliver, 0, msg});
+  q.push(sim::Event{25, 0, 3, no_peer, sim::EventKind::timer, 0, {}});
+  const std::vector<sim::EventQueue::Copy> copies{{30, 4}, {30, 5}, {500, 6}};
+  q.push_shared(0, msg, copies);
+  const auto next_to = [&](TimeUs limit) -> PeerId {
+    const auto p = q.pop_before(limit);
+    return p ? p->to[0] : no_peer;
+  };
+  EXPECT_EQ(next_to(1000), 1u);
+  EXPECT_EQ(next_to(1000), 2u);
+  EXPECT_EQ(next_to(1000), no_peer) << "the timer at 25 comes first";
+  EXPECT_EQ(q.pop().event->kind, sim::EventKind::timer);
+  EXPECT_EQ(next_to(30), no_peer) << "30 is not before the limit 30";
+  EXPECT_EQ(next_to(31), 4u);
+  EXPECT_EQ(next_to(31), 5u);
+  EXPECT_EQ(next_to(400), no_peer);
+  q.push(sim::Event{40, 0, 7, 0, sim::EventKind::deliver, 0, msg});  // pushed after a refused pop
+  EXPECT_EQ(next_to(1000), 7u);
+  EXPECT_EQ(next_to(1000), 6u);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(FloodThreads, WindowLengthIsTheSmallestDelay) {
+  sim::LatencySpec l;
+  l.kind = sim::LatencyKind::constant;
+  l.mean_ms = 20;
+  EXPECT_EQ(sim::conservative_window_us(l), 20'000);
+  l.kind = sim::LatencyKind::uniform;
+  l.min_ms = 0.5;
+  l.max_ms = 100.5;
+  EXPECT_EQ(sim::conservative_window_us(l), 500);
+  l.min_ms = 0;
+  EXPECT_EQ(sim::conservative_window_us(l), 0);
+  l.kind = sim::LatencyKind::lognormal;
+  EXPECT_EQ(sim::conservative_window_us(l), 0);
+}
+
+TEST(FloodThreads, ThreadsKeyIsCheckedAndKeptOutOfTheRunDocument) {
+  const auto dir = std::filesystem::temp_directory_path();
+  json doc = {{"name", "t"}, {"threads", 4}};
+  const auto plan = sim::parse_scenario(doc, dir);
+  EXPECT_EQ(plan.runs.at(0).scenario.threads, 4u);
+  EXPECT_FALSE(plan.runs.at(0).document.contains("threads")) << "the run's identity must not depend on threads";
+  EXPECT_EQ(sim::parse_scenario(json{{"name", "t"}}, dir).runs.at(0).scenario.threads, 1u);
+  for (const json& bad : {json(0), json(257), json(-1), json(1.5), json("2")}) {
+    doc["threads"] = bad;
+    try {
+      sim::parse_scenario(doc, dir);
+      ADD_FAILURE() << "threads " << bad.dump() << " accepted";
+    } catch (const sim::ScenarioError& e) {
+      EXPECT_TRUE(std::string(e.what()).starts_with("threads: ")) << e.what();
+    }
+  }
+  doc = {{"name", "t"}, {"sweep", {{"threads", {1, 2}}}}};
+  EXPECT_THROW(sim::parse_scenario(doc, dir), sim::ScenarioError);
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int run_sim(const std::string& args) {
+  const std::string cmd = std::string(ZONAL_SIM_EXE) + " " + args + " --quiet > /dev/null 2>&1";
+  return std::system(cmd.c_str());
+}
+
+// The command line: --threads 1 and --threads 3 (with --jobs 2) write the same result files, and
+// a result made with one thread count resumes with another (threads is not in the run identity).
+TEST(FloodThreads, CommandLineResultsAreIdentical) {
+  const auto dir = std::filesystem::temp_directory_path() / ("zonal-threads-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  json doc = base({{"kind", "uniform"}, {"min_ms", 0.5}, {"max_ms", 5.5}});
+  doc["peers"] = 5000;
+  doc["threads"] = 2;  // the command line overrides it
+  doc["sweep"] = {{"search.strategy", {"flood", "zone-flood"}}};
+  std::ofstream(dir / "s.json") << doc.dump(2);
+  const std::string scenario = (dir / "s.json").string();
+  ASSERT_EQ(run_sim(scenario + " --threads 1 --out " + (dir / "one").string()), 0);
+  ASSERT_EQ(run_sim(scenario + " --threads 3 --jobs 2 --out " + (dir / "three").string()), 0);
+  for (const char* f : {"summary.json", "summary.csv", "queries.csv", "peers.csv", "timeseries.csv"}) {
+    const std::string one = slurp(dir / "one" / f);
+    EXPECT_GT(one.size(), 100u) << f;
+    EXPECT_TRUE(one == slurp(dir / "three" / f)) << f << " differs between --threads 1 and 3";
+  }
+  EXPECT_NE(slurp(dir / "three" / "runs" / "0000" / "provenance.json").find("\"threads\": 3"), std::string::npos)
+      << "provenance.json records the run's threads";
+  std::filesystem::remove_all(dir / "one" / "runs" / "0001");
+  EXPECT_EQ(run_sim(scenario + " --threads 2 --resume --out " + (dir / "one").string()), 0);
+  EXPECT_TRUE(slurp(dir / "one" / "queries.csv") == slurp(dir / "three" / "queries.csv"));
+  EXPECT_EQ(run_sim(scenario + " --threads 0 --out " + (dir / "zero").string()), 2 << 8) << "exit status 2";
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace zonal::test
