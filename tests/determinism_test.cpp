@@ -7,21 +7,14 @@
 #include <sstream>
 #include <string>
 
+#include "sim_cli.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-int run_sim(const std::string& args) {
-  const std::string cmd = std::string(ZONAL_SIM_EXE) + " " + args + " --quiet > /dev/null 2>&1";
-  return std::system(cmd.c_str());
-}
+using zonal::test::run_sim;
+using zonal::test::slurp;
 
 fs::path temp_dir(const std::string& name) {
   const fs::path d = fs::temp_directory_path() / ("zonal-determinism-" + name + "-" + std::to_string(::getpid()));

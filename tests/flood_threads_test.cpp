@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/core/event_queue.hpp"
+#include "sim_cli.hpp"
 #include "engine/engine.hpp"
 #include "engine/flood/flood_parallel.hpp"
 #include "output/output.hpp"
@@ -204,18 +205,6 @@ TEST(FloodThreads, ThreadsKeyIsCheckedAndKeptOutOfTheRunDocument) {
   }
   doc = {{"name", "t"}, {"sweep", {{"threads", {1, 2}}}}};
   EXPECT_THROW(sim::parse_scenario(doc, dir), sim::ScenarioError);
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-int run_sim(const std::string& args) {
-  const std::string cmd = std::string(ZONAL_SIM_EXE) + " " + args + " --quiet > /dev/null 2>&1";
-  return std::system(cmd.c_str());
 }
 
 // The command line: --threads 1 and --threads 3 (with --jobs 2) write the same result files, and

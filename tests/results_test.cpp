@@ -11,16 +11,13 @@
 #include <sstream>
 #include <string>
 
+#include "sim_cli.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using zonal::test::slurp;
 
 TEST(CommittedResults, QuickstartMatchesAFreshRun) {
   const fs::path source(ZONAL_SOURCE_DIR);

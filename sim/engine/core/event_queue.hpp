@@ -210,6 +210,7 @@ class CalendarQueue {
   void gather_slim(const Bucket& bucket);
   void expand_slim(const Bucket& bucket);
   bool active_key(Key& out) const noexcept;
+  bool ring_or_late_front(Key& next, bool& take_late) const noexcept;
   void migrate_overflow();
   Popped pop_slow();
   std::optional<Popped> pop_before_slow(TimeUs limit_us);

@@ -301,15 +301,25 @@ typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_slow() {
   return out;
 }
 
+// The earliest of the open bucket's front and the late heap's top, if either holds an event;
+// `take_late` says which one it is.
+template <class Ev>
+bool CalendarQueue<Ev>::ring_or_late_front(Key& next, bool& take_late) const noexcept {
+  Key front;
+  const bool has_front = active_key(front);
+  if (!has_front && m_late.empty()) return false;
+  take_late = !has_front || (!m_late.empty() && earlier(m_late.front(), front));
+  next = take_late ? Key{m_late.front().time_us, m_late.front().seq} : front;
+  return true;
+}
+
 template <class Ev>
 typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_next() {
   release_consumed_chunk();
   for (;;) {
-    Key front;
-    const bool has_front = active_key(front);
-    if (has_front || !m_late.empty()) {
-      const bool take_late = !has_front || (!m_late.empty() && earlier(m_late.front(), front));
-      const Key next = take_late ? Key{m_late.front().time_us, m_late.front().seq} : front;
+    Key next;
+    bool take_late = false;
+    if (ring_or_late_front(next, take_late)) {
       if (!m_control.empty() && earlier(m_control.front(), next)) return take_control();
       if (take_late) return take_heap_top(m_late);
       return take_active();
@@ -328,11 +338,9 @@ template <class Ev>
 std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before_slow(TimeUs limit_us) {
   release_consumed_chunk();
   for (;;) {
-    Key front;
-    const bool has_front = active_key(front);
-    if (has_front || !m_late.empty()) {
-      const bool take_late = !has_front || (!m_late.empty() && earlier(m_late.front(), front));
-      const Key next = take_late ? Key{m_late.front().time_us, m_late.front().seq} : front;
+    Key next;
+    bool take_late = false;
+    if (ring_or_late_front(next, take_late)) {
       if (next.time_us >= limit_us || (!m_control.empty() && earlier(m_control.front(), next))) return std::nullopt;
       const Popped out = take_late ? take_heap_top(m_late) : take_active();
       m_last_popped_us = out.event->time_us;
