@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "engine/chord/chord_simulation.hpp"
@@ -53,6 +54,29 @@ Event pop_one(EventQueue& q) {
   const EventQueue::Popped run = q.pop();
   EXPECT_EQ(run.to.size(), 1u);
   return *run.event;
+}
+
+/// Pops one event from each of `a` and `b` (same size expected) and expects the same delivery:
+/// time, seq, destination, kind and message (the sender is the caller's to compare); returns
+/// the pair. Call while comparing two queues fed the same traffic.
+std::pair<Event, Event> expect_same_next(OneByOne& a, OneByOne& b) {
+  EXPECT_EQ(a.size(), b.size());
+  const Event x = a.pop(), y = b.pop();
+  EXPECT_EQ(x.time_us, y.time_us);
+  EXPECT_EQ(x.seq, y.seq);
+  EXPECT_EQ(x.to, y.to);
+  EXPECT_EQ(x.kind, y.kind);
+  EXPECT_EQ(x.msg, y.msg);
+  return {x, y};
+}
+
+/// Drains `b` and as many events of `a`, expecting the same deliveries, then `a` empty too.
+void expect_same_rest(OneByOne& a, OneByOne& b) {
+  while (!b.empty()) {
+    ASSERT_FALSE(a.empty());
+    expect_same_next(a, b);
+  }
+  EXPECT_TRUE(a.empty());
 }
 }  // namespace
 
@@ -183,23 +207,11 @@ TEST(EventQueue, BatchesPopExactlyLikeSeparatePushes) {
         single_queue.push(timer);
       }
     } else {
-      ASSERT_EQ(batched.size(), single.size());
-      const Event a = batched.pop(), b = single.pop();
-      EXPECT_EQ(a.time_us, b.time_us);
-      EXPECT_EQ(a.seq, b.seq);
-      EXPECT_EQ(a.to, b.to);
-      EXPECT_EQ(a.kind, b.kind);
-      now = a.time_us;
+      now = expect_same_next(batched, single).first.time_us;
       ++popped;
     }
   }
-  while (!single.empty()) {
-    ASSERT_FALSE(batched.empty());
-    const Event a = batched.pop(), b = single.pop();
-    EXPECT_EQ(a.seq, b.seq);
-    EXPECT_EQ(a.to, b.to);
-  }
-  EXPECT_TRUE(batched.empty());
+  expect_same_rest(batched, single);
   EXPECT_GT(popped, 1000u);
 }
 
@@ -238,27 +250,14 @@ static void check_shared_against_single(zonal::TimeUs bucket_width_us, std::uint
         single_queue.push(timer);
       }
     } else {
-      ASSERT_EQ(shared.size(), single.size());
-      const Event a = shared.pop(), b = single.pop();
-      ASSERT_EQ(a.time_us, b.time_us);
-      ASSERT_EQ(a.seq, b.seq);
-      EXPECT_EQ(a.to, b.to);
+      const auto [a, b] = expect_same_next(shared, single);
       EXPECT_EQ(a.from, b.from);
-      EXPECT_EQ(a.kind, b.kind);
-      EXPECT_EQ(a.msg, b.msg);
+      ASSERT_FALSE(::testing::Test::HasFailure()) << "popped " << popped << " alike before the first difference";
       now = a.time_us;
       ++popped;
     }
   }
-  while (!single.empty()) {
-    ASSERT_FALSE(shared.empty());
-    const Event a = shared.pop(), b = single.pop();
-    ASSERT_EQ(a.seq, b.seq);
-    EXPECT_EQ(a.time_us, b.time_us);
-    EXPECT_EQ(a.to, b.to);
-    EXPECT_EQ(a.msg, b.msg);
-  }
-  EXPECT_TRUE(shared.empty());
+  expect_same_rest(shared, single);
   EXPECT_GT(popped, 5000u);
 }
 
