@@ -4,6 +4,7 @@
 #include "engine/flood/flood_parallel.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 #include "engine/core/event_loop.hpp"
@@ -42,6 +43,14 @@ std::optional<EventQueue::Key> FloodPartitions::front() {
   return first;
 }
 
+std::optional<EventQueue::Key> FloodPartitions::next_front() const {
+  std::optional<EventQueue::Key> first;
+  if (push_min) first = EventQueue::Key{*push_min, 0};  // a lower bound of the pushes' keys: their times are exact
+  for (const auto& part : parts)
+    if (part->front && (!first || earlier(*part->front, *first))) first = part->front;
+  return first;
+}
+
 void FloodPartitions::merge() {
   order.clear();
   std::vector<std::uint32_t>& at = heads;
@@ -50,8 +59,9 @@ void FloodPartitions::merge() {
     std::uint32_t best = 0;
     const Delivery* first = nullptr;
     for (std::uint32_t p = 0; p < parts.size(); ++p) {
-      if (at[p] == parts[p]->deliveries.size()) continue;
-      const Delivery& d = parts[p]->deliveries[at[p]];
+      const std::vector<Delivery>& mine = window(p).deliveries;
+      if (at[p] == mine.size()) continue;
+      const Delivery& d = mine[at[p]];
       if (first == nullptr || earlier(d, *first)) best = p, first = &d;
     }
     if (first == nullptr) return;
@@ -77,33 +87,51 @@ bool FloodSimulation::windows_apply() {
 
 // The event loop of run_until_idle() in windows: the earliest pending event decides; a control
 // event (timer, query arrival) runs alone, as in the sequential loop, and the deliveries it
-// sent move to their partitions; a delivery opens a window.
+// sent move to their partitions; a delivery opens a window. A window's phase C runs with the
+// next window's phase A (a partition's queue takes pushes only from its own phase C), so a
+// window costs the threads one start and one wait; the next window's start is known before
+// the pushes: the earliest of the partitions' fronts and of the copies to push (phase B).
 void FloodSimulation::run_windows(std::string_view phase) {
   FloodPartitions& w = *m_parts;
   std::uint64_t handled = 0;
   std::uint64_t next_report = progress_every_events;
   move_queued_deliveries();
+  std::optional<EventQueue::Key> first = w.front();
+  bool pushes_pending = false;  // the last window's phase C has not run yet
   for (;;) {
     const auto control = m_queue.front_key();
-    const auto first = w.front();
     if (!control && !first) break;
     if (control && (!first || earlier(*control, *first))) {
+      if (pushes_pending) each_part(false, [this](std::uint32_t p) { partition_push(p, m_parts->current); });
+      pushes_pending = false;
       const auto popped = m_queue.pop();
       ZONAL_ASSERT(popped.at_us() >= m_now, "an event popped out of time order");
       m_now = popped.at_us();
       handled += handle(popped);
       move_queued_deliveries();
+      first = w.front();
     } else {
       EventQueue::Key bound{first->time_us + w.window_us, 0};
       if (control && earlier(*control, bound)) bound = *control;
-      handled += run_window(bound);
+      handled += run_window(bound, pushes_pending);
+      pushes_pending = true;
+      first = w.next_front();
     }
     if (handled >= next_report) {
       m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now);
       next_report = handled + progress_every_events;
     }
   }
+  if (pushes_pending) each_part(false, [this](std::uint32_t p) { partition_push(p, m_parts->current); });  // none: nothing left
   m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now);
+}
+
+// Run `task(p)` for every partition: on the threads, or on the calling thread alone.
+void FloodSimulation::each_part(bool parallel, const std::function<void(std::uint32_t)>& task) {
+  FloodPartitions& w = *m_parts;
+  const auto parts = static_cast<std::uint32_t>(w.parts.size());
+  if (parallel) return w.pool.run(parts, task);
+  for (std::uint32_t p = 0; p < parts; ++p) task(p);
 }
 
 // The deliveries the main queue got from the calling thread (a control event's sends) go to
@@ -116,21 +144,20 @@ void FloodSimulation::move_queued_deliveries() {
   for (Event& e : w.taken) w.parts[w.part_of(e.to)]->queue.push_at(std::move(e));
 }
 
-// One window: the deliveries before `bound` in every partition. Small windows (a flood's first
-// and last hops) cost the workers more to start and finish than their work: the calling thread
-// runs their phases A and C alone, through the same code (the size of the previous window decides).
-std::size_t FloodSimulation::run_window(EventQueue::Key bound) {
+// One window: the deliveries before `bound` in every partition (after the last window's pushes
+// when `pushes_pending`). Small windows (a flood's first and last hops) cost the workers more to
+// start and finish than their work: the calling thread runs them alone, through the same code
+// (the size of the previous window decides).
+std::size_t FloodSimulation::run_window(EventQueue::Key bound, bool pushes_pending) {
   FloodPartitions& w = *m_parts;
-  const auto parts = static_cast<std::uint32_t>(w.parts.size());
   const bool parallel = w.last_deliveries >= m_window_parallel_min;
-  const auto each_part = [&](auto&& phase) {
-    if (parallel) w.pool.run(parts, phase);
-    else for (std::uint32_t p = 0; p < parts; ++p) phase(p);
-  };
-  each_part([this, bound](std::uint32_t p) { partition_handle(p, bound); });
+  w.current ^= 1;  // the last window's buffers stay for its pushes
+  each_part(parallel, [this, bound, pushes_pending](std::uint32_t p) {
+    if (pushes_pending) partition_push(p, m_parts->current ^ 1);
+    partition_handle(p, bound);
+    m_parts->parts[p]->front = m_parts->parts[p]->queue.front_key();
+  });
   window_merge(bound);
-  each_part([this](std::uint32_t p) { partition_push(p); });
-  for (auto& serial : w.serial) serial.clear();
   w.last_deliveries = w.order.size();
   m_result.parallel_windows += parallel;
   return w.order.size();
@@ -142,19 +169,21 @@ std::size_t FloodSimulation::run_window(EventQueue::Key bound) {
 void FloodSimulation::window_merge(EventQueue::Key bound) {
   FloodPartitions& w = *m_parts;
   w.merge();
-  for (const auto& part : w.parts) {
-    part->batch_at = part->copy_at = part->event_at = 0;
-    part->seq.resize(part->to.size());
-    part->unit.resize(part->to.size());
+  for (std::uint32_t p = 0; p < w.parts.size(); ++p) {
+    FloodPartitions::Window& out = w.window(p);
+    out.batch_at = out.copy_at = out.event_at = 0;
+    out.seq.resize(out.to.size());
+    out.unit.resize(out.to.size());
   }
+  w.push_min.reset();
   const bool measuring = m_measure.measuring();
   for (std::size_t i = 0; i < w.order.size(); ++i) {
     if (i + counters_ahead < w.order.size()) {  // every delivery (and its forwards) is counted at its peer
       const FloodPartitions::Ref ahead = w.order[i + counters_ahead];
-      const PeerId dest = w.parts[ahead.part]->deliveries[ahead.index].dest;
+      const PeerId dest = w.window(ahead.part).deliveries[ahead.index].dest;
       if (dest < m_peers.size()) m_measure.prefetch_counters(dest);
     }
-    FloodPartitions::Part& src = *w.parts[w.order[i].part];
+    FloodPartitions::Window& src = w.window(w.order[i].part);
     const FloodPartitions::Delivery& d = src.deliveries[w.order[i].index];
     m_now = d.time_us;
     if (d.dest == m_tracker_id) {
@@ -176,13 +205,16 @@ void FloodSimulation::window_merge(EventQueue::Key bound) {
   w.taken.clear();
   m_queue.take_deliveries(w.taken);
   std::sort(w.taken.begin(), w.taken.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
-  for (Event& e : w.taken) w.serial[w.part_of(e.to)].push_back(std::move(e));
+  for (Event& e : w.taken) {
+    w.pushed_at(e.time_us);
+    w.serial[w.part_of(e.to)].push_back(std::move(e));
+  }
 }
 
 // send_batch() of a copied batch without the pushes: the same counts, the same draws from the
 // run's stream in the same order, and the numbers the pushes would have taken (kept copies
 // only), written beside the copies for phase C.
-void FloodSimulation::window_send(FloodPartitions::Part& src, const FloodPartitions::Batch& batch) {
+void FloodSimulation::window_send(FloodPartitions::Window& src, const FloodPartitions::Batch& batch) {
   const std::uint32_t begin = src.copy_at;
   const std::uint32_t sent = batch.copies_end - begin;
   src.copy_at = batch.copies_end;
@@ -190,6 +222,7 @@ void FloodSimulation::window_send(FloodPartitions::Part& src, const FloodPartiti
   if (constant) count_transmissions(batch.from, batch.msg, sent);  // send_batch counts before the draws
   std::uint64_t next = m_queue.pushed();
   std::uint64_t lost = 0;
+  double unit_min = 1.0;  // the delay grows with the draw: the batch's earliest copy has the smallest
   for (std::uint32_t c = begin; c < batch.copies_end; ++c) {
     if (!constant || m_network.lossy()) {
       if (!m_network.draw_copy(src.unit[c])) {
@@ -198,9 +231,11 @@ void FloodSimulation::window_send(FloodPartitions::Part& src, const FloodPartiti
         continue;
       }
     }
+    unit_min = std::min(unit_min, src.unit[c]);
     src.seq[c] = next++;
   }
   m_queue.reserve_seqs(sent - lost);
+  if (sent > lost) m_parts->pushed_at(batch.time_us + m_network.delay_from_unit_us(unit_min));
   if (!constant) count_transmissions(batch.from, batch.msg, sent);  // send_shared counts after them
   if (lost > 0 || (constant && m_network.lossy())) {  // send_batch observes its losses even when none
     m_result.lost_messages += lost;

@@ -55,23 +55,31 @@ struct FloodPartitions {
     std::uint32_t copies_end;
     Message msg;
   };
-  /// One partition: a block of consecutive peers, its queue and one window's buffers.
-  struct alignas(64) Part {  // threads fill theirs at once
-    Part(TimeUs bucket_width_us, std::uint32_t bucket_count, std::size_t parts)
-        : queue(bucket_width_us, bucket_count), outbox(parts) {}
-    EventQueue queue;  ///< the deliveries to its peers
+  /// One window's deliveries of a partition and what came of them: written by phase A, numbered
+  /// by phase B, read by the pushes of phase C (which run with the next window's phase A: two
+  /// of them per partition, in turns).
+  struct Window {
+    explicit Window(std::size_t parts) : outbox(parts) {}
     std::vector<Delivery> deliveries;
     std::vector<Batch> batches;
     std::vector<PeerEvent> events;
-    std::vector<PeerId> to;                   ///< every copy's destination
-    std::vector<std::uint32_t> copy_batch;    ///< every copy's batch
-    std::vector<std::uint64_t> seq;           ///< phase B: every copy's number, or lost_seq
-    std::vector<double> unit;                 ///< phase B: every kept copy's latency draw
+    std::vector<PeerId> to;                 ///< every copy's destination
+    std::vector<std::uint32_t> copy_batch;  ///< every copy's batch
+    std::vector<std::uint64_t> seq;         ///< phase B: every copy's number, or lost_seq
+    std::vector<double> unit;               ///< phase B: every kept copy's latency draw
     std::vector<std::vector<std::uint32_t>> outbox;  ///< per destination partition: its copies, in order
-    std::vector<EventQueue::CopyAt> staged;   ///< phase C: a batch's copies to push
+    std::uint32_t batch_at = 0, copy_at = 0, event_at = 0;  ///< phase B: what it has taken
+  };
+  /// One partition: a block of consecutive peers, its queue and its windows' buffers.
+  struct alignas(64) Part {  // threads fill theirs at once
+    Part(TimeUs bucket_width_us, std::uint32_t bucket_count, std::size_t parts)
+        : queue(bucket_width_us, bucket_count), windows{Window(parts), Window(parts)} {}
+    EventQueue queue;  ///< the deliveries to its peers
+    Window windows[2];
+    std::vector<EventQueue::CopyAt> staged;  ///< phase C: a batch's copies to push
     std::vector<PeerId> staged_to;
     std::vector<std::uint32_t> taken_from;  ///< phase C: its position in each partition's outbox to it
-    std::uint32_t batch_at = 0, copy_at = 0, event_at = 0;  ///< phase B: what it has taken
+    std::optional<EventQueue::Key> front;   ///< after phase A: its earliest pending delivery
   };
   /// A delivery in phase B's order: partition and index in its deliveries.
   struct Ref {
@@ -88,7 +96,17 @@ struct FloodPartitions {
   std::uint32_t part_of(PeerId p) const noexcept { return static_cast<std::uint32_t>((p * scale) >> 32); }
   /// The earliest pending delivery of all partitions (opens their queues' buckets).
   std::optional<EventQueue::Key> front();
-  /// Fill `order` with the window's deliveries of all partitions in (time, seq) order.
+  /// The next window's start once a window's phase B is over and before its pushes: the
+  /// earliest of the partitions' fronts and of the copies to push (the seq of the latter is a
+  /// lower bound: only its time is used).
+  std::optional<EventQueue::Key> next_front() const;
+  /// Phase B: a copy to push arrives at `time_us`.
+  void pushed_at(TimeUs time_us) noexcept {
+    if (!push_min || time_us < *push_min) push_min = time_us;
+  }
+  /// Partition `p`'s buffers of the current window.
+  Window& window(std::uint32_t p) noexcept { return parts[p]->windows[current]; }
+  /// Fill `order` with the current window's deliveries of all partitions in (time, seq) order.
   void merge();
 
   WorkerPool pool;
@@ -96,10 +114,12 @@ struct FloodPartitions {
   std::uint64_t scale;  ///< parts * 2^32 / (peers + 1), rounded down: part_of() < parts
   std::vector<std::unique_ptr<Part>> parts;
   std::vector<Ref> order;
+  unsigned current = 0;  ///< the windows[] of the current window
   std::vector<std::uint32_t> heads;  ///< merge()'s position in each partition
   std::vector<std::vector<Event>> serial;  ///< per partition: deliveries pushed on the calling thread, by seq
   std::vector<Event> taken;                ///< take_deliveries()'s buffer
   std::size_t last_deliveries = 0;         ///< the previous window's size
+  std::optional<TimeUs> push_min;          ///< phase B: the earliest copy to push
 };
 
 }  // namespace zonal::sim

@@ -19,16 +19,17 @@ constexpr std::size_t peers_ahead = 16;
 
 // Phase A for partition `p`: nothing shared is written.
 void FloodSimulation::partition_handle(std::uint32_t p, EventQueue::Key bound) {
-  FloodPartitions::Part& me = *m_parts->parts[p];
-  me.deliveries.clear();
-  me.batches.clear();
-  me.events.clear();
-  me.to.clear();
-  me.copy_batch.clear();
-  for (auto& box : me.outbox) box.clear();
-  while (const auto run = me.queue.pop_before(bound.time_us, bound.seq)) {
-    partition_prefetch(me.queue, run->to);
-    for (std::uint32_t k = 0; k < run->to.size(); ++k) partition_deliver(me, *run->event, k, run->to[k]);
+  EventQueue& queue = m_parts->parts[p]->queue;
+  FloodPartitions::Window& out = m_parts->window(p);
+  out.deliveries.clear();
+  out.batches.clear();
+  out.events.clear();
+  out.to.clear();
+  out.copy_batch.clear();
+  for (auto& box : out.outbox) box.clear();
+  while (const auto run = queue.pop_before(bound.time_us, bound.seq)) {
+    partition_prefetch(queue, run->to);
+    for (std::uint32_t k = 0; k < run->to.size(); ++k) partition_deliver(out, *run->event, k, run->to[k]);
   }
 }
 
@@ -50,7 +51,7 @@ void FloodSimulation::partition_prefetch(const EventQueue& queue, std::span<cons
 }
 
 // Copy `k` of popped event `e`, to `dest`: its peer handles it (the tracker waits for phase B).
-void FloodSimulation::partition_deliver(FloodPartitions::Part& me, const Event& e, std::uint32_t k, PeerId dest) {
+void FloodSimulation::partition_deliver(FloodPartitions::Window& me, const Event& e, std::uint32_t k, PeerId dest) {
   FloodPartitions::Delivery& d = me.deliveries.emplace_back(
       FloodPartitions::Delivery{e.time_us, e.seq + k, e.from, dest, Arrival::fresh, 0, 0, std::nullopt, e.msg});
   if (dest != m_tracker_id) {
@@ -76,21 +77,21 @@ void FloodSimulation::partition_deliver(FloodPartitions::Part& me, const Event& 
   d.events_end = static_cast<std::uint32_t>(me.events.size());
 }
 
-// Phase C for partition `p`: a merge by number of the copies every partition dealt to it (each
+// Phase C for partition `p`, of the window whose buffers are windows[`buffers`]: a merge by number of the copies every partition dealt to it (each
 // list in number order) and the calling thread's; a batch's kept copies have consecutive
 // numbers, so its copies to `p` go in together.
-void FloodSimulation::partition_push(std::uint32_t p) {
+void FloodSimulation::partition_push(std::uint32_t p, unsigned buffers) {
   FloodPartitions& w = *m_parts;
   FloodPartitions::Part& me = *w.parts[p];
   const auto parts = static_cast<std::uint32_t>(w.parts.size());
   me.taken_from.assign(parts, 0);
-  const std::vector<Event>& serial = w.serial[p];
+  std::vector<Event>& serial = w.serial[p];  // read only here, cleared once pushed
   std::size_t serial_at = 0;
   for (;;) {
     std::uint32_t best = parts;
     std::uint64_t best_seq = FloodPartitions::lost_seq;
     for (std::uint32_t s = 0; s < parts; ++s) {
-      const FloodPartitions::Part& src = *w.parts[s];
+      const FloodPartitions::Window& src = w.parts[s]->windows[buffers];
       const std::vector<std::uint32_t>& box = src.outbox[p];
       std::uint32_t& at = me.taken_from[s];
       while (at < box.size() && src.seq[box[at]] == FloodPartitions::lost_seq) ++at;
@@ -100,16 +101,16 @@ void FloodSimulation::partition_push(std::uint32_t p) {
       me.queue.push_at(serial[serial_at++]);
       continue;
     }
-    if (best == parts) return;
-    push_batch_copies(me, best, p);
+    if (best == parts) return serial.clear();
+    push_batch_copies(me, w.parts[best]->windows[buffers], best, p);
   }
 }
 
-// The copies of partition `s`'s next batch destined to `me` (partition `p`) into its queue: one
+// The copies of partition `s`'s (buffers `src`) next batch destined to `me` (partition `p`) into its queue: one
 // shared record under random latency, a batch entry per run of consecutive numbers under
 // constant latency (the other partitions' copies of the batch take the numbers between).
-void FloodSimulation::push_batch_copies(FloodPartitions::Part& me, std::uint32_t s, std::uint32_t p) {
-  const FloodPartitions::Part& src = *m_parts->parts[s];
+void FloodSimulation::push_batch_copies(FloodPartitions::Part& me, const FloodPartitions::Window& src, std::uint32_t s,
+                                        std::uint32_t p) {
   const std::vector<std::uint32_t>& box = src.outbox[p];
   std::uint32_t& at = me.taken_from[s];
   const std::uint32_t index = src.copy_batch[box[at]];

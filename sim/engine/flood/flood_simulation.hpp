@@ -9,6 +9,7 @@
 /// layers are in engine/core/.
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -81,15 +82,16 @@ class FloodSimulation {
   bool windows_apply();
   void run_windows(std::string_view phase);
   void move_queued_deliveries();
-  std::size_t run_window(EventQueue::Key bound);
+  void each_part(bool parallel, const std::function<void(std::uint32_t)>& task);
+  std::size_t run_window(EventQueue::Key bound, bool pushes_pending);
   void window_merge(EventQueue::Key bound);
-  void window_send(FloodPartitions::Part& src, const FloodPartitions::Batch& batch);
+  void window_send(FloodPartitions::Window& src, const FloodPartitions::Batch& batch);
   // flood_partition.cpp: phases A and C of one partition
   void partition_handle(std::uint32_t p, EventQueue::Key bound);
   void partition_prefetch(const EventQueue& queue, std::span<const PeerId> popped);
-  void partition_deliver(FloodPartitions::Part& me, const Event& e, std::uint32_t k, PeerId dest);
-  void partition_push(std::uint32_t p);
-  void push_batch_copies(FloodPartitions::Part& me, std::uint32_t s, std::uint32_t p);
+  void partition_deliver(FloodPartitions::Window& me, const Event& e, std::uint32_t k, PeerId dest);
+  void partition_push(std::uint32_t p, unsigned buffers);
+  void push_batch_copies(FloodPartitions::Part& me, const FloodPartitions::Window& src, std::uint32_t s, std::uint32_t p);
   // flood_queries.cpp: the query workload and its records
   void start_query();
   void next_query_arrival();
