@@ -176,9 +176,11 @@ class CalendarQueue {
   /// push_shared() whose copies carry their own numbers (increasing, larger than any pushed before).
   void push_shared_at(PeerId from, const decltype(Ev::msg)& msg, std::span<const CopyAt> copies)
     requires Traits::batches;
-  /// (time, seq) of the earliest pending event, or nullopt when none is; opens buckets as pop()
-  /// would (the last Popped is invalid afterwards).
-  std::optional<Key> front_key();
+  /// A lower bound of the earliest pending event's (time, seq), or nullopt when none is pending:
+  /// exact when the bucket being drained, the late heap or a control event holds it, else the
+  /// start of the next bucket that holds events (no bucket is opened: pushes meanwhile still
+  /// find their buckets).
+  std::optional<Key> front_bound() const noexcept;
   /// Remove every pending delivery (all but the control events) and append each to `out` as
   /// the whole event a pop would give, in no particular order; the clock stays. Call only while
   /// the bucket being drained holds none (a queue that pops control events only).

@@ -1,7 +1,7 @@
 #pragma once
 /// Member definitions of CalendarQueue (event_queue.hpp) for --threads' several queues in one
-/// global numbering (engine/flood/flood_parallel.cpp): explicit-sequence pushes, the front's
-/// key, taking the pending deliveries out. Included by event_queue_impl.hpp.
+/// global numbering (engine/flood/flood_parallel.cpp): explicit-sequence pushes, a bound of
+/// the front, taking the pending deliveries out. Included by event_queue_impl.hpp.
 #include "engine/core/event_queue_impl.hpp"
 
 namespace zonal::sim {
@@ -40,20 +40,29 @@ void CalendarQueue<Ev>::push_shared_at(PeerId from, const decltype(Ev::msg)& msg
   if (refs > 0) m_records[record].refs = refs;
 }
 
-// pop_next() without the taking.
 template <class Ev>
-std::optional<typename CalendarQueue<Ev>::Key> CalendarQueue<Ev>::front_key() {
-  release_consumed_chunk();
-  for (;;) {
-    const std::optional<Key> control =
-        m_control.empty() ? std::nullopt : std::optional<Key>(Key{m_control.front().time_us, m_control.front().seq});
-    Key next;
-    bool take_late = false;
-    if (ring_or_late_front(next, take_late)) return control && earlier(*control, next) ? *control : next;
-    const bool ring_idle = m_ring_size == 0 && m_overflow.empty();
-    if (ring_idle || (control && m_active_open && epoch_of(control->time_us) <= m_epoch)) return control;
-    open_next_bucket();
+std::optional<typename CalendarQueue<Ev>::Key> CalendarQueue<Ev>::front_bound() const noexcept {
+  std::optional<Key> first;
+  const auto consider = [&first](Key k) {
+    if (!first || earlier(k, *first)) first = k;
+  };
+  if (!m_control.empty()) consider(Key{m_control.front().time_us, m_control.front().seq});
+  Key next;
+  bool take_late = false;
+  if (ring_or_late_front(next, take_late)) {
+    consider(next);
+    return first;
   }
+  if (m_ring_size > 0) {
+    for (std::int64_t epoch = m_active_open ? m_epoch + 1 : m_epoch; epoch < m_epoch + m_bucket_count; ++epoch) {
+      const Bucket& bucket = m_buckets[slot_of(epoch)];
+      if (bucket.count + bucket.slim_count == 0) continue;
+      consider(Key{static_cast<TimeUs>(epoch) << m_width_shift, 0});
+      return first;
+    }
+  }
+  if (!m_overflow.empty()) consider(Key{m_overflow.front().time_us, m_overflow.front().seq});
+  return first;
 }
 
 template <class Ev>

@@ -37,7 +37,7 @@ FloodPartitions::FloodPartitions(unsigned threads, std::size_t peers, TimeUs win
 std::optional<EventQueue::Key> FloodPartitions::front() {
   std::optional<EventQueue::Key> first;
   for (const auto& part : parts) {
-    const auto key = part->queue.front_key();
+    const auto key = part->queue.front_bound();
     if (key && (!first || earlier(*key, *first))) first = key;
   }
   return first;
@@ -53,19 +53,29 @@ std::optional<EventQueue::Key> FloodPartitions::next_front() const {
 
 void FloodPartitions::merge() {
   order.clear();
-  std::vector<std::uint32_t>& at = heads;
-  at.assign(parts.size(), 0);
+  heads.clear();
+  for (std::uint32_t p = 0; p < parts.size(); ++p) {
+    const std::vector<Delivery>& mine = window(p).deliveries;
+    heads.push_back(Span{mine.data(), mine.data() + mine.size()});
+  }
+  if (heads.size() == 2) {  // the common case: a plain two-way merge
+    Span a = heads[0], b = heads[1];
+    while (a.next != a.end && b.next != b.end) {
+      if (earlier(*b.next, *a.next)) order.push_back(Ref{b.next++, 1});
+      else order.push_back(Ref{a.next++, 0});
+    }
+    for (; a.next != a.end; ++a.next) order.push_back(Ref{a.next, 0});
+    for (; b.next != b.end; ++b.next) order.push_back(Ref{b.next, 1});
+    return;
+  }
   for (;;) {
     std::uint32_t best = 0;
     const Delivery* first = nullptr;
-    for (std::uint32_t p = 0; p < parts.size(); ++p) {
-      const std::vector<Delivery>& mine = window(p).deliveries;
-      if (at[p] == mine.size()) continue;
-      const Delivery& d = mine[at[p]];
-      if (first == nullptr || earlier(d, *first)) best = p, first = &d;
+    for (std::uint32_t p = 0; p < heads.size(); ++p) {
+      if (heads[p].next != heads[p].end && (first == nullptr || earlier(*heads[p].next, *first))) best = p, first = heads[p].next;
     }
     if (first == nullptr) return;
-    order.push_back(Ref{best, at[best]++});
+    order.push_back(Ref{heads[best].next++, best});
   }
 }
 
@@ -99,7 +109,7 @@ void FloodSimulation::run_windows(std::string_view phase) {
   std::optional<EventQueue::Key> first = w.front();
   bool pushes_pending = false;  // the last window's phase C has not run yet
   for (;;) {
-    const auto control = m_queue.front_key();
+    const auto control = m_queue.front_bound();
     if (!control && !first) break;
     if (control && (!first || earlier(*control, *first))) {
       if (pushes_pending) each_part(false, [this](std::uint32_t p) { partition_push(p, m_parts->current); });
@@ -155,7 +165,7 @@ std::size_t FloodSimulation::run_window(EventQueue::Key bound, bool pushes_pendi
   each_part(parallel, [this, bound, pushes_pending](std::uint32_t p) {
     if (pushes_pending) partition_push(p, m_parts->current ^ 1);
     partition_handle(p, bound);
-    m_parts->parts[p]->front = m_parts->parts[p]->queue.front_key();
+    m_parts->parts[p]->front = m_parts->parts[p]->queue.front_bound();
   });
   window_merge(bound);
   w.last_deliveries = w.order.size();
@@ -179,12 +189,11 @@ void FloodSimulation::window_merge(EventQueue::Key bound) {
   const bool measuring = m_measure.measuring();
   for (std::size_t i = 0; i < w.order.size(); ++i) {
     if (i + counters_ahead < w.order.size()) {  // every delivery (and its forwards) is counted at its peer
-      const FloodPartitions::Ref ahead = w.order[i + counters_ahead];
-      const PeerId dest = w.window(ahead.part).deliveries[ahead.index].dest;
+      const PeerId dest = w.order[i + counters_ahead].delivery->dest;
       if (dest < m_peers.size()) m_measure.prefetch_counters(dest);
     }
     FloodPartitions::Window& src = w.window(w.order[i].part);
-    const FloodPartitions::Delivery& d = src.deliveries[w.order[i].index];
+    const FloodPartitions::Delivery& d = *w.order[i].delivery;
     m_now = d.time_us;
     if (d.dest == m_tracker_id) {
       m_tracker.handle_message(m_now, d.from, d.msg);

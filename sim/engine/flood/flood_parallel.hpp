@@ -81,10 +81,15 @@ struct FloodPartitions {
     std::vector<std::uint32_t> taken_from;  ///< phase C: its position in each partition's outbox to it
     std::optional<EventQueue::Key> front;   ///< after phase A: its earliest pending delivery
   };
-  /// A delivery in phase B's order: partition and index in its deliveries.
+  /// A delivery in phase B's order, and its partition.
   struct Ref {
+    const Delivery* delivery;
     std::uint32_t part;
-    std::uint32_t index;
+  };
+  /// What merge() has not taken yet of a partition's deliveries.
+  struct Span {
+    const Delivery* next;
+    const Delivery* end;
   };
 
   /// `threads` partitions and threads (2 .. 256) over peers 0 .. `peers` - 1 and the tracker
@@ -115,7 +120,7 @@ struct FloodPartitions {
   std::vector<std::unique_ptr<Part>> parts;
   std::vector<Ref> order;
   unsigned current = 0;  ///< the windows[] of the current window
-  std::vector<std::uint32_t> heads;  ///< merge()'s position in each partition
+  std::vector<Span> heads;  ///< merge()'s position in each partition
   std::vector<std::vector<Event>> serial;  ///< per partition: deliveries pushed on the calling thread, by seq
   std::vector<Event> taken;                ///< take_deliveries()'s buffer
   std::size_t last_deliveries = 0;         ///< the previous window's size
