@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "engine/core/event_queue.hpp"
+#include "engine/core/network.hpp"
 #include "sim_cli.hpp"
 #include "engine/engine.hpp"
 #include "engine/flood/flood_parallel.hpp"
@@ -266,6 +268,34 @@ TEST(FloodThreads, TakeDeliveriesLeavesControlEvents) {
   EXPECT_TRUE(q.empty());
   q.push(sim::Event{9, 0, 7, 0, sim::EventKind::deliver, 0, msg});  // the clock did not move past 9
   EXPECT_EQ(q.pop().event->to, 7u);
+}
+
+// Network::draw_copy and delay_from_unit_us (phase B draws, phase C makes the delays) give what
+// transit_us() gives, from the same stream, draw for draw: uniform and constant latency, with loss.
+TEST(FloodThreads, DrawsTurnIntoTheDelaysTransitGives) {
+  sim::LatencySpec uniform;
+  uniform.kind = sim::LatencyKind::uniform;
+  uniform.min_ms = 0.5;
+  uniform.max_ms = 100.5;
+  sim::LatencySpec constant;
+  constant.kind = sim::LatencyKind::constant;
+  constant.mean_ms = 20.25;
+  sim::FaultSpec faults;
+  faults.loss = 0.1;
+  for (const sim::LatencySpec& latency : {uniform, constant}) {
+    sim::Network whole(latency, faults, 77), split(latency, faults, 77);
+    std::uint32_t lost = 0;
+    for (int i = 0; i < 100'000; ++i) {
+      const std::optional<TimeUs> expected = whole.transit_us();
+      double unit = -1;
+      const bool kept = split.draw_copy(unit);
+      ASSERT_EQ(kept, expected.has_value()) << "copy " << i;
+      if (kept) ASSERT_EQ(split.delay_from_unit_us(unit), *expected) << "copy " << i;
+      lost += !kept;
+    }
+    EXPECT_GT(lost, 9'000u);
+    EXPECT_LT(lost, 11'000u);
+  }
 }
 
 TEST(FloodThreads, WindowLengthIsTheSmallestDelay) {
