@@ -235,8 +235,8 @@ class CalendarQueue {
   void slim_event_into(Ev& out, const Slim& s) {
     if constexpr (Traits::batches) {
       Record& record = m_records[s.record];
-      out = Traits::single(m_active_start_us + s.offset_us, record.from, s.to, record.msg);
-      out.seq = m_active_base_seq + s.seq_delta;
+      Traits::single_into(out, m_active_start_us + s.offset_us, m_active_base_seq + s.seq_delta, record.from, s.to,
+                          record.msg);
       if (--record.refs == 0) m_free_records.push_back(s.record);
     } else {
       ZONAL_ASSERT(false, "CalendarQueue: Slim entries in a queue without push_shared");
