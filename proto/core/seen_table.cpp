@@ -116,8 +116,14 @@ void SeenTable::drop_previous() noexcept {
     m_tables[1].release();
     return;
   }
-  std::copy(m_ids + m_prev_size, m_ids + m_prev_size + m_cur_size, m_ids);
-  std::copy(m_hops + m_prev_size, m_hops + m_prev_size + m_cur_size, m_hops);
+  // The current ids move to the front. Fixed-size copies through a zero-padded buffer: a copy
+  // of m_cur_size entries compiled to two memmove calls (this runs on most fresh arrivals of a
+  // flood). Entries past the sizes are never read.
+  QueryId ids[2 * pool_max] = {};
+  PeerId hops[2 * pool_max] = {};
+  for (unsigned i = 0; i < pool_max; ++i) ids[i] = m_ids[i], hops[i] = m_hops[i];
+  const unsigned first = m_prev_size;
+  for (unsigned i = 0; i < pool_max; ++i) m_ids[i] = ids[first + i], m_hops[i] = hops[first + i];
   m_prev_size = 0;
 }
 
