@@ -43,16 +43,6 @@ QueryRecord* FloodSimulation::delivery_record(const Message& msg) {
   return nullptr;
 }
 
-// One delivery to a peer, measured (query phase): the tap, the peer's count, its query's reach.
-void FloodSimulation::count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record) {
-  if (m_tap) m_tap(from, dest, msg, arrival);
-  m_measure.received(dest);
-  if (record != nullptr) {
-    record->reached += arrival == Arrival::fresh;
-    record->duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
-  }
-}
-
 void FloodSimulation::drain_peer(PeerId id) {
   Peer& peer = m_peers[id];
   while (const auto batch = peer.poll_transmit_batch()) send_batch(id, *batch);
