@@ -128,6 +128,14 @@ class CalendarQueue {
     msg = &m_records[s.record].msg;
     return true;
   }
+  /// The destination of the earliest delivery pushed into the bucket being drained (a late
+  /// event: pop() takes it before the copies it precedes, and upcoming_copy() never sees it),
+  /// or false when there is none. Same hint as peek().
+  bool upcoming_late(PeerId& to) const noexcept {
+    if (m_late.empty()) return false;
+    to = m_late.front().to;
+    return true;
+  }
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
   /// Pending events.
