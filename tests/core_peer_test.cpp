@@ -153,6 +153,29 @@ TEST(Peer, QueryTimesOutWithDoneEvent) {
   EXPECT_FALSE(p.poll_timeout().has_value());
 }
 
+TEST(Peer, RelayOnlyUntilItSearchesAndAgainOnceTheSearchIsOver) {
+  // Drivers skip poll_event()/poll_timeout() while relay_only(): it must be false exactly while
+  // either could return something.
+  PeerConfig c;
+  c.query_timeout_us = 500;
+  Peer p(1, c, 1);
+  p.set_overlay_neighbours({2, 3});
+  EXPECT_TRUE(p.relay_only());
+  EXPECT_EQ(p.handle_message(0, 2, query(500, 1, 7)), Arrival::fresh);  // relaying a flood
+  drain(p);
+  EXPECT_TRUE(p.relay_only());
+  EXPECT_FALSE(p.poll_timeout().has_value());
+  p.search(100, 5, Strategy::flood, SearchParams{});
+  EXPECT_FALSE(p.relay_only());
+  EXPECT_TRUE(p.poll_timeout().has_value());
+  drain(p);
+  p.handle_timeout(600);
+  EXPECT_FALSE(p.relay_only());  // the done event is pending
+  EXPECT_EQ(events(p).size(), 1u);
+  EXPECT_TRUE(p.relay_only());
+  EXPECT_FALSE(p.poll_timeout().has_value());
+}
+
 namespace {
 std::shared_ptr<const ZoneDirectory> two_zones() {
   return std::make_shared<const ZoneDirectory>(

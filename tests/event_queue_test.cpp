@@ -337,3 +337,29 @@ TEST(EventQueue, UpcomingCopyNamesTheCopyPoppedLater) {
     }
   EXPECT_GT(hints, popped.size() * 5);  // most pops see 8 copies ahead in their bucket
 }
+
+// The prefetch hint for late events: a delivery pushed into the bucket being drained is named by
+// upcoming_late() (the earliest of them) until it is popped, and it is popped before the later
+// copies of the bucket.
+TEST(EventQueue, UpcomingLateNamesTheEarliestDeliveryPushedIntoTheDrainedBucket) {
+  EventQueue q(1024, 64);
+  const zonal::Message msg = zonal::Query{.query_id = 7};
+  const std::vector<EventQueue::Copy> copies{{100, 1}, {900, 2}, {1000, 3}};
+  q.push_shared(0, msg, copies);
+  zonal::PeerId to = zonal::no_peer;
+  EXPECT_FALSE(q.upcoming_late(to));
+  EXPECT_EQ(pop_one(q).to, 1u);  // bucket [0, 1024) is being drained
+  EXPECT_FALSE(q.upcoming_late(to));
+  q.push(at(500, 8));
+  q.push(at(300, 9));
+  ASSERT_TRUE(q.upcoming_late(to));
+  EXPECT_EQ(to, 9u);  // the earliest late one
+  EXPECT_EQ(pop_one(q).to, 9u);
+  ASSERT_TRUE(q.upcoming_late(to));
+  EXPECT_EQ(to, 8u);
+  EXPECT_EQ(pop_one(q).to, 8u);
+  EXPECT_FALSE(q.upcoming_late(to));
+  EXPECT_EQ(pop_one(q).to, 2u);
+  EXPECT_EQ(pop_one(q).to, 3u);
+  EXPECT_TRUE(q.empty());
+}

@@ -14,15 +14,23 @@ SendQueue& SendQueue::operator=(SendQueue&& other) noexcept {
   return *this;
 }
 
-void SendQueue::push_unicast(PeerId to, const Message& msg) { push(Item{msg, nullptr, to, no_peer, 1, 0}); }
+void SendQueue::push_unicast(PeerId to, const Message& msg) { fill(append(), msg, nullptr, to, no_peer, 1); }
 
 void SendQueue::push_broadcast(std::span<const PeerId> neighbours, PeerId except, const Message& msg) {
   if (neighbours.empty()) return;
-  push(Item{msg, neighbours.data(), no_peer, except, static_cast<std::uint32_t>(neighbours.size()), 0});
+  fill(append(), msg, neighbours.data(), no_peer, except, static_cast<std::uint32_t>(neighbours.size()));
+}
+
+// Field by field into the block: an Item built on the stack and copied was reloaded in wider
+// pieces than it was stored (a failed store forward on every push).
+void SendQueue::fill(void* slot, const Message& msg, const PeerId* targets, PeerId to, PeerId except,
+                     std::uint32_t count) noexcept {
+  new (slot) Item{msg, targets, to, except, count, 0};
 }
 
 // Items are plain data: the block grows by copying bytes (one item at first, then doubling).
-void SendQueue::push(const Item& item) {
+// Returns the new last item's storage (fill() constructs it).
+void* SendQueue::append() {
   static_assert(std::is_trivially_copyable_v<Item> && alignof(Item) <= alignof(std::max_align_t));
   static_assert(alignof(Block) >= 2, "the block's address must leave block_bit clear");
   Block* b = block();
@@ -39,8 +47,7 @@ void SendQueue::push(const Item& item) {
     m_bits = reinterpret_cast<std::uintptr_t>(grown) | block_bit;
     b = grown;
   }
-  new (b->items() + b->size) Item(item);
-  ++b->size;
+  return b->items() + b->size++;
 }
 
 std::optional<Transmit> SendQueue::pop() {

@@ -103,6 +103,12 @@ class alignas(32) Peer {
     if (c == nullptr || !c->origin) return std::nullopt;  // relay-only peer: no timers
     return next_timeout();
   }
+  /// True when poll_event() and poll_timeout() have nothing to return (the peer only relays: no
+  /// search, event or parked walker); drivers may skip both then. Inline: checked per delivery.
+  bool relay_only() const noexcept {
+    const Cold* c = cold_state();
+    return c == nullptr || !c->origin;
+  }
   /// Next event for the application or driver, or nullopt.
   std::optional<PeerEvent> poll_event() {
     const Cold* c = cold_state();

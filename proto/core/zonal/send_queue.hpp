@@ -68,7 +68,9 @@ class SendQueue {
   Block* block() const noexcept {
     return (m_bits & block_bit) != 0 ? reinterpret_cast<Block*>(m_bits & ~block_bit) : nullptr;
   }
-  void push(const Item& item);
+  void* append();
+  static void fill(void* slot, const Message& msg, const PeerId* targets, PeerId to, PeerId except,
+                   std::uint32_t count) noexcept;
   void release() noexcept;
 
   std::uintptr_t m_bits = 0;  // the owner's word, or the block's address | block_bit

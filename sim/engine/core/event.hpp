@@ -52,6 +52,17 @@ struct QueueTraits<Event> {
   static Event single(TimeUs time_us, PeerId from, PeerId to, const Message& msg) {
     return Event{time_us, 0, to, from, EventKind::deliver, 0, msg};
   }
+  /// Overwrite `out` with one delivery of `msg` (as single() with `seq`), field by field: a pop
+  /// writes its event in place instead of copying a temporary (which stalls on store forwarding).
+  static void single_into(Event& out, TimeUs time_us, std::uint64_t seq, PeerId from, PeerId to, const Message& msg) {
+    out.time_us = time_us;
+    out.seq = seq;
+    out.to = to;
+    out.from = from;
+    out.kind = EventKind::deliver;
+    out.aux = 0;
+    out.msg = msg;
+  }
   /// The entry of a batch of `count` copies whose destinations start at `first`.
   static Event batch_entry(TimeUs time_us, std::uint64_t seq, PeerId from, const Message& msg, std::uint32_t count,
                            std::uint32_t first) {

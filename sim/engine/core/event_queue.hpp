@@ -135,6 +135,14 @@ class CalendarQueue {
     msg = &m_records[s.record].msg;
     return true;
   }
+  /// The destination of the earliest delivery pushed into the bucket being drained (a late
+  /// event: pop() takes it before the copies it precedes, and upcoming_copy() never sees it),
+  /// or false when there is none. Same hint as peek().
+  bool upcoming_late(PeerId& to) const noexcept {
+    if (m_late.empty()) return false;
+    to = m_late.front().to;
+    return true;
+  }
   /// True when no event is pending.
   bool empty() const noexcept { return m_size == 0; }
   /// Pending events.
@@ -282,8 +290,8 @@ class CalendarQueue {
   void slim_event_into(Ev& out, const Slim& s) {
     if constexpr (Traits::batches) {
       Record& record = m_records[s.record];
-      out = Traits::single(m_active_start_us + s.offset_us, record.from, s.to, record.msg);
-      out.seq = m_active_base_seq + s.seq_delta;
+      Traits::single_into(out, m_active_start_us + s.offset_us, m_active_base_seq + s.seq_delta, record.from, s.to,
+                          record.msg);
       if (--record.refs == 0) m_free_records.push_back(s.record);
     } else {
       ZONAL_ASSERT(false, "CalendarQueue: Slim entries in a queue without push_shared");

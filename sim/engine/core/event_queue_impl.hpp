@@ -152,7 +152,10 @@ std::uint32_t CalendarQueue<Ev>::new_record(PeerId from, const decltype(Ev::msg)
   }
   const std::uint32_t record = m_free_records.back();
   m_free_records.pop_back();
-  m_records[record] = Record{msg, from, 0};
+  Record& r = m_records[record];  // field by field: assigning a temporary reloaded `from` and `refs`
+  r.msg = msg;                    // as one word after two 4-byte stores (a failed store forward)
+  r.from = from;
+  r.refs = 0;
   return record;
 }
 

@@ -66,11 +66,12 @@ class FloodSimulation {
   std::size_t handle(const EventQueue::Popped& run);
   void dispatch(const Event& e);
   void prefetch_ahead(std::size_t taken);
+  void prefetch_runs(std::size_t taken);
   void prefetch_peer(PeerId to);
   // flood_traffic.cpp: network model, delivery, timers
   void deliver_run(const Event& e, std::span<const PeerId> to);
   QueryRecord* delivery_record(const Message& msg);
-  void count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record);
+  inline void count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record);
   void drain_peer(PeerId id);
   void drain_tracker();
   void send_batch(PeerId from, const TransmitBatch& batch);
@@ -136,5 +137,17 @@ class FloodSimulation {
   std::size_t m_window_parallel_min;  // --threads: smaller windows run on the calling thread (RunOptions)
   std::unique_ptr<FloodPartitions> m_parts;  // --threads: the partitions and the workers, once needed
 };
+
+// One delivery to a peer, measured (query phase): the tap, the peer's count, its query's reach.
+// Inline: called for every delivered copy (flood_traffic.cpp, flood_parallel.cpp).
+inline void FloodSimulation::count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival,
+                                           QueryRecord* record) {
+  if (m_tap) [[unlikely]] m_tap(from, dest, msg, arrival);
+  m_measure.received(dest);
+  if (record != nullptr) {
+    record->reached += arrival == Arrival::fresh;
+    record->duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
+  }
+}
 
 }  // namespace zonal::sim

@@ -43,21 +43,12 @@ QueryRecord* FloodSimulation::delivery_record(const Message& msg) {
   return nullptr;
 }
 
-// One delivery to a peer, measured (query phase): the tap, the peer's count, its query's reach.
-void FloodSimulation::count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record) {
-  if (m_tap) m_tap(from, dest, msg, arrival);
-  m_measure.received(dest);
-  if (record != nullptr) {
-    record->reached += arrival == Arrival::fresh;
-    record->duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
-  }
-}
-
 void FloodSimulation::drain_peer(PeerId id) {
   Peer& peer = m_peers[id];
   while (const auto batch = peer.poll_transmit_batch()) send_batch(id, *batch);
+  if (peer.relay_only()) [[likely]] return;  // no events, no timer (no std::optional built: it stalls on store forwarding)
   while (auto ev = peer.poll_event()) on_event(*ev);
-  if (const auto deadline = peer.poll_timeout()) arm_timer(id, deadline);  // relay-only peers have none
+  if (const auto deadline = peer.poll_timeout()) arm_timer(id, deadline);
 }
 
 void FloodSimulation::drain_tracker() {
