@@ -69,8 +69,10 @@ void FloodSimulation::partition_deliver(FloodPartitions::Window& me, const Event
         }
         me.batches.push_back(FloodPartitions::Batch{d.time_us, dest, static_cast<std::uint32_t>(me.to.size()), *batch->msg});
       }
-      while (auto ev = peer.poll_event()) me.events.push_back(std::move(*ev));
-      d.timeout = peer.poll_timeout();
+      if (!peer.relay_only()) {  // else no events, no deadline
+        while (auto ev = peer.poll_event()) me.events.push_back(std::move(*ev));
+        d.timeout = peer.poll_timeout();
+      }
     }
   }
   d.batches_end = static_cast<std::uint32_t>(me.batches.size());
