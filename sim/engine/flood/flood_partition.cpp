@@ -40,6 +40,7 @@ void FloodSimulation::partition_prefetch(const EventQueue& queue, std::span<cons
   if (popped.size() == 1 && queue.draining_copies()) {  // random latency
     if (queue.upcoming_copy(slots_ahead - 1, to, msg) && to < m_peers.size()) m_peers[to].prefetch(*msg);
     if (queue.upcoming_copy(peers_ahead - 1, to, msg) && to < m_peers.size()) m_peers[to].prefetch_state();
+    if (queue.upcoming_late(to) && to < m_peers.size()) [[unlikely]] m_peers[to].prefetch_state();  // beyond the pipeline
     return;
   }
   for (const PeerId dest : popped)  // a batch: its peers are next
