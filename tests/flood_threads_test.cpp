@@ -5,11 +5,14 @@
 // the run) must be identical, and the parallel path must really have run (parallel windows > 0).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -138,6 +141,21 @@ TEST(FloodThreads, ControlEventsInsideWindowsAreIdentical) {
   expect_same_for_every_thread_count(doc);
 }
 
+// Constant latency (20 ms) and queries at 0, 17, 20, 37, 40, ... ms: the arrival at 20 k was
+// queued (at 20 k - 3) after the copies the query of 20 k - 20 sent first, which arrive at the
+// same time and run before it, and before those their deliveries send; the arrival at 20 k - 3
+// has opened the queues' bucket, so the fronts are exact (not a bucket's start) when the
+// windows meet the arrival: a window must stop at its (time, seq), not at its time.
+TEST(FloodThreads, ControlEventsAtTheTimeOfDeliveriesAreIdentical) {
+  json doc = base({{"kind", "constant"}, {"mean_ms", 20}});
+  json script = json::array();
+  for (int i = 0; i < 16; ++i)
+    script.push_back({{"origin", 97 * i + 5}, {"name", "nobody-" + std::to_string(i)}, {"at_ms", 20 * (i / 2) + (i % 2) * 17}});
+  doc["workload"] = {{"script", script}};
+  doc["sweep"] = {{"search.strategy", {"flood", "zone-flood"}}};
+  expect_same_for_every_thread_count(doc);
+}
+
 // Lognormal latency has no positive minimum: the run stays sequential (and identical).
 TEST(FloodThreads, LognormalLatencyRunsSequentially) {
   json doc = base({{"kind", "lognormal"}, {"mean_ms", 50}, {"sigma", 0.5}});
@@ -170,6 +188,84 @@ TEST(FloodThreads, PopBeforeStopsAtControlEventsAndTheLimit) {
   EXPECT_EQ(next_to(1000), 7u);
   EXPECT_EQ(next_to(1000), 6u);
   EXPECT_TRUE(q.empty());
+}
+
+/// The (to, seq) of every delivery `q` pops before (limit_us, limit_seq), in pop order.
+std::vector<std::pair<PeerId, std::uint64_t>> pop_all(sim::EventQueue& q, TimeUs limit_us = 1'000'000'000,
+                                                      std::uint64_t limit_seq = 0) {
+  std::vector<std::pair<PeerId, std::uint64_t>> out;
+  while (const auto p = q.pop_before(limit_us, limit_seq))
+    for (std::size_t k = 0; k < p->to.size(); ++k) out.emplace_back(p->to[k], p->event->seq + k);
+  return out;
+}
+
+// A partition's queue (--threads) gets its copies with the numbers the run gave them, the other
+// partitions' numbers left out: copies of one broadcast spread over two queues, equal times
+// ordered by number, a batch split into runs of consecutive numbers, a whole event among them.
+TEST(FloodThreads, ExplicitSequencePushesPopInTheGlobalOrder) {
+  using CopyAt = sim::EventQueue::CopyAt;
+  const Message msg = Query{};
+  sim::EventQueue a(8, 16), b(8, 16);  // a broadcast numbered 10..14 split: a gets 10, 12, 13; b gets 11, 14
+  a.push_shared_at(1, msg, std::vector<CopyAt>{{40, 10, 100}, {30, 12, 102}, {40, 13, 103}});
+  b.push_shared_at(1, msg, std::vector<CopyAt>{{30, 11, 101}, {30, 14, 104}});
+  a.push_at(sim::Event{30, 15, 105, 2, sim::EventKind::deliver, 0, msg});  // a whole event after them: the bucket mixes kinds
+  a.push_shared_at(3, msg, std::vector<CopyAt>{{300, 20, 106}});  // beyond the 128 us ring
+  b.push_batch_at(50, 4, msg, std::vector<PeerId>{107, 108}, 30);  // a sub-batch 30, 31 (32 went elsewhere)
+  b.push_batch_at(50, 4, msg, std::vector<PeerId>{109}, 33);
+  using Pops = std::vector<std::pair<PeerId, std::uint64_t>>;
+  EXPECT_EQ(pop_all(a, 40, 13), (Pops{{102, 12}, {105, 15}, {100, 10}})) << "(time, seq) order, stops before (40, 13)";
+  EXPECT_EQ(pop_all(a), (Pops{{103, 13}, {106, 20}}));
+  EXPECT_EQ(pop_all(b), (Pops{{101, 11}, {104, 14}, {107, 30}, {108, 31}, {109, 33}}));
+  EXPECT_TRUE(a.empty() && b.empty());
+  sim::EventQueue c(8, 16);
+  EXPECT_EQ(c.reserve_seqs(5), 0u);
+  EXPECT_EQ(c.reserve_seqs(2), 5u);
+  EXPECT_EQ(c.pushed(), 7u) << "numbers reserved for other queues count as pushed";
+}
+
+// front_bound(): exact for the bucket being drained and control events, the start of the next
+// bucket with events otherwise, without opening it (a later push into it stays in order).
+TEST(FloodThreads, FrontBoundOpensNoBucket) {
+  sim::EventQueue q(8, 16);
+  const Message msg = Query{};
+  EXPECT_FALSE(q.front_bound().has_value());
+  q.push(sim::Event{21, 0, 1, 0, sim::EventKind::deliver, 0, msg});
+  auto front = q.front_bound();
+  ASSERT_TRUE(front.has_value());
+  EXPECT_EQ(front->time_us, 16) << "the bucket [16, 24) is not open: its start";
+  q.push(sim::Event{17, 0, 2, 0, sim::EventKind::deliver, 0, msg});  // into that bucket, before the first
+  q.push(sim::Event{12, 0, 3, no_peer, sim::EventKind::timer, 0, {}});
+  EXPECT_EQ(q.front_bound()->time_us, 12) << "the timer comes first";
+  EXPECT_EQ(q.pop().event->kind, sim::EventKind::timer);
+  EXPECT_EQ(pop_all(q, 18).size(), 1u) << "the delivery at 17";
+  front = q.front_bound();
+  EXPECT_EQ(front->time_us, 21);
+  EXPECT_EQ(front->seq, 0u) << "exact once its bucket is open";
+}
+
+// take_deliveries(): every pending delivery (shared copies, batches, late and far ones) leaves
+// the queue whole with its number; control events and the clock stay.
+TEST(FloodThreads, TakeDeliveriesLeavesControlEvents) {
+  sim::EventQueue q(8, 16);
+  const Message msg = Query{};
+  q.push(sim::Event{5, 0, 1, 0, sim::EventKind::deliver, 0, msg});
+  EXPECT_EQ(q.pop().event->to, 1u);  // the clock at 5, bucket [0, 8) open
+  q.push(sim::Event{9, 0, 2, no_peer, sim::EventKind::timer, 0, {}});                   // seq 1
+  q.push_shared(3, msg, std::vector<sim::EventQueue::Copy>{{6, 10}, {20, 11}, {500, 12}});  // 2, 3, 4: late, ring, overflow
+  q.push_batch(30, 4, msg, std::vector<PeerId>{13, 14});                                   // 5, 6
+  std::vector<sim::Event> taken;
+  q.take_deliveries(taken);
+  std::sort(taken.begin(), taken.end(), [](const sim::Event& x, const sim::Event& y) { return x.seq < y.seq; });
+  std::vector<std::tuple<TimeUs, std::uint64_t, PeerId>> got;
+  for (const sim::Event& e : taken) got.emplace_back(e.time_us, e.seq, e.to);
+  EXPECT_EQ(got, (std::vector<std::tuple<TimeUs, std::uint64_t, PeerId>>{
+                     {6, 2, 10}, {20, 3, 11}, {500, 4, 12}, {30, 5, 13}, {30, 6, 14}}));
+  for (const sim::Event& e : taken) EXPECT_EQ(e.kind, sim::EventKind::deliver);
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.pop().event->kind, sim::EventKind::timer);
+  EXPECT_TRUE(q.empty());
+  q.push(sim::Event{9, 0, 7, 0, sim::EventKind::deliver, 0, msg});  // the clock did not move past 9
+  EXPECT_EQ(q.pop().event->to, 7u);
 }
 
 TEST(FloodThreads, WindowLengthIsTheSmallestDelay) {

@@ -32,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "engine/core/event.hpp"
@@ -68,6 +69,11 @@ class CalendarQueue {
   /// broadcast's copies have their own delays.
   void push_shared(PeerId from, const decltype(Ev::msg)& msg, std::span<const Copy> copies)
     requires Traits::batches;
+  /// (time, seq) of an event wherever it is stored: the queue's order.
+  struct Key {
+    TimeUs time_us;
+    std::uint64_t seq;
+  };
   /// What pop() returns: the earliest event and the destinations it is delivered to. A batch
   /// is popped whole: its copies take consecutive sequence numbers, so delivering them one
   /// after another is exactly the (time, seq) order; anything pushed meanwhile sorts after
@@ -91,18 +97,19 @@ class CalendarQueue {
     return pop_slow();
   }
   /// Remove the earliest event like pop(), but only when it is a delivery (not a control event)
-  /// earlier than `limit_us`; otherwise nothing is removed. Conservative windows (--threads,
-  /// engine/flood/flood_parallel.cpp) collect the deliveries of [T, limit_us) with it.
-  std::optional<Popped> pop_before(TimeUs limit_us) {
+  /// that comes before (`limit_us`, `limit_seq`) in (time, seq) order (limit_seq 0: earlier
+  /// than limit_us); otherwise nothing is removed. Conservative windows (--threads,
+  /// engine/flood/flood_parallel.cpp) collect a partition's deliveries of a window with it.
+  std::optional<Popped> pop_before(TimeUs limit_us, std::uint64_t limit_seq = 0) {
     // Inline as in pop(): the next shared-message copy when it comes first and before the limit.
     if (m_slim_head < m_active_slim.size() && m_consumed_chunk == no_chunk) {
       const Slim& s = m_active_slim[m_slim_head];
       const Key front{m_active_start_us + s.offset_us, m_active_base_seq + s.seq_delta};
-      if (front.time_us < limit_us && (m_late.empty() || !earlier(m_late.front(), front)) &&
+      if (earlier(front, Key{limit_us, limit_seq}) && (m_late.empty() || !earlier(m_late.front(), front)) &&
           (m_control.empty() || !earlier(m_control.front(), front)))
         return take_slim();
     }
-    return pop_before_slow(limit_us);
+    return pop_before_slow(limit_us, limit_seq);
   }
 
   /// Destinations and message of the runs queued after the last popped one in the current
@@ -142,6 +149,51 @@ class CalendarQueue {
   std::size_t size() const noexcept { return m_size; }
   /// Events pushed so far (the next sequence number).
   std::uint64_t pushed() const noexcept { return m_seq; }
+
+  // --threads (engine/flood/flood_parallel.cpp): one global numbering over several queues. The
+  // main queue numbers the run's events (pushes and reserve_seqs()); each partition's queue gets
+  // its deliveries with the numbers they were given there, in increasing order (the *_at pushes;
+  // a bucket's entries must arrive in (time, seq) order when their times do).
+  /// Take `count` sequence numbers for events pushed into other queues; returns the first.
+  std::uint64_t reserve_seqs(std::uint64_t count) noexcept {
+    m_seq += count;
+    return m_seq - count;
+  }
+  /// push() with the event's own e.seq, larger than any pushed before.
+  void push_at(Ev e) {
+    ZONAL_ASSERT(e.seq >= m_seq, "EventQueue::push_at: seq " + std::to_string(e.seq) + " after " + std::to_string(m_seq));
+    m_seq = e.seq;
+    push(std::move(e));
+  }
+  /// push_batch() whose copies are numbered first_seq, first_seq + 1, ...
+  void push_batch_at(TimeUs time_us, PeerId from, const decltype(Ev::msg)& msg, std::span<const PeerId> to,
+                     std::uint64_t first_seq)
+    requires Traits::batches
+  {
+    ZONAL_ASSERT(first_seq >= m_seq, "EventQueue::push_batch_at: seq " + std::to_string(first_seq) + " after " +
+                                         std::to_string(m_seq));
+    m_seq = first_seq;
+    push_batch(time_us, from, msg, to);
+  }
+  /// A copy of push_shared_at(): when, with which number and where it arrives.
+  struct CopyAt {
+    TimeUs time_us;
+    std::uint64_t seq;
+    PeerId to;
+  };
+  /// push_shared() whose copies carry their own numbers (increasing, larger than any pushed before).
+  void push_shared_at(PeerId from, const decltype(Ev::msg)& msg, std::span<const CopyAt> copies)
+    requires Traits::batches;
+  /// A lower bound of the earliest pending event's (time, seq), or nullopt when none is pending:
+  /// exact when the bucket being drained, the late heap or a control event holds it, else the
+  /// start of the next bucket that holds events (no bucket is opened: pushes meanwhile still
+  /// find their buckets).
+  std::optional<Key> front_bound() const noexcept;
+  /// Remove every pending delivery (all but the control events) and append each to `out` as
+  /// the whole event a pop would give, in no particular order; the clock stays. Call only while
+  /// the bucket being drained holds none (a queue that pops control events only).
+  void take_deliveries(std::vector<Ev>& out)
+    requires Traits::batches;
 
  private:
   static constexpr std::uint32_t chunk_events = 256;  // 16 KiB of 64-byte events
@@ -191,11 +243,6 @@ class CalendarQueue {
     std::size_t slim_count = 0;
     std::uint64_t base_seq = 0;  // seq of the first Slim entry
   };
-  // (time, seq) of an event wherever it is stored.
-  struct Key {
-    TimeUs time_us;
-    std::uint64_t seq;
-  };
 
   static bool is_batch(const Ev& e) noexcept {
     if constexpr (Traits::batches) return Traits::batch(e);
@@ -221,7 +268,7 @@ class CalendarQueue {
   bool ring_or_late_front(Key& next, bool& take_late) const noexcept;
   void migrate_overflow();
   Popped pop_slow();
-  std::optional<Popped> pop_before_slow(TimeUs limit_us);
+  std::optional<Popped> pop_before_slow(TimeUs limit_us, std::uint64_t limit_seq);
   Popped pop_next();
   Popped take_active();
   /// The next Slim entry of the bucket being drained, as m_popped (its record's reference dropped).

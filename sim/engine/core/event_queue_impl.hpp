@@ -335,16 +335,19 @@ typename CalendarQueue<Ev>::Popped CalendarQueue<Ev>::pop_next() {
 }
 
 // pop_before() beyond its inline case: pop_next() that stops before control events and at
-// `limit_us`; it opens no bucket that starts at or after the limit, so that events pushed after
-// it (at limit_us or later) still find their buckets in the ring.
+// the limit (limit_us, limit_seq); it opens no bucket that starts after the limit (or at it, when
+// limit_seq is 0), so that events pushed after it (at limit_us or later) still find their
+// buckets in the ring.
 template <class Ev>
-std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before_slow(TimeUs limit_us) {
+std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before_slow(TimeUs limit_us,
+                                                                                   std::uint64_t limit_seq) {
   release_consumed_chunk();
   for (;;) {
     Key next;
     bool take_late = false;
     if (ring_or_late_front(next, take_late)) {
-      if (next.time_us >= limit_us || (!m_control.empty() && earlier(m_control.front(), next))) return std::nullopt;
+      if (!earlier(next, Key{limit_us, limit_seq}) || (!m_control.empty() && earlier(m_control.front(), next)))
+        return std::nullopt;
       const Popped out = take_late ? take_heap_top(m_late) : take_active();
       m_last_popped_us = out.event->time_us;
       return out;
@@ -352,7 +355,8 @@ std::optional<typename CalendarQueue<Ev>::Popped> CalendarQueue<Ev>::pop_before_
     if (m_ring_size == 0 && m_overflow.empty()) return std::nullopt;  // control events only, or nothing
     if (!m_control.empty() && m_active_open && epoch_of(m_control.front().time_us) <= m_epoch) return std::nullopt;
     const std::int64_t next_epoch = m_active_open ? m_epoch + 1 : m_epoch;
-    if ((next_epoch << m_width_shift) >= limit_us) return std::nullopt;
+    const TimeUs next_start_us = next_epoch << m_width_shift;  // a bucket that starts at the limit holds none before it
+    if (next_start_us > limit_us || (next_start_us == limit_us && limit_seq == 0)) return std::nullopt;
     open_next_bucket();
   }
 }
@@ -514,3 +518,5 @@ void CalendarQueue<Ev>::migrate_overflow() {
 }
 
 }  // namespace zonal::sim
+
+#include "engine/core/event_queue_seq_impl.hpp"  // the members for --threads

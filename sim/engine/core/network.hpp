@@ -34,6 +34,19 @@ class Network {
       return delay_us_from_ms(uniform_ms());
     return draw_us();
   }
+  /// transit_us()'s draws for one copy, for --threads (which turns them into delays on other
+  /// threads): false when the copy is lost, else true and `unit`, the draw its delay is made of
+  /// (uniform latency; constant latency draws none: 0). delay_from_unit_us(unit) is then what
+  /// transit_us() returns. Call once per copy, in the run's order; constant or uniform latency only.
+  bool draw_copy(double& unit) {
+    if (m_loss > 0.0 && m_unit(m_engine) < m_loss) return false;
+    unit = m_latency.kind == LatencyKind::uniform ? m_unit(m_engine) : 0.0;
+    return true;
+  }
+  /// The delay of a copy whose draw_copy() gave `unit`; safe to call from several threads.
+  TimeUs delay_from_unit_us(double unit) const noexcept {
+    return m_latency.kind == LatencyKind::uniform ? delay_us_from_ms(uniform_ms(unit)) : m_constant_us;
+  }
   /// True when every message takes the same time (constant latency): copies can share an event.
   bool constant_delay() const noexcept { return m_latency.kind == LatencyKind::constant; }
   /// The delay of a constant-latency model (what transit_us() returns for a kept message).
@@ -45,7 +58,8 @@ class Network {
 
  private:
   TimeUs draw_us();  // the other latency kinds
-  double uniform_ms() { return m_latency.min_ms + (m_latency.max_ms - m_latency.min_ms) * m_unit(m_engine); }
+  double uniform_ms() { return uniform_ms(m_unit(m_engine)); }
+  double uniform_ms(double unit) const noexcept { return m_latency.min_ms + (m_latency.max_ms - m_latency.min_ms) * unit; }
 
   LatencySpec m_latency;
   double m_loss;

@@ -1,5 +1,9 @@
 #include "engine/core/worker_pool.hpp"
 
+#include <string>
+
+#include "zonal/assert.hpp"
+
 namespace zonal::sim {
 namespace {
 
@@ -20,8 +24,9 @@ inline void cpu_pause() noexcept {
 
 }  // namespace
 
-WorkerPool::WorkerPool(unsigned workers) {
-  for (unsigned w = 1; w < workers; ++w) m_threads.emplace_back([this] { work(); });
+WorkerPool::WorkerPool(unsigned workers) : m_claimed(std::make_unique<std::atomic<std::uint32_t>[]>(max_chunks)) {
+  for (std::uint32_t c = 0; c < max_chunks; ++c) m_claimed[c].store(0, std::memory_order_relaxed);
+  for (unsigned w = 1; w < workers; ++w) m_threads.emplace_back([this, w] { work(w); });
 }
 
 WorkerPool::~WorkerPool() {
@@ -36,36 +41,40 @@ void WorkerPool::run(std::uint32_t chunks, const std::function<void(std::uint32_
     for (std::uint32_t c = 0; c < chunks; ++c) task(c);
     return;
   }
+  ZONAL_ASSERT(chunks <= max_chunks, "WorkerPool::run: " + std::to_string(chunks) + " chunks");
   const std::uint32_t generation = m_generation.load(std::memory_order_relaxed) + 1;
+  const std::uint64_t run = std::uint64_t{generation} << 32 | chunks;
   m_task = &task;
-  m_chunks.store(chunks, std::memory_order_relaxed);
   m_done.store(0, std::memory_order_relaxed);
-  m_claim.store(static_cast<std::uint64_t>(generation) << 32, std::memory_order_release);  // claims open
-  m_generation.store(generation);  // seq_cst: ordered with the sleepers check below (Dekker)
+  m_run.store(run, std::memory_order_release);
+  m_generation.store(generation);  // seq_cst: claims open; ordered with the sleepers check below (Dekker)
   if (m_sleepers.load() > 0) m_generation.notify_all();
-  while (claim_and_run(generation)) {
-  }
+  claim_and_run(run, 0);
   for (int round = 0; m_done.load(std::memory_order_acquire) != chunks; ++round) {
     if (round < spin_rounds) cpu_pause();
     else std::this_thread::yield();  // a worker was preempted inside a chunk
   }
 }
 
-// Claim the next chunk of run() `generation` and run it; false when none is left (or that
-// run() is over).
-bool WorkerPool::claim_and_run(std::uint32_t generation) {
-  std::uint64_t claim = m_claim.load(std::memory_order_acquire);
-  for (;;) {
-    if (static_cast<std::uint32_t>(claim >> 32) != generation) return false;
-    if (static_cast<std::uint32_t>(claim) >= m_chunks.load(std::memory_order_relaxed)) return false;
-    if (m_claim.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+// Claim and run every chunk of `run` ((generation << 32) | chunks) not claimed yet, from chunk
+// `self` on. A chunk is claimed by moving its generation up to the run's: a worker late for a
+// finished run finds every chunk of it at that run's generation or a later one.
+void WorkerPool::claim_and_run(std::uint64_t run, std::uint32_t self) {
+  const auto generation = static_cast<std::uint32_t>(run >> 32);
+  const auto chunks = static_cast<std::uint32_t>(run);
+  for (std::uint32_t i = 0; i < chunks; ++i) {
+    const std::uint32_t c = (self + i) % chunks;
+    std::uint32_t seen = m_claimed[c].load(std::memory_order_relaxed);
+    while (static_cast<std::int32_t>(seen - generation) < 0) {  // not claimed in this run (wraps after 2^31 runs)
+      if (!m_claimed[c].compare_exchange_weak(seen, generation, std::memory_order_acq_rel)) continue;
+      (*m_task)(c);  // m_task was written before the run was published
+      m_done.fetch_add(1, std::memory_order_release);
+      break;
+    }
   }
-  (*m_task)(static_cast<std::uint32_t>(claim));  // m_task and m_chunks were written before the claims opened
-  m_done.fetch_add(1, std::memory_order_release);
-  return true;
 }
 
-void WorkerPool::work() {
+void WorkerPool::work(std::uint32_t self) {
   std::uint32_t seen = 0;
   for (;;) {
     std::uint32_t now = m_generation.load(std::memory_order_acquire);
@@ -82,8 +91,7 @@ void WorkerPool::work() {
     }
     seen = now;
     if (m_stop.load(std::memory_order_acquire)) return;
-    while (claim_and_run(now)) {
-    }
+    claim_and_run(m_run.load(std::memory_order_acquire), self);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -26,18 +27,24 @@ class WorkerPool {
   unsigned size() const noexcept { return static_cast<unsigned>(m_threads.size()) + 1; }
   /// Run `task(c)` once for every chunk c in [0, chunks), each on whichever thread claims it
   /// first (the caller too), and return when all are done; everything the chunks did is
-  /// visible to the caller afterwards. Call from one thread at a time; `task` must not throw.
+  /// visible to the caller afterwards. Thread t (the caller is 0) tries chunk t first, then the
+  /// next ones, so that with as many chunks as threads each chunk stays on its thread from run
+  /// to run while all of them are scheduled (its data stays in that core's caches). Call from
+  /// one thread at a time, with at most max_chunks chunks; `task` must not throw.
   void run(std::uint32_t chunks, const std::function<void(std::uint32_t)>& task);
+  /// The most chunks run() takes.
+  static constexpr std::uint32_t max_chunks = 1024;
 
  private:
-  void work();
-  bool claim_and_run(std::uint32_t generation);
+  void work(std::uint32_t self);
+  void claim_and_run(std::uint64_t run, std::uint32_t self);
 
   std::vector<std::thread> m_threads;
   const std::function<void(std::uint32_t)>* m_task = nullptr;
-  std::atomic<std::uint32_t> m_chunks{0};
-  // (generation << 32) | next chunk: a thread claims a chunk of the current run() only.
-  std::atomic<std::uint64_t> m_claim{0};
+  std::atomic<std::uint64_t> m_run{0};  // (generation << 32) | chunks of the current run()
+  // Per chunk: the generation of the run() that claimed it last; a thread claims a chunk of the
+  // current run() by moving it from an older generation to the current one.
+  std::unique_ptr<std::atomic<std::uint32_t>[]> m_claimed;
   std::atomic<std::uint32_t> m_done{0};        // chunks of the current run() finished
   std::atomic<std::uint32_t> m_generation{0};  // bumped once per run(): the workers' start signal
   std::atomic<std::uint32_t> m_sleepers{0};    // workers asleep on m_generation (futex)

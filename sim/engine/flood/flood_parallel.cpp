@@ -1,10 +1,10 @@
-/// `--threads N` for the flood family: the window loop, phase 1 (the peers, in parallel) and
-/// phase 2 (the sequential bookkeeping in the window's global order); see flood_parallel.hpp
-/// and docs/performance.md ("Threads").
+/// `--threads N` for the flood family: the partitions, the window loop and phase B (the
+/// sequential bookkeeping in the window's global order); see flood_parallel.hpp and
+/// docs/performance.md ("Threads"). Phases A and C are in flood_partition.cpp.
 #include "engine/flood/flood_parallel.hpp"
 
 #include <algorithm>
-#include <limits>
+#include <functional>
 #include <string>
 
 #include "engine/core/event_loop.hpp"
@@ -14,11 +14,7 @@
 namespace zonal::sim {
 namespace {
 
-/// Deliveries between a peer's prefetch and its use in phase 1, and between the prefetch of
-/// what its message touches (seen-table slot, links) and the use.
-constexpr std::size_t peers_ahead = 12;
-constexpr std::size_t slots_ahead = 4;
-/// Deliveries between the prefetch of a peer's counters and their use in phase 2.
+/// Deliveries between the prefetch of a peer's counters and their use in phase B.
 constexpr std::size_t counters_ahead = 8;
 
 }  // namespace
@@ -32,158 +28,227 @@ TimeUs conservative_window_us(const LatencySpec& latency) noexcept {
   return 0;
 }
 
-FloodWindow::FloodWindow(unsigned threads, std::size_t peers, TimeUs window)
-    : pool(threads),
-      window_us(window),
-      chunk_scale((std::uint64_t{threads * chunks_per_thread} << 32) / std::max<std::size_t>(peers, 1)),
-      chunks(threads * chunks_per_thread) {}
-
-void FloodWindow::clear() {
-  runs.clear();
-  dests.clear();
-  for (Chunk& c : chunks) c.mine.clear();
+FloodPartitions::FloodPartitions(unsigned threads, std::size_t peers, TimeUs window, TimeUs bucket_width_us,
+                                 std::uint32_t bucket_count)
+    : pool(threads), window_us(window), scale((std::uint64_t{threads} << 32) / (peers + 1)), serial(threads) {
+  for (unsigned p = 0; p < threads; ++p) parts.push_back(std::make_unique<Part>(bucket_width_us, bucket_count, threads));
 }
 
-void FloodWindow::add(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to, PeerId tracker) {
-  runs.push_back(Run{time_us, from, static_cast<std::uint32_t>(dests.size()), static_cast<std::uint32_t>(to.size()), msg});
-  const auto run = static_cast<std::uint32_t>(runs.size() - 1);
-  for (const PeerId dest : to) {
-    dests.push_back(dest);
-    if (dest != tracker) chunks[chunk_of(dest)].mine.push_back(Chunk::Item{dest, run});
+std::optional<EventQueue::Key> FloodPartitions::front() {
+  std::optional<EventQueue::Key> first;
+  for (const auto& part : parts) {
+    const auto key = part->queue.front_bound();
+    if (key && (!first || earlier(*key, *first))) first = key;
+  }
+  return first;
+}
+
+std::optional<EventQueue::Key> FloodPartitions::next_front() const {
+  std::optional<EventQueue::Key> first;
+  if (push_min) first = EventQueue::Key{*push_min, 0};  // a lower bound of the pushes' keys: their times are exact
+  for (const auto& part : parts)
+    if (part->front && (!first || earlier(*part->front, *first))) first = part->front;
+  return first;
+}
+
+void FloodPartitions::merge() {
+  order.clear();
+  heads.clear();
+  for (std::uint32_t p = 0; p < parts.size(); ++p) {
+    const std::vector<Delivery>& mine = window(p).deliveries;
+    heads.push_back(Span{mine.data(), mine.data() + mine.size()});
+  }
+  if (heads.size() == 2) {  // the common case: a plain two-way merge
+    Span a = heads[0], b = heads[1];
+    while (a.next != a.end && b.next != b.end) {
+      if (earlier(*b.next, *a.next)) order.push_back(Ref{b.next++, 1});
+      else order.push_back(Ref{a.next++, 0});
+    }
+    for (; a.next != a.end; ++a.next) order.push_back(Ref{a.next, 0});
+    for (; b.next != b.end; ++b.next) order.push_back(Ref{b.next, 1});
+    return;
+  }
+  for (;;) {
+    std::uint32_t best = 0;
+    const Delivery* first = nullptr;
+    for (std::uint32_t p = 0; p < heads.size(); ++p) {
+      if (heads[p].next != heads[p].end && (first == nullptr || earlier(*heads[p].next, *first))) best = p, first = heads[p].next;
+    }
+    if (first == nullptr) return;
+    order.push_back(Ref{heads[best].next++, best});
   }
 }
 
-// The parallel path applies when more than one thread is asked for, the latency model has a
-// positive minimum, and the run has no faults (crashes filter deliveries, partitions the sends)
-// and no per-event checks; otherwise the sequential loop runs, with the same results.
+// The partitioned loop applies when more than one thread is asked for, the query phase runs
+// (registration and publication stay sequential: a join event every microsecond), the latency
+// model has a positive minimum, and the run has no faults (crashes filter deliveries,
+// partitions the sends) and no per-event checks; otherwise the sequential loop runs, with the
+// same results.
 bool FloodSimulation::windows_apply() {
-  if (m_sc.threads <= 1 || m_faults_active || m_check || m_peers.empty()) return false;
-  if (!m_window) {
+  if (m_sc.threads <= 1 || !m_measure.measuring() || m_faults_active || m_check || m_peers.empty()) return false;
+  if (!m_parts) {
     const TimeUs window_us = conservative_window_us(m_sc.latency);
     if (window_us <= 0) return false;
-    m_window = std::make_unique<FloodWindow>(std::min<unsigned>(m_sc.threads, threads_max), m_peers.size(), window_us);
+    m_parts = std::make_unique<FloodPartitions>(std::min<unsigned>(m_sc.threads, threads_max), m_peers.size(), window_us,
+                                                bucket_width_us(), bucket_count);
   }
   return true;
 }
 
-// The event loop of run_until_idle() in windows: a control event (timer, query arrival, join,
-// ...) runs alone, as in the sequential loop; the deliveries from the next one on, up to the
-// window's end or the next control event, form a window.
+// The event loop of run_until_idle() in windows: the earliest pending event decides; a control
+// event (timer, query arrival) runs alone, as in the sequential loop, and the deliveries it
+// sent move to their partitions; a delivery opens a window. A window's phase C runs with the
+// next window's phase A (a partition's queue takes pushes only from its own phase C), so a
+// window costs the threads one start and one wait; the next window's start is known before
+// the pushes: the earliest of the partitions' fronts and of the copies to push (phase B).
 void FloodSimulation::run_windows(std::string_view phase) {
+  FloodPartitions& w = *m_parts;
   std::uint64_t handled = 0;
   std::uint64_t next_report = progress_every_events;
-  while (!m_queue.empty()) {
-    if (const auto first = m_queue.pop_before(std::numeric_limits<TimeUs>::max())) {
-      handled += run_window(*first);
-    } else {
-      const auto popped = m_queue.pop();  // a control event
+  move_queued_deliveries();
+  std::optional<EventQueue::Key> first = w.front();
+  bool pushes_pending = false;  // the last window's phase C has not run yet
+  for (;;) {
+    const auto control = m_queue.front_bound();
+    if (!control && !first) break;
+    if (control && (!first || earlier(*control, *first))) {
+      if (pushes_pending) each_part(false, [this](std::uint32_t p) { partition_push(p, m_parts->current); });
+      pushes_pending = false;
+      const auto popped = m_queue.pop();
       ZONAL_ASSERT(popped.at_us() >= m_now, "an event popped out of time order");
       m_now = popped.at_us();
       handled += handle(popped);
+      move_queued_deliveries();
+      first = w.front();
+    } else {
+      EventQueue::Key bound{first->time_us + w.window_us, 0};
+      if (control && earlier(*control, bound)) bound = *control;
+      handled += run_window(bound, pushes_pending);
+      pushes_pending = true;
+      first = w.next_front();
     }
     if (handled >= next_report) {
       m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now);
       next_report = handled + progress_every_events;
     }
   }
+  if (pushes_pending) each_part(false, [this](std::uint32_t p) { partition_push(p, m_parts->current); });  // none: nothing left
   m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now);
 }
 
-std::size_t FloodSimulation::run_window(const EventQueue::Popped& first) {
-  FloodWindow& w = *m_window;
-  w.clear();
-  ZONAL_ASSERT(first.at_us() >= m_now, "an event popped out of time order");
-  const TimeUs end_us = first.at_us() + w.window_us;
-  w.add(first.at_us(), first.event->from, first.event->msg, first.to, m_tracker_id);
-  while (const auto next = m_queue.pop_before(end_us)) w.add(next->at_us(), next->event->from, next->event->msg, next->to, m_tracker_id);
-  // Small windows (registration, publication, a flood's first and last hops) cost the workers
-  // more to start and finish than their work: the sequential loop's work, from the copies.
-  if (w.deliveries() < m_window_parallel_min) {
-    for (const PeerId dest : w.dests)  // the sequential loop's prefetching, for the whole (small) window
-      if (dest < m_peers.size()) prefetch_peer(dest);
-    for (const FloodWindow::Run& run : w.runs) {
-      m_now = run.time_us;
-      deliver_run(Event{run.time_us, 0, no_peer, run.from, EventKind::deliver, 0, run.msg},
-                  {w.dests.data() + run.first, run.count});
-    }
-    return w.deliveries();
-  }
-  ++m_result.parallel_windows;
-  w.pool.run(static_cast<std::uint32_t>(w.chunks.size()), [this](std::uint32_t chunk) { window_peers(chunk); });
-  window_merge(end_us);
-  return w.deliveries();
+// Run `task(p)` for every partition: on the threads, or on the calling thread alone.
+void FloodSimulation::each_part(bool parallel, const std::function<void(std::uint32_t)>& task) {
+  FloodPartitions& w = *m_parts;
+  const auto parts = static_cast<std::uint32_t>(w.parts.size());
+  if (parallel) return w.pool.run(parts, task);
+  for (std::uint32_t p = 0; p < parts; ++p) task(p);
 }
 
-// Phase 1 for one chunk: its peers take their deliveries in window order (a peer's inputs in
-// the order the sequential run gives them) and their outputs are copied, exactly what
-// drain_peer() polls; nothing shared is written.
-void FloodSimulation::window_peers(std::uint32_t chunk) {
-  FloodWindow& w = *m_window;
-  FloodWindow::Chunk& me = w.chunks[chunk];
-  me.outcomes.clear();
-  me.batches.clear();
-  me.to.clear();
-  me.events.clear();
-  const std::size_t n = me.mine.size();
-  for (std::size_t k = 0; k < std::min(n, peers_ahead); ++k) m_peers[me.mine[k].dest].prefetch_state();
-  for (std::size_t k = 0; k < n; ++k) {
-    if (k + peers_ahead < n) m_peers[me.mine[k + peers_ahead].dest].prefetch_state();
-    if (k + slots_ahead < n) {
-      const FloodWindow::Chunk::Item& ahead = me.mine[k + slots_ahead];
-      m_peers[ahead.dest].prefetch(w.runs[ahead.run].msg);
+// The deliveries the main queue got from the calling thread (a control event's sends) go to
+// their partitions' queues, in number order.
+void FloodSimulation::move_queued_deliveries() {
+  FloodPartitions& w = *m_parts;
+  w.taken.clear();
+  m_queue.take_deliveries(w.taken);
+  std::sort(w.taken.begin(), w.taken.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
+  for (Event& e : w.taken) w.parts[w.part_of(e.to)]->queue.push_at(std::move(e));
+}
+
+// One window: the deliveries before `bound` in every partition (after the last window's pushes
+// when `pushes_pending`). Small windows (a flood's first and last hops) cost the workers more to
+// start and finish than their work: the calling thread runs them alone, through the same code
+// (the size of the previous window decides).
+std::size_t FloodSimulation::run_window(EventQueue::Key bound, bool pushes_pending) {
+  FloodPartitions& w = *m_parts;
+  const bool parallel = w.last_deliveries >= m_window_parallel_min;
+  w.current ^= 1;  // the last window's buffers stay for its pushes
+  each_part(parallel, [this, bound, pushes_pending](std::uint32_t p) {
+    if (pushes_pending) partition_push(p, m_parts->current ^ 1);
+    partition_handle(p, bound);
+    m_parts->parts[p]->front = m_parts->parts[p]->queue.front_bound();
+  });
+  window_merge(bound);
+  w.last_deliveries = w.order.size();
+  m_result.parallel_windows += parallel;
+  return w.order.size();
+}
+
+// Phase B: deliver_run() and drain_peer() without the peers' part, in the window's order; the
+// tracker's deliveries whole. What the tracker sends goes through the main queue to the
+// partitions' serial lists.
+void FloodSimulation::window_merge(EventQueue::Key bound) {
+  FloodPartitions& w = *m_parts;
+  w.merge();
+  for (std::uint32_t p = 0; p < w.parts.size(); ++p) {
+    FloodPartitions::Window& out = w.window(p);
+    out.batch_at = out.copy_at = out.event_at = 0;
+    out.seq.resize(out.to.size());
+    out.unit.resize(out.to.size());
+  }
+  w.push_min.reset();
+  const bool measuring = m_measure.measuring();
+  for (std::size_t i = 0; i < w.order.size(); ++i) {
+    if (i + counters_ahead < w.order.size()) {  // every delivery (and its forwards) is counted at its peer
+      const PeerId dest = w.order[i + counters_ahead].delivery->dest;
+      if (dest < m_peers.size()) m_measure.prefetch_counters(dest);
     }
-    const FloodWindow::Run& run = w.runs[me.mine[k].run];
-    Peer& peer = m_peers[me.mine[k].dest];
-    FloodWindow::Outcome out{peer.handle_message(run.time_us, run.from, run.msg), 0, 0, std::nullopt};
-    if (out.arrival != Arrival::duplicate && out.arrival != Arrival::dropped) {  // no output by contract
-      while (const auto batch = peer.poll_transmit_batch()) {
-        me.batches.push_back(FloodWindow::Batch{*batch->msg, static_cast<std::uint32_t>(me.to.size()),
-                                                static_cast<std::uint32_t>(batch->to.size()), batch->except});
-        for (const PeerId to : batch->to) me.to.push_back(to);  // a few ids: no memmove call
-      }
-      while (auto ev = peer.poll_event()) me.events.push_back(std::move(*ev));
-      out.timeout = peer.poll_timeout();
+    FloodPartitions::Window& src = w.window(w.order[i].part);
+    const FloodPartitions::Delivery& d = *w.order[i].delivery;
+    m_now = d.time_us;
+    if (d.dest == m_tracker_id) {
+      m_tracker.handle_message(m_now, d.from, d.msg);
+      drain_tracker();
+      continue;
     }
-    out.batches_end = static_cast<std::uint32_t>(me.batches.size());
-    out.events_end = static_cast<std::uint32_t>(me.events.size());
-    me.outcomes.push_back(out);
+    if (measuring) count_arrival(d.from, d.dest, d.msg, d.arrival, delivery_record(d.msg));
+    if (d.arrival == Arrival::duplicate || d.arrival == Arrival::dropped) continue;
+    for (; src.batch_at < d.batches_end; ++src.batch_at) window_send(src, src.batches[src.batch_at]);
+    for (; src.event_at < d.events_end; ++src.event_at) on_event(src.events[src.event_at]);
+    // A deadline inside the window would be a timer the sequential run fires between two of
+    // its deliveries; deliveries never set deadlines (searches and timeouts do), so it is a bug.
+    ZONAL_ASSERT(!d.timeout || *d.timeout >= bound.time_us || *d.timeout >= m_timers.queued_at(d.dest),
+                 "--threads: peer " + std::to_string(d.dest) + " set a deadline at " + std::to_string(*d.timeout) +
+                     " us inside the window ending at " + std::to_string(bound.time_us) + " us");
+    if (d.timeout) arm_timer(d.dest, d.timeout);
+  }
+  w.taken.clear();
+  m_queue.take_deliveries(w.taken);
+  std::sort(w.taken.begin(), w.taken.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
+  for (Event& e : w.taken) {
+    w.pushed_at(e.time_us);
+    w.serial[w.part_of(e.to)].push_back(std::move(e));
   }
 }
 
-// Phase 2: deliver_run() and drain_peer() without the peers' part, in the window's order.
-void FloodSimulation::window_merge(TimeUs end_us) {
-  FloodWindow& w = *m_window;
-  for (FloodWindow::Chunk& c : w.chunks) c.next = 0, c.batches_from = 0, c.events_from = 0;
-  for (const FloodWindow::Run& run : w.runs) {
-    m_now = run.time_us;
-    const bool measuring = m_measure.measuring();
-    QueryRecord* record = measuring ? delivery_record(run.msg) : nullptr;
-    for (std::uint32_t d = run.first; d < run.first + run.count; ++d) {
-      // Every delivery (and its forwards) is counted at its peer: load the counters ahead.
-      if (d + counters_ahead < w.dests.size() && w.dests[d + counters_ahead] < m_peers.size())
-        m_measure.prefetch_counters(w.dests[d + counters_ahead]);
-      const PeerId dest = w.dests[d];
-      if (dest == m_tracker_id) {
-        m_tracker.handle_message(m_now, run.from, run.msg);
-        drain_tracker();
+// send_batch() of a copied batch without the pushes: the same counts, the same draws from the
+// run's stream in the same order, and the numbers the pushes would have taken (kept copies
+// only), written beside the copies for phase C.
+void FloodSimulation::window_send(FloodPartitions::Window& src, const FloodPartitions::Batch& batch) {
+  const std::uint32_t begin = src.copy_at;
+  const std::uint32_t sent = batch.copies_end - begin;
+  src.copy_at = batch.copies_end;
+  const bool constant = m_network.constant_delay();
+  if (constant) count_transmissions(batch.from, batch.msg, sent);  // send_batch counts before the draws
+  std::uint64_t next = m_queue.pushed();
+  std::uint64_t lost = 0;
+  double unit_min = 1.0;  // the delay grows with the draw: the batch's earliest copy has the smallest
+  for (std::uint32_t c = begin; c < batch.copies_end; ++c) {
+    if (!constant || m_network.lossy()) {
+      if (!m_network.draw_copy(src.unit[c])) {
+        src.seq[c] = FloodPartitions::lost_seq;
+        ++lost;
         continue;
       }
-      FloodWindow::Chunk& me = w.chunks[w.chunk_of(dest)];
-      const FloodWindow::Outcome& out = me.outcomes[me.next++];
-      if (measuring) count_arrival(run.from, dest, run.msg, out.arrival, record);
-      for (; me.batches_from < out.batches_end; ++me.batches_from) {
-        const FloodWindow::Batch& b = me.batches[me.batches_from];
-        send_batch(dest, TransmitBatch{&b.msg, {me.to.data() + b.first, b.count}, b.except});
-      }
-      for (; me.events_from < out.events_end; ++me.events_from) on_event(me.events[me.events_from]);
-      if (out.arrival == Arrival::duplicate || out.arrival == Arrival::dropped) continue;
-      // A deadline inside the window would be a timer the sequential run fires between two of
-      // its deliveries; deliveries never set deadlines (searches and timeouts do), so it is a bug.
-      ZONAL_ASSERT(!out.timeout || *out.timeout >= end_us || *out.timeout >= m_timers.queued_at(dest),
-                   "--threads: peer " + std::to_string(dest) + " set a deadline at " + std::to_string(*out.timeout) +
-                       " us inside the window ending at " + std::to_string(end_us) + " us");
-      arm_timer(dest, out.timeout);
     }
+    unit_min = std::min(unit_min, src.unit[c]);
+    src.seq[c] = next++;
+  }
+  m_queue.reserve_seqs(sent - lost);
+  if (sent > lost) m_parts->pushed_at(batch.time_us + m_network.delay_from_unit_us(unit_min));
+  if (!constant) count_transmissions(batch.from, batch.msg, sent);  // send_shared counts after them
+  if (lost > 0 || (constant && m_network.lossy())) {  // send_batch observes its losses even when none
+    m_result.lost_messages += lost;
+    m_measure.observe(m_now, MessageClass::lost, lost);
   }
 }
 

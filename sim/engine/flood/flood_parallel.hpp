@@ -1,20 +1,25 @@
 #pragma once
-/// `--threads N` for the flood family: conservative windows (docs/performance.md, "Threads").
-/// L is the network model's smallest delay: a delivery handled at time t creates deliveries at
-/// t + L or later, so every delivery of [T, T + L) is queued when the window opens and none is
-/// added to it. Phase 1 (parallel, by destination peer) hands each peer its deliveries of the
-/// window in their global (time, seq) order and copies what the peer then has to send, its
-/// events and its next deadline into per-chunk outputs; phase 2 (the calling thread) walks the
-/// window in (time, seq) order and feeds those outputs through the sequential code (loss and
-/// latency draws from the run's one stream, queue pushes, measurement), so the run is the one
-/// the sequential loop makes, for every N. This file holds the window's buffers; the loop is in
-/// flood_parallel.cpp.
+/// `--threads N` for the flood family: partitioned conservative windows (docs/performance.md,
+/// "Threads"). The peers are cut into N partitions, each with its own queue of the deliveries
+/// to its peers; the main queue keeps the control events (query arrivals, timers) and numbers
+/// every event of the run, as the sequential loop does. L is the network model's smallest delay:
+/// a delivery handled at time t creates deliveries at t + L or later, so the deliveries of
+/// [T, T + L) (T the earliest pending one) are all queued when the window opens. Phase A (one
+/// thread per partition) pops its window deliveries in order, lets its peers handle them and
+/// keeps their outputs; phase B (the calling thread) walks the window in the global (time, seq)
+/// order and does the sequential run's bookkeeping, the loss and latency draws from the run's
+/// one stream and the numbering of every kept copy; phase C (one thread per partition) pushes
+/// the copies destined to its peers, from every partition, into its queue in number order. The
+/// run is the one the sequential loop makes, for every N. This file holds the partitions and
+/// their buffers; the loop and phase B are in flood_parallel.cpp, phases A and C in
+/// flood_partition.cpp.
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <span>
 #include <vector>
 
 #include "engine/core/event.hpp"
+#include "engine/core/event_queue.hpp"
 #include "engine/core/worker_pool.hpp"
 #include "scenario/scenario.hpp"
 #include "zonal/peer_event.hpp"
@@ -26,68 +31,100 @@ namespace zonal::sim {
 /// then runs stay sequential whatever the thread count.
 TimeUs conservative_window_us(const LatencySpec& latency) noexcept;
 
-/// The buffers of one window and the threads that fill them.
-struct FloodWindow {
-  /// One popped queue entry: a delivery or a batch of copies of one message.
-  struct Run {
+/// The partitions of one run and the threads that work on them.
+struct FloodPartitions {
+  /// Sequence number of a lost copy (phase B).
+  static constexpr std::uint64_t lost_seq = ~std::uint64_t{0};
+
+  /// One delivery of a window and what it made its peer do (phase A).
+  struct Delivery {
     TimeUs time_us;
+    std::uint64_t seq;
     PeerId from;
-    std::uint32_t first;  ///< its destinations are dests[first, first + count)
-    std::uint32_t count;
-    Message msg;
-  };
-  /// What one delivery made its peer do (phase 1), in the order its chunk handled them.
-  struct Outcome {
+    PeerId dest;
     Arrival arrival;
-    std::uint32_t batches_end;  ///< its batches end here in Chunk::batches (they start where the previous ended)
-    std::uint32_t events_end;   ///< likewise in Chunk::events
+    std::uint32_t batches_end;  ///< its batches end here in Part::batches (they start where the previous ended)
+    std::uint32_t events_end;   ///< likewise in Part::events
     std::optional<TimeUs> timeout;
-  };
-  /// A copied TransmitBatch: its destinations are Chunk::to[first, first + count).
-  struct Batch {
     Message msg;
-    std::uint32_t first;
-    std::uint32_t count;
-    PeerId except;
   };
-  /// The deliveries of one block of peers in the window and their outputs: a unit of phase 1
-  /// that one thread handles (whichever claims it).
-  struct alignas(64) Chunk {  // one cache line apart: threads fill theirs at once
-    struct Item {
-      PeerId dest;
-      std::uint32_t run;  ///< index into runs
-    };
-    std::vector<Item> mine;         ///< the deliveries to its peers, in window order
-    std::vector<Outcome> outcomes;  ///< one per entry of `mine`
+  /// A copied TransmitBatch: its copies (`except` left out) end at copies_end in Part::to.
+  struct Batch {
+    TimeUs time_us;  ///< when it was sent
+    PeerId from;
+    std::uint32_t copies_end;
+    Message msg;
+  };
+  /// One window's deliveries of a partition and what came of them: written by phase A, numbered
+  /// by phase B, read by the pushes of phase C (which run with the next window's phase A: two
+  /// of them per partition, in turns).
+  struct Window {
+    explicit Window(std::size_t parts) : outbox(parts) {}
+    std::vector<Delivery> deliveries;
     std::vector<Batch> batches;
-    std::vector<PeerId> to;
     std::vector<PeerEvent> events;
-    std::size_t next = 0;  ///< phase 2: the next outcome to take
-    std::uint32_t batches_from = 0, events_from = 0;
+    std::vector<PeerId> to;                 ///< every copy's destination
+    std::vector<std::uint32_t> copy_batch;  ///< every copy's batch
+    std::vector<std::uint64_t> seq;         ///< phase B: every copy's number, or lost_seq
+    std::vector<double> unit;               ///< phase B: every kept copy's latency draw
+    std::vector<std::vector<std::uint32_t>> outbox;  ///< per destination partition: its copies, in order
+    std::uint32_t batch_at = 0, copy_at = 0, event_at = 0;  ///< phase B: what it has taken
   };
-  /// Chunks per thread: a thread that finishes early (or the caller, when a worker has not been
-  /// scheduled yet) takes the chunks left.
-  static constexpr unsigned chunks_per_thread = 4;
+  /// One partition: a block of consecutive peers, its queue and its windows' buffers.
+  struct alignas(64) Part {  // threads fill theirs at once
+    Part(TimeUs bucket_width_us, std::uint32_t bucket_count, std::size_t parts)
+        : queue(bucket_width_us, bucket_count), windows{Window(parts), Window(parts)} {}
+    EventQueue queue;  ///< the deliveries to its peers
+    Window windows[2];
+    std::vector<EventQueue::CopyAt> staged;  ///< phase C: a batch's copies to push
+    std::vector<PeerId> staged_to;
+    std::vector<std::uint32_t> taken_from;  ///< phase C: its position in each partition's outbox to it
+    std::optional<EventQueue::Key> front;   ///< after phase A: its earliest pending delivery
+  };
+  /// A delivery in phase B's order, and its partition.
+  struct Ref {
+    const Delivery* delivery;
+    std::uint32_t part;
+  };
+  /// What merge() has not taken yet of a partition's deliveries.
+  struct Span {
+    const Delivery* next;
+    const Delivery* end;
+  };
 
-  /// `threads` threads (2 .. 256) over peers 0 .. `peers` - 1, window length `window_us`.
-  FloodWindow(unsigned threads, std::size_t peers, TimeUs window_us);
+  /// `threads` partitions and threads (2 .. 256) over peers 0 .. `peers` - 1 and the tracker
+  /// (id `peers`), window length `window_us`, queues like the main one.
+  FloodPartitions(unsigned threads, std::size_t peers, TimeUs window_us, TimeUs bucket_width_us,
+                  std::uint32_t bucket_count);
 
-  /// Start an empty window.
-  void clear();
-  /// Append a popped entry (copied: the queue's data is valid only until its next pop) and
-  /// deal its destinations to the chunks of their peers; `tracker` is handled by phase 2.
-  void add(TimeUs time_us, PeerId from, const Message& msg, std::span<const PeerId> to, PeerId tracker);
-  /// Deliveries in the window.
-  std::size_t deliveries() const noexcept { return dests.size(); }
-  /// The chunk of peer `p` (< peers): blocks of consecutive ids, by a multiply and a shift.
-  std::uint32_t chunk_of(PeerId p) const noexcept { return static_cast<std::uint32_t>((p * chunk_scale) >> 32); }
+  /// The partition of peer `p` (<= peers: the tracker too): blocks of consecutive ids.
+  std::uint32_t part_of(PeerId p) const noexcept { return static_cast<std::uint32_t>((p * scale) >> 32); }
+  /// The earliest pending delivery of all partitions (opens their queues' buckets).
+  std::optional<EventQueue::Key> front();
+  /// The next window's start once a window's phase B is over and before its pushes: the
+  /// earliest of the partitions' fronts and of the copies to push (the seq of the latter is a
+  /// lower bound: only its time is used).
+  std::optional<EventQueue::Key> next_front() const;
+  /// Phase B: a copy to push arrives at `time_us`.
+  void pushed_at(TimeUs time_us) noexcept {
+    if (!push_min || time_us < *push_min) push_min = time_us;
+  }
+  /// Partition `p`'s buffers of the current window.
+  Window& window(std::uint32_t p) noexcept { return parts[p]->windows[current]; }
+  /// Fill `order` with the current window's deliveries of all partitions in (time, seq) order.
+  void merge();
 
   WorkerPool pool;
   TimeUs window_us;
-  std::uint64_t chunk_scale;  ///< chunks * 2^32 / peers, rounded down: chunk_of() < chunks
-  std::vector<Run> runs;
-  std::vector<PeerId> dests;
-  std::vector<Chunk> chunks;
+  std::uint64_t scale;  ///< parts * 2^32 / (peers + 1), rounded down: part_of() < parts
+  std::vector<std::unique_ptr<Part>> parts;
+  std::vector<Ref> order;
+  unsigned current = 0;  ///< the windows[] of the current window
+  std::vector<Span> heads;  ///< merge()'s position in each partition
+  std::vector<std::vector<Event>> serial;  ///< per partition: deliveries pushed on the calling thread, by seq
+  std::vector<Event> taken;                ///< take_deliveries()'s buffer
+  std::size_t last_deliveries = 0;         ///< the previous window's size
+  std::optional<TimeUs> push_min;          ///< phase B: the earliest copy to push
 };
 
 }  // namespace zonal::sim

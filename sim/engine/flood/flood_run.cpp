@@ -36,7 +36,7 @@ FloodSimulation::FloodSimulation(const Scenario& sc, std::uint64_t seed, const T
       m_tracker_id(static_cast<PeerId>(topo.peer_count())),
       m_tracker(m_tracker_id, tracker_config(sc)),
       m_network(sc.latency, sc.faults, stream_seed(seed, Stream::network)),
-      m_queue(std::max<TimeUs>(1, m_network.typical_delay_us() / 4), 4096),
+      m_queue(bucket_width_us(), bucket_count),
       m_measure(static_cast<std::uint32_t>(topo.peer_count()), topo.labels, progress, sc.workload.queries, options,
                 sc.search.timeout_us()),
       m_timers(topo.peer_count()),

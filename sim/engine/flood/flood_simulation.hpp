@@ -5,9 +5,11 @@
 /// flood_traffic.cpp (sending through the network model, delivery, timers), flood_queries.cpp
 /// (the query workload and its measurement), flood_faults.cpp (the node side of the fault
 /// layer, heartbeats, partitions), flood_check.cpp (per-event invariant checks), flood_parallel.cpp
-/// (--threads: conservative windows). The shared
+/// (--threads: partitioned conservative windows; flood_partition.cpp: one partition's work). The shared
 /// layers are in engine/core/.
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,6 +50,8 @@ class FloodSimulation {
 
  private:
   // flood_run.cpp: run planning
+  static constexpr std::uint32_t bucket_count = 4096;  // the event queues' ring
+  TimeUs bucket_width_us() const noexcept { return std::max<TimeUs>(1, m_network.typical_delay_us() / 4); }
   void create_peers(const Topology& topo);
   void register_all();
   void join(PeerId id);
@@ -75,12 +79,20 @@ class FloodSimulation {
   void count_transmissions(PeerId from, const Message& msg, std::uint32_t copies);
   void arm_timer(PeerId id, std::optional<TimeUs> deadline);
   void fire_timer(PeerId id);
-  // flood_parallel.cpp: --threads, conservative windows
+  // flood_parallel.cpp: --threads, partitioned conservative windows; phase B
   bool windows_apply();
   void run_windows(std::string_view phase);
-  std::size_t run_window(const EventQueue::Popped& first);
-  void window_peers(std::uint32_t chunk);
-  void window_merge(TimeUs end_us);
+  void move_queued_deliveries();
+  void each_part(bool parallel, const std::function<void(std::uint32_t)>& task);
+  std::size_t run_window(EventQueue::Key bound, bool pushes_pending);
+  void window_merge(EventQueue::Key bound);
+  void window_send(FloodPartitions::Window& src, const FloodPartitions::Batch& batch);
+  // flood_partition.cpp: phases A and C of one partition
+  void partition_handle(std::uint32_t p, EventQueue::Key bound);
+  void partition_prefetch(const EventQueue& queue, std::span<const PeerId> popped);
+  void partition_deliver(FloodPartitions::Window& me, const Event& e, std::uint32_t k, PeerId dest);
+  void partition_push(std::uint32_t p, unsigned buffers);
+  void push_batch_copies(FloodPartitions::Part& me, const FloodPartitions::Window& src, std::uint32_t s, std::uint32_t p);
   // flood_queries.cpp: the query workload and its records
   void start_query();
   void next_query_arrival();
@@ -124,7 +136,7 @@ class FloodSimulation {
   RunResult m_result;
   std::shared_ptr<const ZoneDirectory> m_directory;  // the last one handed to the peers
   std::size_t m_window_parallel_min;  // --threads: smaller windows run on the calling thread (RunOptions)
-  std::unique_ptr<FloodWindow> m_window;  // --threads: the workers and the window's buffers, once needed
+  std::unique_ptr<FloodPartitions> m_parts;  // --threads: the partitions and the workers, once needed
 };
 
 // One delivery to a peer, measured (query phase): the tap, the peer's count, its query's reach.
