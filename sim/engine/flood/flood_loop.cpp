@@ -47,9 +47,12 @@ inline void FloodSimulation::prefetch_ahead(std::size_t taken) {
   if (m_queue.upcoming_copy(slots_ahead - 1, to, msg) && to < m_peers.size()) m_peers[to].prefetch(*msg);
   if (m_queue.upcoming_copy(window - 1, to, msg) && to < m_peers.size()) prefetch_peer(to);
   // A copy that arrives within the bucket being drained (about 1.7% of them under uniform
-  // 0.5-100.5 ms latency) waits in the late heap, beyond the pipeline: request its peer while
-  // it is the earliest there (again on each delivery: the lines stay cached, the request is cheap).
-  if (m_queue.upcoming_late(to) && to < m_peers.size()) [[unlikely]] prefetch_peer(to);
+  // 0.5-100.5 ms latency) waits in the late heap, beyond the pipeline: request its peer once it
+  // is the earliest there (once per peer: the heap's front stays the same for many deliveries).
+  if (m_queue.upcoming_late(to) && to != m_late_prefetched && to < m_peers.size()) [[unlikely]] {
+    m_late_prefetched = to;
+    prefetch_peer(to);
+  }
 }
 
 // prefetch_ahead() for runs of batches or whole events (constant latency, late or gathered events).

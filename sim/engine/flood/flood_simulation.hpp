@@ -122,6 +122,7 @@ class FloodSimulation {
   std::vector<Peer, HugePageAllocator<Peer>> m_peers;  // random access on every delivery: huge pages
   std::vector<PeerId> m_batch_to;  // destinations of the broadcast being batched
   std::vector<EventQueue::Copy> m_copies;  // its copies' arrival times under random latency
+  PeerId m_late_prefetched = no_peer;      // prefetch_ahead(): the late delivery's peer last requested
   std::unique_ptr<Content> m_content;
   std::unique_ptr<QueryStream> m_stream;
   std::unordered_map<QueryId, std::uint32_t> m_query_index;
