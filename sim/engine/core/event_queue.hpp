@@ -258,6 +258,10 @@ class CalendarQueue {
   std::uint32_t take_chunk();
   std::uint32_t new_record(PeerId from, const decltype(Ev::msg)& msg);
   void append_slim(Bucket& bucket, const Slim& entry);
+  /// push_shared() and push_shared_at(): `number(c)` checks copy c and sets m_seq to its number.
+  template <class C, class Number>
+  void store_shared(PeerId from, const decltype(Ev::msg)& msg, std::span<const C> copies, Number number)
+    requires Traits::batches;
   void extend_slim_chain(Bucket& bucket);
   std::uint32_t take_slim_chunk();
   void open_next_bucket();

@@ -116,15 +116,26 @@ template <class Ev>
 void CalendarQueue<Ev>::push_shared(PeerId from, const decltype(Ev::msg)& msg, std::span<const Copy> copies)
   requires Traits::batches
 {
+  store_shared(from, msg, copies, [this](const Copy& c) {
+    ZONAL_ASSERT(c.time_us >= m_last_popped_us, "EventQueue::push_shared: a copy at " + std::to_string(c.time_us) +
+                                                    " us is before the last popped event at " +
+                                                    std::to_string(m_last_popped_us) + " us");
+  });
+}
+
+template <class Ev>
+template <class C, class Number>
+inline void CalendarQueue<Ev>::store_shared(PeerId from, const decltype(Ev::msg)& msg, std::span<const C> copies,
+                                            Number number)
+  requires Traits::batches
+{
   std::uint32_t record = no_chunk;  // allocated with the first copy stored as a Slim entry
   std::uint32_t refs = 0;           // Slim entries of this call (stored once: no read-modify-write per copy)
   const std::int64_t ring_first = m_epoch + (m_active_open ? 1 : 0);  // in_ring(): push() changes neither bound
   const std::int64_t ring_end = m_epoch + m_bucket_count;
   const bool slim_times = m_width_shift <= 32;  // a time within a bucket fits Slim::offset_us
-  for (const Copy& c : copies) {
-    ZONAL_ASSERT(c.time_us >= m_last_popped_us, "EventQueue::push_shared: a copy at " + std::to_string(c.time_us) +
-                                                    " us is before the last popped event at " +
-                                                    std::to_string(m_last_popped_us) + " us");
+  for (const C& c : copies) {
+    number(c);
     const std::int64_t epoch = epoch_of(c.time_us);
     if (slim_times && epoch >= ring_first && epoch < ring_end) {
       Bucket& bucket = m_buckets[slot_of(epoch)];

@@ -12,32 +12,12 @@ template <class Ev>
 void CalendarQueue<Ev>::push_shared_at(PeerId from, const decltype(Ev::msg)& msg, std::span<const CopyAt> copies)
   requires Traits::batches
 {
-  std::uint32_t record = no_chunk;
-  std::uint32_t refs = 0;
-  const std::int64_t ring_first = m_epoch + (m_active_open ? 1 : 0);
-  const std::int64_t ring_end = m_epoch + m_bucket_count;
-  const bool slim_times = m_width_shift <= 32;
-  for (const CopyAt& c : copies) {
+  store_shared(from, msg, copies, [this](const CopyAt& c) {
     ZONAL_ASSERT(c.time_us >= m_last_popped_us && c.seq >= m_seq,
                  "EventQueue::push_shared_at: a copy at " + std::to_string(c.time_us) + " us, seq " +
                      std::to_string(c.seq) + ", before the last popped time or pushed seq");
     m_seq = c.seq;
-    const std::int64_t epoch = epoch_of(c.time_us);
-    if (slim_times && epoch >= ring_first && epoch < ring_end) {
-      Bucket& bucket = m_buckets[slot_of(epoch)];
-      if (bucket.slim_count == 0) bucket.base_seq = c.seq;
-      const std::uint64_t delta = c.seq - bucket.base_seq;
-      if (delta <= 0xFFFFFFFFu) {
-        if (record == no_chunk) record = new_record(from, msg);
-        append_slim(bucket, Slim{static_cast<std::uint32_t>(c.time_us - (static_cast<TimeUs>(epoch) << m_width_shift)),
-                                 static_cast<std::uint32_t>(delta), c.to, record});
-        ++refs;
-        continue;
-      }
-    }
-    push(Traits::single(c.time_us, from, c.to, msg));
-  }
-  if (refs > 0) m_records[record].refs = refs;
+  });
 }
 
 template <class Ev>
