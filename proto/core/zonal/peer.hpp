@@ -99,8 +99,7 @@ class alignas(32) Peer {
   std::optional<TransmitBatch> poll_transmit_batch() { return m_sends.pop_batch(); }
   /// Earliest time handle_timeout() must be called, if any timer is armed.
   std::optional<TimeUs> poll_timeout() const noexcept {
-    const Cold* c = cold_state();
-    if (c == nullptr || !c->origin) return std::nullopt;  // relay-only peer: no timers
+    if (relay_only()) return std::nullopt;  // no timers
     return next_timeout();
   }
   /// True when poll_event() and poll_timeout() have nothing to return (the peer only relays: no
@@ -111,8 +110,7 @@ class alignas(32) Peer {
   }
   /// Next event for the application or driver, or nullopt.
   std::optional<PeerEvent> poll_event() {
-    const Cold* c = cold_state();
-    if (c == nullptr || !c->origin) return std::nullopt;  // only searching peers produce events
+    if (relay_only()) return std::nullopt;  // only searching peers produce events
     return next_event();
   }
 

@@ -148,10 +148,17 @@ void FloodSimulation::each_part(bool parallel, const std::function<void(std::uin
 // their partitions' queues, in number order.
 void FloodSimulation::move_queued_deliveries() {
   FloodPartitions& w = *m_parts;
-  w.taken.clear();
-  m_queue.take_deliveries(w.taken);
-  std::sort(w.taken.begin(), w.taken.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
-  for (Event& e : w.taken) w.parts[w.part_of(e.to)]->queue.push_at(std::move(e));
+  for (Event& e : take_queued_deliveries()) w.parts[w.part_of(e.to)]->queue.push_at(std::move(e));
+}
+
+// The deliveries the calling thread pushed into the main queue since the last call, taken out
+// of it in number order (FloodPartitions::taken, valid until the next call).
+std::vector<Event>& FloodSimulation::take_queued_deliveries() {
+  std::vector<Event>& taken = m_parts->taken;
+  taken.clear();
+  m_queue.take_deliveries(taken);
+  std::sort(taken.begin(), taken.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
+  return taken;
 }
 
 // One window: the deliveries before `bound` in every partition (after the last window's pushes
@@ -211,10 +218,7 @@ void FloodSimulation::window_merge(EventQueue::Key bound) {
                      " us inside the window ending at " + std::to_string(bound.time_us) + " us");
     if (d.timeout) arm_timer(d.dest, d.timeout);
   }
-  w.taken.clear();
-  m_queue.take_deliveries(w.taken);
-  std::sort(w.taken.begin(), w.taken.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
-  for (Event& e : w.taken) {
+  for (Event& e : take_queued_deliveries()) {
     w.pushed_at(e.time_us);
     w.serial[w.part_of(e.to)].push_back(std::move(e));
   }

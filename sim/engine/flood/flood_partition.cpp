@@ -8,15 +8,6 @@
 #include "engine/flood/flood_simulation.hpp"
 
 namespace zonal::sim {
-namespace {
-
-/// Deliveries between the prefetch of what a peer's message touches (seen-table slot, links)
-/// and its use, and between the prefetch of a peer and its use.
-constexpr std::size_t slots_ahead = 4;
-constexpr std::size_t peers_ahead = 16;
-
-}  // namespace
-
 // Phase A for partition `p`: nothing shared is written.
 void FloodSimulation::partition_handle(std::uint32_t p, EventQueue::Key bound) {
   EventQueue& queue = m_parts->parts[p]->queue;
@@ -35,11 +26,9 @@ void FloodSimulation::partition_handle(std::uint32_t p, EventQueue::Key bound) {
 
 // The sequential loop's pipeline (flood_loop.cpp prefetch_ahead) on a partition's queue.
 void FloodSimulation::partition_prefetch(const EventQueue& queue, std::span<const PeerId> popped) {
-  PeerId to = no_peer;
-  const Message* msg = nullptr;
   if (popped.size() == 1 && queue.draining_copies()) {  // random latency
-    if (queue.upcoming_copy(slots_ahead - 1, to, msg) && to < m_peers.size()) m_peers[to].prefetch(*msg);
-    if (queue.upcoming_copy(peers_ahead - 1, to, msg) && to < m_peers.size()) m_peers[to].prefetch_state();
+    prefetch_copies(queue, [this](PeerId p) { m_peers[p].prefetch_state(); });  // phase B prefetches the counters
+    PeerId to = no_peer;
     if (queue.upcoming_late(to) && to < m_peers.size()) [[unlikely]] m_peers[to].prefetch_state();  // beyond the pipeline
     return;
   }

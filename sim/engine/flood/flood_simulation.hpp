@@ -68,6 +68,20 @@ class FloodSimulation {
   void prefetch_ahead(std::size_t taken);
   void prefetch_runs(std::size_t taken);
   void prefetch_peer(PeerId to);
+  // The prefetch pipeline's distances in deliveries (the one-thread loop and --threads' phase A):
+  // what a peer's message touches (seen-table slot, links) is requested this far ahead, the
+  // peer itself (loaded by then) further ahead.
+  static constexpr std::size_t prefetch_slots_ahead = 4;
+  static constexpr std::size_t prefetch_peers_ahead = 16;
+  /// The pipeline over `queue`'s upcoming shared-message copies (random latency: one copy per
+  /// pop); `load(to)` requests peer `to`. Call once per popped copy.
+  template <class Load>
+  void prefetch_copies(const EventQueue& queue, Load load) {
+    PeerId to = no_peer;
+    const Message* msg = nullptr;
+    if (queue.upcoming_copy(prefetch_slots_ahead - 1, to, msg) && to < m_peers.size()) m_peers[to].prefetch(*msg);
+    if (queue.upcoming_copy(prefetch_peers_ahead - 1, to, msg) && to < m_peers.size()) load(to);
+  }
   // flood_traffic.cpp: network model, delivery, timers
   void deliver_run(const Event& e, std::span<const PeerId> to);
   QueryRecord* delivery_record(const Message& msg);
@@ -83,6 +97,7 @@ class FloodSimulation {
   bool windows_apply();
   void run_windows(std::string_view phase);
   void move_queued_deliveries();
+  std::vector<Event>& take_queued_deliveries();
   void each_part(bool parallel, const std::function<void(std::uint32_t)>& task);
   std::size_t run_window(EventQueue::Key bound, bool pushes_pending);
   void window_merge(EventQueue::Key bound);
