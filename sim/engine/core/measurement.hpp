@@ -40,8 +40,14 @@ class Measurement {
 
   /// A message copy was delivered to `p`; call only while measuring() (the hot path checks once).
   void received(PeerId p) {
-    if (++m_loads[p].received == 0) [[unlikely]] ++m_received_carry[p];
+    if (received_low(p)) [[unlikely]] carry_received(p);
   }
+  /// received() split for --threads, whose partitions count their own peers at once: the low
+  /// bits only (`p`'s counters are written by one thread); true when they wrapped, and then
+  /// carry_received(p) is due, on one thread at a time.
+  bool received_low(PeerId p) noexcept { return ++m_loads[p].received == 0; }
+  /// The carry of a received_low() that wrapped.
+  void carry_received(PeerId p) { ++m_received_carry[p]; }
   /// Performance hint: `p` receives a copy a few deliveries from now, and may forward it
   /// (valid ids only): loads both of its counters, which share a cache line.
   void prefetch_counters([[maybe_unused]] PeerId p) const noexcept {
@@ -51,10 +57,17 @@ class Measurement {
   }
   /// `p` transmitted `copies` copies; call only while measuring().
   void sent(PeerId p, std::uint32_t copies) {
+    if (const std::uint32_t carry = sent_low(p, copies)) [[unlikely]] carry_sent(p, carry);
+  }
+  /// sent() split like received_low(): the low bits only; returns the carry to hand to
+  /// carry_sent() (0: none).
+  std::uint32_t sent_low(PeerId p, std::uint32_t copies) noexcept {
     const std::uint64_t total = std::uint64_t{m_loads[p].sent} + copies;
     m_loads[p].sent = static_cast<std::uint16_t>(total);
-    if (total > 0xFFFF) [[unlikely]] m_sent_carry[p] += static_cast<std::uint32_t>(total >> 16);
+    return static_cast<std::uint32_t>(total >> 16);
   }
+  /// The carry sent_low() returned.
+  void carry_sent(PeerId p, std::uint32_t carry) { m_sent_carry[p] += carry; }
 
   /// `copies` transmissions of class `c` at `now_us` (time series only).
   void observe(TimeUs now_us, MessageClass c, std::uint64_t copies) {

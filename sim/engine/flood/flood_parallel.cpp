@@ -12,13 +12,6 @@
 #include "zonal/time.hpp"
 
 namespace zonal::sim {
-namespace {
-
-/// Deliveries between the prefetch of a peer's counters and their use in phase B.
-constexpr std::size_t counters_ahead = 8;
-
-}  // namespace
-
 TimeUs conservative_window_us(const LatencySpec& latency) noexcept {
   switch (latency.kind) {
     case LatencyKind::constant: return us_from_ms(latency.mean_ms);  // Network::constant_delay_us()
@@ -30,7 +23,11 @@ TimeUs conservative_window_us(const LatencySpec& latency) noexcept {
 
 FloodPartitions::FloodPartitions(unsigned threads, std::size_t peers, TimeUs window, TimeUs bucket_width_us,
                                  std::uint32_t bucket_count)
-    : pool(threads), window_us(window), scale((std::uint64_t{threads} << 32) / (peers + 1)), serial(threads) {
+    : pool(threads),
+      window_us(window),
+      scale((std::uint64_t{threads} << 32) / (peers + 1)),
+      serial(threads),
+      batch_first(threads) {
   for (unsigned p = 0; p < threads; ++p) parts.push_back(std::make_unique<Part>(bucket_width_us, bucket_count, threads));
 }
 
@@ -175,41 +172,39 @@ std::size_t FloodSimulation::run_window(EventQueue::Key bound, bool pushes_pendi
     m_parts->parts[p]->front = m_parts->parts[p]->queue.front_bound();
   });
   window_merge(bound);
-  w.last_deliveries = w.order.size();
+  w.last_deliveries = 0;
+  for (std::uint32_t p = 0; p < w.parts.size(); ++p) w.last_deliveries += w.window(p).delivered;
   m_result.parallel_windows += parallel;
-  return w.order.size();
+  return w.last_deliveries;
 }
 
-// Phase B: deliver_run() and drain_peer() without the peers' part, in the window's order; the
-// tracker's deliveries whole. What the tracker sends goes through the main queue to the
-// partitions' serial lists.
+// Phase B: deliver_run() and drain_peer() without the peers' part and the counts phase A made,
+// in the window's order; the tracker's deliveries whole. What the tracker sends goes through
+// the main queue to the partitions' serial lists.
 void FloodSimulation::window_merge(EventQueue::Key bound) {
   FloodPartitions& w = *m_parts;
   w.merge();
+  w.copy_seq.clear();
+  w.copy_unit.clear();
   for (std::uint32_t p = 0; p < w.parts.size(); ++p) {
     FloodPartitions::Window& out = w.window(p);
-    out.batch_at = out.copy_at = out.event_at = 0;
-    out.seq.resize(out.to.size());
-    out.unit.resize(out.to.size());
+    out.batch_at = out.event_at = 0;
+    w.batch_first[p].resize(out.batches.size());
+    window_counts(out);
   }
   w.push_min.reset();
-  const bool measuring = m_measure.measuring();
-  for (std::size_t i = 0; i < w.order.size(); ++i) {
-    if (i + counters_ahead < w.order.size()) {  // every delivery (and its forwards) is counted at its peer
-      const PeerId dest = w.order[i + counters_ahead].delivery->dest;
-      if (dest < m_peers.size()) m_measure.prefetch_counters(dest);
-    }
-    FloodPartitions::Window& src = w.window(w.order[i].part);
-    const FloodPartitions::Delivery& d = *w.order[i].delivery;
+  for (const FloodPartitions::Ref& ref : w.order) {
+    FloodPartitions::Window& src = w.window(ref.part);
+    const FloodPartitions::Delivery& d = *ref.delivery;
     m_now = d.time_us;
     if (d.dest == m_tracker_id) {
-      m_tracker.handle_message(m_now, d.from, d.msg);
+      m_tracker.handle_message(m_now, d.from, src.messages[d.message]);
       drain_tracker();
       continue;
     }
-    if (measuring) count_arrival(d.from, d.dest, d.msg, d.arrival, delivery_record(d.msg));
+    if (m_tap) [[unlikely]] m_tap(d.from, d.dest, src.messages[d.message], d.arrival);
     if (d.arrival == Arrival::duplicate || d.arrival == Arrival::dropped) continue;
-    for (; src.batch_at < d.batches_end; ++src.batch_at) window_send(src, src.batches[src.batch_at]);
+    for (; src.batch_at < d.batches_end; ++src.batch_at) window_send(ref.part, src, src.batch_at);
     for (; src.event_at < d.events_end; ++src.event_at) on_event(src.events[src.event_at]);
     // A deadline inside the window would be a timer the sequential run fires between two of
     // its deliveries; deliveries never set deadlines (searches and timeouts do), so it is a bug.
@@ -224,32 +219,49 @@ void FloodSimulation::window_merge(EventQueue::Key bound) {
   }
 }
 
-// send_batch() of a copied batch without the pushes: the same counts, the same draws from the
-// run's stream in the same order, and the numbers the pushes would have taken (kept copies
-// only), written beside the copies for phase C.
-void FloodSimulation::window_send(FloodPartitions::Window& src, const FloodPartitions::Batch& batch) {
-  const std::uint32_t begin = src.copy_at;
-  const std::uint32_t sent = batch.copies_end - begin;
-  src.copy_at = batch.copies_end;
+// The counts phase A kept for phase B: the queries' reach (the records are shared) and the
+// carries of the peers' load counters. Sums: their order does not matter.
+void FloodSimulation::window_counts(const FloodPartitions::Window& out) {
+  for (const FloodPartitions::Tally& t : out.tallies) {
+    if (QueryRecord* record = record_of(t.query)) {
+      record->reached += t.reached;
+      record->duplicates += t.duplicates;
+    }
+  }
+  for (const PeerId p : out.received_carries) m_measure.carry_received(p);
+  for (const auto& [p, carry] : out.sent_carries) m_measure.carry_sent(p, carry);
+}
+
+// send_batch() of batch `b` of partition `s` (its buffers `src`) without the pushes and the
+// sender's count: the same counts, the same draws from the run's stream in the same order, and
+// the numbers the pushes would have taken (kept copies only), in copy_seq and copy_unit for
+// phase C.
+void FloodSimulation::window_send(std::uint32_t s, const FloodPartitions::Window& src, std::uint32_t b) {
+  FloodPartitions& w = *m_parts;
+  const FloodPartitions::Batch& batch = src.batches[b];
+  const std::uint32_t sent = batch.copies_end - batch.copies_begin;
+  w.batch_first[s][b] = static_cast<std::uint32_t>(w.copy_seq.size());
   const bool constant = m_network.constant_delay();
-  if (constant) count_transmissions(batch.from, batch.msg, sent);  // send_batch counts before the draws
+  if (constant) count_by_class(batch.msg, sent);  // send_batch counts before the draws
+  const bool draws = !constant || m_network.lossy();
   std::uint64_t next = m_queue.pushed();
   std::uint64_t lost = 0;
   double unit_min = 1.0;  // the delay grows with the draw: the batch's earliest copy has the smallest
-  for (std::uint32_t c = begin; c < batch.copies_end; ++c) {
-    if (!constant || m_network.lossy()) {
-      if (!m_network.draw_copy(src.unit[c])) {
-        src.seq[c] = FloodPartitions::lost_seq;
-        ++lost;
-        continue;
-      }
+  for (std::uint32_t c = 0; c < sent; ++c) {
+    double unit = 0.0;
+    if (draws && !m_network.draw_copy(unit)) {
+      w.copy_seq.push_back(FloodPartitions::lost_seq);
+      w.copy_unit.push_back(unit);
+      ++lost;
+      continue;
     }
-    unit_min = std::min(unit_min, src.unit[c]);
-    src.seq[c] = next++;
+    unit_min = std::min(unit_min, unit);
+    w.copy_seq.push_back(next++);
+    w.copy_unit.push_back(unit);
   }
   m_queue.reserve_seqs(sent - lost);
-  if (sent > lost) m_parts->pushed_at(batch.time_us + m_network.delay_from_unit_us(unit_min));
-  if (!constant) count_transmissions(batch.from, batch.msg, sent);  // send_shared counts after them
+  if (sent > lost) w.pushed_at(batch.time_us + m_network.delay_from_unit_us(unit_min));
+  if (!constant) count_by_class(batch.msg, sent);  // send_shared counts after them
   if (lost > 0 || (constant && m_network.lossy())) {  // send_batch observes its losses even when none
     m_result.lost_messages += lost;
     m_measure.observe(m_now, MessageClass::lost, lost);

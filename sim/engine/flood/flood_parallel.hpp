@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "engine/core/event.hpp"
@@ -36,39 +37,56 @@ struct FloodPartitions {
   /// Sequence number of a lost copy (phase B).
   static constexpr std::uint64_t lost_seq = ~std::uint64_t{0};
 
-  /// One delivery of a window and what it made its peer do (phase A).
+  /// Window::messages index of a delivery whose message phase B does not need.
+  static constexpr std::uint32_t no_message = ~std::uint32_t{0};
+
+  /// A delivery of a window that phase B must see, and what it made its peer do (phase A): one
+  /// whose peer sent, reported or set a deadline, one to the tracker, or (with a delivery tap)
+  /// every one. Phase A counts every delivery itself (Tally, the peers' load counters).
   struct Delivery {
     TimeUs time_us;
     std::uint64_t seq;
     PeerId from;
     PeerId dest;
+    std::uint32_t batches_end;  ///< its batches end here in Window::batches (they start where the previous ended)
+    std::uint32_t events_end;   ///< likewise in Window::events
+    std::uint32_t message;      ///< its message in Window::messages (the tracker's and tapped deliveries), or no_message
     Arrival arrival;
-    std::uint32_t batches_end;  ///< its batches end here in Part::batches (they start where the previous ended)
-    std::uint32_t events_end;   ///< likewise in Part::events
     std::optional<TimeUs> timeout;
-    Message msg;
   };
-  /// A copied TransmitBatch: its copies (`except` left out) end at copies_end in Part::to.
+  /// A copied TransmitBatch: its copies (`except` left out) are [copies_begin, copies_end) in
+  /// Window::to.
   struct Batch {
     TimeUs time_us;  ///< when it was sent
     PeerId from;
+    std::uint32_t copies_begin;
     std::uint32_t copies_end;
     Message msg;
   };
-  /// One window's deliveries of a partition and what came of them: written by phase A, numbered
-  /// by phase B, read by the pushes of phase C (which run with the next window's phase A: two
-  /// of them per partition, in turns).
+  /// A window's arrivals of one query at a partition's peers (QueryRecord's reached and
+  /// duplicates, added in phase B).
+  struct Tally {
+    QueryId query;
+    std::uint32_t reached;
+    std::uint32_t duplicates;
+  };
+  /// One window's deliveries of a partition and what came of them: written by phase A, read by
+  /// phase B and by the pushes of phase C (which run with the next window's phase A: two of
+  /// them per partition, in turns).
   struct Window {
     explicit Window(std::size_t parts) : outbox(parts) {}
+    std::uint32_t delivered = 0;  ///< deliveries popped, all of them
     std::vector<Delivery> deliveries;
     std::vector<Batch> batches;
     std::vector<PeerEvent> events;
+    std::vector<Message> messages;
     std::vector<PeerId> to;                 ///< every copy's destination
     std::vector<std::uint32_t> copy_batch;  ///< every copy's batch
-    std::vector<std::uint64_t> seq;         ///< phase B: every copy's number, or lost_seq
-    std::vector<double> unit;               ///< phase B: every kept copy's latency draw
     std::vector<std::vector<std::uint32_t>> outbox;  ///< per destination partition: its copies, in order
-    std::uint32_t batch_at = 0, copy_at = 0, event_at = 0;  ///< phase B: what it has taken
+    std::vector<Tally> tallies;
+    std::vector<PeerId> received_carries;  ///< peers whose received count wrapped (Measurement::received_low)
+    std::vector<std::pair<PeerId, std::uint32_t>> sent_carries;  ///< peers whose sent count wrapped, and the carry
+    std::uint32_t batch_at = 0, event_at = 0;  ///< phase B: what it has taken
   };
   /// One partition: a block of consecutive peers, its queue and its windows' buffers.
   struct alignas(64) Part {  // threads fill theirs at once
@@ -113,6 +131,11 @@ struct FloodPartitions {
   Window& window(std::uint32_t p) noexcept { return parts[p]->windows[current]; }
   /// Fill `order` with the current window's deliveries of all partitions in (time, seq) order.
   void merge();
+  /// Where copy `c` of partition `s`'s window `src` is in copy_seq and copy_unit (phase C).
+  std::size_t copy_index(std::uint32_t s, const Window& src, std::uint32_t c) const noexcept {
+    const std::uint32_t b = src.copy_batch[c];
+    return batch_first[s][b] + (c - src.batches[b].copies_begin);
+  }
 
   WorkerPool pool;
   TimeUs window_us;
@@ -124,6 +147,11 @@ struct FloodPartitions {
   std::vector<std::vector<Event>> serial;  ///< per partition: deliveries pushed on the calling thread, by seq
   std::vector<Event> taken;                ///< take_deliveries()'s buffer
   std::size_t last_deliveries = 0;         ///< the previous window's size
+  // Phase B's numbers and draws of the window's copies, read by its phase C (which is over
+  // before the next phase B starts): batch by batch in the window's order.
+  std::vector<std::vector<std::uint32_t>> batch_first;  ///< per partition: each batch's first copy here
+  std::vector<std::uint64_t> copy_seq;                  ///< every copy's number, or lost_seq
+  std::vector<double> copy_unit;                        ///< every kept copy's latency draw
   std::optional<TimeUs> push_min;          ///< phase B: the earliest copy to push
 };
 

@@ -3,6 +3,7 @@
 /// (exactly what drain_peer() polls), their copies dealt to the destinations' partitions.
 /// Phase C: the numbered copies destined to its peers, from every partition and from the
 /// calling thread, go into its queue in number order. See flood_parallel.hpp.
+#include <algorithm>
 #include <array>
 
 #include "engine/flood/flood_simulation.hpp"
@@ -12,61 +13,104 @@ namespace zonal::sim {
 void FloodSimulation::partition_handle(std::uint32_t p, EventQueue::Key bound) {
   EventQueue& queue = m_parts->parts[p]->queue;
   FloodPartitions::Window& out = m_parts->window(p);
+  out.delivered = 0;
   out.deliveries.clear();
   out.batches.clear();
   out.events.clear();
+  out.messages.clear();
   out.to.clear();
   out.copy_batch.clear();
   for (auto& box : out.outbox) box.clear();
+  out.tallies.clear();
+  out.received_carries.clear();
+  out.sent_carries.clear();
   while (const auto run = queue.pop_before(bound.time_us, bound.seq)) {
     partition_prefetch(queue, run->to);
     for (std::uint32_t k = 0; k < run->to.size(); ++k) partition_deliver(out, *run->event, k, run->to[k]);
+    out.delivered += static_cast<std::uint32_t>(run->to.size());
   }
 }
 
 // The sequential loop's pipeline (flood_loop.cpp prefetch_ahead) on a partition's queue.
 void FloodSimulation::partition_prefetch(const EventQueue& queue, std::span<const PeerId> popped) {
   if (popped.size() == 1 && queue.draining_copies()) {  // random latency
-    prefetch_copies(queue, [this](PeerId p) { m_peers[p].prefetch_state(); });  // phase B prefetches the counters
+    prefetch_copies(queue, [this](PeerId p) { prefetch_peer(p); });
     PeerId to = no_peer;
-    if (queue.upcoming_late(to) && to < m_peers.size()) [[unlikely]] m_peers[to].prefetch_state();  // beyond the pipeline
+    if (queue.upcoming_late(to) && to < m_peers.size()) [[unlikely]] prefetch_peer(to);  // beyond the pipeline
     return;
   }
   for (const PeerId dest : popped)  // a batch: its peers are next
-    if (dest < m_peers.size()) m_peers[dest].prefetch_state();
+    if (dest < m_peers.size()) prefetch_peer(dest);
   std::array<EventQueue::Upcoming, 1> next;
   if (queue.peek(next) == 1)
     for (const PeerId dest : next[0].to)
-      if (dest < m_peers.size()) m_peers[dest].prefetch_state();
+      if (dest < m_peers.size()) prefetch_peer(dest);
 }
 
-// Copy `k` of popped event `e`, to `dest`: its peer handles it (the tracker waits for phase B).
+// Copy `k` of popped event `e`, to `dest`: its peer handles it and it is counted (the tracker
+// waits for phase B); phase B gets it if it must see it (FloodPartitions::Delivery).
 void FloodSimulation::partition_deliver(FloodPartitions::Window& me, const Event& e, std::uint32_t k, PeerId dest) {
-  FloodPartitions::Delivery& d = me.deliveries.emplace_back(
-      FloodPartitions::Delivery{e.time_us, e.seq + k, e.from, dest, Arrival::fresh, 0, 0, std::nullopt, e.msg});
+  const auto batches_begin = me.batches.size();
+  const auto events_begin = me.events.size();
+  Arrival arrival = Arrival::fresh;
+  std::optional<TimeUs> timeout;
   if (dest != m_tracker_id) {
     Peer& peer = m_peers[dest];
-    d.arrival = peer.handle_message(d.time_us, d.from, d.msg);
-    if (d.arrival != Arrival::duplicate && d.arrival != Arrival::dropped) {  // no output by contract
-      const FloodPartitions& w = *m_parts;
-      while (const auto batch = peer.poll_transmit_batch()) {
-        const auto index = static_cast<std::uint32_t>(me.batches.size());
-        for (const PeerId to : batch->to) {
-          if (to == batch->except) continue;
-          me.outbox[w.part_of(to)].push_back(static_cast<std::uint32_t>(me.to.size()));
-          me.to.push_back(to);
-          me.copy_batch.push_back(index);
-        }
-        me.batches.push_back(FloodPartitions::Batch{d.time_us, dest, static_cast<std::uint32_t>(me.to.size()), *batch->msg});
-      }
+    arrival = peer.handle_message(e.time_us, e.from, e.msg);
+    partition_count(me, e.msg, arrival, dest);
+    if (arrival != Arrival::duplicate && arrival != Arrival::dropped) {  // no output by contract
+      while (const auto batch = peer.poll_transmit_batch()) partition_send(me, e.time_us, dest, *batch);
       if (!peer.relay_only()) {  // else no events, no deadline
         while (auto ev = peer.poll_event()) me.events.push_back(std::move(*ev));
-        d.timeout = peer.poll_timeout();
+        timeout = peer.poll_timeout();
       }
     }
+    if (!m_tap && me.batches.size() == batches_begin && me.events.size() == events_begin && !timeout) return;
   }
-  d.batches_end = static_cast<std::uint32_t>(me.batches.size());
-  d.events_end = static_cast<std::uint32_t>(me.events.size());
+  std::uint32_t message = FloodPartitions::no_message;
+  if (dest == m_tracker_id || m_tap) [[unlikely]] {
+    message = static_cast<std::uint32_t>(me.messages.size());
+    me.messages.push_back(e.msg);
+  }
+  me.deliveries.push_back(FloodPartitions::Delivery{e.time_us, e.seq + k, e.from, dest,
+                                                    static_cast<std::uint32_t>(me.batches.size()),
+                                                    static_cast<std::uint32_t>(me.events.size()), message, arrival,
+                                                    timeout});
+}
+
+// count_arrival() in phase A: the peer's received count (its partition's), the query's reach
+// in the window's tallies; what is shared waits for phase B.
+void FloodSimulation::partition_count(FloodPartitions::Window& me, const Message& msg, Arrival arrival, PeerId dest) {
+  if (m_measure.received_low(dest)) [[unlikely]] me.received_carries.push_back(dest);
+  const auto query = delivery_query(msg);
+  if (!query) return;
+  if (me.tallies.empty() || me.tallies.back().query != *query) [[unlikely]] {
+    const auto it = std::find_if(me.tallies.begin(), me.tallies.end(),
+                                 [&](const FloodPartitions::Tally& t) { return t.query == *query; });
+    if (it == me.tallies.end()) me.tallies.push_back(FloodPartitions::Tally{*query, 0, 0});
+    else std::iter_swap(it, me.tallies.end() - 1);  // the one in use last
+  }
+  FloodPartitions::Tally& t = me.tallies.back();
+  t.reached += arrival == Arrival::fresh;
+  t.duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
+}
+
+// A TransmitBatch of peer `from` at `now_us` copied for phase B, its copies dealt to their
+// destinations' partitions; the sender's count (its partition's).
+void FloodSimulation::partition_send(FloodPartitions::Window& me, TimeUs now_us, PeerId from, const TransmitBatch& batch) {
+  const FloodPartitions& w = *m_parts;
+  const auto index = static_cast<std::uint32_t>(me.batches.size());
+  const auto begin = static_cast<std::uint32_t>(me.to.size());
+  for (const PeerId to : batch.to) {
+    if (to == batch.except) continue;
+    me.outbox[w.part_of(to)].push_back(static_cast<std::uint32_t>(me.to.size()));
+    me.to.push_back(to);
+    me.copy_batch.push_back(index);
+  }
+  const auto end = static_cast<std::uint32_t>(me.to.size());
+  if (const std::uint32_t carry = m_measure.sent_low(from, end - begin)) [[unlikely]]
+    me.sent_carries.emplace_back(from, carry);
+  me.batches.push_back(FloodPartitions::Batch{now_us, from, begin, end, *batch.msg});
 }
 
 // Phase C for partition `p`, of the window whose buffers are windows[`buffers`]: a merge by number of the copies every partition dealt to it (each
@@ -86,8 +130,10 @@ void FloodSimulation::partition_push(std::uint32_t p, unsigned buffers) {
       const FloodPartitions::Window& src = w.parts[s]->windows[buffers];
       const std::vector<std::uint32_t>& box = src.outbox[p];
       std::uint32_t& at = me.taken_from[s];
-      while (at < box.size() && src.seq[box[at]] == FloodPartitions::lost_seq) ++at;
-      if (at < box.size() && src.seq[box[at]] < best_seq) best = s, best_seq = src.seq[box[at]];
+      while (at < box.size() && w.copy_seq[w.copy_index(s, src, box[at])] == FloodPartitions::lost_seq) ++at;
+      if (at == box.size()) continue;
+      const std::uint64_t seq = w.copy_seq[w.copy_index(s, src, box[at])];
+      if (seq < best_seq) best = s, best_seq = seq;
     }
     if (serial_at < serial.size() && serial[serial_at].seq < best_seq) {
       me.queue.push_at(serial[serial_at++]);
@@ -108,10 +154,13 @@ void FloodSimulation::push_batch_copies(FloodPartitions::Part& me, const FloodPa
   const std::uint32_t index = src.copy_batch[box[at]];
   const FloodPartitions::Batch& batch = src.batches[index];
   me.staged.clear();
+  const FloodPartitions& w = *m_parts;
+  const std::size_t first = w.batch_first[s][index] - std::size_t{batch.copies_begin};
   for (; at < box.size() && src.copy_batch[box[at]] == index; ++at) {
     const std::uint32_t c = box[at];
-    if (src.seq[c] != FloodPartitions::lost_seq)
-      me.staged.push_back(EventQueue::CopyAt{batch.time_us + m_network.delay_from_unit_us(src.unit[c]), src.seq[c], src.to[c]});
+    const std::uint64_t seq = w.copy_seq[first + c];
+    if (seq != FloodPartitions::lost_seq)
+      me.staged.push_back(EventQueue::CopyAt{batch.time_us + m_network.delay_from_unit_us(w.copy_unit[first + c]), seq, src.to[c]});
   }
   if (!m_network.constant_delay()) return me.queue.push_shared_at(batch.from, batch.msg, me.staged);
   for (std::size_t i = 0; i < me.staged.size();) {

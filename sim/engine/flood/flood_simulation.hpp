@@ -85,12 +85,19 @@ class FloodSimulation {
   // flood_traffic.cpp: network model, delivery, timers
   void deliver_run(const Event& e, std::span<const PeerId> to);
   QueryRecord* delivery_record(const Message& msg);
+  /// The query a delivered message counts under (its record's reach), if any.
+  static std::optional<QueryId> delivery_query(const Message& msg) noexcept {
+    if (const Query* query = std::get_if<Query>(&msg)) return query->query_id;
+    if (const Walk* walk = std::get_if<Walk>(&msg)) return walk->query_id;  // walkers count like query copies: revisits as duplicates
+    return std::nullopt;
+  }
   inline void count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record);
   void drain_peer(PeerId id);
   void drain_tracker();
   void send_batch(PeerId from, const TransmitBatch& batch);
   void send_shared(PeerId from, const TransmitBatch& batch);
   void count_transmissions(PeerId from, const Message& msg, std::uint32_t copies);
+  void count_by_class(const Message& msg, std::uint32_t copies);
   void arm_timer(PeerId id, std::optional<TimeUs> deadline);
   void fire_timer(PeerId id);
   // flood_parallel.cpp: --threads, partitioned conservative windows; phase B
@@ -101,11 +108,14 @@ class FloodSimulation {
   void each_part(bool parallel, const std::function<void(std::uint32_t)>& task);
   std::size_t run_window(EventQueue::Key bound, bool pushes_pending);
   void window_merge(EventQueue::Key bound);
-  void window_send(FloodPartitions::Window& src, const FloodPartitions::Batch& batch);
+  void window_counts(const FloodPartitions::Window& out);
+  void window_send(std::uint32_t s, const FloodPartitions::Window& src, std::uint32_t b);
   // flood_partition.cpp: phases A and C of one partition
   void partition_handle(std::uint32_t p, EventQueue::Key bound);
   void partition_prefetch(const EventQueue& queue, std::span<const PeerId> popped);
   void partition_deliver(FloodPartitions::Window& me, const Event& e, std::uint32_t k, PeerId dest);
+  void partition_count(FloodPartitions::Window& me, const Message& msg, Arrival arrival, PeerId dest);
+  void partition_send(FloodPartitions::Window& me, TimeUs now_us, PeerId from, const TransmitBatch& batch);
   void partition_push(std::uint32_t p, unsigned buffers);
   void push_batch_copies(FloodPartitions::Part& me, const FloodPartitions::Window& src, std::uint32_t s, std::uint32_t p);
   // flood_queries.cpp: the query workload and its records

@@ -38,9 +38,8 @@ void FloodSimulation::deliver_run(const Event& e, std::span<const PeerId> to) {
 
 // The record a delivered message counts under (query phase): its query's, or none.
 QueryRecord* FloodSimulation::delivery_record(const Message& msg) {
-  if (const Query* query = std::get_if<Query>(&msg)) return record_of(query->query_id);
-  if (const Walk* walk = std::get_if<Walk>(&msg)) return record_of(walk->query_id);  // walkers count like query copies: revisits as duplicates
-  return nullptr;
+  const auto id = delivery_query(msg);
+  return id ? record_of(*id) : nullptr;
 }
 
 void FloodSimulation::drain_peer(PeerId id) {
@@ -114,6 +113,12 @@ void FloodSimulation::send_shared(PeerId from, const TransmitBatch& batch) {
 }
 
 void FloodSimulation::count_transmissions(PeerId from, const Message& msg, std::uint32_t copies) {
+  count_by_class(msg, copies);
+  if (m_measure.measuring() && from != m_tracker_id) m_measure.sent(from, copies);
+}
+
+// count_transmissions() without the sender's count (--threads counts it in phase A).
+void FloodSimulation::count_by_class(const Message& msg, std::uint32_t copies) {
   if (const auto* q = std::get_if<Query>(&msg)) {
     if (QueryRecord* r = record_of(q->query_id)) r->messages += copies, m_measure.observe(m_now, MessageClass::search, copies);
   } else if (const auto* h = std::get_if<QueryHit>(&msg)) {
@@ -127,7 +132,6 @@ void FloodSimulation::count_transmissions(PeerId from, const Message& msg, std::
     m_result.registration_messages += copies;
     m_measure.observe(m_now, MessageClass::registration, copies);
   }
-  if (m_measure.measuring() && from != m_tracker_id) m_measure.sent(from, copies);
 }
 
 void FloodSimulation::arm_timer(PeerId id, std::optional<TimeUs> deadline) {
