@@ -5,6 +5,9 @@
 // the run) must be identical, and the parallel path must really have run (parallel windows > 0).
 #include <gtest/gtest.h>
 
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_01.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -290,12 +293,74 @@ TEST(FloodThreads, DrawsTurnIntoTheDelaysTransitGives) {
       double unit = -1;
       const bool kept = split.draw_copy(unit);
       ASSERT_EQ(kept, expected.has_value()) << "copy " << i;
-      if (kept) ASSERT_EQ(split.delay_from_unit_us(unit), *expected) << "copy " << i;
+      if (kept) {
+        ASSERT_EQ(split.delay_from_unit_us(unit), *expected) << "copy " << i;
+      }
       lost += !kept;
     }
     EXPECT_GT(lost, 9'000u);
     EXPECT_LT(lost, 11'000u);
   }
+}
+
+// The network's draws are boost::random::uniform_01<double> on its mt19937_64 (the committed
+// results were made so), split into the engine's output (phase B of --threads) and its unit
+// (phase C): the same units, so the same delays.
+TEST(FloodThreads, RawDrawsGiveUniform01sUnits) {
+  sim::LatencySpec uniform;
+  uniform.kind = sim::LatencyKind::uniform;
+  uniform.min_ms = 0.5;
+  uniform.max_ms = 100.5;
+  for (const std::uint64_t seed : {1u, 31u, 77u}) {
+    boost::random::mt19937_64 engine(seed);
+    boost::random::uniform_01<double> unit;
+    sim::Network split(uniform, {}, seed), whole(uniform, {}, seed);
+    std::uint64_t top_half = 0;
+    for (int i = 0; i < 1'000'000; ++i) {
+      const double expected = unit(engine);
+      const std::uint64_t raw = split.raw_draw();
+      top_half += raw >> 63;
+      ASSERT_EQ(sim::Network::unit_from_raw(raw), expected) << "draw " << i << " of seed " << seed;
+      double drawn = -1;
+      ASSERT_TRUE(whole.draw_copy(drawn));
+      ASSERT_EQ(drawn, expected) << "draw " << i << " of seed " << seed;
+    }
+    EXPECT_GT(top_half, 490'000u);  // both halves of the conversion were checked
+    EXPECT_LT(top_half, 510'000u);
+  }
+}
+
+/// An engine that returns the values it was given, for boost's uniform_01 on chosen outputs.
+struct ScriptedEngine {
+  using result_type = std::uint64_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()() { return values.at(at++); }
+  std::vector<result_type> values;
+  std::size_t at = 0;
+};
+
+// unit_from_raw() against uniform_01 where rounding is hardest: around 2^53, 2^63 (where the
+// conversion changes method) and 2^64 (where uniform_01 rejects and draws again).
+TEST(FloodThreads, RawUnitsRoundLikeUniform01AtTheEdges) {
+  std::vector<std::uint64_t> edges = {0, 1, 2, 3, 1ull << 52, (1ull << 53) - 1, 1ull << 53, (1ull << 53) + 1};
+  for (std::uint64_t d = 0; d < 3000; ++d) edges.push_back((std::uint64_t{1} << 63) - 1500 + d);
+  for (std::uint64_t d = 1; d <= 3000; ++d) edges.push_back(~std::uint64_t{0} - 3000 + d);  // up to 2^64 - 1
+  boost::random::uniform_01<double> unit;
+  std::size_t rejected = 0;
+  for (const std::uint64_t raw : edges) {
+    ScriptedEngine engine{{raw, 12345}};
+    const double expected = unit(engine);
+    if (raw >= sim::Network::raw_rejected_from) {
+      ++rejected;
+      EXPECT_EQ(engine.at, 2u) << "uniform_01 keeps " << raw;
+      EXPECT_EQ(expected, sim::Network::unit_from_raw(12345));
+    } else {
+      EXPECT_EQ(engine.at, 1u) << "uniform_01 rejects " << raw;
+      EXPECT_EQ(sim::Network::unit_from_raw(raw), expected) << raw;
+    }
+  }
+  EXPECT_EQ(rejected, 1024u);  // 2^64 - 1024 .. 2^64 - 1
 }
 
 TEST(FloodThreads, WindowLengthIsTheSmallestDelay) {

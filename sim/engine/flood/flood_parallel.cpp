@@ -4,6 +4,7 @@
 #include "engine/flood/flood_parallel.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 #include <string>
 
@@ -88,6 +89,7 @@ bool FloodSimulation::windows_apply() {
     if (window_us <= 0) return false;
     m_parts = std::make_unique<FloodPartitions>(std::min<unsigned>(m_sc.threads, threads_max), m_peers.size(), window_us,
                                                 bucket_width_us(), bucket_count);
+    m_parts->raw_draws = m_sc.latency.kind == LatencyKind::uniform && !m_network.lossy();
   }
   return true;
 }
@@ -184,14 +186,17 @@ std::size_t FloodSimulation::run_window(EventQueue::Key bound, bool pushes_pendi
 void FloodSimulation::window_merge(EventQueue::Key bound) {
   FloodPartitions& w = *m_parts;
   w.merge();
-  w.copy_seq.clear();
-  w.copy_unit.clear();
+  std::size_t copies = 0;
   for (std::uint32_t p = 0; p < w.parts.size(); ++p) {
     FloodPartitions::Window& out = w.window(p);
     out.batch_at = out.event_at = 0;
     w.batch_first[p].resize(out.batches.size());
+    copies += out.to.size();
     window_counts(out);
   }
+  w.copy_seq.resize(copies);  // every batch of the window is sent below
+  w.copy_draw.resize(copies);
+  w.copy_at = 0;
   w.push_min.reset();
   for (const FloodPartitions::Ref& ref : w.order) {
     FloodPartitions::Window& src = w.window(ref.part);
@@ -240,24 +245,39 @@ void FloodSimulation::window_send(std::uint32_t s, const FloodPartitions::Window
   FloodPartitions& w = *m_parts;
   const FloodPartitions::Batch& batch = src.batches[b];
   const std::uint32_t sent = batch.copies_end - batch.copies_begin;
-  w.batch_first[s][b] = static_cast<std::uint32_t>(w.copy_seq.size());
+  w.batch_first[s][b] = w.copy_at;
+  ZONAL_ASSERT(w.copy_at + sent <= w.copy_seq.size(), "--threads: a window sent more copies than it holds");
+  std::uint64_t* const seq = w.copy_seq.data() + w.copy_at;  // plain pointers: the loops keep them in registers
+  std::uint64_t* const draws = w.copy_draw.data() + w.copy_at;
+  w.copy_at += sent;
   const bool constant = m_network.constant_delay();
   if (constant) count_by_class(batch.msg, sent);  // send_batch counts before the draws
-  const bool draws = !constant || m_network.lossy();
   std::uint64_t next = m_queue.pushed();
   std::uint64_t lost = 0;
   double unit_min = 1.0;  // the delay grows with the draw: the batch's earliest copy has the smallest
-  for (std::uint32_t c = 0; c < sent; ++c) {
-    double unit = 0.0;
-    if (draws && !m_network.draw_copy(unit)) {
-      w.copy_seq.push_back(FloodPartitions::lost_seq);
-      w.copy_unit.push_back(unit);
-      ++lost;
-      continue;
+  if (w.raw_draws) {  // the common case: only the engine's outputs here, their units in phase C
+    std::uint64_t raw_min = ~std::uint64_t{0};
+    for (std::uint32_t c = 0; c < sent; ++c) {
+      const std::uint64_t raw = m_network.raw_draw();
+      raw_min = std::min(raw_min, raw);
+      draws[c] = raw;
+      seq[c] = next + c;
     }
-    unit_min = std::min(unit_min, unit);
-    w.copy_seq.push_back(next++);
-    w.copy_unit.push_back(unit);
+    next += sent;
+    unit_min = Network::unit_from_raw(raw_min);  // the unit grows with the output
+  } else {
+    const bool drawn = !constant || m_network.lossy();
+    for (std::uint32_t c = 0; c < sent; ++c) {
+      double unit = 0.0;
+      if (drawn && !m_network.draw_copy(unit)) {
+        seq[c] = FloodPartitions::lost_seq;
+        ++lost;
+        continue;
+      }
+      unit_min = std::min(unit_min, unit);
+      seq[c] = next++;
+      draws[c] = std::bit_cast<std::uint64_t>(unit);
+    }
   }
   m_queue.reserve_seqs(sent - lost);
   if (sent > lost) w.pushed_at(batch.time_us + m_network.delay_from_unit_us(unit_min));

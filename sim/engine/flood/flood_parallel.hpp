@@ -131,7 +131,7 @@ struct FloodPartitions {
   Window& window(std::uint32_t p) noexcept { return parts[p]->windows[current]; }
   /// Fill `order` with the current window's deliveries of all partitions in (time, seq) order.
   void merge();
-  /// Where copy `c` of partition `s`'s window `src` is in copy_seq and copy_unit (phase C).
+  /// Where copy `c` of partition `s`'s window `src` is in copy_seq and copy_draw (phase C).
   std::size_t copy_index(std::uint32_t s, const Window& src, std::uint32_t c) const noexcept {
     const std::uint32_t b = src.copy_batch[c];
     return batch_first[s][b] + (c - src.batches[b].copies_begin);
@@ -151,7 +151,9 @@ struct FloodPartitions {
   // before the next phase B starts): batch by batch in the window's order.
   std::vector<std::vector<std::uint32_t>> batch_first;  ///< per partition: each batch's first copy here
   std::vector<std::uint64_t> copy_seq;                  ///< every copy's number, or lost_seq
-  std::vector<double> copy_unit;                        ///< every kept copy's latency draw
+  std::vector<std::uint64_t> copy_draw;                 ///< every kept copy's latency draw: see raw_draws
+  bool raw_draws = false;  ///< copy_draw holds Network::raw_draw()s (lossless uniform model), else the units' bits
+  std::uint32_t copy_at = 0;                            ///< phase B: copies numbered so far
   std::optional<TimeUs> push_min;          ///< phase B: the earliest copy to push
 };
 

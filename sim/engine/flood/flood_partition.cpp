@@ -5,6 +5,7 @@
 /// calling thread, go into its queue in number order. See flood_parallel.hpp.
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "engine/flood/flood_simulation.hpp"
 
@@ -51,31 +52,38 @@ void FloodSimulation::partition_prefetch(const EventQueue& queue, std::span<cons
 // waits for phase B); phase B gets it if it must see it (FloodPartitions::Delivery).
 void FloodSimulation::partition_deliver(FloodPartitions::Window& me, const Event& e, std::uint32_t k, PeerId dest) {
   const auto batches_begin = me.batches.size();
-  const auto events_begin = me.events.size();
   Arrival arrival = Arrival::fresh;
-  std::optional<TimeUs> timeout;
+  bool relay_only = true;
   if (dest != m_tracker_id) {
     Peer& peer = m_peers[dest];
     arrival = peer.handle_message(e.time_us, e.from, e.msg);
     partition_count(me, e.msg, arrival, dest);
-    if (arrival != Arrival::duplicate && arrival != Arrival::dropped) {  // no output by contract
+    if (arrival == Arrival::duplicate || arrival == Arrival::dropped) {  // no output by contract
+      if (!m_tap) [[likely]] return;
+    } else {
       while (const auto batch = peer.poll_transmit_batch()) partition_send(me, e.time_us, dest, *batch);
-      if (!peer.relay_only()) {  // else no events, no deadline
+      relay_only = peer.relay_only();  // else no events, no deadline
+      if (!relay_only)
         while (auto ev = peer.poll_event()) me.events.push_back(std::move(*ev));
-        timeout = peer.poll_timeout();
-      }
     }
-    if (!m_tap && me.batches.size() == batches_begin && me.events.size() == events_begin && !timeout) return;
+    if (!m_tap && relay_only && me.batches.size() == batches_begin) return;
   }
-  std::uint32_t message = FloodPartitions::no_message;
+  // Built in place, field by field: a temporary (or a std::optional built here and copied)
+  // stalls on store forwarding.
+  FloodPartitions::Delivery& d = me.deliveries.emplace_back();
+  d.time_us = e.time_us;
+  d.seq = e.seq + k;
+  d.from = e.from;
+  d.dest = dest;
+  d.batches_end = static_cast<std::uint32_t>(me.batches.size());
+  d.events_end = static_cast<std::uint32_t>(me.events.size());
+  d.message = FloodPartitions::no_message;
+  d.arrival = arrival;
+  if (!relay_only) d.timeout = m_peers[dest].poll_timeout();
   if (dest == m_tracker_id || m_tap) [[unlikely]] {
-    message = static_cast<std::uint32_t>(me.messages.size());
+    d.message = static_cast<std::uint32_t>(me.messages.size());
     me.messages.push_back(e.msg);
   }
-  me.deliveries.push_back(FloodPartitions::Delivery{e.time_us, e.seq + k, e.from, dest,
-                                                    static_cast<std::uint32_t>(me.batches.size()),
-                                                    static_cast<std::uint32_t>(me.events.size()), message, arrival,
-                                                    timeout});
 }
 
 // count_arrival() in phase A: the peer's received count (its partition's), the query's reach
@@ -110,7 +118,7 @@ void FloodSimulation::partition_send(FloodPartitions::Window& me, TimeUs now_us,
   const auto end = static_cast<std::uint32_t>(me.to.size());
   if (const std::uint32_t carry = m_measure.sent_low(from, end - begin)) [[unlikely]]
     me.sent_carries.emplace_back(from, carry);
-  me.batches.push_back(FloodPartitions::Batch{now_us, from, begin, end, *batch.msg});
+  me.batches.emplace_back(now_us, from, begin, end, *batch.msg);  // in place: a temporary stalls on store forwarding
 }
 
 // Phase C for partition `p`, of the window whose buffers are windows[`buffers`]: a merge by number of the copies every partition dealt to it (each
@@ -156,11 +164,14 @@ void FloodSimulation::push_batch_copies(FloodPartitions::Part& me, const FloodPa
   me.staged.clear();
   const FloodPartitions& w = *m_parts;
   const std::size_t first = w.batch_first[s][index] - std::size_t{batch.copies_begin};
+  const auto copy_unit = [raw = w.raw_draws](std::uint64_t draw) {
+    return raw ? Network::unit_from_raw(draw) : std::bit_cast<double>(draw);
+  };
   for (; at < box.size() && src.copy_batch[box[at]] == index; ++at) {
     const std::uint32_t c = box[at];
     const std::uint64_t seq = w.copy_seq[first + c];
     if (seq != FloodPartitions::lost_seq)
-      me.staged.push_back(EventQueue::CopyAt{batch.time_us + m_network.delay_from_unit_us(w.copy_unit[first + c]), seq, src.to[c]});
+      me.staged.push_back(EventQueue::CopyAt{batch.time_us + m_network.delay_from_unit_us(copy_unit(w.copy_draw[first + c])), seq, src.to[c]});
   }
   if (!m_network.constant_delay()) return me.queue.push_shared_at(batch.from, batch.msg, me.staged);
   for (std::size_t i = 0; i < me.staged.size();) {
