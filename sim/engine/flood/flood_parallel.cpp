@@ -13,6 +13,14 @@
 #include "zonal/time.hpp"
 
 namespace zonal::sim {
+namespace {
+
+/// Batches between the prefetch of one in phase B and its use: phase A wrote them on another
+/// core, so each is a cache-to-cache transfer.
+constexpr std::uint32_t batches_ahead = 6;
+
+}  // namespace
+
 TimeUs conservative_window_us(const LatencySpec& latency) noexcept {
   switch (latency.kind) {
     case LatencyKind::constant: return us_from_ms(latency.mean_ms);  // Network::constant_delay_us()
@@ -209,6 +217,7 @@ void FloodSimulation::window_merge(EventQueue::Key bound) {
     }
     if (m_tap) [[unlikely]] m_tap(d.from, d.dest, src.messages[d.message], d.arrival);
     if (d.arrival == Arrival::duplicate || d.arrival == Arrival::dropped) continue;
+    if (src.batch_at + batches_ahead < src.batches.size()) __builtin_prefetch(&src.batches[src.batch_at + batches_ahead]);
     for (; src.batch_at < d.batches_end; ++src.batch_at) window_send(ref.part, src, src.batch_at);
     for (; src.event_at < d.events_end; ++src.event_at) on_event(src.events[src.event_at]);
     // A deadline inside the window would be a timer the sequential run fires between two of
