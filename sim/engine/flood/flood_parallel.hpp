@@ -5,11 +5,12 @@
 /// every event of the run, as the sequential loop does. L is the network model's smallest delay:
 /// a delivery handled at time t creates deliveries at t + L or later, so the deliveries of
 /// [T, T + L) (T the earliest pending one) are all queued when the window opens. Phase A (one
-/// thread per partition) pops its window deliveries in order, lets its peers handle them and
-/// keeps their outputs; phase B (the calling thread) walks the window in the global (time, seq)
-/// order and does the sequential run's bookkeeping, the loss and latency draws from the run's
-/// one stream and the numbering of every kept copy; phase C (one thread per partition) pushes
-/// the copies destined to its peers, from every partition, into its queue in number order. The
+/// thread per partition) pops its window deliveries in order, lets its peers handle them,
+/// counts them and keeps the outputs phase B needs; phase B (the calling thread) walks those
+/// deliveries in the global (time, seq) order and does the rest of the sequential run's
+/// bookkeeping, the draws from the run's one stream and the numbering of every kept copy;
+/// phase C (one thread per partition) turns the draws into delays and pushes the copies
+/// destined to its peers, from every partition, into its queue in number order. The
 /// run is the one the sequential loop makes, for every N. This file holds the partitions and
 /// their buffers; the loop and phase B are in flood_parallel.cpp, phases A and C in
 /// flood_partition.cpp.
