@@ -248,7 +248,7 @@ void FloodSimulation::window_counts(const FloodPartitions::Window& out) {
 
 // send_batch() of batch `b` of partition `s` (its buffers `src`) without the pushes and the
 // sender's count: the same counts, the same draws from the run's stream in the same order, and
-// the numbers the pushes would have taken (kept copies only), in copy_seq and copy_unit for
+// the numbers the pushes would have taken (kept copies only), in copy_seq and copy_draw for
 // phase C.
 void FloodSimulation::window_send(std::uint32_t s, const FloodPartitions::Window& src, std::uint32_t b) {
   FloodPartitions& w = *m_parts;

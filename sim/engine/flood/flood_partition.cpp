@@ -1,8 +1,9 @@
 /// `--threads N` for the flood family: the work of one partition, on whichever thread claims
-/// it. Phase A: its peers take their window deliveries in order and their outputs are copied
-/// (exactly what drain_peer() polls), their copies dealt to the destinations' partitions.
-/// Phase C: the numbered copies destined to its peers, from every partition and from the
-/// calling thread, go into its queue in number order. See flood_parallel.hpp.
+/// it. Phase A: its peers take their window deliveries in order, each delivery is counted, and
+/// the outputs phase B needs are copied (exactly what drain_peer() polls), their copies dealt
+/// to the destinations' partitions. Phase C: the numbered copies destined to its peers, from
+/// every partition and from the calling thread, go into its queue in number order, their
+/// draws turned into delays. See flood_parallel.hpp.
 #include <algorithm>
 #include <array>
 #include <bit>
