@@ -273,6 +273,38 @@ TEST(FloodThreads, TakeDeliveriesLeavesControlEvents) {
   EXPECT_EQ(q.pop().event->to, 7u);
 }
 
+// give_idle_pools(): a queue whose shared-message records and copy chunks are all free (its
+// deliveries taken) hands them to an empty queue; both keep working, each with its own pools;
+// a queue still using its pools, or a receiver that has some, keeps them.
+TEST(FloodThreads, IdlePoolsMoveToAnotherQueue) {
+  using Copy = sim::EventQueue::Copy;
+  using CopyAt = sim::EventQueue::CopyAt;
+  const Message msg = Query{};
+  sim::EventQueue main(8, 16), part(8, 16), other(8, 16);
+  std::vector<Copy> copies;
+  for (PeerId p = 0; p < 3000; ++p) copies.push_back(Copy{10 + p % 100, p});  // more than one copy chunk
+  for (PeerId from = 0; from < 40; ++from) main.push_shared(from, msg, copies);
+  EXPECT_GT(main.records_capacity(), 0u);
+  EXPECT_FALSE(main.give_idle_pools(part)) << "its copies still use them";
+  std::vector<sim::Event> taken;
+  main.take_deliveries(taken);
+  EXPECT_EQ(taken.size(), 40u * 3000u);
+  EXPECT_TRUE(main.give_idle_pools(part));
+  EXPECT_EQ(main.records_capacity(), 0u);
+  EXPECT_GT(part.records_capacity(), 0u);
+  EXPECT_FALSE(other.give_idle_pools(part)) << "the receiver has pools now";
+  part.push_shared_at(7, msg, std::vector<CopyAt>{{20, 5, 70}, {30, 6, 71}});  // the moved pools serve
+  main.push_shared(8, msg, std::vector<Copy>{{40, 80}, {25, 81}});              // new ones grow
+  using Pops = std::vector<std::pair<PeerId, std::uint64_t>>;
+  EXPECT_EQ(pop_all(part), (Pops{{70, 5}, {71, 6}}));
+  const Pops from_main = pop_all(main);
+  ASSERT_EQ(from_main.size(), 2u);
+  EXPECT_EQ(from_main[0].first, 81u);
+  EXPECT_EQ(from_main[1].first, 80u);
+  part.reserve_records(1000);
+  EXPECT_GE(part.records_capacity(), 1000u);
+}
+
 // Network::draw_copy and delay_from_unit_us (phase B draws, phase C makes the delays) give what
 // transit_us() gives, from the same stream, draw for draw: uniform and constant latency, with loss.
 TEST(FloodThreads, DrawsTurnIntoTheDelaysTransitGives) {

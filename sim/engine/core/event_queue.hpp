@@ -194,6 +194,16 @@ class CalendarQueue {
   /// the bucket being drained holds none (a queue that pops control events only).
   void take_deliveries(std::vector<Ev>& out)
     requires Traits::batches;
+  /// Memory: hand this queue's pools of shared-message records and copy chunks to `to`, a
+  /// queue that has none yet, when nothing here uses them (all on their free lists; e.g. after
+  /// take_deliveries()); this queue grows new ones if it needs any. Call when another queue
+  /// takes over the deliveries (--threads). Returns whether they moved.
+  bool give_idle_pools(CalendarQueue& to) noexcept;
+  /// Memory: room for `records` shared-message records, so that the record array does not copy
+  /// itself as it grows (address space only until used).
+  void reserve_records(std::size_t records) { m_records.reserve(records); }
+  /// The room reserve_records() would keep (the record array's capacity).
+  std::size_t records_capacity() const noexcept { return m_records.capacity(); }
 
  private:
   static constexpr std::uint32_t chunk_events = 256;  // 16 KiB of 64-byte events

@@ -90,4 +90,16 @@ void CalendarQueue<Ev>::take_deliveries(std::vector<Ev>& out)
   m_size -= out.size() - before;
 }
 
+template <class Ev>
+bool CalendarQueue<Ev>::give_idle_pools(CalendarQueue& to) noexcept {
+  const bool idle = m_free_records.size() == m_records.size() && m_free_slim_chunks.size() == m_slim_chunks.size();
+  const bool empty = to.m_records.empty() && to.m_slim_chunks.empty();
+  if (!idle || !empty) return false;
+  std::swap(m_records, to.m_records);  // the records keep their indices: every one is free
+  std::swap(m_free_records, to.m_free_records);
+  std::swap(m_slim_chunks, to.m_slim_chunks);  // no bucket refers to a free chunk
+  std::swap(m_free_slim_chunks, to.m_free_slim_chunks);
+  return true;
+}
+
 }  // namespace zonal::sim

@@ -113,6 +113,7 @@ void FloodSimulation::run_windows(std::string_view phase) {
   std::uint64_t handled = 0;
   std::uint64_t next_report = progress_every_events;
   move_queued_deliveries();
+  share_queue_memory();
   std::optional<EventQueue::Key> first = w.front();
   bool pushes_pending = false;  // the last window's phase C has not run yet
   for (;;) {
@@ -141,6 +142,17 @@ void FloodSimulation::run_windows(std::string_view phase) {
   }
   if (pushes_pending) each_part(false, [this](std::uint32_t p) { partition_push(p, m_parts->current); });  // none: nothing left
   m_measure.report(phase, m_queue.pushed(), m_queries_started, m_now);
+}
+
+// Memory: the main queue's pools of records and copy chunks, idle once its deliveries moved to
+// the partitions, go to the first partition, and every partition reserves as many records as
+// the main queue held, so that no record array copies itself while it grows (peak RSS at 10^6
+// with two threads: docs/performance.md).
+void FloodSimulation::share_queue_memory() {
+  FloodPartitions& w = *m_parts;
+  const std::size_t records = m_queue.records_capacity();
+  m_queue.give_idle_pools(w.parts.front()->queue);
+  for (const auto& part : w.parts) part->queue.reserve_records(records);
 }
 
 // Run `task(p)` for every partition: on the threads, or on the calling thread alone.

@@ -104,6 +104,7 @@ class FloodSimulation {
   bool windows_apply();
   void run_windows(std::string_view phase);
   void move_queued_deliveries();
+  void share_queue_memory();
   std::vector<Event>& take_queued_deliveries();
   void each_part(bool parallel, const std::function<void(std::uint32_t)>& task);
   std::size_t run_window(EventQueue::Key bound, bool pushes_pending);
