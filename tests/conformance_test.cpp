@@ -190,7 +190,9 @@ std::vector<QueryView> simulate(const std::filesystem::path& dir, const std::str
     EXPECT_EQ(v.duplicates, rec.duplicates) << "search " << i;
     EXPECT_EQ(v.reached, rec.reached) << "search " << i;
     EXPECT_EQ(v.hit_messages, rec.hit_messages) << "search " << i;
-    if (rec.hits > 0) EXPECT_EQ(rec.first_hit_hops, v.hops.front()) << "search " << i;
+    if (rec.hits > 0) {
+      EXPECT_EQ(rec.first_hit_hops, v.hops.front()) << "search " << i;
+    }
     if (kind == Strategy::expanding_ring) v.rings = std::max<std::uint32_t>(v.rings, 1);
   }
   if (records != nullptr) {
@@ -421,7 +423,9 @@ TEST(Conformance, SimulatorAndSixtyRealNodesAgreePerPeerAndPerQuery) {
         EXPECT_EQ(v.reached, s.reached);
         EXPECT_EQ(v.hit_messages, s.hit_messages);
         EXPECT_EQ(v.hops, s.hops);  // every hit's hops (so also the hit count and the first hit's hops)
-        if (ring) EXPECT_EQ(v.rings, s.rings);
+        if (ring) {
+          EXPECT_EQ(v.rings, s.rings);
+        }
         for (std::uint32_t p = 0; p < peers; ++p) {
           const auto pr = v.peer.count(p) ? v.peer.at(p) : PeerCounts{};
           const auto ps = s.peer.count(p) ? s.peer.at(p) : PeerCounts{};

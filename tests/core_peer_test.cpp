@@ -458,7 +458,9 @@ TEST(SeenTable, AgreesWithThePlainRuleAcrossInlineAndHeapGenerations) {
         const PeerId* hop = t.find(id);
         const auto expected = ref.find(id);
         ASSERT_EQ(hop != nullptr, expected.has_value()) << "capacity " << capacity << " step " << step << " id " << id;
-        if (hop != nullptr) EXPECT_EQ(*hop, *expected);
+        if (hop != nullptr) {
+          EXPECT_EQ(*hop, *expected);
+        }
       }
     }
   }

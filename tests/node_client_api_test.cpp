@@ -193,7 +193,7 @@ TEST_F(NodeClientApi, EveryCallNeedsTheApiToken) {
     EXPECT_FALSE(reader->Read(&item)) << what;
     expect_refused(reader->Finish(), what);
   };
-  for (const std::string token : {std::string(), std::string("Bearer not-the-token-0123456789"), cli::read_api_token(c().node(1).data_dir)}) {
+  for (const std::string& token : {std::string(), std::string("Bearer not-the-token-0123456789"), cli::read_api_token(c().node(1).data_dir)}) {
     const auto with = [&](grpc::ClientContext& ctx) {
       if (!token.empty()) ctx.AddMetadata("authorization", token.rfind("Bearer ", 0) == 0 ? token : "Bearer " + token);
     };

@@ -51,7 +51,9 @@ class FakeNet {
         for (auto& p : s.transport->take()) {
           moved = true;
           log.emplace_back(from, p);
-          if (m_nodes.count(p.to)) EXPECT_TRUE(at(p.to).deliver(from, p.msg, 10s).has_value());
+          if (m_nodes.count(p.to)) {
+            EXPECT_TRUE(at(p.to).deliver(from, p.msg, 10s).has_value());
+          }
         }
       if (!moved) std::this_thread::sleep_for(1ms);  // polling an observable condition, not a fixed wait
     }

@@ -146,7 +146,7 @@ void ChordRuntime::Impl::on_done(const ChordLookupDone& d) {
   if (it == finds.end()) return;
   PendingFind pending = std::move(it->second);
   finds.erase(it);
-  SearchOutcome out{(std::uint64_t{self_peer()} << 32) | d.lookup_id, {}, {}};
+  SearchOutcome out{(std::uint64_t{self_peer()} << 32) | d.lookup_id, {}, {}, {}};
   if (d.status != ChordStatus::ok) {
     out.error = std::string("chord lookup failed: ") + status_name(d.status);
   } else {
@@ -238,7 +238,7 @@ void ChordRuntime::Impl::store_now(FileKey key) {
 void ChordRuntime::Impl::fail_all(const std::string& why) {
   auto pending = std::move(finds);
   finds.clear();
-  for (auto& [id, f] : pending) f.done(SearchOutcome{(std::uint64_t{self_peer()} << 32) | id, {}, why});
+  for (auto& [id, f] : pending) f.done(SearchOutcome{(std::uint64_t{self_peer()} << 32) | id, {}, why, {}});
 }
 
 ChordRuntime::ChordRuntime(const std::string& address, PeerId peer, const ChordConfig& config, std::uint64_t rng_seed,
@@ -277,13 +277,13 @@ QueryId ChordRuntime::find(FileKey key, std::function<void(SearchOutcome)> done)
   const QueryId qid = m_impl->ids.take();
   const auto id = static_cast<ChordLookupId>(qid);
   if (m_impl->loop.stopped()) {
-    done(SearchOutcome{qid, {}, "node is shutting down"});
+    done(SearchOutcome{qid, {}, "node is shutting down", {}});
     return qid;
   }
   m_impl->loop.post([impl = m_impl.get(), key, id, qid, done = std::move(done)]() mutable {
     Impl& m = *impl;
     if (m.node.state() != ChordState::member)
-      return done(SearchOutcome{qid, {}, std::string("chord: this node is not on a ring (") + state_name(m.node.state()) + ")"});
+      return done(SearchOutcome{qid, {}, std::string("chord: this node is not on a ring (") + state_name(m.node.state()) + ")", {}});
     m.finds.emplace(id, Impl::PendingFind{key, std::move(done)});
     m.node.find(m.clock.now_us(), key, id);
     m.drain();

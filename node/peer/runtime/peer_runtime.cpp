@@ -206,13 +206,13 @@ QueryId PeerRuntime::search(FileKey key, Strategy strategy, SearchParams params,
   params = bounded(params, m_impl->peer.config());  // the config never changes: safe from any thread
   const QueryId id = m_impl->ids.take(search_id_count(strategy, params));
   if (m_impl->loop.stopped()) {
-    done(SearchOutcome{id, {}, "node is shutting down"});
+    done(SearchOutcome{id, {}, "node is shutting down", {}});
     return id;
   }
   m_impl->loop.post([impl = m_impl.get(), id, key, strategy, params, done = std::move(done), on_hit = std::move(on_hit)]() mutable {
     Impl& m = *impl;
     // Register the pending search before the core can report on it.
-    m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}}, std::move(done), std::move(on_hit)});
+    m.searches.emplace(id, Impl::PendingSearch{key, SearchOutcome{id, {}, {}, {}}, std::move(done), std::move(on_hit)});
     const QueryId ran = m.peer.search_with_ids(m.clock.now_us(), key, strategy, params, id);
     if (ran != id) {  // cannot happen with the node's allocator; keep the caller's id mapped anyway
       auto node = m.searches.extract(id);
