@@ -50,10 +50,12 @@ struct QueueTraits<Event> {
   static bool batch(const Event& e) noexcept { return e.kind == EventKind::deliver_batch; }
   /// One delivery of `msg` (push_batch of fewer than two, or outside the ring).
   static Event single(TimeUs time_us, PeerId from, PeerId to, const Message& msg) {
-    return Event{time_us, 0, to, from, EventKind::deliver, 0, msg};
+    Event e;
+    single_into(e, time_us, 0, from, to, msg);
+    return e;
   }
-  /// Overwrite `out` with one delivery of `msg` (as single() with `seq`), field by field: a pop
-  /// writes its event in place instead of copying a temporary (which stalls on store forwarding).
+  /// Overwrite `out` with one delivery of `msg` numbered `seq`, field by field: a pop writes
+  /// its event in place instead of copying a temporary (which stalls on store forwarding).
   static void single_into(Event& out, TimeUs time_us, std::uint64_t seq, PeerId from, PeerId to, const Message& msg) {
     out.time_us = time_us;
     out.seq = seq;

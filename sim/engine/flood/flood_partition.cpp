@@ -99,9 +99,7 @@ void FloodSimulation::partition_count(FloodPartitions::Window& me, const Message
     if (it == me.tallies.end()) me.tallies.push_back(FloodPartitions::Tally{*query, 0, 0});
     else std::iter_swap(it, me.tallies.end() - 1);  // the one in use last
   }
-  FloodPartitions::Tally& t = me.tallies.back();
-  t.reached += arrival == Arrival::fresh;
-  t.duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
+  count_reach(me.tallies.back(), arrival);
 }
 
 // A TransmitBatch of peer `from` at `now_us` copied for phase B, its copies dealt to their
@@ -139,10 +137,12 @@ void FloodSimulation::partition_push(std::uint32_t p, unsigned buffers) {
       const FloodPartitions::Window& src = w.parts[s]->windows[buffers];
       const std::vector<std::uint32_t>& box = src.outbox[p];
       std::uint32_t& at = me.taken_from[s];
-      while (at < box.size() && w.copy_seq[w.copy_index(s, src, box[at])] == FloodPartitions::lost_seq) ++at;
-      if (at == box.size()) continue;
-      const std::uint64_t seq = w.copy_seq[w.copy_index(s, src, box[at])];
-      if (seq < best_seq) best = s, best_seq = seq;
+      for (; at < box.size(); ++at) {  // past the lost copies to the next kept one
+        const std::uint64_t seq = w.copy_seq[w.copy_index(s, src, box[at])];
+        if (seq == FloodPartitions::lost_seq) continue;
+        if (seq < best_seq) best = s, best_seq = seq;
+        break;
+      }
     }
     if (serial_at < serial.size() && serial[serial_at].seq < best_seq) {
       me.queue.push_at(serial[serial_at++]);

@@ -92,6 +92,13 @@ class FloodSimulation {
     return std::nullopt;
   }
   inline void count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival, QueryRecord* record);
+  /// A delivery's `arrival` in a query's reach: `reach` is its QueryRecord, or a window's tally
+  /// of it (--threads). The one rule of what counts as reached and as a duplicate.
+  template <class Reach>
+  static void count_reach(Reach& reach, Arrival arrival) noexcept {
+    reach.reached += arrival == Arrival::fresh;
+    reach.duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
+  }
   void drain_peer(PeerId id);
   void drain_tracker();
   void send_batch(PeerId from, const TransmitBatch& batch);
@@ -164,17 +171,5 @@ class FloodSimulation {
   std::size_t m_window_parallel_min;  // --threads: smaller windows run on the calling thread (RunOptions)
   std::unique_ptr<FloodPartitions> m_parts;  // --threads: the partitions and the workers, once needed
 };
-
-// One delivery to a peer, measured (query phase): the tap, the peer's count, its query's reach.
-// Inline: called for every delivered copy (flood_traffic.cpp, flood_parallel.cpp).
-inline void FloodSimulation::count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival,
-                                           QueryRecord* record) {
-  if (m_tap) [[unlikely]] m_tap(from, dest, msg, arrival);
-  m_measure.received(dest);
-  if (record != nullptr) {
-    record->reached += arrival == Arrival::fresh;
-    record->duplicates += arrival == Arrival::duplicate || arrival == Arrival::revisit;
-  }
-}
 
 }  // namespace zonal::sim

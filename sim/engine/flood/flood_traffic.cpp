@@ -18,6 +18,15 @@ std::optional<QueryId> search_message_id(const Message& msg) {
 
 }  // namespace
 
+// One delivery to a peer, measured (query phase): the tap, the peer's count, its query's reach.
+// Inline: called for every delivered copy (--threads counts in phase A: partition_count()).
+inline void FloodSimulation::count_arrival(PeerId from, PeerId dest, const Message& msg, Arrival arrival,
+                                           QueryRecord* record) {
+  if (m_tap) [[unlikely]] m_tap(from, dest, msg, arrival);
+  m_measure.received(dest);
+  if (record != nullptr) count_reach(*record, arrival);
+}
+
 // One message from e.from delivered to each peer of `to` in turn (one event per copy).
 void FloodSimulation::deliver_run(const Event& e, std::span<const PeerId> to) {
   if (m_faults_active) to = m_faults.state().online_only(to);  // no crash happens within one run
